@@ -1,0 +1,66 @@
+/* srv_ftp: the FTP server a run owns (vsftpd, rendered from a template).
+ *
+ * One srv_ftp is one vsftpd listener plus everything it needs: a rendered
+ * config, a generated system user and password, a fast PAM service, a home
+ * directory re-seeded before each case, and a protocol log. All of it lives
+ * under opts->run_dir and is removed (user, PAM file) or left as evidence
+ * (logs) by srv_ftp_stop. vsftpd runs in a PID namespace of its own, so
+ * stopping it ends every session it forked. Needs root (useradd, PAM). */
+#ifndef SRV_FTP_H
+#define SRV_FTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case.h" /* qh_file */
+
+typedef struct srv_ftp srv_ftp;
+
+typedef struct srv_ftp_opts {
+  const char *run_dir;      /* created if missing; config, home, logs here */
+  const char *template_dir; /* servers/vsftpd: <profile>.conf.in files */
+  const char *profile;      /* "plain" */
+  const char *listen_addr;  /* NULL = "127.0.0.1" */
+  int port;                 /* 0 = a free port chosen at start */
+} srv_ftp_opts;
+
+/* Starts the server and waits (bounded) until it accepts connections.
+ * Returns 0, or -1 with a message in err. */
+int srv_ftp_start(const srv_ftp_opts *o, srv_ftp **out, char *err,
+                  size_t errlen);
+
+/* false when the listener has died (why says how); never blocks. */
+bool srv_ftp_alive(srv_ftp *s, char *why, size_t len);
+
+/* Stops what is left and starts it again with the same user, port and
+ * config. */
+int srv_ftp_restart(srv_ftp *s, char *err, size_t errlen);
+
+/* Empties the user's home and creates `files` in it (payloads generated
+ * by size and seed with qc_payload_fill (qc_payload.h), text, directories, read-only dirs).
+ * Called before every case. */
+int srv_ftp_seed_home(srv_ftp *s, const qh_file *files, size_t n, char *err,
+                      size_t errlen);
+
+/* Current size of the protocol log, and a copy of everything it gained
+ * since `offset` into dest_path (the case's server.log). */
+uint64_t srv_ftp_log_offset(const srv_ftp *s);
+int srv_ftp_copy_log_since(const srv_ftp *s, uint64_t offset,
+                           const char *dest_path, char *err, size_t errlen);
+
+const char *srv_ftp_host(const srv_ftp *s);
+int srv_ftp_port(const srv_ftp *s);
+const char *srv_ftp_user(const srv_ftp *s);
+const char *srv_ftp_pass(const srv_ftp *s);
+const char *srv_ftp_home(const srv_ftp *s);
+
+/* Stops the listener and every session, reaps, removes the user and the
+ * PAM file, frees. NULL is fine. Bounded in time. */
+void srv_ftp_stop(srv_ftp *s);
+
+/* A TCP port on listen_addr that nothing listens on right now (for the
+ * "connection refused" cases). 0 on failure. */
+int srv_free_port(const char *listen_addr);
+
+#endif
