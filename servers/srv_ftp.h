@@ -63,4 +63,10 @@ void srv_ftp_stop(srv_ftp *s);
  * "connection refused" cases). 0 on failure. */
 int srv_free_port(const char *listen_addr);
 
+/* Added: the passive port range the config was rendered with (for the
+ * fault proxy and wire checks), and the rendered config's path (vsftpd's
+ * argv[1], which tells its processes apart). 0/NULL for NULL. */
+void srv_ftp_pasv_range(const srv_ftp *s, int *min, int *max);
+const char *srv_ftp_conf_path(const srv_ftp *s);
+
 #endif

@@ -1,0 +1,85 @@
+#include "srv_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+uint64_t srv_log_size(const char *path)
+{
+  struct stat st;
+  if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+    return 0;
+  return (uint64_t)st.st_size;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int srv_log_copy_since(const char *path, uint64_t offset, const char *dest_path,
+                       char *err, size_t errlen)
+{
+  int out = open(dest_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    snprintf(err, errlen, "%s: %s", dest_path, strerror(errno));
+    return -1;
+  }
+  int in = open(path, O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    int e = errno;
+    close(out);
+    if (e == ENOENT)
+      return 0;
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
+    return -1;
+  }
+  struct stat st;
+  /* Copy up to the size seen now: a log still growing cannot keep us. */
+  uint64_t end = fstat(in, &st) == 0 ? (uint64_t)st.st_size : 0;
+  if (offset > end)
+    offset = 0;
+  int rc = 0;
+  const char *what = path;
+  if (lseek(in, (off_t)offset, SEEK_SET) < 0)
+    rc = -1;
+  char buf[64 * 1024];
+  uint64_t left = end - offset;
+  while (rc == 0 && left > 0) {
+    size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+    ssize_t r = read(in, buf, want);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      rc = r < 0 ? -1 : 0; /* truncated under us: keep what we have */
+      break;
+    }
+    if (write_all(out, buf, (size_t)r) < 0) {
+      what = dest_path;
+      rc = -1;
+    }
+    left -= (uint64_t)r;
+  }
+  int e = errno;
+  close(in);
+  if (close(out) < 0 && rc == 0) {
+    e = errno;
+    what = dest_path;
+    rc = -1;
+  }
+  if (rc < 0)
+    snprintf(err, errlen, "%s: %s", what, strerror(e));
+  return rc;
+}
