@@ -59,7 +59,8 @@ typedef struct qh_case {
   char *path;  /* the case file */
   char **tags;
   size_t ntags;
-  char *server;     /* server profile: "plain" (default) or "none" */
+  char *server;     /* server profile: "plain" (default), "ftps-explicit",
+                       "ftps-implicit" or "none" */
   qh_file *files;
   size_t nfiles;
   qh_step *steps;   /* fragments (use:) already spliced in */
@@ -80,5 +81,12 @@ void qh_case_free(qh_case *c);
 bool qh_case_has_tag(const qh_case *c, const char *tag);
 
 const char *qh_step_kind_name(qh_step_kind k);
+
+/* The loader's key table, for documentation checks: the i-th key a case or
+ * fragment file may hold (reserved keys included), or NULL past the end;
+ * *scope (if given) says where it goes: "case", "server", "file", "step",
+ * "fragment". */
+size_t qh_case_key_count(void);
+const char *qh_case_key_name(size_t i, const char **scope);
 
 #endif

@@ -54,4 +54,33 @@ typedef struct qh_run_result {
 
 const char *qh_verdict_name(qh_verdict v); /* "pass", "fail", ... */
 
+/* Parses "pass"/"fail"/"error"/"skip"; -1 when unknown. */
+int qh_verdict_parse(const char *s);
+
+/* Model building (reports/qr_model.c). Allocation failure aborts: the
+ * model is small and a run without memory cannot report anyway. */
+qh_run_result *qh_run_result_new(const char *target, const char *profile,
+                                 double time_scale);
+/* Appends a case (copies the strings; tags may be NULL) and returns it. */
+qh_case_result *qh_run_add_case(qh_run_result *r, const char *id,
+                                const char *title, const char *spec,
+                                const char *file, char *const *tags,
+                                size_t ntags);
+/* Appends a transcript entry; text is escaped (\r \n \xNN) on the way in,
+ * n bytes of it (n = (size_t)-1: up to the NUL). */
+void qh_case_add_line(qh_case_result *c, double t, char dir, const char *text,
+                      size_t n);
+/* Appends a '#' note, printf-style. */
+void qh_case_note(qh_case_result *c, double t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void qh_case_add_unexpected(qh_case_result *c, const char *line);
+/* Sets the verdict; reason (printf-style, may be NULL for pass) replaces any
+ * earlier one. */
+void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Counts of each verdict. */
+void qh_run_counts(const qh_run_result *r, size_t counts[4]);
+void qh_run_result_free(qh_run_result *r);
+
 #endif

@@ -125,8 +125,16 @@ static void describe_exit(const srv_ftp *s, int status, char *buf, size_t len)
   char st[64], tail[SRV_FTP_TAIL_MAX + 1];
   qc_status_str(status, st, sizeof st);
   stderr_tail(s, tail, sizeof tail);
-  snprintf(buf, len, "vsftpd %s; vsftpd.stderr: %s", st,
-           tail[0] ? tail : "(empty)");
+  int k = snprintf(buf, len, "vsftpd %s; vsftpd.stderr: ", st);
+  if (k < 0 || (size_t)k >= len)
+    return;
+  /* The tail is cut to what fits: the start says what went wrong. */
+  const char *t = tail[0] ? tail : "(empty)";
+  size_t tl = strlen(t), room = len - (size_t)k - 1;
+  if (tl > room)
+    tl = room;
+  memcpy(buf + k, t, tl);
+  buf[(size_t)k + tl] = '\0';
 }
 
 /* Kills the listener's namespace and waits until it is gone. vsftpd is

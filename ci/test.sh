@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test job: installs dependencies, builds, runs every Check suite and
+# the end-to-end tests (the suite against qftp-sim and vsftpd, killing the
+# module and the server mid-run, malformed case files), then builds again
+# with ASan+UBSan and runs the unit tests under it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+bash "$top/ci/deps.sh"
+
+echo "== build"
+bash "$top/ci/build.sh" "$top/build"
+echo "== unit and end-to-end tests"
+ctest --test-dir "$top/build" --output-on-failure --timeout 600
+
+echo "== unit tests under ASan+UBSan"
+bash "$top/ci/build.sh" "$top/build-sanitize" -DSANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$top/build-sanitize" -L unit --output-on-failure --timeout 600
+echo "== all tests passed"

@@ -1,0 +1,113 @@
+/* at_lines: line framing of module output, resumable and capped. */
+#include "at_lines.h"
+
+#include "qc_io.h"
+#include "qc_time.h"
+
+#include <string.h>
+
+void qh_lines_init(qh_lines *l)
+{
+  memset(l, 0, sizeof *l);
+}
+
+size_t qh_lines_feed(qh_lines *l, const void *bytes, size_t n)
+{
+  size_t room = sizeof l->buf - l->len;
+  if (n > room)
+    n = room;
+  memcpy(l->buf + l->len, bytes, n);
+  l->len += n;
+  return n;
+}
+
+bool qh_lines_pending(const qh_lines *l)
+{
+  return l->len > 0 || l->cur > 0;
+}
+
+bool qh_lines_pop(qh_lines *l, qh_line *out)
+{
+  size_t i = 0;
+  bool done = false;
+  for (; i < l->len; i++) {
+    unsigned char c = l->buf[i];
+    if (c == '\r' || c == '\n') {
+      if (l->cur == 0 && !l->cur_cut)
+        continue; /* framing: an empty line */
+      done = true;
+      i++;
+      break;
+    }
+    if (l->cur < QH_LINE_MAX)
+      l->cur_buf[l->cur++] = c ? (char)c : '?';
+    else
+      l->cur_cut = true;
+  }
+  memmove(l->buf, l->buf + i, l->len - i);
+  l->len -= i;
+  if (!done)
+    return false;
+  memcpy(out->text, l->cur_buf, l->cur);
+  out->text[l->cur] = '\0';
+  out->len = l->cur;
+  out->cut = l->cur_cut;
+  l->cur = 0;
+  l->cur_cut = false;
+  return true;
+}
+
+static int fill(qh_lines *l, int fd, int64_t deadline)
+{
+  if (l->eof)
+    return 0;
+  unsigned char tmp[4096];
+  size_t room = sizeof l->buf - l->len;
+  if (room > sizeof tmp)
+    room = sizeof tmp;
+  ssize_t r = qc_read_some(fd, tmp, room, deadline);
+  if (r == 0)
+    l->eof = true;
+  if (r <= 0)
+    return (int)r;
+  qh_lines_feed(l, tmp, (size_t)r);
+  return 1;
+}
+
+int qh_lines_next(qh_lines *l, int fd, int64_t deadline, qh_line *out)
+{
+  for (;;) {
+    if (qh_lines_pop(l, out))
+      return 1;
+    int r = fill(l, fd, deadline);
+    if (r <= 0)
+      return r;
+  }
+}
+
+int qh_lines_wait_any(qh_lines *l, int fd, int64_t deadline)
+{
+  if (qh_lines_pending(l))
+    return 1;
+  return fill(l, fd, deadline);
+}
+
+size_t qh_lines_drain(qh_lines *l, int fd, int quiet_ms, int max_ms)
+{
+  size_t n = l->len + l->cur;
+  l->len = 0;
+  l->cur = 0;
+  l->cur_cut = false;
+  int64_t end = qc_deadline_in(max_ms);
+  while (!l->eof && qc_remaining_ms(end) > 0) {
+    int64_t d = qc_deadline_in(quiet_ms);
+    if (d > end)
+      d = end;
+    int r = fill(l, fd, d);
+    if (r <= 0)
+      break;
+    n += l->len;
+    l->len = 0;
+  }
+  return n;
+}

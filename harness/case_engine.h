@@ -1,0 +1,45 @@
+/* case_engine: runs one case's steps against the module, records evidence.
+ *
+ * The engine owns no process and no server: it reads and writes the
+ * transport, substitutes variables, applies each step (send, expect,
+ * wait_for, silence, sleep) with a deadline, and writes the transcript and
+ * the verdict into a qh_case_result. The runner (runner.c) owns everything
+ * around it: servers, restarts, reports. */
+#ifndef QH_CASE_ENGINE_H
+#define QH_CASE_ENGINE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "at_lines.h"
+#include "case.h"
+#include "result.h"
+#include "transport.h"
+#include "vars.h"
+
+typedef struct qh_engine_env {
+  qh_transport *t;
+  qh_lines *lines;     /* framing state of t; reset when t restarts */
+  const qh_vars *vars;
+  double time_scale;   /* step `timeout:` values are module time: scaled */
+  double min_timeout;  /* ...but never below this (seconds) */
+  double expect_timeout; /* default for expect*, seconds (profile) */
+  double urc_timeout;    /* default for wait_for, seconds (profile) */
+  volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; may be NULL */
+  /* Says why the world may have broken a step ("qftp-sim exited 1",
+   * "vsftpd killed by SIGKILL"); empty when all is well. May be NULL. */
+  void (*explain)(void *ctx, char *buf, size_t len);
+  void *ctx;
+} qh_engine_env;
+
+/* Runs c's steps; fills r (transcript, verdict, reason, failed_step). */
+void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r);
+
+/* The effective wait of a step in seconds (see qh_engine_env). */
+double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s);
+
+/* Decodes send_raw text: \r \n \t \\ \xNN (any byte, NUL too). Returns the
+ * byte count, or -1 on a bad escape or when cap is exceeded. */
+long qh_engine_unescape(const char *in, unsigned char *out, size_t cap);
+
+#endif

@@ -1,0 +1,18 @@
+/* fsutil: the few file-tree operations the runner needs. */
+#ifndef QH_FSUTIL_H
+#define QH_FSUTIL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* mkdir -p. 0 or -1 (errno). */
+int qh_mkdirs(const char *path, mode_t mode);
+
+/* rm -rf without following symlinks; a missing path is fine. 0 or -1. */
+int qh_remove_tree(const char *path);
+
+/* Copies src from byte `offset` to its end into dst (created/truncated).
+ * 0 or -1 (errno). */
+int qh_copy_file_from(const char *src, uint64_t offset, const char *dst);
+
+#endif

@@ -1,0 +1,259 @@
+/* qftp-harness: command line (run, check, list). */
+#include "runner.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef QFTP_VERSION
+#define QFTP_VERSION "0.1.0"
+#endif
+
+enum { MAX_QUIRKS = 32 };
+
+static const char usage[] =
+    "usage: qftp-harness run [PATH...] [options]   run cases, write reports\n"
+    "       qftp-harness check [PATH...]           validate case files only\n"
+    "       qftp-harness list [PATH...] [--filter EXPR]  print case ids\n"
+    "       qftp-harness --help | --version\n"
+    "\n"
+    "PATH is a case file or a directory searched for *.yaml (default: the\n"
+    "cases/ directory of the project).\n"
+    "\n"
+    "Target (run):\n"
+    "  --sim                 spawn the simulated module qftp-sim (default)\n"
+    "  --device TTY          a real module on serial port TTY\n"
+    "  --baud N              line speed for --device (default 115200)\n"
+    "  --rtscts              RTS/CTS hardware flow control on --device\n"
+    "  --server-addr ADDR    IPv4 address vsftpd listens on and the module\n"
+    "                        connects to, ${host} (default 127.0.0.1; with\n"
+    "                        --device, an address of this machine the\n"
+    "                        module can reach)\n"
+    "Selection and expectations:\n"
+    "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
+    "                        tag:NAME, and !TERM to exclude\n"
+    "  --profile NAME        module profile from fixtures/profiles (default\n"
+    "                        note); the simulator plays the same profile\n"
+    "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
+    "  --time-scale F        handed to qftp-sim; step timeouts scale with it\n"
+    "                        (default 0.05 with --sim, 1 with --device)\n"
+    "Output:\n"
+    "  --report-dir DIR      where results.json, junit.xml, report.html and\n"
+    "                        cases/<id>/ go (default ./qftp-reports)\n"
+    "  -j N                  parallel workers (only 1 is supported yet)\n"
+    "  -v, --verbose         more progress output\n"
+    "Locations:\n"
+    "  --home DIR            project directory holding cases/, fixtures/,\n"
+    "                        servers/ (default $QFTP_HOME, else the source\n"
+    "                        tree this program was built from)\n"
+    "  --sim-binary PATH     qftp-sim to spawn (default: beside this program)\n"
+    "\n"
+    "Exit status: 0 all cases passed, 1 some case failed, 2 usage, case-file\n"
+    "or environment error (or the run was interrupted).\n"
+    "A run needs root: it creates a system user for vsftpd.\n";
+
+enum {
+  OPT_SIM = 256,
+  OPT_DEVICE,
+  OPT_BAUD,
+  OPT_RTSCTS,
+  OPT_REPORT_DIR,
+  OPT_FILTER,
+  OPT_PROFILE,
+  OPT_QUIRK,
+  OPT_SCALE,
+  OPT_SERVER,
+  OPT_HOME,
+  OPT_SIMBIN,
+  OPT_HELP,
+  OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+    {"sim", no_argument, NULL, OPT_SIM},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"baud", required_argument, NULL, OPT_BAUD},
+    {"rtscts", no_argument, NULL, OPT_RTSCTS},
+    {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"sim-quirk", required_argument, NULL, OPT_QUIRK},
+    {"time-scale", required_argument, NULL, OPT_SCALE},
+    {"server-addr", required_argument, NULL, OPT_SERVER},
+    {"home", required_argument, NULL, OPT_HOME},
+    {"sim-binary", required_argument, NULL, OPT_SIMBIN},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "qftp-harness: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'qftp-harness --help'.\n");
+  return QH_EXIT_ENV;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* qftp-sim lives beside qftp-harness in the build tree. */
+static void default_sim_binary(char *buf, size_t len)
+{
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash) {
+      *slash = '\0';
+      if (strlen(self) + sizeof "/qftp-sim" <= len) {
+        memcpy(buf, self, strlen(self));
+        memcpy(buf + strlen(self), "/qftp-sim", sizeof "/qftp-sim");
+        if (access(buf, X_OK) == 0)
+          return;
+      }
+    }
+  }
+  snprintf(buf, len, "qftp-sim"); /* from PATH */
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return bad_usage("%s", "missing command (run, check or list)");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0) {
+    printf("qftp-harness %s\n", QFTP_VERSION);
+    return 0;
+  }
+  if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
+      strcmp(cmd, "list") != 0)
+    return bad_usage("unknown command '%s'", cmd);
+
+  qh_run_opts o = {.baud = 115200,
+                   .report_dir = "qftp-reports",
+                   .profile = "note",
+                   .time_scale = -1,
+                   .server_addr = "127.0.0.1"};
+  const char *quirks[MAX_QUIRKS];
+  size_t nquirks = 0;
+  char sim_bin[PATH_MAX] = "";
+  long jobs = 1;
+  const char *env_home = getenv("QFTP_HOME");
+  o.home = env_home && *env_home ? env_home : QFTP_SOURCE_DIR;
+
+  optind = 2;
+  int c;
+  while ((c = getopt_long(argc, argv, "vj:", longopts, NULL)) != -1) {
+    long v;
+    switch (c) {
+    case OPT_SIM:
+      o.device = NULL;
+      break;
+    case OPT_DEVICE:
+      o.device = optarg;
+      break;
+    case OPT_BAUD:
+      if (parse_long(optarg, 300, 4000000, &v) < 0)
+        return bad_usage("--baud: bad value '%s'", optarg);
+      o.baud = (int)v;
+      break;
+    case OPT_RTSCTS:
+      o.rtscts = true;
+      break;
+    case OPT_REPORT_DIR:
+      o.report_dir = optarg;
+      break;
+    case OPT_FILTER:
+      o.filter = optarg;
+      break;
+    case OPT_PROFILE:
+      o.profile = optarg;
+      break;
+    case OPT_QUIRK:
+      if (nquirks == MAX_QUIRKS)
+        return bad_usage("%s", "too many --sim-quirk options");
+      quirks[nquirks++] = optarg;
+      break;
+    case OPT_SCALE: {
+      char *end;
+      errno = 0;
+      double d = strtod(optarg, &end);
+      if (errno || end == optarg || *end || !(d > 0 && d <= 1))
+        return bad_usage("--time-scale: '%s' is not in (0, 1]", optarg);
+      o.time_scale = d;
+      break;
+    }
+    case OPT_SERVER:
+      o.server_addr = optarg;
+      break;
+    case OPT_HOME:
+      o.home = optarg;
+      break;
+    case OPT_SIMBIN:
+      snprintf(sim_bin, sizeof sim_bin, "%s", optarg);
+      break;
+    case 'v':
+      o.verbose = true;
+      break;
+    case 'j':
+      if (parse_long(optarg, 1, 64, &jobs) < 0)
+        return bad_usage("-j: bad value '%s'", optarg);
+      break;
+    case OPT_HELP:
+      fputs(usage, stdout);
+      return 0;
+    case OPT_VERSION:
+      printf("qftp-harness %s\n", QFTP_VERSION);
+      return 0;
+    default:
+      fprintf(stderr, "Try 'qftp-harness --help'.\n");
+      return QH_EXIT_ENV;
+    }
+  }
+  if (jobs != 1)
+    return bad_usage("%s", "-j: only one worker is supported yet (one "
+                           "module per run)");
+  o.paths = (const char *const *)argv + optind;
+  o.npaths = (size_t)(argc - optind);
+  o.quirks = quirks;
+  o.nquirks = nquirks;
+  if (o.time_scale < 0)
+    o.time_scale = o.device ? 1.0 : 0.05;
+  if (o.device && nquirks)
+    return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
+  if (!sim_bin[0])
+    default_sim_binary(sim_bin, sizeof sim_bin);
+  o.sim_binary = sim_bin;
+
+  if (strcmp(cmd, "check") == 0)
+    return qh_check(&o);
+  if (strcmp(cmd, "list") == 0)
+    return qh_list(&o);
+  if (geteuid() != 0) {
+    fprintf(stderr, "qftp-harness: run needs root (it creates a system user "
+                    "and a PAM service for vsftpd); try sudo\n");
+    return QH_EXIT_ENV;
+  }
+  return qh_run(&o);
+}

@@ -1,0 +1,489 @@
+/* runner: the run's lifecycle. Everything started here is stopped here,
+ * whatever happens in between (a case fails, the module or vsftpd dies,
+ * Ctrl-C). */
+#include "runner.h"
+
+#include "at_lines.h"
+#include "case_engine.h"
+#include "case_set.h"
+#include "fsutil.h"
+#include "qc_io.h"
+#include "qc_profile.h"
+#include "qc_time.h"
+#include "qr_report.h"
+#include "result.h"
+#include "silent_port.h"
+#include "srv_ftp.h"
+#include "transport.h"
+#include "vars.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef QFTP_VERSION
+#define QFTP_VERSION "0.1.0"
+#endif
+
+enum {
+  RUN_MAX_SERVERS = 4,
+  RUN_TEARDOWN_MS = 3000,
+  RUN_DRAIN_QUIET_MS = 50,
+  RUN_DRAIN_MAX_MS = 1000,
+};
+
+/* A host name that can never resolve (RFC 6761 reserves .invalid). */
+#define RUN_BAD_HOST "qftp-no-such-host.invalid"
+
+static volatile sig_atomic_t run_interrupted;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  run_interrupted = 1;
+}
+
+typedef struct server_slot {
+  char profile[32];
+  srv_ftp *srv;
+  char dir[PATH_MAX];
+} server_slot;
+
+typedef struct run {
+  const qh_run_opts *o;
+  qc_profile *profile;
+  qh_transport *t;
+  qh_lines lines;
+  server_slot servers[RUN_MAX_SERVERS];
+  size_t nservers;
+  srv_ftp *cur_srv; /* the server of the current case, for explain() */
+  int silent_fd, silent_port, refused_port;
+  char work_dir[64]; /* servers' files, under /tmp: reachable by vsftpd */
+  char sim_log[PATH_MAX];
+  char pending_note[512];  /* what the runner restarted before this case */
+  int64_t t_start;
+} run;
+
+static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stdout, fmt, ap);
+  va_end(ap);
+  fflush(stdout);
+}
+
+static void explain(void *ctx, char *buf, size_t len)
+{
+  run *r = ctx;
+  char why[256];
+  size_t o = 0;
+  buf[0] = '\0';
+  if (!r->t->ops->alive(r->t, why, sizeof why))
+    o += (size_t)snprintf(buf + o, len - o, "%s", why);
+  if (o < len && r->cur_srv && !srv_ftp_alive(r->cur_srv, why, sizeof why))
+    snprintf(buf + o, len - o, "%s%s", o ? "; " : "", why);
+}
+
+/* The servers are started lazily, one per profile a case names. */
+static srv_ftp *server_for(run *r, const char *profile, char *err,
+                           size_t errlen)
+{
+  for (size_t i = 0; i < r->nservers; i++)
+    if (strcmp(r->servers[i].profile, profile) == 0)
+      return r->servers[i].srv;
+  if (r->nservers == RUN_MAX_SERVERS) {
+    snprintf(err, errlen, "too many server profiles in one run");
+    return NULL;
+  }
+  server_slot *s = &r->servers[r->nservers];
+  snprintf(s->profile, sizeof s->profile, "%s", profile);
+  snprintf(s->dir, sizeof s->dir, "%s/srv-%s", r->work_dir, profile);
+  char tdir[PATH_MAX];
+  snprintf(tdir, sizeof tdir, "%s/servers/vsftpd", r->o->home);
+  srv_ftp_opts so = {.run_dir = s->dir,
+                     .template_dir = tdir,
+                     .profile = profile,
+                     .listen_addr = r->o->server_addr,
+                     .port = 0};
+  if (srv_ftp_start(&so, &s->srv, err, errlen) < 0)
+    return NULL;
+  progress("server %s: vsftpd on %s:%d, user %s\n", profile,
+           srv_ftp_host(s->srv), srv_ftp_port(s->srv), srv_ftp_user(s->srv));
+  r->nservers++;
+  return s->srv;
+}
+
+static void set_vars(run *r, srv_ftp *srv, qh_vars *v)
+{
+  memset(v, 0, sizeof *v);
+  v->profile = r->profile;
+  qh_vars_set(v, "host", r->o->server_addr);
+  qh_vars_set(v, "bad_host", RUN_BAD_HOST);
+  qh_vars_setf(v, "refused_port", "%d", r->refused_port);
+  qh_vars_setf(v, "silent_port", "%d", r->silent_port);
+  if (srv) {
+    qh_vars_setf(v, "port", "%d", srv_ftp_port(srv));
+    qh_vars_set(v, "user", srv_ftp_user(srv));
+    qh_vars_set(v, "pass", srv_ftp_pass(srv));
+  }
+}
+
+/* Makes sure the module answers before a case: restarts the simulator (or
+ * reopens the device) when it is gone. Returns 0, or -1 with err. */
+static int ensure_module(run *r, char *err, size_t errlen)
+{
+  char why[256];
+  bool alive = r->t->ops->alive(r->t, why, sizeof why);
+  if (alive && r->t->fd >= 0 && !r->lines.eof)
+    return 0;
+  if (alive)
+    snprintf(why, sizeof why, "the module's line hung up");
+  progress("  restarting the module (%s)\n", why);
+  if (r->t->ops->restart(r->t, err, errlen) < 0)
+    return -1;
+  qh_lines_init(&r->lines);
+  size_t o = strlen(r->pending_note);
+  snprintf(r->pending_note + o, sizeof r->pending_note - o,
+           "%smodule restarted (%s)", o ? "; " : "", why);
+  return 0;
+}
+
+static int ensure_server(run *r, srv_ftp *srv, char *err, size_t errlen)
+{
+  char why[256];
+  if (srv_ftp_alive(srv, why, sizeof why))
+    return 0;
+  progress("  restarting vsftpd (%s)\n", why);
+  if (srv_ftp_restart(srv, err, errlen) < 0)
+    return -1;
+  size_t o = strlen(r->pending_note);
+  snprintf(r->pending_note + o, sizeof r->pending_note - o,
+           "%svsftpd restarted (%s)", o ? "; " : "", why);
+  return 0;
+}
+
+/* Sends one line and reads until a line starting with one of `stops`
+ * arrives or the deadline passes; everything goes into the transcript. */
+static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
+                 const char *const *stops, int ms)
+{
+  int64_t deadline = qc_deadline_in(ms);
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s\r", line);
+  double now = (double)qc_now_ms() / 1000.0 - t0s;
+  qh_case_add_line(cr, now, '>', line, (size_t)-1);
+  if (qh_transport_write(r->t, buf, strlen(buf), deadline) != 0)
+    return false;
+  qh_line ln;
+  while (qh_lines_next(&r->lines, r->t->fd, deadline, &ln) == 1) {
+    qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
+                     ln.len);
+    for (size_t i = 0; stops[i]; i++)
+      if (strncmp(ln.text, stops[i], strlen(stops[i])) == 0)
+        return true;
+  }
+  return false;
+}
+
+/* Leaves the module as a case expects to find it: no FTP session, no PDP
+ * context. What it says goes into the transcript after a '#' marker; it
+ * never changes the verdict. */
+static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
+{
+  if (r->t->fd < 0 || r->lines.eof)
+    return;
+  double t0s = (double)t0 / 1000.0;
+  qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "teardown");
+  static const char *const close_stops[] = {"+QFTPCLOSE:", "ERROR",
+                                            "+CME ERROR", NULL};
+  static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
+  int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
+  chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
+  chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
+  qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+}
+
+static void run_case(run *r, const qh_case *c, qh_run_result *res,
+                     size_t idx, size_t total)
+{
+  qh_case_result *cr = qh_run_add_case(res, c->id, c->title, c->spec, c->path,
+                                       c->tags, c->ntags);
+  int64_t t0 = qc_now_ms();
+  cr->started = (double)(t0 - r->t_start) / 1000.0;
+  char err[1024] = "";
+  char case_dir[PATH_MAX];
+  snprintf(case_dir, sizeof case_dir, "%s/cases/%s", r->o->report_dir, c->id);
+  qh_mkdirs(case_dir, 0755);
+
+  srv_ftp *srv = NULL;
+  const char *sp = c->server ? c->server : "plain";
+  bool need_srv = strcmp(sp, "none") != 0;
+  r->pending_note[0] = '\0';
+  if (ensure_module(r, err, sizeof err) < 0) {
+    qh_case_set_verdict(cr, QH_ERROR, 0, "module: %s", err);
+    goto done;
+  }
+  if (need_srv) {
+    srv = server_for(r, sp, err, sizeof err);
+    if (!srv || ensure_server(r, srv, err, sizeof err) < 0 ||
+        srv_ftp_seed_home(srv, c->files, c->nfiles, err, sizeof err) < 0) {
+      qh_case_set_verdict(cr, QH_ERROR, 0, "server %s: %s", sp, err);
+      goto done;
+    }
+  }
+  if (r->pending_note[0])
+    qh_case_note(cr, 0, "before this case: %s", r->pending_note);
+  r->cur_srv = srv;
+  uint64_t log_off = srv ? srv_ftp_log_offset(srv) : 0;
+  struct stat st;
+  uint64_t sim_off = stat(r->sim_log, &st) == 0 ? (uint64_t)st.st_size : 0;
+  qh_silent_port_flush(r->silent_fd);
+  qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+
+  qh_vars vars;
+  set_vars(r, srv, &vars);
+  qh_engine_env env = {
+      .t = r->t,
+      .lines = &r->lines,
+      .vars = &vars,
+      .time_scale = r->o->time_scale,
+      .min_timeout = 2.0,
+      .expect_timeout =
+          (double)qc_profile_get_long(r->profile, "timeouts.expect", 5),
+      .urc_timeout = (double)qc_profile_get_long(r->profile, "timeouts.urc", 10),
+      .interrupted = &run_interrupted,
+      .explain = explain,
+      .ctx = r,
+  };
+  qh_engine_run(c, &env, cr);
+  if (!run_interrupted)
+    teardown_module(r, cr, t0);
+
+  char path[PATH_MAX + 32];
+  if (srv) {
+    snprintf(path, sizeof path, "%s/server.log", case_dir);
+    if (srv_ftp_copy_log_since(srv, log_off, path, err, sizeof err) < 0)
+      qh_case_note(cr, 0, "server log not copied: %s", err);
+  }
+  if (r->sim_log[0]) {
+    snprintf(path, sizeof path, "%s/module.log", case_dir);
+    qh_copy_file_from(r->sim_log, sim_off, path);
+  }
+done:
+  r->cur_srv = NULL;
+  cr->duration_s = (double)(qc_now_ms() - t0) / 1000.0;
+  progress("[%*zu/%zu] %-40s %-5s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
+           total, c->id, qh_verdict_name(cr->verdict), cr->duration_s,
+           cr->reason ? "\n        " : "", cr->reason ? cr->reason : "");
+}
+
+static void install_signals(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* no SA_RESTART: waits wake up and look */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+static int load_set(const qh_run_opts *o, qh_case_set *set)
+{
+  char cases_dir[PATH_MAX], frag[PATH_MAX];
+  snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->home);
+  snprintf(frag, sizeof frag, "%s/cases/_fragments", o->home);
+  const char *def[] = {cases_dir};
+  const char *const *paths = o->npaths ? o->paths : def;
+  size_t n = o->npaths ? o->npaths : 1;
+  size_t errors = qh_case_set_load(set, paths, n, frag, stderr);
+  if (errors) {
+    fprintf(stderr, "qftp-harness: %zu case file error%s\n", errors,
+            errors == 1 ? "" : "s");
+    return -1;
+  }
+  qh_case_set_filter(set, o->filter);
+  return 0;
+}
+
+int qh_check(const qh_run_opts *o)
+{
+  qh_case_set set = {0};
+  int rc = load_set(o, &set);
+  if (rc == 0)
+    printf("%zu case%s OK\n", set.n, set.n == 1 ? "" : "s");
+  qh_case_set_free(&set);
+  return rc == 0 ? QH_EXIT_PASS : QH_EXIT_ENV;
+}
+
+int qh_list(const qh_run_opts *o)
+{
+  qh_case_set set = {0};
+  if (load_set(o, &set) < 0) {
+    qh_case_set_free(&set);
+    return QH_EXIT_ENV;
+  }
+  for (size_t i = 0; i < set.n; i++) {
+    const qh_case *c = set.cases[i];
+    printf("%s\t%s\t", c->id, c->spec);
+    for (size_t k = 0; k < c->ntags; k++)
+      printf("%s%s", k ? "," : "", c->tags[k]);
+    printf("\t%s\n", c->title);
+  }
+  qh_case_set_free(&set);
+  return QH_EXIT_PASS;
+}
+
+static int open_module(run *r, char *err, size_t errlen)
+{
+  const qh_run_opts *o = r->o;
+  if (o->device) {
+    qh_tty_opts to = {.baud = o->baud, .rtscts = o->rtscts, .dtr = true};
+    r->t = qh_transport_tty_new(o->device, &to, err, errlen);
+    return r->t ? 0 : -1;
+  }
+  char link[PATH_MAX], root[PATH_MAX], pdir[PATH_MAX];
+  snprintf(link, sizeof link, "%s/module.tty", r->work_dir);
+  snprintf(root, sizeof root, "%s/module-fs", r->work_dir);
+  snprintf(r->sim_log, sizeof r->sim_log, "%s/qftp-sim.log", o->report_dir);
+  snprintf(pdir, sizeof pdir, "%s/fixtures/profiles", o->home);
+  qh_mkdirs(root, 0755);
+  unlink(r->sim_log);
+  qh_sim_opts so = {.binary = o->sim_binary,
+                    .link = link,
+                    .root = root,
+                    .log_path = r->sim_log,
+                    .profile = o->profile,
+                    .profile_dir = pdir,
+                    .time_scale = o->time_scale,
+                    .quirks = o->quirks,
+                    .nquirks = o->nquirks};
+  r->t = qh_transport_sim_new(&so, err, errlen);
+  return r->t ? 0 : -1;
+}
+
+static void stop_all(run *r)
+{
+  if (r->t) {
+    qh_transport_close(r->t);
+    r->t = NULL;
+  }
+  for (size_t i = 0; i < r->nservers; i++) {
+    srv_ftp_stop(r->servers[i].srv);
+    r->servers[i].srv = NULL;
+  }
+  r->nservers = 0;
+  if (r->silent_fd >= 0)
+    close(r->silent_fd);
+  r->silent_fd = -1;
+}
+
+int qh_run(const qh_run_opts *o)
+{
+  run r;
+  memset(&r, 0, sizeof r);
+  r.o = o;
+  r.silent_fd = -1;
+  qh_lines_init(&r.lines);
+  int64_t t_start = qc_now_ms();
+  r.t_start = t_start;
+  char err[1024];
+
+  qh_case_set set = {0};
+  if (load_set(o, &set) < 0) {
+    qh_case_set_free(&set);
+    return QH_EXIT_ENV;
+  }
+  if (set.n == 0) {
+    fprintf(stderr, "qftp-harness: no case selected\n");
+    qh_case_set_free(&set);
+    return QH_EXIT_ENV;
+  }
+  char pdir[PATH_MAX];
+  snprintf(pdir, sizeof pdir, "%s/fixtures/profiles", o->home);
+  if (qc_profile_load_named(pdir, o->profile, &r.profile, err, sizeof err) <
+      0) {
+    fprintf(stderr, "qftp-harness: profile: %s\n", err);
+    qh_case_set_free(&set);
+    return QH_EXIT_ENV;
+  }
+
+  int rc = QH_EXIT_ENV;
+  qh_run_result *res = NULL;
+  char cases_dir[PATH_MAX + 16];
+  snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->report_dir);
+  if (qh_mkdirs(o->report_dir, 0755) < 0) {
+    fprintf(stderr, "qftp-harness: %s: %s\n", o->report_dir, strerror(errno));
+    goto out;
+  }
+  qh_remove_tree(cases_dir); /* a previous run's cases are not this run's */
+  /* vsftpd serves homes under here as the generated user: /tmp is
+   * reachable by everyone, a report dir under /root may not be. */
+  snprintf(r.work_dir, sizeof r.work_dir, "/tmp/qftp-run-XXXXXX");
+  if (!mkdtemp(r.work_dir) || chmod(r.work_dir, 0755) < 0) {
+    fprintf(stderr, "qftp-harness: cannot create a work directory: %s\n",
+            strerror(errno));
+    r.work_dir[0] = '\0';
+    goto out;
+  }
+  install_signals();
+  r.silent_fd = qh_silent_port_open(o->server_addr, &r.silent_port);
+  r.refused_port = srv_free_port(o->server_addr);
+  if (r.silent_fd < 0 || r.refused_port == 0) {
+    fprintf(stderr, "qftp-harness: cannot reserve local ports on %s\n",
+            o->server_addr);
+    goto out;
+  }
+  if (open_module(&r, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: module: %s\n", err);
+    goto out;
+  }
+  progress("module: %s, profile %s, time scale %g\n", r.t->desc, o->profile,
+           o->time_scale);
+
+  res = qh_run_result_new(o->device ? o->device : "sim", o->profile,
+                          o->time_scale);
+  for (size_t i = 0; i < set.n && !run_interrupted; i++) {
+    run_case(&r, set.cases[i], res, i + 1, set.n);
+  }
+  res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
+
+  stop_all(&r);
+  if (qr_write_all(res, o->report_dir, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: reports: %s\n", err);
+    goto out;
+  }
+  size_t counts[4];
+  qh_run_counts(res, counts);
+  progress("\n%zu case%s: %zu passed, %zu failed, %zu errors, %zu skipped "
+           "in %.1f s%s\n",
+           res->ncases, res->ncases == 1 ? "" : "s", counts[QH_PASS],
+           counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], res->duration_s,
+           run_interrupted ? " (interrupted)" : "");
+  progress("reports: %s/results.json\n         %s/junit.xml\n"
+           "         %s/report.html\n",
+           o->report_dir, o->report_dir, o->report_dir);
+  if (run_interrupted)
+    rc = QH_EXIT_ENV;
+  else if (counts[QH_FAIL] || counts[QH_ERROR])
+    rc = QH_EXIT_FAIL;
+  else
+    rc = QH_EXIT_PASS;
+out:
+  stop_all(&r);
+  if (r.work_dir[0])
+    qh_remove_tree(r.work_dir);
+  qh_run_result_free(res);
+  qc_profile_free(r.profile);
+  qh_case_set_free(&set);
+  return rc;
+}

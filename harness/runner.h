@@ -1,0 +1,41 @@
+/* runner: one run — find cases, start what the run owns, run each case,
+ * restart what died, always tear down, write the reports.
+ *
+ * Exit status (DESIGN.md): 0 every case passed (or was skipped), 1 some case
+ * failed or could not run, 2 usage, case-file or environment error (a
+ * server or the module could not be started, the run was interrupted). */
+#ifndef QH_RUNNER_H
+#define QH_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { QH_EXIT_PASS = 0, QH_EXIT_FAIL = 1, QH_EXIT_ENV = 2 };
+
+typedef struct qh_run_opts {
+  const char *const *paths; /* case files or directories; none = cases/ */
+  size_t npaths;
+  const char *home;         /* holds cases/, fixtures/, servers/ */
+  const char *device;       /* NULL: spawn the simulator */
+  int baud;
+  bool rtscts;
+  const char *report_dir;
+  const char *filter;       /* see qh_filter_match */
+  const char *profile;
+  const char *const *quirks;
+  size_t nquirks;
+  double time_scale;        /* < 0: 0.05 for the simulator, 1 for a device */
+  const char *server_addr;  /* vsftpd listens here; ${host} */
+  const char *sim_binary;   /* NULL: qftp-sim beside this program */
+  bool verbose;
+} qh_run_opts;
+
+int qh_run(const qh_run_opts *o);
+
+/* `check`: loads every case, prints each error; 0 or 2. */
+int qh_check(const qh_run_opts *o);
+
+/* `list`: prints "id<TAB>spec<TAB>tags<TAB>title" of the selected cases. */
+int qh_list(const qh_run_opts *o);
+
+#endif

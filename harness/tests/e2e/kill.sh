@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end: kill qftp-sim, then vsftpd, in the middle of a run. The case
+# running at the time must fail with a reason that names the victim, the
+# next case must pass (the harness restarts what it owns), the reports must
+# be written, and nothing the run started may be left behind.
+# usage: kill.sh HARNESS_BINARY OUT_DIR
+set -uo pipefail
+bin=$1 out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$out"
+fail() { echo "kill.sh: FAIL: $*" >&2; exit 1; }
+
+wait_dir() { # waits (bounded) until the case directory appears
+  for _ in $(seq 1 300); do [ -d "$out/cases/$1" ] && return 0; sleep 0.05; done
+  fail "case $1 never started"
+}
+
+"$bin" run "$here/kill-cases" --report-dir "$out" >"$out.stdout" 2>&1 &
+h=$!
+
+wait_dir kill.a-sim-victim
+sleep 1.5
+sim=$(pgrep -P "$h" -x qftp-sim) || fail "no qftp-sim child of the harness"
+kill -KILL "$sim"
+
+wait_dir kill.c-server-victim
+sleep 1.5
+ns=$(pgrep -P "$h" -x unshare) || fail "no vsftpd (unshare) child of the harness"
+listener=$(pgrep -P "$ns" -x vsftpd) || fail "no vsftpd under unshare"
+kill -KILL "$listener"
+
+for _ in $(seq 1 600); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$h" 2>/dev/null && { kill -KILL "$h"; fail "harness still running after 60 s"; }
+wait "$h"; rc=$?
+cat "$out.stdout"
+[ "$rc" -eq 1 ] || fail "exit status $rc, expected 1"
+
+verdict() { jq -r --arg id "$1" '.cases[] | select(.id == $id) | .verdict' "$out/results.json"; }
+reason() { jq -r --arg id "$1" '.cases[] | select(.id == $id) | .reason' "$out/results.json"; }
+[ "$(verdict kill.a-sim-victim)" = fail ] || fail "a: $(verdict kill.a-sim-victim)"
+reason kill.a-sim-victim | grep -q "qftp-sim killed by SIGKILL" || fail "a: reason: $(reason kill.a-sim-victim)"
+[ "$(verdict kill.b-after-sim)" = pass ] || fail "b: $(reason kill.b-after-sim)"
+[ "$(verdict kill.c-server-victim)" = fail ] || fail "c: $(verdict kill.c-server-victim)"
+reason kill.c-server-victim | grep -q "vsftpd" || fail "c: reason does not name vsftpd: $(reason kill.c-server-victim)"
+[ "$(verdict kill.d-after-server)" = pass ] || fail "d: $(reason kill.d-after-server)"
+[ -s "$out/junit.xml" ] || fail "no junit.xml"
+grep -q "module restarted" "$out/cases/kill.b-after-sim/transcript.txt" || fail "b: restart not noted"
+
+sleep 0.2
+pgrep -x qftp-sim >/dev/null && fail "a qftp-sim is left running"
+pgrep -x vsftpd >/dev/null && fail "a vsftpd is left running"
+getent passwd | grep -q "qftp-harness pid $h" && fail "the generated user is left"
+echo "kill.sh: OK"

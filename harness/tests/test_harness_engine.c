@@ -1,0 +1,237 @@
+/* Unit tests: the case engine against a scripted module on a socketpair. */
+#include "case_engine.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static bool fake_alive(qh_transport *t, char *why, size_t len)
+{
+  (void)t;
+  (void)why;
+  (void)len;
+  return true;
+}
+static int fake_restart(qh_transport *t, char *err, size_t len)
+{
+  (void)t;
+  (void)err;
+  (void)len;
+  return -1;
+}
+static void fake_close(qh_transport *t)
+{
+  (void)t;
+}
+static const qh_transport_ops fake_ops = {fake_alive, fake_restart,
+                                          fake_close};
+
+typedef struct fixture {
+  int sv[2];
+  qh_transport t;
+  qh_lines lines;
+  qh_vars vars;
+  qh_engine_env env;
+  qh_case c;
+  qh_step steps[16];
+  qh_run_result *run;
+  qh_case_result *r;
+} fixture;
+
+static fixture *fx;
+
+static void setup(void)
+{
+  fx = calloc(1, sizeof *fx);
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fx->sv), 0);
+  fx->t.ops = &fake_ops;
+  fx->t.fd = fx->sv[0];
+  qh_lines_init(&fx->lines);
+  qh_vars_set(&fx->vars, "port", "2121");
+  fx->env = (qh_engine_env){.t = &fx->t,
+                            .lines = &fx->lines,
+                            .vars = &fx->vars,
+                            .time_scale = 0.05,
+                            .min_timeout = 0.3,
+                            .expect_timeout = 0.3,
+                            .urc_timeout = 0.3};
+  fx->c.id = "t";
+  fx->c.steps = fx->steps;
+  fx->run = qh_run_result_new("sim", "note", 0.05);
+  fx->r = qh_run_add_case(fx->run, "t", "title", "1.2", "t.yaml", NULL, 0);
+}
+
+static void teardown(void)
+{
+  close(fx->sv[0]);
+  if (fx->sv[1] >= 0)
+    close(fx->sv[1]);
+  qh_run_result_free(fx->run);
+  free(fx);
+}
+
+static void step(qh_step_kind k, const char *text, double secs)
+{
+  qh_step *s = &fx->steps[fx->c.nsteps];
+  s->kind = k;
+  s->text = (char *)text;
+  s->seconds = secs;
+  s->where.file = "t.yaml";
+  s->where.line = (int)fx->c.nsteps + 3;
+  s->where.col = 5;
+  fx->c.nsteps++;
+}
+
+static void module_says(const char *bytes)
+{
+  ck_assert_int_eq(write(fx->sv[1], bytes, strlen(bytes)),
+                   (ssize_t)strlen(bytes));
+}
+
+static bool transcript_has(char dir, const char *text)
+{
+  for (size_t i = 0; i < fx->r->nlines; i++)
+    if (fx->r->lines[i].dir == dir && strcmp(fx->r->lines[i].text, text) == 0)
+      return true;
+  return false;
+}
+
+START_TEST(test_send_expect_skips_echo)
+{
+  step(QH_STEP_SEND, "AT+QFTPOPEN=\"h\",${port}", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("AT+QFTPOPEN=\"h\",2121\r\r\nOK\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_ptr_null(fx->r->reason);
+  ck_assert(transcript_has('>', "AT+QFTPOPEN=\"h\",2121"));
+  ck_assert(transcript_has('<', "OK"));
+  char got[64] = "";
+  ssize_t n = read(fx->sv[1], got, sizeof got - 1);
+  ck_assert_int_eq(n, 21);
+  ck_assert_str_eq(got, "AT+QFTPOPEN=\"h\",2121\r");
+}
+END_TEST
+
+START_TEST(test_expect_mismatch_names_step)
+{
+  step(QH_STEP_SEND, "AT", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("\r\nERROR\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->failed_step, 2);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "step 2 (t.yaml:4:5)"));
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "expected `OK`, got `ERROR`"));
+}
+END_TEST
+
+START_TEST(test_wait_for_records_unexpected)
+{
+  step(QH_STEP_WAIT_FOR, "+QFTPOPEN: 0,0", 0);
+  step(QH_STEP_EXPECT_MATCH, "^\\+QFTPSTAT: 0,[0-4]$", 0);
+  module_says("\r\n+QIURC: \"pdpdeact\",1\r\n\r\nRING\r\n\r\n+QFTPOPEN: 0,0\r\n"
+              "\r\n+QFTPSTAT: 0,1\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_uint_eq(fx->r->nunexpected, 2);
+  ck_assert_str_eq(fx->r->unexpected[1], "RING");
+}
+END_TEST
+
+START_TEST(test_timeout_and_scaling)
+{
+  step(QH_STEP_EXPECT, "OK", 0);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "got nothing within 0.3 s"));
+  /* Step timeouts are module time: 20 s at scale 0.05 is 1 s... */
+  qh_step s = {.kind = QH_STEP_WAIT_FOR, .timeout_s = 20};
+  ck_assert_double_eq_tol(qh_engine_step_timeout(&fx->env, &s), 1.0, 1e-9);
+  /* ...but never below the floor. */
+  s.timeout_s = 2;
+  ck_assert_double_eq_tol(qh_engine_step_timeout(&fx->env, &s), 0.3, 1e-9);
+  s.timeout_s = 0;
+  ck_assert_double_eq_tol(qh_engine_step_timeout(&fx->env, &s), 0.3, 1e-9);
+}
+END_TEST
+
+START_TEST(test_silence_broken)
+{
+  step(QH_STEP_SILENCE, NULL, 0.5);
+  module_says("\r\n+QFTPCLOSE: 0,0\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "got `+QFTPCLOSE: 0,0`"));
+}
+END_TEST
+
+START_TEST(test_silence_kept_after_echo)
+{
+  step(QH_STEP_SEND, "ATE1", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_SILENCE, NULL, 0.3);
+  module_says("ATE1\r\r\nOK\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+}
+END_TEST
+
+START_TEST(test_unknown_variable_is_error)
+{
+  step(QH_STEP_SEND, "AT+X=${nope}", 0);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_ERROR);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "unknown variable ${nope}"));
+}
+END_TEST
+
+START_TEST(test_hangup)
+{
+  step(QH_STEP_EXPECT, "OK", 0);
+  close(fx->sv[1]);
+  fx->sv[1] = -1;
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
+}
+END_TEST
+
+START_TEST(test_send_raw_bytes)
+{
+  step(QH_STEP_SEND_RAW, "A\\x00B\\r", 0);
+  step(QH_STEP_EXPECT, "A?B", 0); /* raw: the echo is the case's to expect */
+  module_says("A");
+  ck_assert_int_eq(write(fx->sv[1], "\0B\r", 3), 3);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  unsigned char got[8];
+  ck_assert_int_eq(read(fx->sv[1], got, sizeof got), 4);
+  ck_assert_int_eq(got[1], 0);
+  ck_assert_int_eq(got[3], '\r');
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("harness.engine");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_send_expect_skips_echo);
+  tcase_add_test(tc, test_expect_mismatch_names_step);
+  tcase_add_test(tc, test_wait_for_records_unexpected);
+  tcase_add_test(tc, test_timeout_and_scaling);
+  tcase_add_test(tc, test_silence_broken);
+  tcase_add_test(tc, test_silence_kept_after_echo);
+  tcase_add_test(tc, test_unknown_variable_is_error);
+  tcase_add_test(tc, test_hangup);
+  tcase_add_test(tc, test_send_raw_bytes);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,176 @@
+/* Unit tests: at_lines framing and vars substitution. */
+#include "at_lines.h"
+#include "case_engine.h"
+#include "vars.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "qc_io.h"
+#include "qc_time.h"
+
+/* Feeds `in` in chunks of `chunk` bytes and collects the lines. */
+static size_t frame(const char *in, size_t n, size_t chunk, char out[][64],
+                    size_t max)
+{
+  static qh_lines l;
+  qh_lines_init(&l);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i += chunk) {
+    size_t c = n - i < chunk ? n - i : chunk;
+    qh_lines_feed(&l, in + i, c);
+    qh_line ln;
+    while (k < max && qh_lines_pop(&l, &ln)) {
+      ck_assert_uint_lt(ln.len, 64);
+      memcpy(out[k++], ln.text, ln.len + 1);
+    }
+  }
+  return k;
+}
+
+/* A literal and its length (it may hold NUL bytes). */
+#define S(lit) lit, sizeof(lit) - 1
+
+static const struct {
+  const char *in;
+  size_t n;
+  const char *lines[4];
+} frame_cases[] = {
+    {S("\r\nOK\r\n"), {"OK"}},
+    {S("AT+X\r\r\nOK\r\n"), {"AT+X", "OK"}},
+    {S("\r\n+QFTPOPEN: 0,0\r\n\r\nOK\r\n"), {"+QFTPOPEN: 0,0", "OK"}},
+    {S("\n\n\r\r"), {NULL}},
+    {S("A\0B\r"), {"A?B"}},
+    {S("no end"), {NULL}},
+    {S("x\ny\rz\r\n"), {"x", "y", "z"}},
+};
+
+START_TEST(test_frame_table)
+{
+  for (size_t chunk = 1; chunk <= 7; chunk += 3) {
+    char got[8][64];
+    size_t k = frame(frame_cases[_i].in, frame_cases[_i].n, chunk, got, 8);
+    size_t want = 0;
+    while (want < 4 && frame_cases[_i].lines[want])
+      want++;
+    ck_assert_uint_eq(k, want);
+    for (size_t j = 0; j < want; j++)
+      ck_assert_str_eq(got[j], frame_cases[_i].lines[j]);
+  }
+}
+END_TEST
+
+START_TEST(test_frame_overlong)
+{
+  static qh_lines l;
+  qh_lines_init(&l);
+  char chunk[1000];
+  memset(chunk, 'A', sizeof chunk);
+  for (int i = 0; i < 10; i++)
+    ck_assert_uint_eq(qh_lines_feed(&l, chunk, sizeof chunk), sizeof chunk);
+  qh_line ln;
+  /* 10 000 bytes, no CR: nothing yet, and memory stays bounded. */
+  ck_assert(!qh_lines_pop(&l, &ln));
+  ck_assert_uint_le(l.cur, QH_LINE_MAX);
+  qh_lines_feed(&l, "\r\nOK\r\n", 6);
+  ck_assert(qh_lines_pop(&l, &ln));
+  ck_assert(ln.cut);
+  ck_assert_uint_eq(ln.len, QH_LINE_MAX);
+  ck_assert(qh_lines_pop(&l, &ln));
+  ck_assert_str_eq(ln.text, "OK");
+  ck_assert(!ln.cut);
+}
+END_TEST
+
+START_TEST(test_lines_next_deadline)
+{
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  static qh_lines l;
+  qh_lines_init(&l);
+  qh_line ln;
+  int64_t t0 = qc_now_ms();
+  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln),
+                   QC_IO_TIMEOUT);
+  ck_assert_int_ge(qc_now_ms() - t0, 90);
+  ck_assert_int_eq(write(sv[1], "\r\nOK\r\n+QFTP", 11), 11);
+  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln), 1);
+  ck_assert_str_eq(ln.text, "OK");
+  ck_assert(qh_lines_pending(&l));
+  close(sv[1]);
+  /* The partial "+QFTP" never ends: hang-up is reported as 0. */
+  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln), 0);
+  close(sv[0]);
+}
+END_TEST
+
+START_TEST(test_vars)
+{
+  static qh_vars v;
+  memset(&v, 0, sizeof v);
+  qh_vars_set(&v, "host", "127.0.0.1");
+  qh_vars_setf(&v, "port", "%d", 2121);
+  qh_vars_set(&v, "host", "10.0.0.1"); /* replaces */
+  char out[128], err[128];
+  ck_assert_int_eq(qh_vars_expand(&v, "AT+QFTPOPEN=\"${host}\",${port}", out,
+                                  sizeof out, err, sizeof err),
+                   0);
+  ck_assert_str_eq(out, "AT+QFTPOPEN=\"10.0.0.1\",2121");
+  ck_assert_int_eq(qh_vars_expand(&v, "cost $$5 and $x", out, sizeof out, err,
+                                  sizeof err),
+                   0);
+  ck_assert_str_eq(out, "cost $5 and $x");
+  ck_assert_int_eq(
+      qh_vars_expand(&v, "${nope}", out, sizeof out, err, sizeof err), -1);
+  ck_assert_str_eq(err, "unknown variable ${nope}");
+  ck_assert_int_eq(
+      qh_vars_expand(&v, "${host", out, sizeof out, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "malformed"));
+  ck_assert_int_eq(qh_vars_expand(&v, "${host}${host}", out, 12, err,
+                                  sizeof err),
+                   -1);
+  ck_assert_ptr_nonnull(strstr(err, "too long"));
+  /* No profile: profile keys are unknown, not a crash. */
+  ck_assert_ptr_null(qh_vars_get(&v, "profile.err.530"));
+}
+END_TEST
+
+START_TEST(test_unescape)
+{
+  unsigned char b[16];
+  ck_assert_int_eq(qh_engine_unescape("AT\\r", b, sizeof b), 3);
+  ck_assert_int_eq(b[2], '\r');
+  ck_assert_int_eq(qh_engine_unescape("\\x00\\xff\\x4", b, sizeof b), 3);
+  ck_assert_int_eq(b[0], 0);
+  ck_assert_int_eq(b[1], 0xff);
+  ck_assert_int_eq(b[2], 4);
+  ck_assert_int_eq(qh_engine_unescape("\\\\n\\n\\t", b, sizeof b), 4);
+  ck_assert_int_eq(b[0], '\\');
+  ck_assert_int_eq(b[1], 'n');
+  ck_assert_int_eq(qh_engine_unescape("\\q", b, sizeof b), -1);
+  ck_assert_int_eq(qh_engine_unescape("\\xg", b, sizeof b), -1);
+  ck_assert_int_eq(qh_engine_unescape("abc", b, 2), -1);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("harness.lines");
+  TCase *tc = tcase_create("core");
+  tcase_add_loop_test(tc, test_frame_table, 0,
+                      sizeof frame_cases / sizeof frame_cases[0]);
+  tcase_add_test(tc, test_frame_overlong);
+  tcase_add_test(tc, test_lines_next_deadline);
+  tcase_add_test(tc, test_vars);
+  tcase_add_test(tc, test_unescape);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

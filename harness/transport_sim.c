@@ -1,0 +1,221 @@
+/* transport_sim: qftp-sim spawned on a pty, watched, respawned.
+ *
+ * The simulator creates the pty and the symlink (its contract); we wait,
+ * bounded, for the link and open it like any serial device. Its stderr is
+ * appended to a log in the run directory so a crash leaves evidence. */
+#include "transport.h"
+
+#include "qc_proc.h"
+#include "qc_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { SIM_START_MS = 5000, SIM_STOP_GRACE_MS = 1000, SIM_MAX_ARGS = 64 };
+
+typedef struct sim_priv {
+  char *binary, *link, *root, *log_path, *profile, *profile_dir;
+  double time_scale;
+  char **quirks;
+  size_t nquirks;
+  pid_t pid;
+  int last_status; /* wait status once it died */
+} sim_priv;
+
+static int sim_spawn(qh_transport *t, char *err, size_t errlen)
+{
+  sim_priv *p = t->priv;
+  char scale[32];
+  snprintf(scale, sizeof scale, "%g", p->time_scale);
+  char *argv[SIM_MAX_ARGS];
+  size_t n = 0;
+  argv[n++] = p->binary;
+  argv[n++] = "--link";
+  argv[n++] = p->link;
+  argv[n++] = "--root";
+  argv[n++] = p->root;
+  argv[n++] = "--time-scale";
+  argv[n++] = scale;
+  argv[n++] = "--profile";
+  argv[n++] = p->profile;
+  if (p->profile_dir) {
+    argv[n++] = "--profile-dir";
+    argv[n++] = p->profile_dir;
+  }
+  for (size_t i = 0; i < p->nquirks && n + 3 < SIM_MAX_ARGS; i++) {
+    argv[n++] = "--quirk";
+    argv[n++] = p->quirks[i];
+  }
+  argv[n] = NULL;
+
+  unlink(p->link); /* a stale link would be mistaken for the new one */
+  int logfd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                   0644);
+  if (logfd < 0) {
+    snprintf(err, errlen, "%s: %s", p->log_path, strerror(errno));
+    return -1;
+  }
+  p->last_status = -1;
+  p->pid = qc_spawn(argv, -1, logfd, logfd, err, errlen);
+  close(logfd);
+  if (p->pid < 0) {
+    p->pid = 0;
+    return -1;
+  }
+  int64_t deadline = qc_deadline_in(SIM_START_MS);
+  qh_tty_opts o = {.baud = 115200, .rtscts = false, .dtr = true};
+  char oerr[256] = "";
+  for (;;) {
+    int st;
+    if (!qc_alive(p->pid, &st)) {
+      char s[64];
+      qc_status_str(st, s, sizeof s);
+      snprintf(err, errlen, "qftp-sim %s at start (see %s)", s, p->log_path);
+      p->pid = 0;
+      return -1;
+    }
+    struct stat sb;
+    if (lstat(p->link, &sb) == 0) {
+      t->fd = qh_tty_open(p->link, &o, oerr, sizeof oerr);
+      if (t->fd >= 0)
+        return 0;
+    }
+    if (qc_remaining_ms(deadline) <= 0)
+      break;
+    qc_sleep_until(qc_deadline_in(5));
+  }
+  qc_stop(p->pid, SIGTERM, SIM_STOP_GRACE_MS);
+  p->pid = 0;
+  snprintf(err, errlen, "qftp-sim did not create %s within %d ms%s%s",
+           p->link, SIM_START_MS, oerr[0] ? ": " : "", oerr);
+  return -1;
+}
+
+static void sim_stop(qh_transport *t)
+{
+  sim_priv *p = t->priv;
+  if (t->fd >= 0) {
+    close(t->fd);
+    t->fd = -1;
+  }
+  if (p->pid > 0) {
+    qc_stop(p->pid, SIGTERM, SIM_STOP_GRACE_MS);
+    p->pid = 0;
+  }
+}
+
+static bool sim_alive(qh_transport *t, char *why, size_t len)
+{
+  sim_priv *p = t->priv;
+  if (p->pid <= 0) {
+    char st[64] = "not running";
+    if (p->last_status >= 0)
+      qc_status_str(p->last_status, st, sizeof st);
+    snprintf(why, len, "qftp-sim %s", st);
+    return false;
+  }
+  int st;
+  if (qc_alive(p->pid, &st))
+    return true;
+  p->pid = 0;
+  p->last_status = st;
+  char s[64];
+  qc_status_str(st, s, sizeof s);
+  snprintf(why, len, "qftp-sim %s", s);
+  return false;
+}
+
+static int sim_restart(qh_transport *t, char *err, size_t errlen)
+{
+  sim_stop(t);
+  return sim_spawn(t, err, errlen);
+}
+
+static void sim_priv_free(sim_priv *p)
+{
+  if (!p)
+    return;
+  free(p->binary);
+  free(p->link);
+  free(p->root);
+  free(p->log_path);
+  free(p->profile);
+  free(p->profile_dir);
+  for (size_t i = 0; i < p->nquirks; i++)
+    free(p->quirks[i]);
+  free(p->quirks);
+  free(p);
+}
+
+static void sim_close(qh_transport *t)
+{
+  sim_stop(t);
+  sim_priv_free(t->priv);
+  free(t);
+}
+
+static const qh_transport_ops sim_ops = {
+    .alive = sim_alive,
+    .restart = sim_restart,
+    .close = sim_close,
+};
+
+static char *dup_or_null(const char *s)
+{
+  return s ? strdup(s) : NULL;
+}
+
+qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
+                                   size_t errlen)
+{
+  qh_transport *t = calloc(1, sizeof *t);
+  sim_priv *p = calloc(1, sizeof *p);
+  if (!t || !p)
+    goto oom;
+  t->ops = &sim_ops;
+  t->fd = -1;
+  t->priv = p;
+  p->binary = strdup(o->binary);
+  p->link = strdup(o->link);
+  p->root = strdup(o->root);
+  p->log_path = strdup(o->log_path);
+  p->profile = strdup(o->profile);
+  p->profile_dir = dup_or_null(o->profile_dir);
+  p->time_scale = o->time_scale;
+  if (!p->binary || !p->link || !p->root || !p->log_path || !p->profile ||
+      (o->profile_dir && !p->profile_dir))
+    goto oom;
+  if (o->nquirks) {
+    p->quirks = calloc(o->nquirks, sizeof *p->quirks);
+    if (!p->quirks)
+      goto oom;
+    for (size_t i = 0; i < o->nquirks; i++) {
+      if (!(p->quirks[i] = strdup(o->quirks[i])))
+        goto oom;
+      p->nquirks++;
+    }
+  }
+  snprintf(t->desc, sizeof t->desc, "qftp-sim on %s", o->link);
+  if (sim_spawn(t, err, errlen) < 0) {
+    sim_priv_free(p);
+    free(t);
+    return NULL;
+  }
+  return t;
+oom:
+  snprintf(err, errlen, "out of memory");
+  sim_priv_free(p);
+  free(t);
+  return NULL;
+}
+
+pid_t qh_transport_sim_pid(const qh_transport *t)
+{
+  return t->ops == &sim_ops ? ((const sim_priv *)t->priv)->pid : 0;
+}

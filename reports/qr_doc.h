@@ -1,0 +1,35 @@
+/* qr_doc: results.json read back, for the renderers.
+ *
+ * Every report but results.json itself is rendered from the file, never
+ * from the C model, so what people read is what tools diff. The loader
+ * checks the shape the renderers rely on; the accessors give defaults for
+ * what is absent, so a renderer never meets a NULL. */
+#ifndef QR_DOC_H
+#define QR_DOC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "qr_buf.h"
+
+/* Loads and checks json_path: an object with "schema" QR_SCHEMA and a
+ * "cases" array of objects, each with a string "id" and a known "verdict".
+ * The new reference, or NULL with err naming the path (and line:column of
+ * a syntax error). */
+json_t *qr_doc_load(const char *json_path, char *err, size_t errlen);
+
+/* o[key] as a string (n bytes; may hold NUL), "" when absent or not one. */
+const char *qr_doc_str(const json_t *o, const char *key, size_t *n);
+/* o[key] as a number, 0 when absent or not one. */
+double qr_doc_num(const json_t *o, const char *key);
+/* o[key] as an array; NULL when absent, which jansson's array calls
+ * (json_array_size, json_array_foreach) treat as empty. */
+const json_t *qr_doc_arr(const json_t *o, const char *key);
+
+typedef void (*qr_doc_renderer)(const json_t *doc, qr_buf *out);
+
+/* Loads json_path, renders it with fn and writes out_path atomically. */
+int qr_doc_render(const char *json_path, const char *out_path,
+                  qr_doc_renderer fn, char *err, size_t errlen);
+
+#endif

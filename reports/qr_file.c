@@ -1,0 +1,118 @@
+/* qr_file: see qr_file.h. */
+#include "qr_file.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qc_io.h"
+#include "qc_time.h"
+
+/* A report file goes to a local disk; anything slower than this is a
+ * broken mount, and the run should say so rather than hang. Binds only
+ * where qc_write_all can (see qc_io.h). */
+enum { QR_WRITE_TIMEOUT_MS = 30000 };
+
+void qr_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+  if (!err || errlen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static int mkdir_one(const char *p)
+{
+  if (mkdir(p, 0755) == 0)
+    return 0;
+  struct stat st;
+  if (errno == EEXIST && stat(p, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return 0;
+    errno = ENOTDIR;
+  }
+  return -1;
+}
+
+int qr_mkdirs(const char *path, char *err, size_t errlen)
+{
+  char p[PATH_MAX];
+  size_t n = strlen(path);
+  if (n == 0 || n >= sizeof p) {
+    qr_errf(err, errlen, "cannot create directory %s: %s", path,
+            n ? "path too long" : "empty path");
+    return -1;
+  }
+  memcpy(p, path, n + 1);
+  for (size_t i = 1; i < n; i++) {
+    if (p[i] != '/')
+      continue;
+    p[i] = '\0';
+    int rc = mkdir_one(p);
+    p[i] = '/';
+    if (rc < 0) {
+      qr_errf(err, errlen, "cannot create directory %.*s: %s", (int)i, p,
+              strerror(errno));
+      return -1;
+    }
+  }
+  if (mkdir_one(p) < 0) {
+    qr_errf(err, errlen, "cannot create directory %s: %s", p, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
+                    size_t errlen)
+{
+  char tmp[PATH_MAX];
+  int len = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+  if (len < 0 || (size_t)len >= sizeof tmp) {
+    qr_errf(err, errlen, "cannot write %s: path too long", path);
+    return -1;
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    qr_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+  }
+  const char *what = "write";
+  int rc = qc_write_all(fd, data, n, qc_deadline_in(QR_WRITE_TIMEOUT_MS));
+  if (rc == QC_IO_TIMEOUT)
+    errno = ETIMEDOUT;
+  if (rc == 0) {
+    /* mkstemp makes 0600; reports are for everyone who may read the dir. */
+    what = "chmod";
+    rc = fchmod(fd, 0644);
+  }
+  if (rc == 0) {
+    what = "fsync";
+    rc = fsync(fd);
+  }
+  int saved = errno;
+  if (close(fd) < 0 && rc == 0) {
+    what = "close";
+    saved = errno;
+    rc = -1;
+  }
+  if (rc == 0) {
+    what = "rename";
+    rc = rename(tmp, path);
+    saved = errno;
+  }
+  if (rc < 0) {
+    unlink(tmp);
+    qr_errf(err, errlen, "cannot write %s (%s): %s", path, what,
+            strerror(saved));
+    return -1;
+  }
+  return 0;
+}

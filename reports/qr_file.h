@@ -1,0 +1,20 @@
+/* qr_file: the report writers' only contact with the file system. */
+#ifndef QR_FILE_H
+#define QR_FILE_H
+
+#include <stddef.h>
+
+/* Formats a message into err (errlen bytes; nothing when errlen is 0). */
+void qr_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* mkdir -p path (0755). 0, or -1 with err naming the directory. */
+int qr_mkdirs(const char *path, char *err, size_t errlen);
+
+/* Writes n bytes to a temporary file beside path, flushes it and renames
+ * it over path: readers see the old file or the whole new one. The
+ * temporary file is removed on every failure. 0, or -1 with err. */
+int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
+                    size_t errlen);
+
+#endif

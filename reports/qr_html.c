@@ -1,0 +1,183 @@
+/* qr_html: report.html rendered from results.json.
+ *
+ * One self-contained page for people (no script, no external file): the
+ * run's header and counts, a table of cases with coloured verdicts, and
+ * each case's transcript in a <details> that opens by itself when the case
+ * did not pass. All text goes through qr_escape_markup. */
+#include "qr_report.h"
+
+#include <string.h>
+
+#include "qr_doc.h"
+#include "qr_escape.h"
+
+static const char css[] =
+    "body{font-family:sans-serif;margin:1.5em;color:#222}"
+    "table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;"
+    "vertical-align:top}"
+    "th{background:#eee}"
+    ".pass{background:#cfc}.fail{background:#fcc}"
+    ".error{background:#fc9}.skip{background:#ddd}"
+    ".num{text-align:right}"
+    "pre,.tr td{font-family:monospace;white-space:pre-wrap}"
+    ".d-out{color:#036}.d-in{color:#060}.d-note{color:#777}"
+    "details{margin:.5em 0}summary{cursor:pointer}";
+
+static void esc(qr_buf *b, const char *s, size_t n)
+{
+  qr_escape_markup(b, s, n, QR_ESC_ATTR);
+}
+
+static void esc_key(qr_buf *b, const json_t *o, const char *key)
+{
+  size_t n;
+  const char *s = qr_doc_str(o, key, &n);
+  esc(b, s, n);
+}
+
+static qh_verdict verdict_of(const json_t *c)
+{
+  return (qh_verdict)qh_verdict_parse(
+      json_string_value(json_object_get(c, "verdict")));
+}
+
+static void header(qr_buf *b, const json_t *doc)
+{
+  const json_t *cases = qr_doc_arr(doc, "cases");
+  size_t cnt[4] = {0, 0, 0, 0};
+  size_t i;
+  const json_t *c;
+  json_array_foreach(cases, i, c)
+  {
+    cnt[verdict_of(c)]++;
+  }
+  qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p>");
+  static const char *const keys[] = {"started_at", "target", "profile",
+                                     "version"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    qr_buf_addf(b, "%s<b>%s</b>: ", k ? " &middot; " : "", keys[k]);
+    esc_key(b, doc, keys[k]);
+  }
+  qr_buf_addf(b,
+              " &middot; <b>time_scale</b>: %g &middot; "
+              "<b>duration</b>: %.3f s</p>\n",
+              qr_doc_num(doc, "time_scale"), qr_doc_num(doc, "duration_s"));
+  qr_buf_addf(b,
+              "<table><tr><th>total</th><th class=\"pass\">pass</th>"
+              "<th class=\"fail\">fail</th><th class=\"error\">error</th>"
+              "<th class=\"skip\">skip</th></tr>\n"
+              "<tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+              "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+              "<td class=\"num\">%zu</td></tr></table>\n",
+              json_array_size(cases), cnt[QH_PASS], cnt[QH_FAIL], cnt[QH_ERROR],
+              cnt[QH_SKIP]);
+}
+
+static void case_row(qr_buf *b, const json_t *c, size_t idx)
+{
+  qh_verdict v = verdict_of(c);
+  qr_buf_addf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#c%zu\">",
+              idx + 1, idx);
+  esc_key(b, c, "id");
+  qr_buf_adds(b, "</a></td><td>");
+  esc_key(b, c, "title");
+  qr_buf_adds(b, "</td><td>");
+  esc_key(b, c, "spec");
+  qr_buf_addf(b,
+              "</td><td class=\"%s\">%s</td><td class=\"num\">%.3f</td>"
+              "<td>",
+              qh_verdict_name(v), qh_verdict_name(v),
+              qr_doc_num(c, "duration_s"));
+  esc_key(b, c, "reason");
+  qr_buf_adds(b, "</td></tr>\n");
+}
+
+static const char *dir_class(const char *d, size_t n)
+{
+  if (n == 1 && d[0] == '>')
+    return "d-out";
+  if (n == 1 && d[0] == '<')
+    return "d-in";
+  return "d-note";
+}
+
+static void case_details(qr_buf *b, const json_t *c, size_t idx)
+{
+  qh_verdict v = verdict_of(c);
+  qr_buf_addf(b, "<details id=\"c%zu\"%s><summary class=\"%s\">", idx,
+              v == QH_FAIL || v == QH_ERROR ? " open" : "", qh_verdict_name(v));
+  esc_key(b, c, "id");
+  qr_buf_addf(b, " &mdash; %s</summary>\n<p>file ", qh_verdict_name(v));
+  esc_key(b, c, "file");
+  qr_buf_adds(b, ", tags ");
+  size_t i, n;
+  const json_t *e;
+  json_array_foreach(qr_doc_arr(c, "tags"), i, e)
+  {
+    if (i)
+      qr_buf_adds(b, ", ");
+    esc(b, json_string_value(e) ? json_string_value(e) : "",
+        json_string_length(e));
+  }
+  qr_buf_adds(b, ", files in <code>");
+  esc_key(b, c, "dir");
+  qr_buf_adds(b, "</code></p>\n<table class=\"tr\">"
+                 "<tr><th>t (s)</th><th></th><th>text</th></tr>\n");
+  json_array_foreach(qr_doc_arr(c, "transcript"), i, e)
+  {
+    const char *d = qr_doc_str(e, "dir", &n);
+    qr_buf_addf(b, "<tr class=\"%s\"><td class=\"num\">%.3f</td><td>",
+                dir_class(d, n), qr_doc_num(e, "t"));
+    esc(b, d, n);
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, e, "text");
+    qr_buf_adds(b, "</td></tr>\n");
+  }
+  qr_buf_adds(b, "</table>\n");
+  const json_t *un = qr_doc_arr(c, "unexpected");
+  if (json_array_size(un)) {
+    qr_buf_adds(b, "<p>Lines skipped while waiting:</p>\n<pre>");
+    json_array_foreach(un, i, e)
+    {
+      esc(b, json_string_value(e) ? json_string_value(e) : "",
+          json_string_length(e));
+      qr_buf_addc(b, '\n');
+    }
+    qr_buf_adds(b, "</pre>\n");
+  }
+  qr_buf_adds(b, "</details>\n");
+}
+
+static void render(const json_t *doc, qr_buf *b)
+{
+  qr_buf_addf(b,
+              "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+              "<meta charset=\"utf-8\">"
+              "<title>qftp-harness report</title>\n<style>%s</style>"
+              "</head>\n<body>\n",
+              css);
+  header(b, doc);
+  const json_t *cases = qr_doc_arr(doc, "cases");
+  qr_buf_adds(b, "<h2>Cases</h2>\n<table><tr><th>#</th><th>id</th>"
+                 "<th>title</th><th>spec</th><th>verdict</th>"
+                 "<th>duration (s)</th><th>reason</th></tr>\n");
+  size_t i;
+  const json_t *c;
+  json_array_foreach(cases, i, c)
+  {
+    case_row(b, c, i);
+  }
+  qr_buf_adds(b, "</table>\n<h2>Transcripts</h2>\n");
+  json_array_foreach(cases, i, c)
+  {
+    case_details(b, c, i);
+  }
+  qr_buf_adds(b, "</body></html>\n");
+}
+
+int qr_render_html(const char *json_path, const char *html_path, char *err,
+                   size_t errlen)
+{
+  return qr_doc_render(json_path, html_path, render, err, errlen);
+}

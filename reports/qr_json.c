@@ -1,0 +1,148 @@
+/* qr_json: results.json from the model (schema: reports/README.md).
+ *
+ * Stable and diffable: keys in the order they are added here (jansson keeps
+ * insertion order), 2-space indent, times rounded to the millisecond so a
+ * re-run differs only where the run did. */
+#include "qr_report.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qr_buf.h"
+#include "qr_escape.h"
+#include "qr_file.h"
+
+/* A JSON string of s; NULL as null. jansson takes only UTF-8, so other
+ * bytes (a module's noise in a reason) become \xNN first. */
+static json_t *jstr(const char *s)
+{
+  if (!s)
+    return json_null();
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  qr_buf b;
+  qr_buf_init(&b, 0);
+  qr_escape_utf8(&b, s, strlen(s));
+  j = qr_buf_failed(&b) ? NULL : json_stringn(b.p ? b.p : "", b.len);
+  qr_buf_free(&b);
+  return j;
+}
+
+/* Seconds rounded to the millisecond; a non-finite value as null. */
+static json_t *jsec(double x)
+{
+  if (!isfinite(x))
+    return json_null();
+  char s[64];
+  snprintf(s, sizeof s, "%.3f", x);
+  return json_real(strtod(s, NULL));
+}
+
+/* Sets key to v (stolen); remembers any failure in *bad. */
+static void put(json_t *o, const char *key, json_t *v, int *bad)
+{
+  if (!o || !v || json_object_set_new(o, key, v) < 0)
+    *bad = 1;
+}
+
+static void push(json_t *a, json_t *v, int *bad)
+{
+  if (!a || !v || json_array_append_new(a, v) < 0)
+    *bad = 1;
+}
+
+static json_t *case_json(const qh_case_result *c, int *bad)
+{
+  json_t *o = json_object();
+  put(o, "id", jstr(c->id), bad);
+  put(o, "title", jstr(c->title), bad);
+  put(o, "spec", jstr(c->spec), bad);
+  put(o, "file", jstr(c->file), bad);
+  json_t *tags = json_array();
+  for (size_t i = 0; i < c->ntags; i++)
+    push(tags, jstr(c->tags[i]), bad);
+  put(o, "tags", tags, bad);
+  put(o, "verdict", json_string(qh_verdict_name(c->verdict)), bad);
+  put(o, "reason", c->verdict == QH_PASS ? json_null() : jstr(c->reason), bad);
+  put(o, "failed_step", json_integer(c->failed_step), bad);
+  put(o, "started_s", jsec(c->started), bad);
+  put(o, "duration_s", jsec(c->duration_s), bad);
+  put(o, "dir", jstr(c->dir), bad);
+  json_t *tr = json_array();
+  for (size_t i = 0; i < c->nlines; i++) {
+    const qh_tline *l = &c->lines[i];
+    char d[2] = {l->dir, '\0'};
+    json_t *e = json_object();
+    put(e, "t", jsec(l->t), bad);
+    put(e, "dir", jstr(d), bad);
+    put(e, "text", jstr(l->text ? l->text : ""), bad);
+    push(tr, e, bad);
+  }
+  put(o, "transcript", tr, bad);
+  json_t *un = json_array();
+  for (size_t i = 0; i < c->nunexpected; i++)
+    push(un, jstr(c->unexpected[i]), bad);
+  put(o, "unexpected", un, bad);
+  return o;
+}
+
+static json_t *run_json(const qh_run_result *r, int *bad)
+{
+  json_t *o = json_object();
+  put(o, "schema", json_integer(QR_SCHEMA), bad);
+  put(o, "tool", json_string("qftp-harness"), bad);
+  put(o, "version", jstr(r->version), bad);
+  put(o, "started_at", jstr(r->started_at), bad);
+  put(o, "target", jstr(r->target), bad);
+  put(o, "profile", jstr(r->profile), bad);
+  put(o, "time_scale",
+      isfinite(r->time_scale) ? json_real(r->time_scale) : json_null(), bad);
+  put(o, "duration_s", jsec(r->duration_s), bad);
+  size_t n[4];
+  qh_run_counts(r, n);
+  json_t *sum = json_object();
+  put(sum, "total", json_integer((json_int_t)r->ncases), bad);
+  put(sum, "pass", json_integer((json_int_t)n[QH_PASS]), bad);
+  put(sum, "fail", json_integer((json_int_t)n[QH_FAIL]), bad);
+  put(sum, "error", json_integer((json_int_t)n[QH_ERROR]), bad);
+  put(sum, "skip", json_integer((json_int_t)n[QH_SKIP]), bad);
+  put(o, "summary", sum, bad);
+  json_t *cases = json_array();
+  for (size_t i = 0; i < r->ncases; i++)
+    push(cases, case_json(&r->cases[i], bad), bad);
+  put(o, "cases", cases, bad);
+  return o;
+}
+
+int qr_write_json(const qh_run_result *r, const char *path, char *err,
+                  size_t errlen)
+{
+  int bad = 0;
+  json_t *root = run_json(r, &bad);
+  char *text = NULL;
+  if (!bad)
+    text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                JSON_REAL_PRECISION(12));
+  json_decref(root);
+  if (!text) {
+    qr_errf(err, errlen, "cannot write %s: out of memory building the JSON",
+            path);
+    return -1;
+  }
+  size_t n = strlen(text);
+  char *nl = realloc(text, n + 2); /* a final newline, as text files have */
+  if (!nl) {
+    free(text);
+    qr_errf(err, errlen, "cannot write %s: out of memory", path);
+    return -1;
+  }
+  nl[n] = '\n';
+  nl[n + 1] = '\0';
+  int rc = qr_write_atomic(path, nl, n + 1, err, errlen);
+  free(nl);
+  return rc;
+}

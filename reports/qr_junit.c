@@ -1,0 +1,169 @@
+/* qr_junit: junit.xml rendered from results.json.
+ *
+ * The shape CI servers read (Jenkins, GitLab): one <testsuite> with its
+ * counts, a <testcase> per case, <failure>/<error>/<skipped> by verdict,
+ * the transcript in <system-out>. Everything goes through
+ * qr_escape_markup, so text holds no "]]>", no raw control byte and no
+ * unescaped markup whatever the module sent. */
+#include "qr_report.h"
+
+#include <string.h>
+
+#include "qr_doc.h"
+#include "qr_escape.h"
+
+static void esc(qr_buf *b, const char *s, size_t n, unsigned flags)
+{
+  qr_escape_markup(b, s, n, flags);
+}
+
+static void attr(qr_buf *b, const char *name, const char *s, size_t n)
+{
+  qr_buf_addf(b, " %s=\"", name);
+  esc(b, s, n, QR_ESC_ATTR);
+  qr_buf_addc(b, '"');
+}
+
+static void attr_key(qr_buf *b, const char *name, const json_t *o,
+                     const char *key)
+{
+  size_t n;
+  const char *s = qr_doc_str(o, key, &n);
+  attr(b, name, s, n);
+}
+
+static void property(qr_buf *b, const json_t *doc, const char *key)
+{
+  qr_buf_adds(b, "    <property");
+  attr(b, "name", key, strlen(key));
+  const json_t *v = json_object_get(doc, key);
+  if (json_is_number(v)) {
+    qr_buf_addf(b, " value=\"%g\"/>\n", json_number_value(v));
+    return;
+  }
+  attr_key(b, "value", doc, key);
+  qr_buf_adds(b, "/>\n");
+}
+
+static void system_out(qr_buf *b, const json_t *c)
+{
+  const json_t *tr = qr_doc_arr(c, "transcript");
+  const json_t *un = qr_doc_arr(c, "unexpected");
+  if (json_array_size(tr) == 0 && json_array_size(un) == 0)
+    return;
+  qr_buf_adds(b, "    <system-out>");
+  size_t i, n;
+  const json_t *e;
+  json_array_foreach(tr, i, e)
+  {
+    const char *d = qr_doc_str(e, "dir", &n);
+    qr_buf_addf(b, "%8.3f ", qr_doc_num(e, "t"));
+    esc(b, n ? d : "?", 1, 0);
+    qr_buf_addc(b, ' ');
+    const char *s = qr_doc_str(e, "text", &n);
+    esc(b, s, n, 0);
+    qr_buf_addc(b, '\n');
+  }
+  if (json_array_size(un))
+    qr_buf_adds(b, "unexpected lines:\n");
+  json_array_foreach(un, i, e)
+  {
+    if (!json_is_string(e))
+      continue;
+    qr_buf_adds(b, "  ");
+    esc(b, json_string_value(e), json_string_length(e), 0);
+    qr_buf_addc(b, '\n');
+  }
+  qr_buf_adds(b, "</system-out>\n");
+}
+
+/* <failure>, <error> or <skipped> for a verdict that is not a pass. */
+static void outcome(qr_buf *b, const json_t *c, qh_verdict v)
+{
+  size_t n;
+  const char *reason = qr_doc_str(c, "reason", &n);
+  const char *tag = "failure";
+  switch (v) {
+  case QH_PASS:
+    return;
+  case QH_FAIL:
+    tag = "failure";
+    break;
+  case QH_ERROR:
+    tag = "error";
+    break;
+  case QH_SKIP:
+    tag = "skipped";
+    break;
+  }
+  qr_buf_addf(b, "    <%s", tag);
+  attr(b, "message", reason, n);
+  if (v == QH_SKIP) {
+    qr_buf_adds(b, "/>\n");
+    return;
+  }
+  attr(b, "type", qh_verdict_name(v), strlen(qh_verdict_name(v)));
+  qr_buf_addc(b, '>');
+  esc(b, reason, n, 0);
+  double step = qr_doc_num(c, "failed_step");
+  if (step > 0)
+    qr_buf_addf(b, "\n(step %.0f)", step);
+  qr_buf_addf(b, "</%s>\n", tag);
+}
+
+static void testcase(qr_buf *b, const json_t *c)
+{
+  qh_verdict v = (qh_verdict)qh_verdict_parse(
+      json_string_value(json_object_get(c, "verdict")));
+  const json_t *tags = qr_doc_arr(c, "tags");
+  const json_t *t0 = json_array_get(tags, 0);
+  qr_buf_adds(b, "  <testcase");
+  if (json_is_string(t0))
+    attr(b, "classname", json_string_value(t0), json_string_length(t0));
+  else
+    attr(b, "classname", "cases", 5);
+  attr_key(b, "name", c, "id");
+  qr_buf_addf(b, " time=\"%.3f\"", qr_doc_num(c, "duration_s"));
+  attr_key(b, "file", c, "file");
+  qr_buf_adds(b, ">\n");
+  outcome(b, c, v);
+  system_out(b, c);
+  qr_buf_adds(b, "  </testcase>\n");
+}
+
+static void render(const json_t *doc, qr_buf *b)
+{
+  const json_t *cases = qr_doc_arr(doc, "cases");
+  size_t cnt[4] = {0, 0, 0, 0};
+  size_t i;
+  const json_t *c;
+  json_array_foreach(cases, i, c)
+  {
+    cnt[qh_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
+  }
+  qr_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  qr_buf_addf(b,
+              "<testsuite name=\"qftp-harness\" tests=\"%zu\" "
+              "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+              "time=\"%.3f\"",
+              json_array_size(cases), cnt[QH_FAIL], cnt[QH_ERROR], cnt[QH_SKIP],
+              qr_doc_num(doc, "duration_s"));
+  attr_key(b, "timestamp", doc, "started_at");
+  qr_buf_adds(b, ">\n  <properties>\n");
+  static const char *const props[] = {"version", "target", "profile",
+                                      "time_scale"};
+  for (size_t k = 0; k < sizeof props / sizeof props[0]; k++)
+    property(b, doc, props[k]);
+  qr_buf_adds(b, "  </properties>\n");
+  json_array_foreach(cases, i, c)
+  {
+    testcase(b, c);
+  }
+  qr_buf_adds(b, "</testsuite>\n");
+}
+
+int qr_render_junit(const char *json_path, const char *xml_path, char *err,
+                    size_t errlen)
+{
+  return qr_doc_render(json_path, xml_path, render, err, errlen);
+}

@@ -1,0 +1,247 @@
+/* qr_model: building the run result (result.h).
+ *
+ * Growth is bounded (qr_report.h QR_*_MAX): a module that floods the line
+ * cannot grow a case past its caps; the excess is dropped with one note
+ * saying so. Allocation failure aborts, as result.h promises. */
+#include "qr_report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qc_time.h"
+#include "qr_buf.h"
+#include "qr_escape.h"
+
+#ifndef QR_VERSION
+#define QR_VERSION "0.0.0"
+#endif
+
+static const char *const verdict_names[] = {
+    [QH_PASS] = "pass",
+    [QH_FAIL] = "fail",
+    [QH_ERROR] = "error",
+    [QH_SKIP] = "skip",
+};
+
+const char *qh_verdict_name(qh_verdict v)
+{
+  if ((unsigned)v >= sizeof verdict_names / sizeof verdict_names[0])
+    return "?";
+  return verdict_names[v];
+}
+
+int qh_verdict_parse(const char *s)
+{
+  for (size_t i = 0; s && i < sizeof verdict_names / sizeof verdict_names[0];
+       i++) {
+    if (strcmp(s, verdict_names[i]) == 0)
+      return (int)i;
+  }
+  return -1;
+}
+
+static void oom(void)
+{
+  fputs("qftp-harness: out of memory building the result model\n", stderr);
+  abort();
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+  void *q = realloc(p, n ? n : 1);
+  if (!q)
+    oom();
+  return q;
+}
+
+static char *xstrdup(const char *s)
+{
+  if (!s)
+    return NULL;
+  char *d = strdup(s);
+  if (!d)
+    oom();
+  return d;
+}
+
+/* Grows *arr (elements of `elem` bytes) so one more fits after `n`. */
+static void grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+  if (n < *cap)
+    return;
+  size_t ncap = *cap ? *cap * 2 : 8;
+  *arr = xrealloc(*arr, ncap * elem);
+  *cap = ncap;
+}
+
+/* A qr_buf's failure here can only be memory (its max is far above what we
+ * put in). */
+static char *buf_take(qr_buf *b)
+{
+  if (qr_buf_failed(b))
+    oom();
+  char *s = b->p ? b->p : xstrdup("");
+  b->p = NULL;
+  qr_buf_free(b);
+  return s;
+}
+
+qh_run_result *qh_run_result_new(const char *target, const char *profile,
+                                 double time_scale)
+{
+  qh_run_result *r = calloc(1, sizeof *r);
+  if (!r)
+    oom();
+  char now[32];
+  qc_iso8601_now(now, sizeof now);
+  r->started_at = xstrdup(now);
+  r->target = xstrdup(target ? target : "");
+  r->profile = xstrdup(profile ? profile : "");
+  r->time_scale = time_scale;
+  r->version = xstrdup(QR_VERSION);
+  return r;
+}
+
+qh_case_result *qh_run_add_case(qh_run_result *r, const char *id,
+                                const char *title, const char *spec,
+                                const char *file, char *const *tags,
+                                size_t ntags)
+{
+  grow((void **)&r->cases, &r->cap, r->ncases, sizeof *r->cases);
+  qh_case_result *c = &r->cases[r->ncases++];
+  memset(c, 0, sizeof *c);
+  c->id = xstrdup(id ? id : "");
+  c->title = xstrdup(title ? title : "");
+  c->spec = xstrdup(spec ? spec : "");
+  c->file = xstrdup(file ? file : "");
+  if (tags && ntags) {
+    c->tags = xrealloc(NULL, ntags * sizeof *c->tags);
+    for (size_t i = 0; i < ntags; i++)
+      c->tags[i] = xstrdup(tags[i] ? tags[i] : "");
+    c->ntags = ntags;
+  }
+  c->verdict = QH_PASS;
+  return c;
+}
+
+static void push_line(qh_case_result *c, double t, char dir, char *text)
+{
+  grow((void **)&c->lines, &c->cap, c->nlines, sizeof *c->lines);
+  c->lines[c->nlines++] = (qh_tline){.t = t, .dir = dir, .text = text};
+}
+
+void qh_case_add_line(qh_case_result *c, double t, char dir, const char *text,
+                      size_t n)
+{
+  if (c->nlines >= QR_LINES_MAX)
+    return;
+  if (c->nlines == QR_LINES_MAX - 1) {
+    /* The last slot says why the transcript stops here. */
+    push_line(c, t, '#',
+              xstrdup("transcript cut: more entries than the model keeps"));
+    return;
+  }
+  if (!text)
+    text = "";
+  if (n == (size_t)-1)
+    n = strlen(text);
+  size_t cut = 0;
+  if (n > QR_TEXT_MAX) {
+    cut = n - QR_TEXT_MAX;
+    n = QR_TEXT_MAX;
+  }
+  qr_buf b;
+  qr_buf_init(&b, 0);
+  qr_escape_text(&b, text, n);
+  if (cut)
+    qr_buf_addf(&b, "... (%zu bytes cut)", cut);
+  push_line(c, t, dir, buf_take(&b));
+}
+
+void qh_case_note(qh_case_result *c, double t, const char *fmt, ...)
+{
+  char msg[QR_REASON_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  qh_case_add_line(c, t, '#', msg, (size_t)-1);
+}
+
+void qh_case_add_unexpected(qh_case_result *c, const char *line)
+{
+  if (c->nunexpected >= QR_UNEXPECTED_MAX)
+    return;
+  if (!line)
+    line = "";
+  size_t n = strnlen(line, QR_TEXT_MAX);
+  qr_buf b;
+  qr_buf_init(&b, 0);
+  qr_escape_text(&b, line, n);
+  grow((void **)&c->unexpected, &c->unexp_cap, c->nunexpected,
+       sizeof *c->unexpected);
+  c->unexpected[c->nunexpected++] = buf_take(&b);
+}
+
+void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
+                         const char *fmt, ...)
+{
+  c->verdict = v;
+  c->failed_step = failed_step;
+  free(c->reason);
+  c->reason = NULL;
+  if (!fmt)
+    return;
+  char msg[QR_REASON_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  c->reason = xstrdup(msg);
+}
+
+void qh_run_counts(const qh_run_result *r, size_t counts[4])
+{
+  for (int i = 0; i < 4; i++)
+    counts[i] = 0;
+  for (size_t i = 0; i < r->ncases; i++) {
+    unsigned v = (unsigned)r->cases[i].verdict;
+    if (v < 4)
+      counts[v]++;
+  }
+}
+
+static void case_free(qh_case_result *c)
+{
+  free(c->id);
+  free(c->title);
+  free(c->spec);
+  free(c->file);
+  for (size_t i = 0; i < c->ntags; i++)
+    free(c->tags[i]);
+  free(c->tags);
+  free(c->reason);
+  for (size_t i = 0; i < c->nlines; i++)
+    free(c->lines[i].text);
+  free(c->lines);
+  for (size_t i = 0; i < c->nunexpected; i++)
+    free(c->unexpected[i]);
+  free(c->unexpected);
+  free(c->dir);
+}
+
+void qh_run_result_free(qh_run_result *r)
+{
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->ncases; i++)
+    case_free(&r->cases[i]);
+  free(r->cases);
+  free(r->started_at);
+  free(r->target);
+  free(r->profile);
+  free(r->version);
+  free(r);
+}

@@ -1,0 +1,55 @@
+/* qr_report: the report writers.
+ *
+ * results.json is written from the C model (result.h) and is the single
+ * source of truth: junit.xml, report.html and results.tap are rendered
+ * from the JSON file, read back, never from the model. Files are written
+ * whole to a temporary name in the same directory and renamed, so a reader
+ * never sees half a file. Schema and files: reports/README.md.
+ *
+ * Every function returns 0, or -1 with a message naming the path in err
+ * (errlen bytes, always NUL-terminated when errlen > 0). */
+#ifndef QR_REPORT_H
+#define QR_REPORT_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+enum {
+  QR_SCHEMA = 1, /* "schema" of results.json; bumped on incompatible change */
+  /* Model bounds (qr_model.c): what one case may grow to. */
+  QR_TEXT_MAX = 16384,       /* bytes of one transcript entry, before escape */
+  QR_LINES_MAX = 100000,     /* transcript entries of one case */
+  QR_UNEXPECTED_MAX = 10000, /* unexpected lines of one case */
+  QR_REASON_MAX = 4096,      /* bytes of a verdict reason */
+};
+
+/* results.json: keys in a fixed order, 2-space indent, times in seconds
+ * rounded to the millisecond. */
+int qr_write_json(const qh_run_result *r, const char *path, char *err,
+                  size_t errlen);
+
+/* junit.xml from results.json: one <testsuite name="qftp-harness">. */
+int qr_render_junit(const char *json_path, const char *xml_path, char *err,
+                    size_t errlen);
+
+/* report.html from results.json: one self-contained page. */
+int qr_render_html(const char *json_path, const char *html_path, char *err,
+                   size_t errlen);
+
+/* results.tap (TAP version 13) from results.json. */
+int qr_render_tap(const char *json_path, const char *tap_path, char *err,
+                  size_t errlen);
+
+/* case_dir/transcript.txt, one line per entry ("%8.3f %c %s"); case_dir is
+ * created with its parents. */
+int qr_write_case_files(const qh_case_result *c, const char *case_dir,
+                        char *err, size_t errlen);
+
+/* Everything: report_dir (with parents), cases/<id>/ for each case (sets
+ * c->dir to "cases/<id>" when NULL), results.json, junit.xml, report.html
+ * and results.tap. Stops at the first error. */
+int qr_write_all(qh_run_result *r, const char *report_dir, char *err,
+                 size_t errlen);
+
+#endif

@@ -1,0 +1,69 @@
+/* qr_tap: results.tap (TAP version 13) rendered from results.json.
+ *
+ * pass -> "ok", skip -> "ok ... # SKIP", fail and error -> "not ok" with a
+ * YAML block (verdict, reason, failed step, duration). Strings in the
+ * block are JSON-quoted: JSON is YAML, and that quoting escapes anything
+ * that could break a line. */
+#include "qr_report.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qr_doc.h"
+
+/* A TAP description: one line, and a '#' would start a directive. */
+static void description(qr_buf *b, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '#' || c == '\\')
+      qr_buf_addc(b, '\\');
+    qr_buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+  }
+}
+
+static void yaml_str(qr_buf *b, const json_t *v)
+{
+  char *q = json_is_string(v) ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+  qr_buf_adds(b, q ? q : "\"\"");
+  free(q);
+}
+
+static void render(const json_t *doc, qr_buf *b)
+{
+  const json_t *cases = qr_doc_arr(doc, "cases");
+  qr_buf_addf(b, "TAP version 13\n1..%zu\n", json_array_size(cases));
+  size_t i, n;
+  const json_t *c;
+  json_array_foreach(cases, i, c)
+  {
+    const json_t *reason = json_object_get(c, "reason");
+    qh_verdict v = (qh_verdict)qh_verdict_parse(
+        json_string_value(json_object_get(c, "verdict")));
+    bool ok = v == QH_PASS || v == QH_SKIP;
+    qr_buf_addf(b, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
+    const char *id = qr_doc_str(c, "id", &n);
+    description(b, id, n);
+    if (v == QH_SKIP) {
+      const char *r = qr_doc_str(c, "reason", &n);
+      qr_buf_adds(b, " # SKIP ");
+      description(b, r, n);
+    }
+    qr_buf_addc(b, '\n');
+    if (ok)
+      continue;
+    qr_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qh_verdict_name(v));
+    yaml_str(b, reason);
+    qr_buf_addf(b, "\n  failed_step: %.0f\n  duration_s: %.3f\n  file: ",
+                qr_doc_num(c, "failed_step"), qr_doc_num(c, "duration_s"));
+    yaml_str(b, json_object_get(c, "file"));
+    qr_buf_adds(b, "\n  ...\n");
+  }
+}
+
+int qr_render_tap(const char *json_path, const char *tap_path, char *err,
+                  size_t errlen)
+{
+  return qr_doc_render(json_path, tap_path, render, err, errlen);
+}

@@ -1,0 +1,235 @@
+/* results.json: round trip through jansson, fixed key order, atomic write,
+ * error paths, and the loader the renderers share. */
+#include "qr_test_util.h"
+
+#include <jansson.h>
+
+#include "qr_doc.h"
+
+static char dir[64];
+static char path[128];
+
+static void setup(void)
+{
+  tu_mkdtemp(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/results.json", dir);
+}
+
+static void teardown(void)
+{
+  tu_rmtree(dir);
+}
+
+static json_t *write_and_load(qh_run_result *r)
+{
+  char err[256] = "";
+  ck_assert_msg(qr_write_json(r, path, err, sizeof err) == 0, "%s", err);
+  json_error_t je;
+  json_t *doc = json_load_file(path, 0, &je);
+  ck_assert_msg(doc != NULL, "%s:%d: %s", path, je.line, je.text);
+  return doc;
+}
+
+static const char *sget(const json_t *o, const char *k)
+{
+  const json_t *v = json_object_get(o, k);
+  ck_assert_msg(json_is_string(v), "%s is not a string", k);
+  return json_string_value(v);
+}
+
+START_TEST(test_round_trip)
+{
+  qh_run_result *r = tu_sample_run();
+  json_t *doc = write_and_load(r);
+  ck_assert_int_eq(json_integer_value(json_object_get(doc, "schema")), 1);
+  ck_assert_str_eq(sget(doc, "tool"), "qftp-harness");
+  ck_assert_str_eq(sget(doc, "version"), r->version);
+  ck_assert_str_eq(sget(doc, "started_at"), r->started_at);
+  ck_assert_str_eq(sget(doc, "target"), "sim");
+  ck_assert_str_eq(sget(doc, "profile"), "note");
+  ck_assert_double_eq_tol(json_number_value(json_object_get(doc, "time_scale")),
+                          0.05, 1e-12);
+  ck_assert_double_eq(json_number_value(json_object_get(doc, "duration_s")),
+                      3.25);
+  json_t *sum = json_object_get(doc, "summary");
+  static const struct {
+    const char *k;
+    json_int_t n;
+  } counts[] = {
+      {"total", 4}, {"pass", 1}, {"fail", 1}, {"error", 1}, {"skip", 1}};
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, counts[i].k)),
+                     counts[i].n);
+
+  json_t *cases = json_object_get(doc, "cases");
+  ck_assert_uint_eq(json_array_size(cases), 4);
+  json_t *c = json_array_get(cases, 0);
+  ck_assert_str_eq(sget(c, "id"), "open.ok");
+  ck_assert_str_eq(sget(c, "title"), "Open <works> & \"logs in\"");
+  ck_assert_str_eq(sget(c, "spec"), "2.5");
+  ck_assert_str_eq(sget(c, "file"), "cases/open/ok.yaml");
+  ck_assert_uint_eq(json_array_size(json_object_get(c, "tags")), 2);
+  ck_assert_str_eq(
+      json_string_value(json_array_get(json_object_get(c, "tags"), 1)),
+      "smoke");
+  ck_assert_str_eq(sget(c, "verdict"), "pass");
+  ck_assert(json_is_null(json_object_get(c, "reason")));
+  ck_assert_int_eq(json_integer_value(json_object_get(c, "failed_step")), 0);
+  /* Rounded to the millisecond. */
+  ck_assert_double_eq(json_number_value(json_object_get(c, "duration_s")),
+                      1.235);
+  ck_assert_double_eq(json_number_value(json_object_get(c, "started_s")),
+                      0.001);
+  ck_assert(json_is_null(json_object_get(c, "dir")));
+  json_t *tr = json_object_get(c, "transcript");
+  ck_assert_uint_eq(json_array_size(tr), 3);
+  json_t *e = json_array_get(tr, 1);
+  ck_assert_double_eq(json_number_value(json_object_get(e, "t")), 0.5);
+  ck_assert_str_eq(sget(e, "dir"), "<");
+  ck_assert_str_eq(sget(e, "text"), "OK\\r\\n");
+  ck_assert_str_eq(sget(json_array_get(tr, 2), "dir"), "#");
+  ck_assert_uint_eq(json_array_size(json_object_get(c, "unexpected")), 0);
+
+  c = json_array_get(cases, 1);
+  ck_assert_str_eq(sget(c, "verdict"), "fail");
+  ck_assert_int_eq(json_integer_value(json_object_get(c, "failed_step")), 4);
+  ck_assert_str_eq(sget(c, "reason"), "step 4 (get.yaml:12:5): expected "
+                                      "`<0>` & got \"]]>\" 'x'\x02\x1b");
+  ck_assert_str_eq(
+      json_string_value(json_array_get(json_object_get(c, "unexpected"), 0)),
+      "+QIURC: \"pdpdeact\",1");
+  ck_assert_uint_eq(json_array_size(json_object_get(c, "tags")), 0);
+  ck_assert_str_eq(sget(json_array_get(cases, 3), "verdict"), "skip");
+  json_decref(doc);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_key_order_and_indent)
+{
+  qh_run_result *r = tu_sample_run();
+  json_decref(write_and_load(r));
+  char *text = tu_slurp(path);
+  ck_assert_ptr_nonnull(text);
+  static const char *const order[] = {
+      "\"schema\"",     "\"tool\"",    "\"version\"",     "\"started_at\"",
+      "\"target\"",     "\"profile\"", "\"time_scale\"",  "\"duration_s\"",
+      "\"summary\"",    "\"total\"",   "\"pass\"",        "\"fail\"",
+      "\"error\"",      "\"skip\"",    "\"cases\"",       "\"id\"",
+      "\"title\"",      "\"spec\"",    "\"file\"",        "\"tags\"",
+      "\"verdict\"",    "\"reason\"",  "\"failed_step\"", "\"started_s\"",
+      "\"duration_s\"", "\"dir\"",     "\"transcript\"",  "\"t\"",
+      "\"dir\"",        "\"text\"",    "\"unexpected\""};
+  const char *p = text;
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const char *q = strstr(p, order[i]);
+    ck_assert_msg(q != NULL, "%s missing or out of order", order[i]);
+    p = q + strlen(order[i]);
+  }
+  ck_assert(strncmp(text, "{\n  \"schema\": 1,\n", 17) == 0);
+  ck_assert_int_eq(text[strlen(text) - 1], '\n');
+  /* Same model, same bytes: the file is diffable. */
+  char err[256];
+  char again[160];
+  snprintf(again, sizeof again, "%s/again.json", dir);
+  ck_assert_int_eq(qr_write_json(r, again, err, sizeof err), 0);
+  char *text2 = tu_slurp(again);
+  ck_assert_str_eq(text, text2);
+  free(text);
+  free(text2);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_repaired)
+{
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "caf\xc3\xa9", "s", "f", NULL, 0);
+  qh_case_set_verdict(c, QH_FAIL, 1, "got \xff\xfe here");
+  json_t *doc = write_and_load(r);
+  json_t *jc = json_array_get(json_object_get(doc, "cases"), 0);
+  ck_assert_str_eq(sget(jc, "reason"), "got \\xff\\xfe here");
+  ck_assert_str_eq(sget(jc, "title"), "caf\xc3\xa9"); /* valid: kept */
+  json_decref(doc);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_atomic_no_temp_left)
+{
+  qh_run_result *r = tu_sample_run();
+  tu_spit(path, "old");
+  json_decref(write_and_load(r));
+  ck_assert_int_eq(tu_count_names(dir, ".tmp"), 0);
+  ck_assert_int_eq(tu_count_names(dir, "results.json"), 1);
+  struct stat st;
+  ck_assert_int_eq(stat(path, &st), 0);
+  ck_assert_int_eq(st.st_mode & 0777, 0644);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_unwritable_dir)
+{
+  qh_run_result *r = tu_sample_run();
+  /* A regular file where the directory should be: fails even for root. */
+  char file[128], bad[192], err[256] = "";
+  snprintf(file, sizeof file, "%s/plainfile", dir);
+  tu_spit(file, "x");
+  snprintf(bad, sizeof bad, "%s/results.json", file);
+  ck_assert_int_eq(qr_write_json(r, bad, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, bad) != NULL, "err does not name %s: %s", bad, err);
+  snprintf(bad, sizeof bad, "%s/missing/results.json", dir);
+  ck_assert_int_eq(qr_write_json(r, bad, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "missing/results.json"));
+  ck_assert_int_eq(qr_write_json(r, bad, NULL, 0), -1); /* no err buffer */
+  qh_run_result_free(r);
+}
+END_TEST
+
+static const struct {
+  const char *text;
+  const char *why; /* part of the message */
+} bad_docs[] = {
+    {"{\"schema\": 1, \"cases\": [", "results.json:1:"},
+    {"[]", "not a JSON object"},
+    {"{\"schema\": 2, \"cases\": []}", "schema"},
+    {"{\"schema\": 1}", "cases"},
+    {"{\"schema\": 1, \"cases\": [{\"verdict\": \"pass\"}]}", "id"},
+    {"{\"schema\": 1, \"cases\": [{\"id\": \"a\", \"verdict\": \"ok\"}]}",
+     "verdict"},
+};
+
+START_TEST(test_loader_rejects)
+{
+  tu_spit(path, bad_docs[_i].text);
+  char err[256] = "";
+  ck_assert_ptr_null(qr_doc_load(path, err, sizeof err));
+  ck_assert_msg(strstr(err, bad_docs[_i].why) != NULL, "%s", err);
+  ck_assert_msg(strstr(err, path) != NULL, "%s", err);
+  char out[160];
+  snprintf(out, sizeof out, "%s/junit.xml", dir);
+  ck_assert_int_eq(qr_render_junit(path, out, err, sizeof err), -1);
+  ck_assert_int_eq(access(out, F_OK), -1); /* nothing half-written */
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("qr_json");
+  TCase *tc = tcase_create("json");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_round_trip);
+  tcase_add_test(tc, test_key_order_and_indent);
+  tcase_add_test(tc, test_invalid_utf8_repaired);
+  tcase_add_test(tc, test_atomic_no_temp_left);
+  tcase_add_test(tc, test_unwritable_dir);
+  tcase_add_loop_test(tc, test_loader_rejects, 0,
+                      (int)(sizeof bad_docs / sizeof bad_docs[0]));
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,214 @@
+/* The result model: transcript escaping, bounds, verdicts, counts. */
+#include "qr_test_util.h"
+
+#include "qr_buf.h"
+#include "qr_escape.h"
+
+static const struct {
+  const char *in;
+  size_t n; /* bytes of in; (size_t)-1: up to the NUL */
+  const char *out;
+} esc_table[] = {
+    {"OK", (size_t)-1, "OK"},
+    {"OK\r\n", (size_t)-1, "OK\\r\\n"},
+    {"a\tb", (size_t)-1, "a\\tb"},
+    {"a\0b", 3, "a\\x00b"},
+    {"\xff\xfe", (size_t)-1, "\\xff\\xfe"},
+    {"\x7f", (size_t)-1, "\\x7f"},
+    {"\x1b[0m", (size_t)-1, "\\x1b[0m"},
+    {"caf\xc3\xa9", (size_t)-1, "caf\\xc3\\xa9"}, /* UTF-8 is bytes here */
+    {"\xe4\xb8\xad", (size_t)-1, "\\xe4\\xb8\\xad"},
+    {"\\r stays", (size_t)-1, "\\r stays"}, /* printable: kept as is */
+    {"+QFTPGET: 0,500", (size_t)-1, "+QFTPGET: 0,500"},
+    {"", (size_t)-1, ""},
+    {"cut here", 3, "cut"},
+};
+
+START_TEST(test_escape_table)
+{
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qh_case_add_line(c, 0.25, '<', esc_table[_i].in, esc_table[_i].n);
+  ck_assert_uint_eq(c->nlines, 1);
+  ck_assert_str_eq(c->lines[0].text, esc_table[_i].out);
+  ck_assert_int_eq(c->lines[0].dir, '<');
+  ck_assert_double_eq(c->lines[0].t, 0.25);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_escape_is_idempotent_on_output)
+{
+  /* Escaped text is printable ASCII, so escaping it again changes
+   * nothing: transcript.txt may escape defensively. */
+  qr_buf a, b;
+  qr_buf_init(&a, 0);
+  qr_buf_init(&b, 0);
+  qr_escape_text(&a, "x\r\n\x01\xff", 5);
+  qr_escape_text(&b, a.p, a.len);
+  ck_assert_str_eq(a.p, b.p);
+  qr_buf_free(&a);
+  qr_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_unexpected_escaped)
+{
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qh_case_add_unexpected(c, "+QIURC: \"closed\"\r");
+  ck_assert_uint_eq(c->nunexpected, 1);
+  ck_assert_str_eq(c->unexpected[0], "+QIURC: \"closed\"\\r");
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_long_line_is_cut)
+{
+  size_t n = QR_TEXT_MAX + 100;
+  char *big = malloc(n);
+  ck_assert_ptr_nonnull(big);
+  memset(big, 'A', n);
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qh_case_add_line(c, 0, '<', big, n);
+  const char *t = c->lines[0].text;
+  ck_assert_uint_eq(strspn(t, "A"), QR_TEXT_MAX);
+  ck_assert_str_eq(t + QR_TEXT_MAX, "... (100 bytes cut)");
+  free(big);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_transcript_capped)
+{
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  for (size_t i = 0; i < QR_LINES_MAX + 50; i++)
+    qh_case_add_line(c, 0, '<', "x", 1);
+  ck_assert_uint_eq(c->nlines, QR_LINES_MAX);
+  ck_assert_int_eq(c->lines[QR_LINES_MAX - 1].dir, '#');
+  ck_assert_ptr_nonnull(strstr(c->lines[QR_LINES_MAX - 1].text, "cut"));
+  for (size_t i = 0; i < QR_UNEXPECTED_MAX + 5; i++)
+    qh_case_add_unexpected(c, "u");
+  ck_assert_uint_eq(c->nunexpected, QR_UNEXPECTED_MAX);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_case_fields_copied)
+{
+  char tag0[] = "qftpget";
+  char *tags[] = {tag0, "smoke"};
+  char id[] = "get.ok";
+  qh_run_result *r = qh_run_result_new("device:/dev/ttyUSB0", "ec200", 0.5);
+  ck_assert_str_eq(r->target, "device:/dev/ttyUSB0");
+  ck_assert_str_eq(r->profile, "ec200");
+  ck_assert_double_eq(r->time_scale, 0.5);
+  ck_assert_uint_eq(strlen(r->started_at), 24); /* YYYY-MM-DDTHH:MM:SS.mmmZ */
+  ck_assert_int_eq(r->started_at[23], 'Z');
+  qh_case_result *c = qh_run_add_case(r, id, "T", "2.9", "f.yaml", tags, 2);
+  id[0] = 'X';
+  tag0[0] = 'X';
+  ck_assert_str_eq(c->id, "get.ok");
+  ck_assert_uint_eq(c->ntags, 2);
+  ck_assert_str_eq(c->tags[0], "qftpget");
+  ck_assert_str_eq(c->tags[1], "smoke");
+  ck_assert_ptr_null(c->dir);
+  ck_assert_int_eq(c->verdict, QH_PASS);
+  /* Adding cases moves the array: earlier pointers are not kept, ids are. */
+  for (int i = 0; i < 40; i++)
+    qh_run_add_case(r, "more", "T", "2.9", "f.yaml", NULL, 0);
+  ck_assert_str_eq(r->cases[0].id, "get.ok");
+  ck_assert_uint_eq(r->ncases, 41);
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_verdict_and_reason)
+{
+  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
+  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qh_case_set_verdict(c, QH_FAIL, 4, "step %d (%s:%d:%d): expected %s", 4,
+                      "c.yaml", 12, 5, "OK");
+  ck_assert_int_eq(c->verdict, QH_FAIL);
+  ck_assert_int_eq(c->failed_step, 4);
+  ck_assert_str_eq(c->reason, "step 4 (c.yaml:12:5): expected OK");
+  qh_case_set_verdict(c, QH_ERROR, 0, "server: %s", "down");
+  ck_assert_str_eq(c->reason, "server: down");
+  ck_assert_int_eq(c->failed_step, 0);
+  qh_case_set_verdict(c, QH_PASS, 0, NULL);
+  ck_assert_ptr_null(c->reason);
+  qh_case_note(c, 1.5, "restart %d of %d", 1, 3);
+  ck_assert_int_eq(c->lines[0].dir, '#');
+  ck_assert_str_eq(c->lines[0].text, "restart 1 of 3");
+  qh_run_result_free(r);
+}
+END_TEST
+
+START_TEST(test_verdict_names)
+{
+  static const char *const names[] = {"pass", "fail", "error", "skip"};
+  for (int v = 0; v < 4; v++) {
+    ck_assert_str_eq(qh_verdict_name((qh_verdict)v), names[v]);
+    ck_assert_int_eq(qh_verdict_parse(names[v]), v);
+  }
+  ck_assert_int_eq(qh_verdict_parse("PASS"), -1);
+  ck_assert_int_eq(qh_verdict_parse(""), -1);
+  ck_assert_int_eq(qh_verdict_parse(NULL), -1);
+}
+END_TEST
+
+START_TEST(test_counts)
+{
+  qh_run_result *r = tu_sample_run();
+  qh_case_set_verdict(qh_run_add_case(r, "f2", "t", "s", "f", NULL, 0), QH_FAIL,
+                      1, "again");
+  size_t n[4];
+  qh_run_counts(r, n);
+  ck_assert_uint_eq(n[QH_PASS], 1);
+  ck_assert_uint_eq(n[QH_FAIL], 2);
+  ck_assert_uint_eq(n[QH_ERROR], 1);
+  ck_assert_uint_eq(n[QH_SKIP], 1);
+  qh_run_result_free(r);
+  qh_run_result_free(NULL);
+}
+END_TEST
+
+START_TEST(test_buf_max)
+{
+  qr_buf b;
+  qr_buf_init(&b, 8);
+  qr_buf_adds(&b, "1234567");
+  ck_assert(!qr_buf_failed(&b));
+  qr_buf_adds(&b, "89");
+  ck_assert(qr_buf_failed(&b));
+  qr_buf_adds(&b, "x"); /* sticky: no-op */
+  ck_assert_uint_eq(b.len, 7);
+  ck_assert_str_eq(b.p, "1234567");
+  qr_buf_free(&b);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("qr_model");
+  TCase *tc = tcase_create("model");
+  size_t n = sizeof esc_table / sizeof esc_table[0];
+  tcase_add_loop_test(tc, test_escape_table, 0, (int)n);
+  tcase_add_test(tc, test_escape_is_idempotent_on_output);
+  tcase_add_test(tc, test_unexpected_escaped);
+  tcase_add_test(tc, test_long_line_is_cut);
+  tcase_add_test(tc, test_transcript_capped);
+  tcase_add_test(tc, test_case_fields_copied);
+  tcase_add_test(tc, test_verdict_and_reason);
+  tcase_add_test(tc, test_verdict_names);
+  tcase_add_test(tc, test_counts);
+  tcase_add_test(tc, test_buf_max);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

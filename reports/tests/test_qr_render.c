@@ -1,0 +1,219 @@
+/* junit.xml, report.html and results.tap, rendered from results.json:
+ * counts, escaping of what a module or a case file may put in text,
+ * well-formedness. */
+#include "qr_test_util.h"
+
+static char dir[64];
+static char json[128], xml[128], html[128], tap[128];
+
+static void setup(void)
+{
+  tu_mkdtemp(dir, sizeof dir);
+  snprintf(json, sizeof json, "%s/results.json", dir);
+  snprintf(xml, sizeof xml, "%s/junit.xml", dir);
+  snprintf(html, sizeof html, "%s/report.html", dir);
+  snprintf(tap, sizeof tap, "%s/results.tap", dir);
+}
+
+static void teardown(void)
+{
+  tu_rmtree(dir);
+}
+
+/* Renders fn from the sample run (or from doc_text when not NULL) and
+ * returns the output file's text. */
+static char *render(int (*fn)(const char *, const char *, char *, size_t),
+                    const char *out, const char *doc_text)
+{
+  char err[256] = "";
+  if (doc_text) {
+    tu_spit(json, doc_text);
+  } else {
+    qh_run_result *r = tu_sample_run();
+    ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
+    qh_run_result_free(r);
+  }
+  ck_assert_msg(fn(json, out, err, sizeof err) == 0, "%s", err);
+  char *text = tu_slurp(out);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_int_eq(tu_count_names(dir, ".tmp"), 0);
+  return text;
+}
+
+/* A hand-made result with what JSON can carry but markup cannot: control
+ * characters (\u0001, \u001b, NUL), U+FFFE, "]]>", quotes of both kinds. */
+static const char nasty_doc[] =
+    "{\"schema\": 1, \"started_at\": \"2024-01-02T03:04:05.000Z\","
+    " \"duration_s\": 1.5, \"cases\": ["
+    "{\"id\": \"a<&>\\\"'\", \"verdict\": \"fail\", \"tags\": [\"t&g\"],"
+    " \"reason\": \"]]> <x> & \\\"q\\\" 'a' \\u0001\\u001b\\u0000 "
+    "\\ufffe tab\\tcr\\rlf\\nend\","
+    " \"failed_step\": 2, \"duration_s\": 0.25,"
+    " \"transcript\": [{\"t\": 0.5, \"dir\": \"<\","
+    " \"text\": \"]]>\\u0002<b>&amp;\\u000c\"}],"
+    " \"unexpected\": [\"u<]]>\\u0003\"]},"
+    "{\"id\": \"b\", \"verdict\": \"error\", \"reason\": \"boom\"}]}";
+
+START_TEST(test_junit_counts)
+{
+  char *x = render(qr_render_junit, xml, NULL);
+  ck_assert_ptr_nonnull(
+      strstr(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+  ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"qftp-harness\" "
+                                  "tests=\"4\" failures=\"1\" errors=\"1\" "
+                                  "skipped=\"1\" time=\"3.250\""));
+  ck_assert_ptr_nonnull(strstr(x, " timestamp=\""));
+  ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"qftpopen\" "
+                                  "name=\"open.ok\" time=\"1.235\""));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<testcase classname=\"cases\" name=\"get.fail\""));
+  ck_assert_ptr_nonnull(strstr(x, "<failure message=\"step 4"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<error message=\"server plain: vsftpd exited 2\""));
+  ck_assert_ptr_nonnull(strstr(x, "<skipped message=\"needs:sd # not"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<property name=\"profile\" value=\"note\"/>"));
+  /* Transcript in system-out, escaped once, in the transcript format. */
+  ck_assert_ptr_nonnull(strstr(x, "   0.500 &lt; OK\\r\\n\n"));
+  ck_assert_ptr_nonnull(strstr(x, "   0.000 &gt; AT+QFTPOPEN=&quot;127.0.0.1"));
+  int testcases = 0;
+  for (const char *p = x; (p = strstr(p, "<testcase ")); p++)
+    testcases++;
+  ck_assert_int_eq(testcases, 4);
+  char why[128] = "";
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s", why);
+  free(x);
+}
+END_TEST
+
+START_TEST(test_junit_escaping)
+{
+  char *x = render(qr_render_junit, xml, nasty_doc);
+  char why[128] = "";
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s\n%s", why,
+                x);
+  ck_assert_ptr_null(strstr(x, "]]>"));
+  ck_assert_ptr_nonnull(strstr(x, "name=\"a&lt;&amp;&gt;&quot;&#39;\""));
+  ck_assert_ptr_nonnull(strstr(x, "classname=\"t&amp;g\""));
+  /* In the attribute, TAB CR LF as references; controls as \xNN text. */
+  ck_assert_ptr_nonnull(
+      strstr(x, "message=\"]]&gt; &lt;x&gt; &amp; &quot;q&quot; &#39;a&#39; "
+                "\\x01\\x1b\\x00 \\xef\\xbf\\xbe tab&#9;cr&#13;lf&#10;end\""));
+  /* In the element body, TAB and LF as they are. */
+  ck_assert_ptr_nonnull(strstr(x, "tab\tcr&#13;lf\nend\n(step 2)</failure>"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "   0.500 &lt; ]]&gt;\\x02&lt;b&gt;&amp;amp;\\x0c\n"));
+  ck_assert_ptr_nonnull(strstr(x, "  u&lt;]]&gt;\\x03\n"));
+  ck_assert_ptr_nonnull(strstr(x, "<error message=\"boom\" type=\"error\">"));
+  free(x);
+}
+END_TEST
+
+START_TEST(test_junit_xmllint)
+{
+  /* Only where xmllint exists; the check above does not depend on it. */
+  if (system("command -v xmllint >/dev/null 2>&1") != 0)
+    return;
+  static const char *const docs[] = {NULL, nasty_doc};
+  for (size_t i = 0; i < 2; i++) {
+    free(render(qr_render_junit, xml, docs[i]));
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", xml);
+    ck_assert_int_eq(system(cmd), 0);
+  }
+}
+END_TEST
+
+START_TEST(test_html)
+{
+  char *h = render(qr_render_html, html, nasty_doc);
+  ck_assert(strncmp(h, "<!DOCTYPE html>", 15) == 0);
+  ck_assert_ptr_nonnull(strstr(h, "<meta charset=\"utf-8\">"));
+  ck_assert_ptr_null(strstr(h, "<x>"));
+  ck_assert_ptr_null(strstr(h, "<b>&amp;"));
+  ck_assert_ptr_nonnull(strstr(h, "a&lt;&amp;&gt;&quot;&#39;"));
+  ck_assert_ptr_nonnull(strstr(h, "]]&gt;\\x02&lt;b&gt;&amp;amp;\\x0c"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"fail\">fail</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"error\">error</td>"));
+  /* A case that did not pass opens its transcript. */
+  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c0\" open>"));
+  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c1\" open>"));
+  for (const char *p = h; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t',
+                  "raw control byte 0x%02x in HTML", c);
+  }
+  free(h);
+}
+END_TEST
+
+START_TEST(test_html_sample)
+{
+  char *h = render(qr_render_html, html, NULL);
+  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c0\"><summary class=\"pass\">"
+                                  "open.ok"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"skip\">skip</td>"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "Open &lt;works&gt; &amp; &quot;logs in&quot;"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"num\">4</td><td class=\"num\">1"
+                                  "</td><td class=\"num\">1</td><td "
+                                  "class=\"num\">1</td><td class=\"num\">1"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "<tr class=\"d-out\"><td class=\"num\">0.000"));
+  ck_assert_ptr_nonnull(strstr(h, "</body></html>\n"));
+  free(h);
+}
+END_TEST
+
+START_TEST(test_tap)
+{
+  char *t = render(qr_render_tap, tap, NULL);
+  ck_assert(strncmp(t, "TAP version 13\n1..4\n", 20) == 0);
+  ck_assert_ptr_nonnull(strstr(t, "\nok 1 - open.ok\n"));
+  ck_assert_ptr_nonnull(strstr(t, "\nnot ok 2 - get.fail\n  ---\n  verdict: "
+                                  "fail\n  reason: \"step 4"));
+  ck_assert_ptr_nonnull(strstr(t, "\\u0002\\u001B\"\n  failed_step: 4\n"));
+  ck_assert_ptr_nonnull(strstr(t, "\nnot ok 3 - srv.error\n"));
+  ck_assert_ptr_nonnull(
+      strstr(t, "\nok 4 - sd.skip # SKIP needs:sd \\# not on this target\n"));
+  free(t);
+}
+END_TEST
+
+START_TEST(test_render_missing_json)
+{
+  char err[256] = "", missing[160];
+  snprintf(missing, sizeof missing, "%s/nope.json", dir);
+  ck_assert_int_eq(qr_render_html(missing, html, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, missing));
+  ck_assert_int_eq(access(html, F_OK), -1);
+  /* A good JSON, an output where no file can be. */
+  qh_run_result *r = tu_sample_run();
+  ck_assert_int_eq(qr_write_json(r, json, err, sizeof err), 0);
+  qh_run_result_free(r);
+  char bad[192];
+  snprintf(bad, sizeof bad, "%s/results.json/junit.xml", dir);
+  ck_assert_int_eq(qr_render_junit(json, bad, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, bad) != NULL, "%s", err);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("qr_render");
+  TCase *tc = tcase_create("render");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_junit_counts);
+  tcase_add_test(tc, test_junit_escaping);
+  tcase_add_test(tc, test_junit_xmllint);
+  tcase_add_test(tc, test_html);
+  tcase_add_test(tc, test_html_sample);
+  tcase_add_test(tc, test_tap);
+  tcase_add_test(tc, test_render_missing_json);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

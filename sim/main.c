@@ -1,0 +1,355 @@
+/* qftp-sim: the simulated module. Parses arguments, creates the pty and
+ * its link, then runs the one poll loop: the pty master (AT bytes), the
+ * signal fd (SIGTERM/SIGINT end it) and the FTP control socket. */
+#include "qc_io.h"
+#include "qc_profile.h"
+#include "qc_time.h"
+#include "sim_at.h"
+#include "sim_cmd.h"
+#include "sim_cmd_ftp.h"
+#include "sim_ctx.h"
+#include "sim_ftp.h"
+#include "sim_log.h"
+#include "sim_quirk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define OUT_DEADLINE_MS 1000 /* a host that stops reading loses output */
+
+typedef struct {
+  const char *link;
+  const char *root;
+  const char *profile;
+  const char *profile_dir;
+  double scale;
+  unsigned quirks;
+  bool verbose;
+} options;
+
+static void usage(FILE *to)
+{
+  fprintf(to, "usage: qftp-sim --link PATH [--root DIR] [--time-scale F]\n"
+              "                [--profile NAME] [--profile-dir DIR]\n"
+              "                [--quirk NAME]... [--verbose] [--help]\n"
+              "quirks:\n");
+  for (size_t i = 0; i < sim_quirk_count(); i++)
+    fprintf(to, "  %-16s %s\n", sim_quirk_at(i)->name, sim_quirk_at(i)->what);
+}
+
+/* 0 ok, 1 --help printed, 2 usage error. */
+static int parse_args(int argc, char **argv, options *o)
+{
+  static const struct option longs[] = {
+      {"link", required_argument, NULL, 'l'},
+      {"root", required_argument, NULL, 'r'},
+      {"time-scale", required_argument, NULL, 't'},
+      {"profile", required_argument, NULL, 'p'},
+      {"profile-dir", required_argument, NULL, 'd'},
+      {"quirk", required_argument, NULL, 'q'},
+      {"verbose", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  *o = (options){.profile = "note",
+                 .profile_dir = QFTP_SOURCE_DIR "/fixtures/profiles",
+                 .scale = 1.0};
+  int ch;
+  while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+    char *end;
+    unsigned bit;
+    switch (ch) {
+    case 'l':
+      o->link = optarg;
+      break;
+    case 'r':
+      o->root = optarg;
+      break;
+    case 't':
+      errno = 0;
+      o->scale = strtod(optarg, &end);
+      if (errno || end == optarg || *end || !(o->scale > 0 && o->scale <= 1)) {
+        fprintf(stderr, "qftp-sim: --time-scale wants 0 < F <= 1\n");
+        return 2;
+      }
+      break;
+    case 'p':
+      o->profile = optarg;
+      break;
+    case 'd':
+      o->profile_dir = optarg;
+      break;
+    case 'q':
+      bit = sim_quirk_lookup(optarg);
+      if (!bit) {
+        fprintf(stderr, "qftp-sim: unknown quirk '%s'\n", optarg);
+        usage(stderr);
+        return 2;
+      }
+      o->quirks |= bit;
+      break;
+    case 'v':
+      o->verbose = true;
+      break;
+    case 'h':
+      usage(stdout);
+      return 1;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind < argc || !o->link) {
+    usage(stderr);
+    return 2;
+  }
+  return 0;
+}
+
+/* The pty: master for us, slave kept open so the master never reads EIO
+ * while the host closes and reopens the link. Raw mode on the slave. */
+static int open_pty(int *master, int *slave, char *name, size_t len)
+{
+  int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0 ||
+      ptsname_r(m, name, len) != 0) {
+    sim_log("pty: %s", strerror(errno));
+    if (m >= 0)
+      close(m);
+    return -1;
+  }
+  int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0) {
+    sim_log("pty: open %s: %s", name, strerror(errno));
+    close(m);
+    return -1;
+  }
+  struct termios t;
+  if (tcgetattr(s, &t) == 0) {
+    cfmakeraw(&t);
+    tcsetattr(s, TCSANOW, &t);
+  }
+  qc_set_nonblock(m, 1);
+  *master = m;
+  *slave = s;
+  return 0;
+}
+
+/* Replaces a stale symlink; refuses anything else at PATH. */
+static int make_link(const char *path, const char *target)
+{
+  struct stat st;
+  if (lstat(path, &st) == 0) {
+    if (!S_ISLNK(st.st_mode)) {
+      sim_log("link: %s exists and is not a symlink; not replacing it", path);
+      return -1;
+    }
+    unlink(path);
+  }
+  if (symlink(target, path) != 0) {
+    sim_log("link: %s -> %s: %s", path, target, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* Removes PATH only while it still points at our slave. */
+static void remove_link(const char *path, const char *target)
+{
+  char buf[PATH_MAX];
+  ssize_t n = readlink(path, buf, sizeof buf - 1);
+  if (n < 0)
+    return;
+  buf[n] = '\0';
+  if (strcmp(buf, target) == 0)
+    unlink(path);
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  remove(p);
+  return 0;
+}
+
+/* UFS/ and SD/ under root; a fresh root under $TMPDIR when none given. */
+static int make_root(const char *given, char *root, size_t len, bool *ours)
+{
+  *ours = false;
+  if (given) {
+    if (mkdir(given, 0755) != 0 && errno != EEXIST) {
+      sim_log("root: %s: %s", given, strerror(errno));
+      return -1;
+    }
+    snprintf(root, len, "%s", given);
+  } else {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(root, len, "%s/qftp-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(root)) {
+      sim_log("root: mkdtemp: %s", strerror(errno));
+      return -1;
+    }
+    *ours = true;
+  }
+  static const char *const subs[] = {"UFS", "SD"};
+  for (size_t i = 0; i < 2; i++) {
+    char d[PATH_MAX];
+    snprintf(d, sizeof d, "%s/%s", root, subs[i]);
+    if (mkdir(d, 0755) != 0 && errno != EEXIST) {
+      sim_log("root: %s: %s", d, strerror(errno));
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void pty_write(void *wctx, const char *buf, size_t n)
+{
+  int fd = *(int *)wctx;
+  if (qc_write_all(fd, buf, n, qc_deadline_in(OUT_DEADLINE_MS)) != 0)
+    sim_log("at: output dropped (host not reading)");
+}
+
+static const char *prof_get(const void *p, const char *key)
+{
+  return qc_profile_get(p, key);
+}
+
+/* Bytes from the host: echo (ATE1) then frame, one byte at a time. */
+static void on_pty_bytes(sim_ctx *c, sim_at_framer *fr, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (c->echo)
+      sim_out_raw(c, b + i, 1);
+    sim_at_event ev = sim_at_framer_byte(fr, (unsigned char)b[i]);
+    if (ev == SIM_AT_EV_ERROR) {
+      sim_log("at: garbage or overlong line");
+      sim_out_error(c);
+    } else if (ev == SIM_AT_EV_LINE) {
+      size_t len;
+      const char *line = sim_at_framer_line(fr, &len);
+      sim_trace("at< %.*s", (int)strnlen(line, len), line);
+      sim_cmd_dispatch(c, line, len);
+    }
+  }
+}
+
+static int run_loop(sim_ctx *c, int master, int sigfd)
+{
+  static sim_at_framer fr;
+  sim_at_framer_init(&fr);
+  for (;;) {
+    struct pollfd p[3] = {{.fd = master, .events = POLLIN},
+                          {.fd = sigfd, .events = POLLIN},
+                          {.fd = -1}};
+    p[2].fd = sim_ftp_poll_fd(c->ftp, &p[2].events);
+    int64_t dl = sim_ftp_next_deadline(c->ftp);
+    int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
+    int n = poll(p, 3, tmo);
+    if (n < 0 && errno != EINTR) {
+      sim_log("poll: %s", strerror(errno));
+      return 1;
+    }
+    if (n > 0 && (p[1].revents & POLLIN)) {
+      struct signalfd_siginfo si;
+      if (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+        sim_log("signal %u: shutting down", si.ssi_signo);
+        return 0;
+      }
+    }
+    if (n > 0 && (p[0].revents & POLLIN)) {
+      char buf[4096];
+      ssize_t r = read(master, buf, sizeof buf);
+      if (r > 0)
+        on_pty_bytes(c, &fr, buf, (size_t)r);
+    }
+    if (n > 0 && p[2].fd >= 0 && p[2].revents)
+      sim_ftp_on_event(c->ftp, p[2].revents);
+    sim_ftp_tick(c->ftp);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  options o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc)
+    return rc == 1 ? 0 : 2;
+  sim_log_set_verbose(o.verbose);
+
+  qc_profile *prof = NULL;
+  char err[512];
+  if (qc_profile_load_named(o.profile_dir, o.profile, &prof, err, sizeof err)) {
+    fprintf(stderr, "qftp-sim: profile '%s': %s\n", o.profile, err);
+    return 2;
+  }
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN); /* a reset FTP socket is an error, not a kill */
+  int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+  char root[PATH_MAX - 8];
+  bool root_ours = false;
+  int master = -1, slave = -1;
+  char slave_name[128];
+  rc = 1;
+  if (sigfd < 0 || make_root(o.root, root, sizeof root, &root_ours) != 0)
+    goto out;
+  if (open_pty(&master, &slave, slave_name, sizeof slave_name) != 0)
+    goto out;
+  if (make_link(o.link, slave_name) != 0)
+    goto out;
+
+  static sim_ctx c;
+  sim_ctx_init(&c);
+  c.write = pty_write;
+  c.wctx = &master;
+  c.prof_get = prof_get;
+  c.prof = prof;
+  c.time_scale = o.scale;
+  c.quirks = o.quirks;
+  sim_ftp_hooks hooks = {
+      .done = sim_cmd_ftp_done,
+      .map_reply = sim_cmd_ftp_map_reply,
+      .ctx = &c,
+      .refused_err = (int)qc_profile_get_long(prof, "open_refused_err", 606),
+  };
+  c.ftp = sim_ftp_new(&hooks);
+  if (c.ftp) {
+    sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
+            slave_name, o.profile, root, o.scale);
+    rc = run_loop(&c, master, sigfd);
+    sim_ftp_free(c.ftp);
+  }
+  remove_link(o.link, slave_name);
+out:
+  if (root_ours)
+    nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  if (master >= 0)
+    close(master);
+  if (slave >= 0)
+    close(slave);
+  if (sigfd >= 0)
+    close(sigfd);
+  qc_profile_free(prof);
+  return rc;
+}

@@ -1,0 +1,239 @@
+/* AT+QFTPOPEN/CWD/PWD/STAT/CLOSE (2.2-2.4, 2.17, 2.18). Every choice the
+ * note leaves open is in sim/README.md ("Choices"). */
+#include "sim_cmd_ftp.h"
+
+#include "sim_cmd.h"
+#include "sim_err.h"
+#include "sim_ftp.h"
+#include "sim_log.h"
+#include "sim_quirk.h"
+#include "sim_reply.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HOST_MAX 255 /* <hostname> (2.2) */
+#define CWD_MAX 128  /* <path_name> of CWD (2.3) */
+#define PWD_MAX 255  /* <path_name> of PWD (2.4) */
+
+/* Operation tags handed to sim_ftp, and the URC each one ends with. */
+typedef enum {
+  OP_OPEN,
+  OP_CWD,
+  OP_PWD,
+  OP_CLOSE,
+} op_tag;
+
+static const char *const op_urc[] = {
+    [OP_OPEN] = "+QFTPOPEN",
+    [OP_CWD] = "+QFTPCWD",
+    [OP_PWD] = "+QFTPPWD",
+    [OP_CLOSE] = "+QFTPCLOSE",
+};
+
+int sim_cmd_ftp_map_reply(void *ctx, int reply)
+{
+  sim_ctx *c = ctx;
+  return sim_err_for_reply(reply, c->prof_get, c->prof);
+}
+
+static void pwd_result(sim_ctx *c, const char *text)
+{
+  char path[PWD_MAX + 1];
+  if (sim_reply_quoted_path(text, path, sizeof path) != 0) {
+    sim_log("ftp: 257 reply without a usable path");
+    sim_out_line(c, "+QFTPPWD: %d,257", SIM_ERR_UNKNOWN);
+    return;
+  }
+  const char *q = sim_ctx_prof(c, "pwd_quote");
+  if (!q)
+    q = "";
+  sim_out_line(c, "+QFTPPWD: 0,%s%s%s", q, path, q);
+}
+
+void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
+{
+  sim_ctx *c = ctx;
+  if (err == 0 && tag == OP_PWD)
+    pwd_result(c, text);
+  else if (err == 0)
+    sim_out_line(c, "%s: 0,0", op_urc[tag]);
+  else
+    sim_out_line(c, "%s: %d,%d", op_urc[tag], err, reply);
+}
+
+/* What the session's state lets an FTP command do: 0 go, else the
+ * +CME ERROR to answer. */
+static int session_gate(const sim_ctx *c)
+{
+  switch (sim_ftp_get_state(c->ftp)) {
+  case SIM_FTP_IDLE:
+    return 0;
+  case SIM_FTP_CLOSED:
+    return sim_ftp_lost(c->ftp) ? SIM_ERR_CTRL_CLOSED : SIM_ERR_UNKNOWN;
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+  case SIM_FTP_GREETING:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+  case SIM_FTP_BUSY:
+  case SIM_FTP_QUITTING:
+    return SIM_ERR_BUSY;
+  }
+  return SIM_ERR_UNKNOWN;
+}
+
+static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_line(c, "+QFTPOPEN: <hostname>,<port>");
+    sim_out_ok(c);
+    return;
+  }
+  const char *host = sim_at_param_cstr(ps, 0);
+  long port = 21;
+  if (!sim_at_param_omitted(ps, 1)) {
+    if (ps->p[1].kind != SIM_AT_P_INT)
+      port = 0;
+    else
+      port = ps->p[1].num;
+  }
+  if (!host || !*host || strlen(host) > HOST_MAX || ps->n > 2 || port < 1 ||
+      port > 65535) {
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    return;
+  }
+  if (sim_ftp_get_state(c->ftp) != SIM_FTP_CLOSED ||
+      sim_ftp_resolver_busy(c->ftp)) {
+    sim_out_cme(c, SIM_ERR_BUSY);
+    return;
+  }
+  sim_out_ok(c);
+  c->ftp_used = true;
+  if (!sim_pdp_is_active(&c->pdp, c->cfg.contextid)) {
+    sim_log("ftp: context %d is not active", c->cfg.contextid);
+    sim_out_line(c, "+QFTPOPEN: %d,0", SIM_ERR_NETWORK);
+    return;
+  }
+  sim_log("ftp: open %s:%ld as %s", host, port, c->cfg.user);
+  sim_ftp_open(c->ftp, OP_OPEN, host, (int)port, c->cfg.user, c->cfg.pass,
+               sim_ctx_rsptimeout_ms(c));
+}
+
+static void at_qftpcwd(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_line(c, "+QFTPCWD: <path_name>");
+    sim_out_ok(c);
+    return;
+  }
+  const char *path = sim_at_param_cstr(ps, 0);
+  if (!path || !*path || strlen(path) > CWD_MAX || ps->n != 1 ||
+      strpbrk(path, "\r\n")) {
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    return;
+  }
+  int gate = session_gate(c);
+  if (gate) {
+    sim_out_cme(c, gate);
+    return;
+  }
+  char line[8 + CWD_MAX];
+  snprintf(line, sizeof line, "CWD %s", path);
+  sim_out_ok(c);
+  sim_ftp_command(c->ftp, OP_CWD, line, sim_ctx_rsptimeout_ms(c));
+}
+
+static void at_qftppwd(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_ok(c);
+    return;
+  }
+  int gate = session_gate(c);
+  if (gate) {
+    sim_out_cme(c, gate);
+    return;
+  }
+  sim_out_ok(c);
+  sim_ftp_command(c->ftp, OP_PWD, "PWD", sim_ctx_rsptimeout_ms(c));
+}
+
+/* <ftpstat> of 2.17 for the session's state. */
+static int ftpstat(const sim_ctx *c)
+{
+  if (!c->ftp_used)
+    return (int)sim_ctx_prof_long(c, "stat_initial", 4);
+  switch (sim_ftp_get_state(c->ftp)) {
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+  case SIM_FTP_GREETING:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+    return 0;
+  case SIM_FTP_IDLE:
+  case SIM_FTP_BUSY:
+    return 1; /* 2 (transferring) comes with the data connection */
+  case SIM_FTP_QUITTING:
+    return 3;
+  case SIM_FTP_CLOSED:
+    return 4;
+  }
+  return 4;
+}
+
+static void at_qftpstat(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_ok(c);
+    return;
+  }
+  if (c->quirks & SIM_QUIRK_STAT_BEFORE_OK) {
+    sim_out_line(c, "+QFTPSTAT: 0,%d", ftpstat(c));
+    sim_out_ok(c);
+    return;
+  }
+  sim_out_ok(c);
+  sim_out_line(c, "+QFTPSTAT: 0,%d", ftpstat(c));
+}
+
+static void at_qftpclose(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_ok(c);
+    return;
+  }
+  sim_ftp_state st = sim_ftp_get_state(c->ftp);
+  if (st == SIM_FTP_CLOSED) {
+    /* Nothing to close: succeed at once, and forget a lost session. */
+    sim_out_ok(c);
+    sim_ftp_clear_lost(c->ftp);
+    sim_out_line(c, "+QFTPCLOSE: 0,0");
+    return;
+  }
+  if (st != SIM_FTP_IDLE) {
+    sim_out_cme(c, SIM_ERR_BUSY);
+    return;
+  }
+  sim_out_ok(c);
+  sim_ftp_quit(c->ftp, OP_CLOSE, sim_ctx_rsptimeout_ms(c));
+}
+
+enum {
+  T = SIM_AT_FORM_TEST,
+  S = SIM_AT_FORM_SET,
+  X = SIM_AT_FORM_EXEC,
+};
+
+static const sim_cmd_row rows[] = {
+    {"+QFTPOPEN", T | S, at_qftpopen, SIM_ERR_INVALID_PARAM, 125000},
+    {"+QFTPCWD", T | S, at_qftpcwd, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM, 0},
+};
+
+const sim_cmd_table sim_cmd_ftp_table = {rows, sizeof rows / sizeof rows[0]};

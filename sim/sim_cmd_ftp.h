@@ -1,0 +1,14 @@
+/* sim_cmd_ftp: the FTP session commands (2.2-2.4, 2.17, 2.18) and the
+ * bridge from sim_ftp's completions to result URCs. */
+#ifndef SIM_CMD_FTP_H
+#define SIM_CMD_FTP_H
+
+#include "sim_ctx.h"
+
+/* sim_ftp hooks.done: ctx is the sim_ctx. Prints the operation's URC. */
+void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text);
+
+/* sim_ftp hooks.map_reply: <err> for a reply per the profile (chapter 5). */
+int sim_cmd_ftp_map_reply(void *ctx, int reply);
+
+#endif

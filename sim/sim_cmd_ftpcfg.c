@@ -1,0 +1,178 @@
+/* AT+QFTPCFG (2.1): ten settings, each set or queried by its key. */
+#include "sim_cmd.h"
+#include "sim_err.h"
+#include "sim_quirk.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <string.h>
+
+void sim_ftpcfg_defaults(sim_ftpcfg *c)
+{
+  memset(c, 0, sizeof *c);
+  /* The note gives no default account; anonymous login is the useful one. */
+  memcpy(c->user, "anonymous", sizeof "anonymous");
+  memcpy(c->pass, "user@example.com", sizeof "user@example.com");
+  c->filetype = 0;
+  c->transmode = 0;
+  c->contextid = 1;
+  c->rsptimeout = 90;
+  c->ssltype = 0;
+  c->sslctxid = 0;
+  c->data_type = 0;
+  c->data_timeout = 25;
+  c->restenable = 0;
+  c->cache = 0;
+}
+
+/* The integer settings: one row each, range from 2.1. */
+static const struct {
+  const char *key;
+  size_t off;
+  int lo, hi;
+  const char *range; /* as the test form lists it */
+} int_keys[] = {
+    {"filetype", offsetof(sim_ftpcfg, filetype), 0, 1, "(0,1)"},
+    {"transmode", offsetof(sim_ftpcfg, transmode), 0, 1, "(0,1)"},
+    {"contextid", offsetof(sim_ftpcfg, contextid), 1, 15, "(1-15)"},
+    {"rsptimeout", offsetof(sim_ftpcfg, rsptimeout), 20, 180, "(20-180)"},
+    {"ssltype", offsetof(sim_ftpcfg, ssltype), 0, 2, "(0-2)"},
+    {"SSL_ctxID", offsetof(sim_ftpcfg, sslctxid), 0, 5, "(0-5)"},
+    {"restenable", offsetof(sim_ftpcfg, restenable), 0, 1, "(0,1)"},
+    {"cache", offsetof(sim_ftpcfg, cache), 0, 2, "(0-2)"},
+};
+#define N_INT_KEYS (sizeof int_keys / sizeof int_keys[0])
+
+static int *field(sim_ftpcfg *c, size_t i)
+{
+  return (int *)((char *)c + int_keys[i].off);
+}
+
+static bool key_eq(const sim_ctx *c, const char *a, const char *b)
+{
+  /* 3.2 and every client seen write "sslctxid" for 2.1's "SSL_ctxID":
+   * compare without case and without '_'. */
+  if (c->quirks & SIM_QUIRK_CFG_KEY_CASE)
+    return strcmp(a, b) == 0;
+  for (;;) {
+    while (*a == '_')
+      a++;
+    while (*b == '_')
+      b++;
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+      return false;
+    if (!*a)
+      return true;
+    a++;
+    b++;
+  }
+}
+
+static void cfg_test(sim_ctx *c)
+{
+  sim_out_line(c, "+QFTPCFG: \"account\",<username>,<password>");
+  for (size_t i = 0; i < N_INT_KEYS; i++) {
+    if (strcmp(int_keys[i].key, "restenable") == 0)
+      sim_out_line(c, "+QFTPCFG: \"data_address\",(0-2),(15-50)");
+    sim_out_line(c, "+QFTPCFG: \"%s\",%s", int_keys[i].key, int_keys[i].range);
+  }
+  sim_out_ok(c);
+}
+
+static bool int_param(const sim_at_params *ps, size_t i, int lo, int hi,
+                      int *out)
+{
+  if (i >= ps->n || ps->p[i].kind != SIM_AT_P_INT || ps->p[i].num < lo ||
+      ps->p[i].num > hi)
+    return false;
+  *out = (int)ps->p[i].num;
+  return true;
+}
+
+static bool cfg_account(sim_ctx *c, const sim_at_params *ps)
+{
+  if (ps->n == 1) {
+    bool mask = sim_ctx_prof_bool(c, "account_mask", false);
+    sim_out_line(c, "+QFTPCFG: \"account\",\"%s\",\"%s\"", c->cfg.user,
+                 mask ? "*****" : c->cfg.pass);
+    return true;
+  }
+  long max = sim_ctx_prof_long(c, "max_account_len", SIM_FTPCFG_STR_MAX);
+  if (max > SIM_FTPCFG_STR_MAX)
+    max = SIM_FTPCFG_STR_MAX;
+  const char *u = sim_at_param_cstr(ps, 1), *p = sim_at_param_cstr(ps, 2);
+  if (ps->n != 3 || !u || !p || strlen(u) > (size_t)max ||
+      strlen(p) > (size_t)max)
+    return false;
+  memcpy(c->cfg.user, u, strlen(u) + 1);
+  memcpy(c->cfg.pass, p, strlen(p) + 1);
+  return true;
+}
+
+static bool cfg_data_address(sim_ctx *c, const sim_at_params *ps)
+{
+  if (ps->n == 1) {
+    if (c->cfg.data_type == 2)
+      sim_out_line(c, "+QFTPCFG: \"data_address\",2,%d", c->cfg.data_timeout);
+    else
+      sim_out_line(c, "+QFTPCFG: \"data_address\",%d", c->cfg.data_type);
+    return true;
+  }
+  int type, tmo = c->cfg.data_timeout;
+  if (ps->n > 3 || !int_param(ps, 1, 0, 2, &type) ||
+      (!sim_at_param_omitted(ps, 2) && !int_param(ps, 2, 15, 50, &tmo)))
+    return false;
+  c->cfg.data_type = type;
+  c->cfg.data_timeout = tmo;
+  return true;
+}
+
+static bool cfg_int(sim_ctx *c, size_t k, const sim_at_params *ps)
+{
+  int *f = field(&c->cfg, k);
+  if (ps->n == 1) {
+    sim_out_line(c, "+QFTPCFG: \"%s\",%d", int_keys[k].key, *f);
+    return true;
+  }
+  int v;
+  if (ps->n != 2 || !int_param(ps, 1, int_keys[k].lo, int_keys[k].hi, &v))
+    return false;
+  /* 1.4: the context must be active before it is named (README). */
+  if (f == &c->cfg.contextid && !sim_pdp_is_active(&c->pdp, v))
+    return false;
+  *f = v;
+  return true;
+}
+
+static void at_qftpcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  if (form == SIM_AT_FORM_TEST) {
+    cfg_test(c);
+    return;
+  }
+  const char *key = sim_at_param_cstr(ps, 0);
+  bool ok = false;
+  if (!key)
+    ok = false;
+  else if (key_eq(c, key, "account"))
+    ok = cfg_account(c, ps);
+  else if (key_eq(c, key, "data_address"))
+    ok = cfg_data_address(c, ps);
+  else
+    for (size_t i = 0; i < N_INT_KEYS; i++)
+      if (key_eq(c, key, int_keys[i].key)) {
+        ok = cfg_int(c, i, ps);
+        break;
+      }
+  if (ok)
+    sim_out_ok(c);
+  else
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+}
+
+static const sim_cmd_row rows[] = {
+    {"+QFTPCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qftpcfg,
+     SIM_ERR_INVALID_PARAM, 300},
+};
+
+const sim_cmd_table sim_cmd_ftpcfg_table = {rows, sizeof rows / sizeof rows[0]};

@@ -1,0 +1,56 @@
+/* sim_ctx: the simulated module's whole state, shared by the command
+ * handlers, and the helpers that answer on the AT port (1.2 framing:
+ * "\r\n<text>\r\n"). One instance, owned by main. */
+#ifndef SIM_CTX_H
+#define SIM_CTX_H
+
+#include "sim_ftpcfg.h"
+#include "sim_pdp.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_ftp sim_ftp;
+
+/* Longest response line we format (a +QFTPCFG account line is ~530). */
+#define SIM_OUT_LINE_MAX 1100
+
+typedef struct sim_ctx {
+  /* Where responses go (the pty master); must not block for long. */
+  void (*write)(void *wctx, const char *buf, size_t n);
+  void *wctx;
+  /* Profile lookup (qc_profile_get); NULL means none: note defaults. */
+  const char *(*prof_get)(const void *prof, const char *key);
+  const void *prof;
+  double time_scale; /* 0 < F <= 1, applied to every mandated wait */
+  unsigned quirks;   /* sim_quirk bits */
+  bool echo;         /* ATE1 */
+  sim_pdp pdp;
+  sim_ftpcfg cfg;
+  sim_ftp *ftp;
+  bool ftp_used; /* an AT+QFTPOPEN was accepted since start */
+} sim_ctx;
+
+/* Sets defaults (echo on, scale 1, no profile, note defaults for 2.1);
+ * write/prof/ftp are left for the caller. */
+void sim_ctx_init(sim_ctx *c);
+
+void sim_out_raw(sim_ctx *c, const char *buf, size_t n);
+/* "\r\n<formatted>\r\n"; cut at SIM_OUT_LINE_MAX. */
+void sim_out_line(sim_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sim_out_ok(sim_ctx *c);
+void sim_out_error(sim_ctx *c);
+void sim_out_cme(sim_ctx *c, int err);
+
+const char *sim_ctx_prof(const sim_ctx *c, const char *key);
+long sim_ctx_prof_long(const sim_ctx *c, const char *key, long dflt);
+bool sim_ctx_prof_bool(const sim_ctx *c, const char *key, bool dflt);
+
+/* ms scaled by --time-scale, at least 1. */
+int64_t sim_ctx_scaled_ms(const sim_ctx *c, int64_t ms);
+/* The scaled rsptimeout of 2.1 in ms. */
+int64_t sim_ctx_rsptimeout_ms(const sim_ctx *c);
+
+#endif

@@ -1,0 +1,500 @@
+#include "sim_ftp.h"
+
+#include "qc_io.h"
+#include "qc_time.h"
+#include "sim_err.h"
+#include "sim_log.h"
+#include "sim_reply.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define HOST_MAX 255       /* <hostname> (2.2) */
+#define CRED_MAX 255       /* <username>, <password> (2.1) */
+#define CMD_MAX 600        /* one command line we send, CRLF included */
+#define RBUF_SIZE 2048     /* bytes read from the server not yet framed */
+#define RESOLVE_POLL_MS 10 /* how often a running lookup is checked */
+
+struct sim_ftp {
+  sim_ftp_hooks h;
+  sim_ftp_state st;
+  int fd;
+  int tag;
+  int64_t deadline;
+  char host[HOST_MAX + 1];
+  char port[8];
+  char user[CRED_MAX + 1];
+  char pass[CRED_MAX + 1];
+  struct addrinfo hints;
+  struct gaicb gcb;
+  bool gai_pending; /* gcb belongs to glibc until gai_error != INPROGRESS */
+  struct addrinfo *ai_list, *ai_next;
+  int connect_errno;
+  bool lost;
+  sim_reply_reader rr;
+  char rbuf[RBUF_SIZE];
+  size_t rlen;
+};
+
+static const char *const state_names[] = {
+    [SIM_FTP_CLOSED] = "CLOSED",
+    [SIM_FTP_RESOLVING] = "RESOLVING",
+    [SIM_FTP_CONNECTING] = "CONNECTING",
+    [SIM_FTP_GREETING] = "GREETING",
+    [SIM_FTP_USER] = "USER",
+    [SIM_FTP_PASS] = "PASS",
+    [SIM_FTP_IDLE] = "IDLE",
+    [SIM_FTP_BUSY] = "BUSY",
+    [SIM_FTP_QUITTING] = "QUITTING",
+};
+
+const char *sim_ftp_state_name(sim_ftp_state s)
+{
+  return state_names[s];
+}
+
+static void set_state(sim_ftp *f, sim_ftp_state s)
+{
+  if (f->st != s)
+    sim_trace("ftp: %s -> %s", state_names[f->st], state_names[s]);
+  f->st = s;
+}
+
+sim_ftp *sim_ftp_new(const sim_ftp_hooks *hooks)
+{
+  sim_ftp *f = calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  f->h = *hooks;
+  f->fd = -1;
+  f->st = SIM_FTP_CLOSED;
+  return f;
+}
+
+static void drop_addrs(sim_ftp *f)
+{
+  if (f->ai_list)
+    freeaddrinfo(f->ai_list);
+  f->ai_list = f->ai_next = NULL;
+}
+
+static void drop_conn(sim_ftp *f)
+{
+  if (f->fd >= 0)
+    close(f->fd);
+  f->fd = -1;
+  f->rlen = 0;
+  sim_reply_init(&f->rr);
+  drop_addrs(f);
+}
+
+void sim_ftp_free(sim_ftp *f)
+{
+  if (!f)
+    return;
+  drop_conn(f);
+  /* A lookup glibc cannot cancel keeps using gcb: leak f rather than free
+   * memory a resolver thread still writes (only at exit). */
+  if (f->gai_pending && gai_cancel(&f->gcb) != EAI_CANCELED)
+    return;
+  free(f);
+}
+
+sim_ftp_state sim_ftp_get_state(const sim_ftp *f)
+{
+  return f->st;
+}
+
+bool sim_ftp_resolver_busy(const sim_ftp *f)
+{
+  return f->gai_pending;
+}
+
+bool sim_ftp_lost(const sim_ftp *f)
+{
+  return f->lost;
+}
+
+void sim_ftp_clear_lost(sim_ftp *f)
+{
+  f->lost = false;
+}
+
+/* Ends the current operation: state first, so done() sees the new one. */
+static void finish(sim_ftp *f, sim_ftp_state next, int err, int reply,
+                   const char *text)
+{
+  if (next == SIM_FTP_CLOSED)
+    drop_conn(f);
+  set_state(f, next);
+  f->h.done(f->h.ctx, f->tag, err, reply, text ? text : "");
+}
+
+/* The server is gone (EOF, reset, a write failed) in the current state. */
+static void conn_gone(sim_ftp *f)
+{
+  switch (f->st) {
+  case SIM_FTP_CLOSED:
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+    return;
+  case SIM_FTP_GREETING:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_CTRL_CLOSED, 0, NULL);
+    return;
+  case SIM_FTP_IDLE:
+    sim_log("ftp: server closed the control connection");
+    drop_conn(f);
+    set_state(f, SIM_FTP_CLOSED);
+    f->lost = true;
+    return;
+  case SIM_FTP_BUSY:
+    f->lost = true;
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_CTRL_CLOSED, 0, NULL);
+    return;
+  case SIM_FTP_QUITTING:
+    finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
+    return;
+  }
+}
+
+static int send_line(sim_ftp *f, const char *line)
+{
+  char buf[CMD_MAX];
+  int n = snprintf(buf, sizeof buf, "%s\r\n", line);
+  if (n < 0 || (size_t)n >= sizeof buf)
+    return -1;
+  if (strncmp(line, "PASS ", 5) == 0)
+    sim_trace("ftp> PASS ****");
+  else
+    sim_trace("ftp> %s", line);
+  if (qc_write_all(f->fd, buf, (size_t)n, f->deadline) != 0)
+    return -1;
+  return 0;
+}
+
+/* Sends "VERB arg" and moves to `next`; a failed write ends the session. */
+static void send_and_go(sim_ftp *f, const char *verb, const char *arg,
+                        sim_ftp_state next)
+{
+  char line[CMD_MAX];
+  snprintf(line, sizeof line, "%s %s", verb, arg);
+  if (send_line(f, line) != 0) {
+    conn_gone(f);
+    return;
+  }
+  set_state(f, next);
+}
+
+static int failed_open_err(const sim_ftp *f)
+{
+  return f->connect_errno == ECONNREFUSED ? f->h.refused_err : SIM_ERR_NETWORK;
+}
+
+/* Tries the remaining addresses in order (localhost may list ::1 first). */
+static void connect_next(sim_ftp *f)
+{
+  while (f->ai_next) {
+    struct addrinfo *a = f->ai_next;
+    f->ai_next = a->ai_next;
+    int fd =
+        socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      f->connect_errno = errno;
+      continue;
+    }
+    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
+      f->fd = fd;
+      set_state(f, SIM_FTP_CONNECTING);
+      return;
+    }
+    f->connect_errno = errno;
+    close(fd);
+  }
+  sim_log("ftp: connect to %s:%s failed: %s", f->host, f->port,
+          strerror(f->connect_errno));
+  finish(f, SIM_FTP_CLOSED, failed_open_err(f), 0, NULL);
+}
+
+static void start_connect(sim_ftp *f, struct addrinfo *list)
+{
+  f->ai_list = f->ai_next = list;
+  f->connect_errno = ECONNREFUSED;
+  connect_next(f);
+}
+
+int sim_ftp_open(sim_ftp *f, int tag, const char *host, int port,
+                 const char *user, const char *pass, int64_t timeout_ms)
+{
+  if (f->st != SIM_FTP_CLOSED || f->gai_pending)
+    return -1;
+  f->tag = tag;
+  f->lost = false;
+  f->deadline = qc_deadline_in(timeout_ms);
+  snprintf(f->host, sizeof f->host, "%s", host);
+  snprintf(f->port, sizeof f->port, "%d", port);
+  snprintf(f->user, sizeof f->user, "%s", user);
+  snprintf(f->pass, sizeof f->pass, "%s", pass);
+  memset(&f->hints, 0, sizeof f->hints);
+  f->hints.ai_socktype = SOCK_STREAM;
+  f->hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  struct addrinfo *list = NULL;
+  if (getaddrinfo(f->host, f->port, &f->hints, &list) == 0) {
+    start_connect(f, list);
+    return 0;
+  }
+  /* A name: ask the system resolver without blocking the loop. */
+  f->hints.ai_flags = AI_NUMERICSERV;
+  memset(&f->gcb, 0, sizeof f->gcb);
+  f->gcb.ar_name = f->host;
+  f->gcb.ar_service = f->port;
+  f->gcb.ar_request = &f->hints;
+  struct gaicb *reqs[1] = {&f->gcb};
+  if (getaddrinfo_a(GAI_NOWAIT, reqs, 1, NULL) != 0) {
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_DNS, 0, NULL);
+    return 0;
+  }
+  f->gai_pending = true;
+  set_state(f, SIM_FTP_RESOLVING);
+  return 0;
+}
+
+int sim_ftp_command(sim_ftp *f, int tag, const char *line, int64_t timeout_ms)
+{
+  if (f->st != SIM_FTP_IDLE)
+    return -1;
+  f->tag = tag;
+  f->deadline = qc_deadline_in(timeout_ms);
+  set_state(f, SIM_FTP_BUSY);
+  if (send_line(f, line) != 0)
+    conn_gone(f); /* reported like a server gone mid-command */
+  return 0;
+}
+
+int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms)
+{
+  if (f->st != SIM_FTP_IDLE)
+    return -1;
+  f->tag = tag;
+  f->lost = false;
+  f->deadline = qc_deadline_in(timeout_ms);
+  if (send_line(f, "QUIT") != 0)
+    finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
+  else
+    set_state(f, SIM_FTP_QUITTING);
+  return 0;
+}
+
+/* One complete reply in the current state (RFC 959 5.4 sequencing). */
+static void on_reply(sim_ftp *f, int code, const char *text)
+{
+  sim_trace("ftp< %d %s", code, text);
+  if (code < 200 && f->st != SIM_FTP_QUITTING)
+    return; /* preliminary: the real answer follows */
+  int err = code >= 400 ? f->h.map_reply(f->h.ctx, code) : 0;
+  switch (f->st) {
+  case SIM_FTP_CLOSED:
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+    return;
+  case SIM_FTP_GREETING:
+    if (code == 220)
+      send_and_go(f, "USER", f->user, SIM_FTP_USER);
+    else
+      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+    return;
+  case SIM_FTP_USER:
+    if (code == 230)
+      finish(f, SIM_FTP_IDLE, 0, 0, NULL);
+    else if (code == 331)
+      send_and_go(f, "PASS", f->pass, SIM_FTP_PASS);
+    else
+      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+    return;
+  case SIM_FTP_PASS:
+    if (code == 230 || code == 202)
+      finish(f, SIM_FTP_IDLE, 0, 0, NULL);
+    else
+      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+    return;
+  case SIM_FTP_IDLE:
+    if (code == 421) /* the server is closing on us (timeout, shutdown) */
+      conn_gone(f);
+    return;
+  case SIM_FTP_BUSY:
+    if (code == 421) {
+      f->lost = true;
+      finish(f, SIM_FTP_CLOSED, err, code, text);
+    } else if (code < 400) {
+      finish(f, SIM_FTP_IDLE, 0, code, text);
+    } else {
+      finish(f, SIM_FTP_IDLE, err, code, text);
+    }
+    return;
+  case SIM_FTP_QUITTING:
+    finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
+    return;
+  }
+}
+
+/* Garbage from the server: the conversation cannot continue. */
+static void on_garbage(sim_ftp *f)
+{
+  sim_log("ftp: malformed reply from the server, closing");
+  switch (f->st) {
+  case SIM_FTP_CLOSED:
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+    return;
+  case SIM_FTP_GREETING:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+  case SIM_FTP_BUSY:
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_UNKNOWN, 0, NULL);
+    return;
+  case SIM_FTP_IDLE:
+    conn_gone(f);
+    return;
+  case SIM_FTP_QUITTING:
+    finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
+    return;
+  }
+}
+
+static void on_readable(sim_ftp *f)
+{
+  ssize_t r = read(f->fd, f->rbuf + f->rlen, sizeof f->rbuf - f->rlen);
+  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return;
+  if (r <= 0) {
+    conn_gone(f);
+    return;
+  }
+  f->rlen += (size_t)r;
+  while (f->rlen > 0 && f->fd >= 0) {
+    size_t used;
+    sim_reply_status st = sim_reply_feed(&f->rr, f->rbuf, f->rlen, &used);
+    memmove(f->rbuf, f->rbuf + used, f->rlen - used);
+    f->rlen -= used;
+    if (st == SIM_REPLY_MORE)
+      return;
+    if (st == SIM_REPLY_BAD) {
+      on_garbage(f);
+      return;
+    }
+    char text[SIM_REPLY_LINE_MAX + 1];
+    snprintf(text, sizeof text, "%s", sim_reply_text(&f->rr));
+    on_reply(f, sim_reply_code(&f->rr), text);
+  }
+}
+
+static void on_connected(sim_ftp *f)
+{
+  int e = 0;
+  socklen_t len = sizeof e;
+  if (getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+    e = errno;
+  if (e == 0) {
+    drop_addrs(f);
+    sim_log("ftp: connected to %s:%s", f->host, f->port);
+    set_state(f, SIM_FTP_GREETING);
+    return;
+  }
+  f->connect_errno = e;
+  close(f->fd);
+  f->fd = -1;
+  connect_next(f);
+}
+
+int sim_ftp_poll_fd(const sim_ftp *f, short *events)
+{
+  *events = f->st == SIM_FTP_CONNECTING ? POLLOUT : POLLIN;
+  return f->fd;
+}
+
+int64_t sim_ftp_next_deadline(const sim_ftp *f)
+{
+  int64_t d = INT64_MAX;
+  if (f->st != SIM_FTP_CLOSED && f->st != SIM_FTP_IDLE)
+    d = f->deadline;
+  if (f->gai_pending) { /* glibc gives no fd to wait on: look often */
+    int64_t soon = qc_deadline_in(RESOLVE_POLL_MS);
+    if (soon < d)
+      d = soon;
+  }
+  return d;
+}
+
+void sim_ftp_on_event(sim_ftp *f, short revents)
+{
+  if (f->fd < 0)
+    return;
+  if (f->st == SIM_FTP_CONNECTING) {
+    if (revents & (POLLOUT | POLLERR | POLLHUP))
+      on_connected(f);
+    return;
+  }
+  if (revents & (POLLIN | POLLERR | POLLHUP))
+    on_readable(f);
+}
+
+/* A lookup finished (or was abandoned earlier and finished now). */
+static void resolver_check(sim_ftp *f)
+{
+  int e = gai_error(&f->gcb);
+  if (e == EAI_INPROGRESS)
+    return;
+  f->gai_pending = false;
+  if (f->st != SIM_FTP_RESOLVING) { /* abandoned after a timeout */
+    if (e == 0 && f->gcb.ar_result)
+      freeaddrinfo(f->gcb.ar_result);
+    return;
+  }
+  if (e != 0 || !f->gcb.ar_result) {
+    sim_log("ftp: cannot resolve %s: %s", f->host, gai_strerror(e));
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_DNS, 0, NULL);
+    return;
+  }
+  start_connect(f, f->gcb.ar_result);
+}
+
+void sim_ftp_tick(sim_ftp *f)
+{
+  if (f->gai_pending)
+    resolver_check(f);
+  if (f->st == SIM_FTP_CLOSED || f->st == SIM_FTP_IDLE ||
+      qc_now_ms() < f->deadline)
+    return;
+  sim_log("ftp: no answer in time in state %s", state_names[f->st]);
+  switch (f->st) {
+  case SIM_FTP_CLOSED:
+  case SIM_FTP_IDLE:
+    return;
+  case SIM_FTP_RESOLVING:
+    if (gai_cancel(&f->gcb) == EAI_CANCELED)
+      f->gai_pending = false;
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
+    return;
+  case SIM_FTP_CONNECTING:
+  case SIM_FTP_GREETING:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
+    return;
+  case SIM_FTP_BUSY:
+    /* A late reply would be taken for the next command's: close. */
+    f->lost = true;
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
+    return;
+  case SIM_FTP_QUITTING:
+    finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
+    return;
+  }
+}

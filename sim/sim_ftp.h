@@ -1,0 +1,72 @@
+/* sim_ftp: the FTP client's control connection as a non-blocking state
+ * machine driven by the simulator's poll loop (2.2-2.4, 2.17, 2.18).
+ *
+ * Nothing here blocks: host names resolve with getaddrinfo_a (numeric
+ * addresses at once), connect(2) is non-blocking, and every phase has a
+ * deadline (the caller's rsptimeout, already scaled). Each operation ends
+ * with exactly one call of hooks.done(tag, err, reply, text): err is 0 or
+ * a chapter 5 code, reply the FTP reply that decided it (0 if none), text
+ * that reply's first line. The tag is the caller's and opaque here, so new
+ * AT commands add tags, not states. */
+#ifndef SIM_FTP_H
+#define SIM_FTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct sim_ftp sim_ftp;
+
+typedef enum {
+  SIM_FTP_CLOSED,
+  SIM_FTP_RESOLVING,
+  SIM_FTP_CONNECTING,
+  SIM_FTP_GREETING, /* waiting for 220 */
+  SIM_FTP_USER,     /* USER sent */
+  SIM_FTP_PASS,     /* PASS sent */
+  SIM_FTP_IDLE,     /* logged in */
+  SIM_FTP_BUSY,     /* one command in flight */
+  SIM_FTP_QUITTING, /* QUIT sent */
+} sim_ftp_state;
+
+typedef struct {
+  void (*done)(void *ctx, int tag, int err, int reply, const char *text);
+  int (*map_reply)(void *ctx, int reply); /* FTP reply -> <err> */
+  void *ctx;
+  int refused_err; /* <err> when the TCP connect is refused */
+} sim_ftp_hooks;
+
+/* NULL on allocation failure. The hooks are copied. */
+sim_ftp *sim_ftp_new(const sim_ftp_hooks *hooks);
+void sim_ftp_free(sim_ftp *f);
+
+const char *sim_ftp_state_name(sim_ftp_state s);
+sim_ftp_state sim_ftp_get_state(const sim_ftp *f);
+
+/* true when an abandoned name lookup still runs: a new open must wait. */
+bool sim_ftp_resolver_busy(const sim_ftp *f);
+/* true when the server went away while no operation was in flight; reset
+ * by the next open or quit. */
+bool sim_ftp_lost(const sim_ftp *f);
+void sim_ftp_clear_lost(sim_ftp *f);
+
+/* Starts resolve + connect + login. 0 started (done() follows, possibly
+ * before this returns), -1 when not CLOSED or the resolver is busy. */
+int sim_ftp_open(sim_ftp *f, int tag, const char *host, int port,
+                 const char *user, const char *pass, int64_t timeout_ms);
+
+/* Sends one command line (no CRLF) when IDLE; a 1xx is skipped, 2xx/3xx
+ * succeed, anything else fails with the mapped err. -1 when not IDLE. */
+int sim_ftp_command(sim_ftp *f, int tag, const char *line, int64_t timeout_ms);
+
+/* Sends QUIT when IDLE; done(tag, 0, 0) after any reply, EOF or the
+ * timeout. -1 when not IDLE. */
+int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms);
+
+/* For the poll loop: the fd and events to wait for (-1: none), the next
+ * deadline (INT64_MAX: none), and the handlers. */
+int sim_ftp_poll_fd(const sim_ftp *f, short *events);
+int64_t sim_ftp_next_deadline(const sim_ftp *f);
+void sim_ftp_on_event(sim_ftp *f, short revents);
+void sim_ftp_tick(sim_ftp *f);
+
+#endif

@@ -1,0 +1,46 @@
+#include "sim_log.h"
+
+#include "qc_time.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* Process-wide: set once from the command line before the loop starts. */
+static bool verbose;
+
+void sim_log_set_verbose(bool on)
+{
+  verbose = on;
+}
+
+bool sim_log_verbose(void)
+{
+  return verbose;
+}
+
+static void emit(const char *fmt, va_list ap)
+{
+  char ts[32];
+  char msg[1024]; /* longer messages are cut, never overflow */
+  qc_iso8601_now(ts, sizeof ts);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  fprintf(stderr, "%s qftp-sim: %s\n", ts, msg);
+}
+
+void sim_log(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  emit(fmt, ap);
+  va_end(ap);
+}
+
+void sim_trace(const char *fmt, ...)
+{
+  if (!verbose)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit(fmt, ap);
+  va_end(ap);
+}

@@ -1,0 +1,51 @@
+/* sim_reply: the FTP reply reader (RFC 959 4.2).
+ *
+ * Resumable: feed whatever a read returned; the reader says how many bytes
+ * it used, so bytes of the next reply stay with the caller. A reply is one
+ * line "ddd text" or a block "ddd-text" ... "ddd text" whose inner lines
+ * may look like other codes. Lines end with LF (a CR before it is
+ * dropped). Bounded: a line longer than SIM_REPLY_LINE_MAX, or a first line
+ * that is not a reply, makes the reader BAD until re-initialised. */
+#ifndef SIM_REPLY_H
+#define SIM_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest reply line, CRLF excluded: RFC 959 sets none; 512 is generous
+ * for real servers and bounds what a peer can make us hold. */
+#define SIM_REPLY_LINE_MAX 512
+
+typedef enum {
+  SIM_REPLY_MORE, /* need more bytes */
+  SIM_REPLY_DONE, /* a complete reply: sim_reply_code/text */
+  SIM_REPLY_BAD,  /* garbage or overlong line; stays BAD */
+} sim_reply_status;
+
+typedef struct {
+  char line[SIM_REPLY_LINE_MAX + 1];
+  size_t len;
+  int code;   /* of the first line; 0 before it is complete */
+  bool multi; /* first line was "ddd-" */
+  bool done;  /* the last feed completed a reply */
+  bool bad;
+  char text[SIM_REPLY_LINE_MAX + 1]; /* first line after "ddd " */
+} sim_reply_reader;
+
+void sim_reply_init(sim_reply_reader *r);
+
+/* Consumes bytes of buf until a reply completes, the reader turns BAD, or
+ * buf ends; *used tells how many. After DONE the next call starts a new
+ * reply. */
+sim_reply_status sim_reply_feed(sim_reply_reader *r, const char *buf, size_t n,
+                                size_t *used);
+
+int sim_reply_code(const sim_reply_reader *r);
+const char *sim_reply_text(const sim_reply_reader *r);
+
+/* The path quoted in a 257 reply text ("/a ""b""" is current) with
+ * RFC 959 doubled quotes undone, into out (NUL-terminated). 0, or -1 when
+ * there is no well-formed quoted path or it does not fit in outlen. */
+int sim_reply_quoted_path(const char *text, char *out, size_t outlen);
+
+#endif
