@@ -33,8 +33,10 @@ bool qh_lines_pop(qh_lines *l, qh_line *out)
   for (; i < l->len; i++) {
     unsigned char c = l->buf[i];
     if (c == '\r' || c == '\n') {
+      l->after_cr = false;
       if (l->cur == 0 && !l->cur_cut)
         continue; /* framing: an empty line */
+      l->after_cr = c == '\r';
       done = true;
       i++;
       break;
@@ -90,6 +92,31 @@ int qh_lines_wait_any(qh_lines *l, int fd, int64_t deadline)
   if (qh_lines_pending(l))
     return 1;
   return fill(l, fd, deadline);
+}
+
+long qh_lines_read_raw(qh_lines *l, int fd, void *buf, size_t n,
+                       int64_t deadline)
+{
+  if (n == 0)
+    return 0;
+  if (l->len == 0) {
+    int r = fill(l, fd, deadline);
+    if (r <= 0)
+      return r;
+  }
+  size_t skip = 0;
+  if (l->after_cr && l->len > 0) {
+    l->after_cr = false;
+    if (l->buf[0] == '\n')
+      skip = 1;
+  }
+  size_t take = l->len - skip < n ? l->len - skip : n;
+  memcpy(buf, l->buf + skip, take);
+  memmove(l->buf, l->buf + skip + take, l->len - skip - take);
+  l->len -= skip + take;
+  if (take == 0) /* only the framing LF was queued */
+    return qh_lines_read_raw(l, fd, buf, n, deadline);
+  return (long)take;
 }
 
 size_t qh_lines_drain(qh_lines *l, int fd, int quiet_ms, int max_ms)

@@ -22,6 +22,7 @@ typedef struct qh_lines {
   char cur_buf[QH_LINE_MAX + 1];
   bool cur_cut;    /* the current line overflowed QH_LINE_MAX */
   bool eof;        /* the far end hung up */
+  bool after_cr;   /* the last line ended at CR: a LF next is its framing */
 } qh_lines;
 
 typedef struct qh_line {
@@ -50,6 +51,13 @@ bool qh_lines_pending(const qh_lines *l);
 /* Waits until at least one byte is available: 1, 0 hang-up, QC_IO_TIMEOUT,
  * QC_IO_ERR. */
 int qh_lines_wait_any(qh_lines *l, int fd, int64_t deadline);
+
+/* Data mode (note 1.5): reads up to n raw bytes — first those already
+ * queued, then from fd — without framing them. A LF that completes the CR
+ * of the line before (CONNECT\r\n) is framing and is dropped. Returns the
+ * count (> 0), 0 hang-up, QC_IO_TIMEOUT, QC_IO_ERR. */
+long qh_lines_read_raw(qh_lines *l, int fd, void *buf, size_t n,
+                       int64_t deadline);
 
 /* Reads and discards until `quiet_ms` pass without a byte or `max_ms` is
  * reached; returns the number of bytes discarded (partial line included). */

@@ -2,6 +2,7 @@
 #include "case_engine.h"
 
 #include "qc_io.h"
+#include "qc_payload.h"
 #include "qc_time.h"
 
 #include <errno.h>
@@ -52,8 +53,14 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
     return env->expect_timeout;
   case QH_STEP_SEND:
   case QH_STEP_SEND_RAW:
+  case QH_STEP_EXPECT_DATA:
+  case QH_STEP_READ_LISTING:
+    return env->expect_timeout;
   case QH_STEP_SILENCE:
   case QH_STEP_SLEEP:
+  case QH_STEP_SEND_DATA:
+  case QH_STEP_ESCAPE:
+  case QH_STEP_DTR:
     break;
   }
   return 0;
@@ -321,6 +328,247 @@ static int do_sleep(engine *e, double seconds)
   return 0;
 }
 
+/* ---- data mode (note 1.5) ------------------------------------------- */
+
+enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
+
+/* The bytes a send_data/expect_data step stands for: a payload (size,
+ * seed) or decoded text. */
+typedef struct data_src {
+  bool payload;
+  uint32_t seed;
+  uint64_t size;
+  const unsigned char *text;
+} data_src;
+
+static int data_source(engine *e, const qh_step *s, const char *text,
+                       data_src *d, unsigned char *tbuf, size_t tcap)
+{
+  memset(d, 0, sizeof *d);
+  if (s->has_payload) {
+    d->payload = true;
+    d->seed = s->seed;
+    d->size = s->size;
+    return 0;
+  }
+  long k = qh_engine_unescape(text ? text : "", tbuf, tcap);
+  if (k < 0) {
+    conclude(e, QH_ERROR, "data text: bad escape");
+    return -1;
+  }
+  d->size = (uint64_t)k;
+  d->text = tbuf;
+  return 0;
+}
+
+static void data_fill(const data_src *d, uint64_t off, unsigned char *buf,
+                      size_t n)
+{
+  if (d->payload)
+    qc_payload_fill(d->seed, off, buf, n);
+  else
+    memcpy(buf, d->text + off, n);
+}
+
+static void data_describe(const data_src *d, char *buf, size_t len)
+{
+  if (d->payload)
+    snprintf(buf, len, "payload seed %u, %llu bytes", (unsigned)d->seed,
+             (unsigned long long)d->size);
+  else
+    snprintf(buf, len, "text, %llu bytes", (unsigned long long)d->size);
+}
+
+static int do_send_data(engine *e, const qh_step *s, const char *text)
+{
+  static unsigned char tbuf[ENGINE_TEXT_MAX], chunk[DATA_CHUNK];
+  data_src d;
+  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+    return -1;
+  char what[96];
+  data_describe(&d, what, sizeof what);
+  qh_case_note(e->r, elapsed(e), "send_data: %s", what);
+  for (uint64_t off = 0; off < d.size;) {
+    if (interrupted(e)) {
+      conclude(e, QH_ERROR, "interrupted");
+      return -1;
+    }
+    size_t n = d.size - off < DATA_CHUNK ? (size_t)(d.size - off) : DATA_CHUNK;
+    data_fill(&d, off, chunk, n);
+    /* The module paces us (flow control, a full pty): allow a stall as
+     * long as an expect would wait, per chunk. */
+    int64_t dl = qc_deadline_in((int64_t)(e->env->expect_timeout * 1000));
+    if (qh_transport_write(e->env->t, chunk, n, dl) != 0) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "send_data: the module stopped taking data after %llu of "
+               "%llu bytes",
+               (unsigned long long)off, (unsigned long long)d.size);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+    off += n;
+  }
+  e->echo_pending = false;
+  return 0;
+}
+
+static int do_expect_data(engine *e, const qh_step *s, const char *text)
+{
+  static unsigned char tbuf[ENGINE_TEXT_MAX], got[DATA_CHUNK], want[DATA_CHUNK];
+  data_src d;
+  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+    return -1;
+  char what[96], msg[512];
+  data_describe(&d, what, sizeof what);
+  double gap = qh_engine_step_timeout(e->env, s);
+  uint64_t off = 0;
+  while (off < d.size) {
+    if (interrupted(e)) {
+      conclude(e, QH_ERROR, "interrupted");
+      return -1;
+    }
+    size_t want_n =
+        d.size - off < DATA_CHUNK ? (size_t)(d.size - off) : DATA_CHUNK;
+    /* Like rsptimeout between two packets (2.1): the wait is per gap. */
+    long r = qh_lines_read_raw(e->env->lines, e->env->t->fd, got, want_n,
+                               qc_deadline_in((int64_t)(gap * 1000)));
+    if (r <= 0) {
+      snprintf(msg, sizeof msg,
+               "expect_data (%s): %s after %llu bytes", what,
+               r == 0 ? "the module hung up"
+               : r == QC_IO_TIMEOUT ? "no more data within the gap timeout"
+                                    : "read error",
+               (unsigned long long)off);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+    data_fill(&d, off, want, (size_t)r);
+    if (memcmp(got, want, (size_t)r) != 0) {
+      size_t i = 0;
+      while (got[i] == want[i])
+        i++;
+      snprintf(msg, sizeof msg,
+               "expect_data (%s): first difference at byte %llu: expected "
+               "0x%02x, got 0x%02x",
+               what, (unsigned long long)(off + i), want[i], got[i]);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+    if (off == 0) {
+      size_t show = (size_t)r < DATA_SHOW ? (size_t)r : DATA_SHOW;
+      qh_case_add_line(e->r, elapsed(e), '<', (const char *)got, show);
+    }
+    off += (uint64_t)r;
+  }
+  qh_case_note(e->r, elapsed(e), "expect_data: %s received byte-exact",
+               what);
+  qh_vars_setf(e->env->vars, "data_len", "%llu", (unsigned long long)off);
+  return 0;
+}
+
+/* A listing ends where the module prints OK: "\r\nOK\r\n". When the listing
+ * itself ended with CRLF and the module added its own (seen on firmware),
+ * the module's pair is framing; otherwise the CRLF before OK is the
+ * listing's last line end. */
+enum { LISTING_MAX = 4 * 1024 * 1024 };
+
+static int do_read_listing(engine *e, const qh_step *s)
+{
+  static char buf[LISTING_MAX + 1];
+  size_t len = 0;
+  double gap = qh_engine_step_timeout(e->env, s);
+  char msg[512];
+  long end = -1;
+  while (end < 0) {
+    if (len == LISTING_MAX) {
+      conclude(e, QH_FAIL, "read_listing: no OK after 4 MiB of listing");
+      return -1;
+    }
+    long r = qh_lines_read_raw(e->env->lines, e->env->t->fd, buf + len,
+                               LISTING_MAX - len,
+                               qc_deadline_in((int64_t)(gap * 1000)));
+    if (r <= 0) {
+      snprintf(msg, sizeof msg, "read_listing: %s after %zu bytes, no OK",
+               r == 0 ? "the module hung up" : "nothing more", len);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+    len += (size_t)r;
+    buf[len] = '\0';
+    if (len >= 4 && memcmp(buf, "OK\r\n", 4) == 0) {
+      end = 0;
+      break;
+    }
+    char *p = memmem(buf, len, "\r\nOK\r\n", 6);
+    if (p)
+      end = p - buf;
+  }
+  size_t data_len = (size_t)end;
+  if (end > 0 && !(end >= 2 && memcmp(buf + end - 2, "\r\n", 2) == 0))
+    data_len += 2;
+  size_t after = (size_t)end + (end == 0 ? 4 : 6);
+  /* What followed OK (the URC, already here) goes back to line mode. */
+  if (after < len) {
+    qh_lines *l = e->env->lines;
+    size_t rest = len - after;
+    if (rest <= sizeof l->buf - l->len) {
+      memmove(l->buf + rest, l->buf, l->len);
+      memcpy(l->buf, buf + after, rest);
+      l->len += rest;
+    }
+  }
+  buf[data_len] = '\0';
+  qh_case_add_line(e->r, elapsed(e), '<', buf, data_len);
+  qh_case_add_line(e->r, elapsed(e), '<', "OK", 2);
+  qh_vars_setf(e->env->vars, "data_len", "%zu", data_len);
+  for (size_t i = 0; i < s->ncontains; i++)
+    if (!strstr(buf, s->contains[i])) {
+      snprintf(msg, sizeof msg, "read_listing: `%.200s` is not in the listing",
+               s->contains[i]);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+  for (size_t i = 0; i < s->nabsent; i++)
+    if (strstr(buf, s->absent[i])) {
+      snprintf(msg, sizeof msg,
+               "read_listing: `%.200s` is in the listing but must not be",
+               s->absent[i]);
+      conclude(e, QH_FAIL, msg);
+      return -1;
+    }
+  return 0;
+}
+
+/* +++ with its guard times (1.5): silence, three '+', silence. */
+static int do_escape(engine *e, double guard)
+{
+  double g = guard * e->env->time_scale;
+  if (do_sleep(e, g) < 0)
+    return -1;
+  qh_case_add_line(e->r, elapsed(e), '>', "+++", 3);
+  if (qh_transport_write(e->env->t, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
+      0) {
+    conclude(e, QH_FAIL, "escape: cannot write +++ to the module");
+    return -1;
+  }
+  e->echo_pending = false;
+  return do_sleep(e, g);
+}
+
+static int do_dtr(engine *e, bool up)
+{
+  qh_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
+  if (qh_transport_set_dtr(e->env->t, up) < 0) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "dtr: this line has no DTR (%s)",
+             strerror(errno));
+    conclude(e, QH_ERROR, msg);
+    return -1;
+  }
+  return 0;
+}
+
 static int run_step(engine *e, const qh_step *s)
 {
   static char text[ENGINE_TEXT_MAX];
@@ -344,6 +592,16 @@ static int run_step(engine *e, const qh_step *s)
     return do_silence(e, s->seconds);
   case QH_STEP_SLEEP:
     return do_sleep(e, s->seconds);
+  case QH_STEP_SEND_DATA:
+    return do_send_data(e, s, s->text ? text : NULL);
+  case QH_STEP_EXPECT_DATA:
+    return do_expect_data(e, s, s->text ? text : NULL);
+  case QH_STEP_READ_LISTING:
+    return do_read_listing(e, s);
+  case QH_STEP_ESCAPE:
+    return do_escape(e, s->seconds);
+  case QH_STEP_DTR:
+    return do_dtr(e, s->up);
   }
   conclude(e, QH_ERROR, "unknown step kind"); /* a broken case model */
   return -1;

@@ -20,7 +20,7 @@
 typedef struct qh_engine_env {
   qh_transport *t;
   qh_lines *lines;     /* framing state of t; reset when t restarts */
-  const qh_vars *vars;
+  qh_vars *vars;       /* data steps set ${data_len} */
   double time_scale;   /* step `timeout:` values are module time: scaled */
   double min_timeout;  /* ...but never below this (seconds) */
   double expect_timeout; /* default for expect*, seconds (profile) */

@@ -1,5 +1,6 @@
 /* qftp-harness: command line (run, check, list). */
 #include "runner.h"
+#include "wire_analyze.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +20,8 @@ static const char usage[] =
     "usage: qftp-harness run [PATH...] [options]   run cases, write reports\n"
     "       qftp-harness check [PATH...]           validate case files only\n"
     "       qftp-harness list [PATH...] [--filter EXPR]  print case ids\n"
+    "       qftp-harness wire FILE.pcap [--port N]   print the FTP exchange\n"
+    "                                              of a capture as a ladder\n"
     "       qftp-harness --help | --version\n"
     "\n"
     "PATH is a case file or a directory searched for *.yaml (default: the\n"
@@ -33,6 +36,9 @@ static const char usage[] =
     "                        connects to, ${host} (default 127.0.0.1; with\n"
     "                        --device, an address of this machine the\n"
     "                        module can reach)\n"
+    "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
+    "                        listens on (default lo; a lab NIC with a\n"
+    "                        device)\n"
     "Selection and expectations:\n"
     "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
     "                        tag:NAME, and !TERM to exclude\n"
@@ -69,6 +75,7 @@ enum {
   OPT_SERVER,
   OPT_HOME,
   OPT_SIMBIN,
+  OPT_CAPTURE_IF,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -86,6 +93,7 @@ static const struct option longopts[] = {
     {"server-addr", required_argument, NULL, OPT_SERVER},
     {"home", required_argument, NULL, OPT_HOME},
     {"sim-binary", required_argument, NULL, OPT_SIMBIN},
+    {"capture-if", required_argument, NULL, OPT_CAPTURE_IF},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -111,8 +119,9 @@ static int parse_long(const char *s, long lo, long hi, long *out)
   return 0;
 }
 
-/* qftp-sim lives beside qftp-harness in the build tree. */
-static void default_sim_binary(char *buf, size_t len)
+/* qftp-sim, qftp-proxy and qftp-capture live beside qftp-harness in the
+ * build tree; otherwise they are looked up in PATH. */
+static void beside_self(const char *name, char *buf, size_t len)
 {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -121,15 +130,43 @@ static void default_sim_binary(char *buf, size_t len)
     char *slash = strrchr(self, '/');
     if (slash) {
       *slash = '\0';
-      if (strlen(self) + sizeof "/qftp-sim" <= len) {
+      if (strlen(self) + strlen(name) + 2 <= len) {
         memcpy(buf, self, strlen(self));
-        memcpy(buf + strlen(self), "/qftp-sim", sizeof "/qftp-sim");
+        buf[strlen(self)] = '/';
+        memcpy(buf + strlen(self) + 1, name, strlen(name) + 1);
         if (access(buf, X_OK) == 0)
           return;
       }
     }
   }
-  snprintf(buf, len, "qftp-sim"); /* from PATH */
+  snprintf(buf, len, "%s", name); /* from PATH */
+}
+
+/* `wire FILE.pcap [--port N]`: any capture, ours or one from the field. */
+static int wire_main(int argc, char **argv)
+{
+  const char *pcap = NULL;
+  long port = 0;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+      if (parse_long(argv[++i], 1, 65535, &port) < 0)
+        return bad_usage("--port: bad value '%s'", argv[i]);
+    } else if (argv[i][0] == '-') {
+      return bad_usage("wire: unknown option '%s'", argv[i]);
+    } else if (!pcap) {
+      pcap = argv[i];
+    } else {
+      return bad_usage("%s", "wire: one capture file at a time");
+    }
+  }
+  if (!pcap)
+    return bad_usage("%s", "wire: name a capture file (FILE.pcap)");
+  char err[512];
+  if (wire_ladder_print(pcap, (int)port, stdout, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: wire: %s\n", err);
+    return QH_EXIT_ENV;
+  }
+  return QH_EXIT_PASS;
 }
 
 int main(int argc, char **argv)
@@ -146,6 +183,8 @@ int main(int argc, char **argv)
     printf("qftp-harness %s\n", QFTP_VERSION);
     return 0;
   }
+  if (strcmp(cmd, "wire") == 0)
+    return wire_main(argc, argv);
   if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
       strcmp(cmd, "list") != 0)
     return bad_usage("unknown command '%s'", cmd);
@@ -154,7 +193,8 @@ int main(int argc, char **argv)
                    .report_dir = "qftp-reports",
                    .profile = "note",
                    .time_scale = -1,
-                   .server_addr = "127.0.0.1"};
+                   .server_addr = "127.0.0.1",
+                   .capture_if = "lo"};
   const char *quirks[MAX_QUIRKS];
   size_t nquirks = 0;
   char sim_bin[PATH_MAX] = "";
@@ -213,6 +253,9 @@ int main(int argc, char **argv)
     case OPT_SIMBIN:
       snprintf(sim_bin, sizeof sim_bin, "%s", optarg);
       break;
+    case OPT_CAPTURE_IF:
+      o.capture_if = optarg;
+      break;
     case 'v':
       o.verbose = true;
       break;
@@ -243,8 +286,13 @@ int main(int argc, char **argv)
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
   if (!sim_bin[0])
-    default_sim_binary(sim_bin, sizeof sim_bin);
+    beside_self("qftp-sim", sim_bin, sizeof sim_bin);
   o.sim_binary = sim_bin;
+  char proxy_bin[PATH_MAX], capture_bin[PATH_MAX];
+  beside_self("qftp-proxy", proxy_bin, sizeof proxy_bin);
+  beside_self("qftp-capture", capture_bin, sizeof capture_bin);
+  o.proxy_binary = proxy_bin;
+  o.capture_binary = capture_bin;
 
   if (strcmp(cmd, "check") == 0)
     return qh_check(&o);

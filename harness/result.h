@@ -39,6 +39,10 @@ typedef struct qh_case_result {
   char **unexpected;  /* lines skipped by wait_for, in order */
   size_t nunexpected, unexp_cap;
   char *dir;          /* its report directory, relative to the report dir */
+  char *server_json;  /* the server's view of the case (servers/: commands,
+                         replies, stored files), JSON text; may be NULL */
+  char *wire_json;    /* the capture's analysis (servers/wire), JSON text;
+                         may be NULL */
 } qh_case_result;
 
 typedef struct qh_run_result {
@@ -79,6 +83,9 @@ void qh_case_add_unexpected(qh_case_result *c, const char *line);
 void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
                          const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Attaches JSON evidence (copied); invalid JSON is stored as a string. */
+void qh_case_set_evidence(qh_case_result *c, const char *server_json,
+                          const char *wire_json);
 /* Counts of each verdict. */
 void qh_run_counts(const qh_run_result *r, size_t counts[4]);
 void qh_run_result_free(qh_run_result *r);

@@ -7,6 +7,7 @@
 #include "case_engine.h"
 #include "case_set.h"
 #include "fsutil.h"
+#include "proxy_ctl.h"
 #include "qc_io.h"
 #include "qc_profile.h"
 #include "qc_time.h"
@@ -16,6 +17,9 @@
 #include "srv_ftp.h"
 #include "transport.h"
 #include "vars.h"
+#include "wire_analyze.h"
+#include "wire_capture.h"
+#include "wire_check.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -52,6 +56,7 @@ static void on_signal(int sig)
 typedef struct server_slot {
   char profile[32];
   srv_ftp *srv;
+  qh_proxy *proxy; /* started when a case first has faults */
   char dir[PATH_MAX];
 } server_slot;
 
@@ -119,6 +124,44 @@ static srv_ftp *server_for(run *r, const char *profile, char *err,
            srv_ftp_host(s->srv), srv_ftp_port(s->srv), srv_ftp_user(s->srv));
   r->nservers++;
   return s->srv;
+}
+
+static int atoi_port(const char *s)
+{
+  long v = s ? strtol(s, NULL, 10) : 0;
+  return v > 0 && v < 65536 ? (int)v : 0;
+}
+
+static server_slot *slot_of(run *r, const srv_ftp *srv)
+{
+  for (size_t i = 0; i < r->nservers; i++)
+    if (r->servers[i].srv == srv)
+      return &r->servers[i];
+  return NULL;
+}
+
+/* Puts the fault proxy in front of the case's server and loads its faults.
+ * Returns the port the module must use. */
+static int proxy_for(run *r, srv_ftp *srv, const qh_case *c, char *err,
+                     size_t errlen)
+{
+  server_slot *sl = slot_of(r, srv);
+  char why[128];
+  if (sl->proxy && !qh_proxy_alive(sl->proxy, why, sizeof why)) {
+    progress("  restarting the proxy (%s)\n", why);
+    qh_proxy_stop(sl->proxy);
+    sl->proxy = NULL;
+  }
+  if (!sl->proxy) {
+    char bin[PATH_MAX];
+    snprintf(bin, sizeof bin, "%s", r->o->proxy_binary);
+    if (qh_proxy_start(bin, sl->dir, r->o->server_addr, srv_ftp_host(srv),
+                       srv_ftp_port(srv), &sl->proxy, err, errlen) < 0)
+      return -1;
+  }
+  if (qh_proxy_set_faults(sl->proxy, c->faults, c->nfaults, err, errlen) < 0)
+    return -1;
+  return qh_proxy_port(sl->proxy);
 }
 
 static void set_vars(run *r, srv_ftp *srv, qh_vars *v)
@@ -211,6 +254,97 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
   qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
+/* The case's wire assertions with ${...} substituted in the globs. The
+ * copy borrows everything else from the case. Strings are freed by
+ * wire_expanded_free. */
+static int wire_expand(const qh_wire *in, const qh_vars *v, qh_wire *out,
+                       char *err, size_t errlen)
+{
+  *out = *in;
+  out->commands = calloc(in->ncommands + 1, sizeof *out->commands);
+  out->forbidden = calloc(in->nforbidden + 1, sizeof *out->forbidden);
+  if (!out->commands || !out->forbidden) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  char buf[1024];
+  for (size_t i = 0; i < in->ncommands; i++) {
+    if (qh_vars_expand(v, in->commands[i], buf, sizeof buf, err, errlen) < 0)
+      return -1;
+    out->commands[i] = strdup(buf);
+  }
+  for (size_t i = 0; i < in->nforbidden; i++) {
+    if (qh_vars_expand(v, in->forbidden[i], buf, sizeof buf, err, errlen) < 0)
+      return -1;
+    out->forbidden[i] = strdup(buf);
+  }
+  return 0;
+}
+
+static void wire_expanded_free(qh_wire *w)
+{
+  for (size_t i = 0; w->commands && i < w->ncommands; i++)
+    free(w->commands[i]);
+  for (size_t i = 0; w->forbidden && i < w->nforbidden; i++)
+    free(w->forbidden[i]);
+  free(w->commands);
+  free(w->forbidden);
+}
+
+/* After the steps: the capture is closed, checked for drops, analysed;
+ * the analysis becomes evidence and the case's wire assertions are held
+ * against it. Only turns a pass into a fail (the first failure stays). */
+static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
+                        wire_capture *cap, const char *pcap, int ctrl_port,
+                        const qh_vars *v)
+{
+  (void)r;
+  char err[1024];
+  wire_capture_stats st = {0};
+  if (wire_capture_stop(cap, &st, err, sizeof err) < 0) {
+    qh_case_note(cr, 0, "capture: %s", err);
+    if (cr->verdict == QH_PASS)
+      qh_case_set_verdict(cr, QH_FAIL, 0, "capture: %s", err);
+    return;
+  }
+  if (ctrl_port <= 0)
+    return; /* no FTP server in this case: the pcap is the evidence */
+  wire_analysis *a = NULL;
+  if (wire_analyze_file(pcap, ctrl_port, &a, err, sizeof err) < 0) {
+    qh_case_note(cr, 0, "wire analysis: %s", err);
+    if (c->wire.present && cr->verdict == QH_PASS)
+      qh_case_set_verdict(cr, QH_ERROR, 0, "wire analysis: %s", err);
+    return;
+  }
+  char *json = wire_analysis_to_json(a);
+  qh_case_set_evidence(cr, NULL, json);
+  free(json);
+  if (c->wire.present && cr->verdict == QH_PASS) {
+    qh_wire w;
+    char msg[2048];
+    if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0)
+      qh_case_set_verdict(cr, QH_ERROR, 0, "wire: %s", err);
+    else if (wire_check(a, &w, msg, sizeof msg) < 0)
+      qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
+    else
+      qh_case_note(cr, 0, "wire assertions hold");
+    wire_expanded_free(&w);
+  }
+  wire_analysis_free(a);
+}
+
+/* Capability tags (cases/FORMAT.md): a case that needs what this target
+ * lacks is skipped, with the reason, rather than failed. */
+static const char *skip_reason(const run *r, const qh_case *c)
+{
+  bool device = r->o->device != NULL;
+  if (!device && qh_case_has_tag(c, "needs:dtr"))
+    return "needs:dtr: the simulator's pty has no DTR line";
+  if (device && qh_case_has_tag(c, "sim-only"))
+    return "sim-only: exercises the simulator itself";
+  return NULL;
+}
+
 static void run_case(run *r, const qh_case *c, qh_run_result *res,
                      size_t idx, size_t total)
 {
@@ -224,6 +358,11 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   qh_mkdirs(case_dir, 0755);
 
   srv_ftp *srv = NULL;
+  const char *skip = skip_reason(r, c);
+  if (skip) {
+    qh_case_set_verdict(cr, QH_SKIP, 0, "%s", skip);
+    goto done;
+  }
   const char *sp = c->server ? c->server : "plain";
   bool need_srv = strcmp(sp, "none") != 0;
   r->pending_note[0] = '\0';
@@ -250,6 +389,35 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
 
   qh_vars vars;
   set_vars(r, srv, &vars);
+  uint64_t proxy_off = 0;
+  server_slot *sl = srv ? slot_of(r, srv) : NULL;
+  if (srv && c->nfaults) {
+    int pport = proxy_for(r, srv, c, err, sizeof err);
+    if (pport < 0) {
+      qh_case_set_verdict(cr, QH_ERROR, 0, "fault proxy: %s", err);
+      goto done;
+    }
+    qh_vars_setf(&vars, "port", "%d", pport);
+    qh_case_note(cr, 0, "through the fault proxy on port %d (%zu fault%s)",
+                 pport, c->nfaults, c->nfaults == 1 ? "" : "s");
+    struct stat pst;
+    if (stat(qh_proxy_log_path(sl->proxy), &pst) == 0)
+      proxy_off = (uint64_t)pst.st_size;
+  }
+  /* Every case is captured: the server side of the wire, as the module's
+   * traffic reaches it (wire.pcap in the case directory). */
+  char pcap[PATH_MAX + 16], filter[WIRE_FILTER_MAX];
+  snprintf(pcap, sizeof pcap, "%s/wire.pcap", case_dir);
+  wire_capture *cap = NULL;
+  if (wire_filter_build(filter, sizeof filter, r->o->server_addr, 0, 0, 0,
+                        true) < 0 ||
+      wire_capture_start(r->o->capture_binary, r->o->capture_if, filter, pcap,
+                         &cap, err, sizeof err) < 0) {
+    qh_case_set_verdict(cr, QH_ERROR, 0, "capture on %s: %s",
+                        r->o->capture_if, err);
+    goto done;
+  }
+  int ctrl_port = srv ? atoi_port(qh_vars_get(&vars, "port")) : 0;
   qh_engine_env env = {
       .t = r->t,
       .lines = &r->lines,
@@ -266,6 +434,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   qh_engine_run(c, &env, cr);
   if (!run_interrupted)
     teardown_module(r, cr, t0);
+  finish_wire(r, c, cr, cap, pcap, ctrl_port, &vars);
 
   char path[PATH_MAX + 32];
   if (srv) {
@@ -276,6 +445,10 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   if (r->sim_log[0]) {
     snprintf(path, sizeof path, "%s/module.log", case_dir);
     qh_copy_file_from(r->sim_log, sim_off, path);
+  }
+  if (sl && sl->proxy && c->nfaults) {
+    snprintf(path, sizeof path, "%s/proxy.log", case_dir);
+    qh_copy_file_from(qh_proxy_log_path(sl->proxy), proxy_off, path);
   }
 done:
   r->cur_srv = NULL;
@@ -378,6 +551,8 @@ static void stop_all(run *r)
     r->t = NULL;
   }
   for (size_t i = 0; i < r->nservers; i++) {
+    qh_proxy_stop(r->servers[i].proxy);
+    r->servers[i].proxy = NULL;
     srv_ftp_stop(r->servers[i].srv);
     r->servers[i].srv = NULL;
   }

@@ -26,7 +26,10 @@ typedef struct qh_run_opts {
   size_t nquirks;
   double time_scale;        /* < 0: 0.05 for the simulator, 1 for a device */
   const char *server_addr;  /* vsftpd listens here; ${host} */
-  const char *sim_binary;   /* NULL: qftp-sim beside this program */
+  const char *sim_binary;   /* qftp-sim */
+  const char *proxy_binary; /* qftp-proxy */
+  const char *capture_binary; /* qftp-capture */
+  const char *capture_if;   /* interface the capture listens on */
   bool verbose;
 } qh_run_opts;
 

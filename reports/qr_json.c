@@ -87,6 +87,15 @@ static json_t *case_json(const qh_case_result *c, int *bad)
   for (size_t i = 0; i < c->nunexpected; i++)
     push(un, jstr(c->unexpected[i]), bad);
   put(o, "unexpected", un, bad);
+  /* Evidence from the server and the wire, embedded as JSON objects. */
+  const char *ev[2] = {c->server_json, c->wire_json};
+  const char *names[2] = {"server", "wire"};
+  for (int i = 0; i < 2; i++) {
+    if (!ev[i])
+      continue;
+    json_t *j = json_loads(ev[i], 0, NULL);
+    put(o, names[i], j ? j : jstr(ev[i]), bad);
+  }
   return o;
 }
 

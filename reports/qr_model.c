@@ -202,6 +202,19 @@ void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
   c->reason = xstrdup(msg);
 }
 
+void qh_case_set_evidence(qh_case_result *c, const char *server_json,
+                          const char *wire_json)
+{
+  if (server_json) {
+    free(c->server_json);
+    c->server_json = xstrdup(server_json);
+  }
+  if (wire_json) {
+    free(c->wire_json);
+    c->wire_json = xstrdup(wire_json);
+  }
+}
+
 void qh_run_counts(const qh_run_result *r, size_t counts[4])
 {
   for (int i = 0; i < 4; i++)
@@ -230,6 +243,8 @@ static void case_free(qh_case_result *c)
     free(c->unexpected[i]);
   free(c->unexpected);
   free(c->dir);
+  free(c->server_json);
+  free(c->wire_json);
 }
 
 void qh_run_result_free(qh_run_result *r)

@@ -1,4 +1,5 @@
-/* srv_ftp: one vsftpd per run — set up, started, watched, stopped.
+/* srv_ftp: one FTP server per run (vsftpd, or ProFTPD for the profiles
+ * srv_profile.c names) — set up, started, watched, stopped.
  *
  * The pieces live in their own files (template rendering srv_conf.c, the
  * user and PAM service srv_user.c, home seeding srv_home.c, log slices
@@ -14,6 +15,7 @@
 #include "srv_log.h"
 #include "srv_net.h"
 #include "srv_procs.h"
+#include "srv_profile.h"
 #include "srv_tls.h"
 #include "srv_user.h"
 
@@ -57,6 +59,7 @@ static const char *const state_names[] = {
 
 struct srv_ftp {
   srv_ftp_state state;
+  srv_kind kind; /* vsftpd, or proftpd for "mlsd" (srv_profile.c) */
   pid_t pid; /* setpriv/unshare, the listener's parent; -1 when none */
   int trace_fd;
   bool implicit_tls; /* the config has implicit_ssl=YES: TLS before 220 */
@@ -98,7 +101,7 @@ static int path_in(srv_ftp *s, char *dst, const char *name, char *err,
   return 0;
 }
 
-/* The end of vsftpd.stderr on one line: OOPS messages land there. */
+/* The end of <server>.stderr on one line: OOPS messages land there. */
 static void stderr_tail(const srv_ftp *s, char *buf, size_t len)
 {
   if (len)
@@ -125,7 +128,8 @@ static void describe_exit(const srv_ftp *s, int status, char *buf, size_t len)
   char st[64], tail[SRV_FTP_TAIL_MAX + 1];
   qc_status_str(status, st, sizeof st);
   stderr_tail(s, tail, sizeof tail);
-  int k = snprintf(buf, len, "vsftpd %s; vsftpd.stderr: ", st);
+  const char *name = srv_kind_name(s->kind);
+  int k = snprintf(buf, len, "%s %s; %s.stderr: ", name, st, name);
   if (k < 0 || (size_t)k >= len)
     return;
   /* The tail is cut to what fits: the start says what went wrong. */
@@ -178,7 +182,8 @@ static int await_banner(srv_ftp *s, int64_t deadline, char *err, size_t errlen)
     if (!qc_alive(s->pid, &status)) {
       s->pid = -1;
       describe_exit(s, status, msg, sizeof msg);
-      snprintf(err, errlen, "vsftpd did not start: %s", msg);
+      snprintf(err, errlen, "%s did not start: %s", srv_kind_name(s->kind),
+               msg);
       return -1;
     }
     int refused;
@@ -197,7 +202,8 @@ static int await_banner(srv_ftp *s, int64_t deadline, char *err, size_t errlen)
         close(fd);
         s->pid = -1;
         describe_exit(s, status, msg, sizeof msg);
-        snprintf(err, errlen, "vsftpd did not start: %s", msg);
+        snprintf(err, errlen, "%s did not start: %s", srv_kind_name(s->kind),
+               msg);
         return -1;
       }
       char reply[SRV_NET_REPLY_MAX + 1];
@@ -214,20 +220,19 @@ static int await_banner(srv_ftp *s, int64_t deadline, char *err, size_t errlen)
         return 0;
       char tail[SRV_FTP_TAIL_MAX + 1];
       stderr_tail(s, tail, sizeof tail);
-      snprintf(err, errlen,
-               "vsftpd on %s:%d: no 220 banner (%s%s); "
-               "vsftpd.stderr: %s",
-               s->host, s->port, code > 0 ? "got " : "", code > 0 ? reply : msg,
-               tail[0] ? tail : "(empty)");
+      const char *name = srv_kind_name(s->kind);
+      snprintf(err, errlen, "%s on %s:%d: no 220 banner (%s%s); %s.stderr: %s",
+               name, s->host, s->port, code > 0 ? "got " : "",
+               code > 0 ? reply : msg, name, tail[0] ? tail : "(empty)");
       return -1;
     }
     if (!refused || qc_remaining_ms(deadline) <= 0) {
       char tail[SRV_FTP_TAIL_MAX + 1];
       stderr_tail(s, tail, sizeof tail);
+      const char *name = srv_kind_name(s->kind);
       snprintf(err, errlen,
-               "vsftpd on %s:%d not accepting within %d ms "
-               "(%s); vsftpd.stderr: %s",
-               s->host, s->port, SRV_FTP_START_MS, msg,
+               "%s on %s:%d not accepting within %d ms (%s); %s.stderr: %s",
+               name, s->host, s->port, SRV_FTP_START_MS, msg, name,
                tail[0] ? tail : "(empty)");
       return -1;
     }
@@ -248,8 +253,10 @@ static int launch(srv_ftp *s, char *err, size_t errlen)
    * log too. setpriv makes unshare die with the runner (it blocks the
    * SIGTERM qc_spawn's death signal would send); --kill-child then
    * takes vsftpd, and with it every session of the namespace. */
-  char *argv[] = {"setpriv", "--pdeathsig",  "KILL",   "unshare", "--pid",
-                  "--fork",  "--kill-child", "vsftpd", s->conf,   NULL};
+  char *argv[7 + SRV_PROFILE_ARGV_MAX] = {
+      "setpriv", "--pdeathsig", "KILL",        "unshare",
+      "--pid",   "--fork",      "--kill-child"};
+  srv_profile_argv(s->kind, s->conf, argv + 7);
   s->pid = qc_spawn(argv, fd, fd, fd, err, errlen);
   close(fd);
   if (s->pid < 0) {
@@ -337,9 +344,14 @@ static int make_run_dir(srv_ftp *s, const char *dir, char *err, size_t errlen)
 
 static int make_dirs(srv_ftp *s, char *err, size_t errlen)
 {
-  static const char *const names[] = {"vsftpd.conf", "home",    "empty",
-                                      "vsftpd.log",  "xferlog", "vsftpd.stderr",
-                                      "cert.pem",    "key.pem"};
+  /* <server>.conf, .log, .stderr: vsftpd.conf for the vsftpd profiles. */
+  const char *srv = srv_kind_name(s->kind);
+  char conf[32], log[32], serr[32];
+  snprintf(conf, sizeof conf, "%s.conf", srv);
+  snprintf(log, sizeof log, "%s.log", srv);
+  snprintf(serr, sizeof serr, "%s.stderr", srv);
+  const char *const names[] = {conf,      "home", "empty",    log,
+                               "xferlog", serr,   "cert.pem", "key.pem"};
   char *dst[] = {s->conf,    s->home,        s->empty, s->log,
                  s->xferlog, s->stderr_path, s->cert,  s->key};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -355,14 +367,14 @@ static int make_dirs(srv_ftp *s, char *err, size_t errlen)
   return 0;
 }
 
-/* Renders <template_dir>/<profile>.conf.in into run_dir/vsftpd.conf. */
+/* Renders the profile's template (srv_profile_template) into the run
+ * dir's <server>.conf. */
 static int write_conf(srv_ftp *s, const srv_ftp_opts *o, char *err,
                       size_t errlen)
 {
   char path[SRV_FTP_FILE_MAX];
-  int n =
-      snprintf(path, sizeof path, "%s/%s.conf.in", o->template_dir, o->profile);
-  if (n < 0 || (size_t)n >= sizeof path) {
+  if (srv_profile_template(o->template_dir, o->profile, path, sizeof path) <
+      0) {
     snprintf(err, errlen, "template path too long");
     return -1;
   }
@@ -393,6 +405,8 @@ static int write_conf(srv_ftp *s, const srv_ftp_opts *o, char *err,
       {"PASV_MAX_PORT", pmax},
       {"CERT_FILE", s->cert},
       {"KEY_FILE", s->key},
+      {"RUN_DIR", s->run_dir},
+      {"FTP_USER", s->user.name},
   };
   int rc = srv_conf_render(tmpl, kv, sizeof kv / sizeof kv[0], &text, msg,
                            sizeof msg);
@@ -401,7 +415,8 @@ static int write_conf(srv_ftp *s, const srv_ftp_opts *o, char *err,
     snprintf(err, errlen, "%s: %s", path, msg);
     return -1;
   }
-  s->implicit_tls = strstr(text, "\nimplicit_ssl=YES\n") != NULL;
+  s->implicit_tls = s->kind == SRV_KIND_VSFTPD &&
+                    strstr(text, "\nimplicit_ssl=YES\n") != NULL;
   int fd = open(s->conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   size_t len = strlen(text);
   ssize_t w = fd >= 0 ? write(fd, text, len) : -1;
@@ -441,6 +456,7 @@ int srv_ftp_start(const srv_ftp_opts *o, srv_ftp **out, char *err,
   s->pid = -1;
   s->trace_fd = -1;
   s->state = SRV_FTP_NEW;
+  s->kind = srv_profile_kind(o->profile);
   snprintf(s->host, sizeof s->host, "%s",
            o->listen_addr ? o->listen_addr : "127.0.0.1");
   if (make_run_dir(s, o->run_dir, err, errlen) < 0 ||
@@ -587,6 +603,16 @@ void srv_ftp_pasv_range(const srv_ftp *s, int *min, int *max)
 const char *srv_ftp_conf_path(const srv_ftp *s)
 {
   return s ? s->conf : NULL;
+}
+
+const char *srv_ftp_log_path(const srv_ftp *s)
+{
+  return s ? s->log : NULL;
+}
+
+const char *srv_ftp_server_name(const srv_ftp *s)
+{
+  return s ? srv_kind_name(s->kind) : NULL;
 }
 
 void srv_ftp_stop(srv_ftp *s)

@@ -1,4 +1,5 @@
-/* srv_ftp: the FTP server a run owns (vsftpd, rendered from a template).
+/* srv_ftp: the FTP server a run owns (vsftpd, or ProFTPD for "mlsd";
+ * rendered from a template).
  *
  * One srv_ftp is one vsftpd listener plus everything it needs: a rendered
  * config, a generated system user and password, a fast PAM service, a home
@@ -19,8 +20,10 @@ typedef struct srv_ftp srv_ftp;
 
 typedef struct srv_ftp_opts {
   const char *run_dir;      /* created if missing; config, home, logs here */
-  const char *template_dir; /* servers/vsftpd: <profile>.conf.in files */
-  const char *profile;      /* "plain" */
+  const char *template_dir; /* servers/vsftpd: <profile>.conf.in files
+                               (other servers' in ../<server>/) */
+  const char *profile;      /* "plain", "ftps-explicit", "ftps-implicit",
+                               "ftps-legacy", "mlsd" (srv_profile.h) */
   const char *listen_addr;  /* NULL = "127.0.0.1" */
   int port;                 /* 0 = a free port chosen at start */
 } srv_ftp_opts;
@@ -68,5 +71,28 @@ int srv_free_port(const char *listen_addr);
  * argv[1], which tells its processes apart). 0/NULL for NULL. */
 void srv_ftp_pasv_range(const srv_ftp *s, int *min, int *max);
 const char *srv_ftp_conf_path(const srv_ftp *s);
+
+/* The protocol log srv_ftp_log_offset measures (<run_dir>/vsftpd.log or
+ * proftpd.log), and the server's name ("vsftpd", "proftpd"). */
+const char *srv_ftp_log_path(const srv_ftp *s);
+const char *srv_ftp_server_name(const srv_ftp *s);
+
+/* Server-side evidence of one case: the protocol log from log_offset on,
+ * summarised as JSON text (malloc'd, *json_out, free it):
+ *   {"commands": [{"pid": 4, "line": "STOR up.bin"}, ...],
+ *    "replies":  [{"pid": 4, "code": 226, "text": "Transfer complete."}],
+ *    "stored":   [{"path": "up.bin", "bytes": 5000, "complete": true,
+ *                  "sha256": "<hex>" | null}]}
+ * in log order; "stored" paths are home-relative, their SHA-256 is of the
+ * file in the home now (null when it is gone). See srv_summary.h.
+ * 0, or -1 with a message in err. */
+int srv_ftp_summary_json(const srv_ftp *s, uint64_t log_offset,
+                         char **json_out, char *err, size_t errlen);
+
+/* Checks a case's `server_expect:` against the home and the protocol log
+ * from log_offset on (srv_expect.h): 0 all hold, -1 with a message naming
+ * the first failed assertion, expected vs seen. */
+int srv_ftp_check_expect(const srv_ftp *s, uint64_t log_offset,
+                         const qh_server_expect *e, char *msg, size_t len);
 
 #endif

@@ -8,9 +8,11 @@
 #include "sim_cmd.h"
 #include "sim_cmd_ftp.h"
 #include "sim_ctx.h"
+#include "sim_file.h"
 #include "sim_ftp.h"
 #include "sim_log.h"
 #include "sim_quirk.h"
+#include "sim_xfer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -230,13 +232,23 @@ static const char *prof_get(const void *p, const char *key)
   return qc_profile_get(p, key);
 }
 
-/* Bytes from the host: echo (ATE1) then frame, one byte at a time. */
+/* Bytes from the host: file data (AT+QFUPL), data mode (1.5), or AT
+ * lines (echo with ATE1, then framing, one byte at a time). */
 static void on_pty_bytes(sim_ctx *c, sim_at_framer *fr, const char *b, size_t n)
 {
-  for (size_t i = 0; i < n; i++) {
+  size_t i = 0;
+  while (i < n) {
+    if (c->upl) {
+      i += sim_file_input(c, b + i, n - i);
+      continue;
+    }
+    if (sim_xfer_data_mode(c->xfer)) {
+      i += sim_xfer_input(c->xfer, b + i, n - i);
+      continue;
+    }
     if (c->echo)
       sim_out_raw(c, b + i, 1);
-    sim_at_event ev = sim_at_framer_byte(fr, (unsigned char)b[i]);
+    sim_at_event ev = sim_at_framer_byte(fr, (unsigned char)b[i++]);
     if (ev == SIM_AT_EV_ERROR) {
       sim_log("at: garbage or overlong line");
       sim_out_error(c);
@@ -249,18 +261,27 @@ static void on_pty_bytes(sim_ctx *c, sim_at_framer *fr, const char *b, size_t n)
   }
 }
 
+static int64_t min64(int64_t a, int64_t b)
+{
+  return a < b ? a : b;
+}
+
 static int run_loop(sim_ctx *c, int master, int sigfd)
 {
   static sim_at_framer fr;
   sim_at_framer_init(&fr);
   for (;;) {
-    struct pollfd p[3] = {{.fd = master, .events = POLLIN},
+    struct pollfd p[4] = {{.fd = master, .events = POLLIN},
                           {.fd = sigfd, .events = POLLIN},
+                          {.fd = -1},
                           {.fd = -1}};
     p[2].fd = sim_ftp_poll_fd(c->ftp, &p[2].events);
-    int64_t dl = sim_ftp_next_deadline(c->ftp);
+    p[3].fd = sim_xfer_poll_fd(c->xfer, &p[3].events);
+    int64_t dl = min64(sim_ftp_next_deadline(c->ftp),
+                       min64(sim_xfer_next_deadline(c->xfer),
+                             sim_file_next_deadline(c)));
     int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
-    int n = poll(p, 3, tmo);
+    int n = poll(p, 4, tmo);
     if (n < 0 && errno != EINTR) {
       sim_log("poll: %s", strerror(errno));
       return 1;
@@ -278,9 +299,17 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
       if (r > 0)
         on_pty_bytes(c, &fr, buf, (size_t)r);
     }
-    if (n > 0 && p[2].fd >= 0 && p[2].revents)
+    /* The fds were chosen before the pty bytes ran commands: re-check. */
+    short ev;
+    if (n > 0 && p[2].fd >= 0 && p[2].revents &&
+        sim_ftp_poll_fd(c->ftp, &ev) == p[2].fd)
       sim_ftp_on_event(c->ftp, p[2].revents);
+    if (n > 0 && p[3].fd >= 0 && p[3].revents &&
+        sim_xfer_poll_fd(c->xfer, &ev) == p[3].fd)
+      sim_xfer_on_event(c->xfer, p[3].revents);
     sim_ftp_tick(c->ftp);
+    sim_xfer_tick(c->xfer);
+    sim_file_tick(c);
   }
 }
 
@@ -329,17 +358,22 @@ int main(int argc, char **argv)
   c.quirks = o.quirks;
   sim_ftp_hooks hooks = {
       .done = sim_cmd_ftp_done,
+      .prelim = sim_cmd_ftp_prelim,
       .map_reply = sim_cmd_ftp_map_reply,
       .ctx = &c,
       .refused_err = (int)qc_profile_get_long(prof, "open_refused_err", 606),
   };
+  c.root = root;
   c.ftp = sim_ftp_new(&hooks);
-  if (c.ftp) {
+  c.xfer = sim_xfer_new(&c);
+  if (c.ftp && c.xfer) {
     sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
             slave_name, o.profile, root, o.scale);
     rc = run_loop(&c, master, sigfd);
-    sim_ftp_free(c.ftp);
   }
+  sim_xfer_free(c.xfer);
+  sim_ftp_free(c.ftp);
+  free(c.upl);
   remove_link(o.link, slave_name);
 out:
   if (root_ours)

@@ -9,6 +9,8 @@ static const sim_cmd_table *const tables[] = {
     &sim_cmd_basic_table,
     &sim_cmd_ftpcfg_table,
     &sim_cmd_ftp_table,
+    &sim_cmd_xfer_table,
+    &sim_cmd_file_table,
 };
 
 const sim_cmd_row *sim_cmd_find(const char *name)

@@ -31,6 +31,8 @@ typedef struct {
 extern const sim_cmd_table sim_cmd_basic_table;  /* sim_cmd_basic.c */
 extern const sim_cmd_table sim_cmd_ftpcfg_table; /* sim_cmd_ftpcfg.c */
 extern const sim_cmd_table sim_cmd_ftp_table;    /* sim_cmd_ftp.c */
+extern const sim_cmd_table sim_cmd_xfer_table;   /* sim_cmd_xfer.c */
+extern const sim_cmd_table sim_cmd_file_table;   /* sim_cmd_file.c */
 
 /* The row named `name` (upper case), or NULL. */
 const sim_cmd_row *sim_cmd_find(const char *name);

@@ -8,6 +8,7 @@
 #include "sim_log.h"
 #include "sim_quirk.h"
 #include "sim_reply.h"
+#include "sim_xfer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #define HOST_MAX 255 /* <hostname> (2.2) */
 #define CWD_MAX 128  /* <path_name> of CWD (2.3) */
 #define PWD_MAX 255  /* <path_name> of PWD (2.4) */
+#define NAME_MAX_ 255 /* <file_name>, <folder_name>, <old/new_name> */
 
 /* Operation tags handed to sim_ftp, and the URC each one ends with. */
 typedef enum {
@@ -22,6 +24,13 @@ typedef enum {
   OP_CWD,
   OP_PWD,
   OP_CLOSE,
+  OP_SIZE,
+  OP_MDTM,
+  OP_DEL,
+  OP_MKDIR,
+  OP_RMDIR,
+  OP_RNFR, /* 2.15: RNFR, then RNTO from its 350 */
+  OP_RNTO,
 } op_tag;
 
 static const char *const op_urc[] = {
@@ -29,7 +38,17 @@ static const char *const op_urc[] = {
     [OP_CWD] = "+QFTPCWD",
     [OP_PWD] = "+QFTPPWD",
     [OP_CLOSE] = "+QFTPCLOSE",
+    [OP_SIZE] = "+QFTPSIZE",
+    [OP_MDTM] = "+QFTPMDTM",
+    [OP_DEL] = "+QFTPDEL",
+    [OP_MKDIR] = "+QFTPMKDIR",
+    [OP_RMDIR] = "+QFTPRMDIR",
+    [OP_RNFR] = "+QFTPRENAME",
+    [OP_RNTO] = "+QFTPRENAME",
 };
+
+/* RNTO's argument while RNFR is in flight. */
+static char rename_to[NAME_MAX_ + 1];
 
 int sim_cmd_ftp_map_reply(void *ctx, int reply)
 {
@@ -51,10 +70,45 @@ static void pwd_result(sim_ctx *c, const char *text)
   sim_out_line(c, "+QFTPPWD: 0,%s%s%s", q, path, q);
 }
 
+/* The first word of a 213 reply (SIZE, MDTM: RFC 3659 4, 3). */
+static void word(const char *text, char *out, size_t len)
+{
+  size_t n = strcspn(text, " \t");
+  if (n >= len)
+    n = len - 1;
+  memcpy(out, text, n);
+  out[n] = '\0';
+}
+
+void sim_cmd_ftp_prelim(void *ctx, int tag, int reply)
+{
+  sim_ctx *c = ctx;
+  if (tag == SIM_XFER_TAG)
+    sim_xfer_on_prelim(c->xfer, reply);
+}
+
 void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
 {
   sim_ctx *c = ctx;
-  if (err == 0 && tag == OP_PWD)
+  char w[64];
+  if (tag == SIM_XFER_TAG) {
+    sim_xfer_on_done(c->xfer, err, reply, text);
+    return;
+  }
+  if (err == 0 && tag == OP_RNFR) {
+    char line[8 + NAME_MAX_];
+    snprintf(line, sizeof line, "RNTO %s", rename_to);
+    sim_ftp_command(c->ftp, OP_RNTO, line, sim_ctx_rsptimeout_ms(c));
+    return;
+  }
+  if (err == 0 && tag == OP_SIZE) {
+    word(text, w, sizeof w);
+    sim_out_line(c, "+QFTPSIZE: 0,%s", w);
+  } else if (err == 0 && tag == OP_MDTM) {
+    const char *q = sim_ctx_prof(c, "mdtm_quote");
+    word(text, w, sizeof w);
+    sim_out_line(c, "+QFTPMDTM: 0,%s%s%s", q ? q : "", w, q ? q : "");
+  } else if (err == 0 && tag == OP_PWD)
     pwd_result(c, text);
   else if (err == 0)
     sim_out_line(c, "%s: 0,0", op_urc[tag]);
@@ -66,6 +120,8 @@ void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
  * +CME ERROR to answer. */
 static int session_gate(const sim_ctx *c)
 {
+  if (c->xfer && sim_xfer_active(c->xfer))
+    return SIM_ERR_BUSY;
   switch (sim_ftp_get_state(c->ftp)) {
   case SIM_FTP_IDLE:
     return 0;
@@ -165,6 +221,8 @@ static int ftpstat(const sim_ctx *c)
 {
   if (!c->ftp_used)
     return (int)sim_ctx_prof_long(c, "stat_initial", 4);
+  if (c->xfer && sim_xfer_active(c->xfer))
+    return 2; /* transferring, paused or holding a PUT's data connection */
   switch (sim_ftp_get_state(c->ftp)) {
   case SIM_FTP_RESOLVING:
   case SIM_FTP_CONNECTING:
@@ -214,12 +272,90 @@ static void at_qftpclose(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_line(c, "+QFTPCLOSE: 0,0");
     return;
   }
-  if (st != SIM_FTP_IDLE) {
+  if (st != SIM_FTP_IDLE || sim_xfer_active(c->xfer)) {
     sim_out_cme(c, SIM_ERR_BUSY);
     return;
   }
   sim_out_ok(c);
   sim_ftp_quit(c->ftp, OP_CLOSE, sim_ctx_rsptimeout_ms(c));
+}
+
+/* One remote name, one FTP command, one URC (2.7-2.10, 2.14). */
+static void one_name(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
+                     const char *test, const char *verb, int tag)
+{
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_line(c, "%s", test);
+    sim_out_ok(c);
+    return;
+  }
+  const char *name = sim_at_param_cstr(ps, 0);
+  if (!name || !*name || strlen(name) > NAME_MAX_ || ps->n != 1 ||
+      strpbrk(name, "\r\n")) {
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    return;
+  }
+  int gate = session_gate(c);
+  if (gate) {
+    sim_out_cme(c, gate);
+    return;
+  }
+  char line[8 + NAME_MAX_];
+  snprintf(line, sizeof line, "%s %s", verb, name);
+  sim_out_ok(c);
+  sim_ftp_command(c->ftp, tag, line, sim_ctx_rsptimeout_ms(c));
+}
+
+static void at_qftpsize(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPSIZE: <file_name>", "SIZE", OP_SIZE);
+}
+
+static void at_qftpmdtm(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPMDTM: <file_name>", "MDTM", OP_MDTM);
+}
+
+static void at_qftpdel(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPDEL: <file_name>", "DELE", OP_DEL);
+}
+
+static void at_qftpmkdir(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPMKDIR: <folder_name>", "MKD", OP_MKDIR);
+}
+
+static void at_qftprmdir(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPRMDIR: <folder_name>", "RMD", OP_RMDIR);
+}
+
+static void at_qftprename(sim_ctx *c, sim_at_form form,
+                          const sim_at_params *ps)
+{
+  if (form == SIM_AT_FORM_TEST) {
+    sim_out_line(c, "+QFTPRENAME: <old_name>,<new_name>");
+    sim_out_ok(c);
+    return;
+  }
+  const char *from = sim_at_param_cstr(ps, 0), *to = sim_at_param_cstr(ps, 1);
+  if (ps->n != 2 || !from || !to || !*from || !*to ||
+      strlen(from) > NAME_MAX_ || strlen(to) > NAME_MAX_ ||
+      strpbrk(from, "\r\n") || strpbrk(to, "\r\n")) {
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    return;
+  }
+  int gate = session_gate(c);
+  if (gate) {
+    sim_out_cme(c, gate);
+    return;
+  }
+  memcpy(rename_to, to, strlen(to) + 1);
+  char line[8 + NAME_MAX_];
+  snprintf(line, sizeof line, "RNFR %s", from);
+  sim_out_ok(c);
+  sim_ftp_command(c->ftp, OP_RNFR, line, sim_ctx_rsptimeout_ms(c));
 }
 
 enum {
@@ -234,6 +370,12 @@ static const sim_cmd_row rows[] = {
     {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM, 0},
     {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM, 0},
     {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPSIZE", T | S, at_qftpsize, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPMDTM", T | S, at_qftpmdtm, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPDEL", T | S, at_qftpdel, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPMKDIR", T | S, at_qftpmkdir, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPRMDIR", T | S, at_qftprmdir, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPRENAME", T | S, at_qftprename, SIM_ERR_INVALID_PARAM, 0},
 };
 
 const sim_cmd_table sim_cmd_ftp_table = {rows, sizeof rows / sizeof rows[0]};

@@ -8,6 +8,9 @@
 /* sim_ftp hooks.done: ctx is the sim_ctx. Prints the operation's URC. */
 void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text);
 
+/* sim_ftp hooks.prelim: a 1xx (transfers wait for it before CONNECT). */
+void sim_cmd_ftp_prelim(void *ctx, int tag, int reply);
+
 /* sim_ftp hooks.map_reply: <err> for a reply per the profile (chapter 5). */
 int sim_cmd_ftp_map_reply(void *ctx, int reply);
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 typedef struct sim_ftp sim_ftp;
+typedef struct sim_xfer sim_xfer;
+typedef struct sim_upl sim_upl;
 
 /* Longest response line we format (a +QFTPCFG account line is ~530). */
 #define SIM_OUT_LINE_MAX 1100
@@ -29,6 +31,9 @@ typedef struct sim_ctx {
   sim_pdp pdp;
   sim_ftpcfg cfg;
   sim_ftp *ftp;
+  sim_xfer *xfer;   /* the transfer engine (sim_xfer.h) */
+  sim_upl *upl;     /* AT+QFUPL in progress, or NULL (sim_file.h) */
+  const char *root; /* holds UFS/ and SD/ (--root) */
   bool ftp_used; /* an AT+QFTPOPEN was accepted since start */
 } sim_ctx;
 

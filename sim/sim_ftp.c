@@ -296,8 +296,11 @@ int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms)
 static void on_reply(sim_ftp *f, int code, const char *text)
 {
   sim_trace("ftp< %d %s", code, text);
-  if (code < 200 && f->st != SIM_FTP_QUITTING)
+  if (code < 200 && f->st != SIM_FTP_QUITTING) {
+    if (f->st == SIM_FTP_BUSY && f->h.prelim)
+      f->h.prelim(f->h.ctx, f->tag, code);
     return; /* preliminary: the real answer follows */
+  }
   int err = code >= 400 ? f->h.map_reply(f->h.ctx, code) : 0;
   switch (f->st) {
   case SIM_FTP_CLOSED:
@@ -497,4 +500,24 @@ void sim_ftp_tick(sim_ftp *f)
     finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
     return;
   }
+}
+
+void sim_ftp_touch(sim_ftp *f, int64_t timeout_ms)
+{
+  if (f->st == SIM_FTP_BUSY)
+    f->deadline = qc_deadline_in(timeout_ms);
+}
+
+void sim_ftp_drop(sim_ftp *f)
+{
+  if (f->st == SIM_FTP_CLOSED || f->st == SIM_FTP_RESOLVING)
+    return;
+  drop_conn(f);
+  set_state(f, SIM_FTP_CLOSED);
+  f->lost = true;
+}
+
+int sim_ftp_fd(const sim_ftp *f)
+{
+  return f->fd;
 }

@@ -30,6 +30,8 @@ typedef enum {
 
 typedef struct {
   void (*done)(void *ctx, int tag, int err, int reply, const char *text);
+  /* A 1xx to the command in flight (150 before a transfer); may be NULL. */
+  void (*prelim)(void *ctx, int tag, int reply);
   int (*map_reply)(void *ctx, int reply); /* FTP reply -> <err> */
   void *ctx;
   int refused_err; /* <err> when the TCP connect is refused */
@@ -61,6 +63,18 @@ int sim_ftp_command(sim_ftp *f, int tag, const char *line, int64_t timeout_ms);
 /* Sends QUIT when IDLE; done(tag, 0, 0) after any reply, EOF or the
  * timeout. -1 when not IDLE. */
 int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms);
+
+/* Moves the deadline of the command in flight to timeout_ms from now (a
+ * transfer that is still moving data is not late). */
+void sim_ftp_touch(sim_ftp *f, int64_t timeout_ms);
+
+/* Closes the control connection without calling done() (the caller
+ * reports the operation itself); sim_ftp_lost() becomes true. */
+void sim_ftp_drop(sim_ftp *f);
+
+/* The control socket (-1 when none): its addresses for the data
+ * connection (2.1 "data_address", active mode). */
+int sim_ftp_fd(const sim_ftp *f);
 
 /* For the poll loop: the fd and events to wait for (-1: none), the next
  * deadline (INT64_MAX: none), and the handlers. */

@@ -172,6 +172,12 @@ START_TEST(test_defaults)
   ck_assert_str_eq(c->steps[1].text, "");
   ck_assert_int_eq(c->steps[2].kind, QH_STEP_SLEEP);
   ck_assert(!qh_case_has_tag(c, "smoke"));
+  /* No faults, wire or server_expect: nothing asserted. */
+  ck_assert_uint_eq(c->nfaults, 0);
+  ck_assert(!c->wire.present);
+  ck_assert_int_eq(c->wire.tls_control, -1);
+  ck_assert_int_eq(c->wire.tls_data, -1);
+  ck_assert_uint_eq(c->expect.nfiles + c->expect.nlog, 0);
   qh_case_free(c);
 
   c = load_ok("id: b\ntitle: T\nspec: 1\nserver: {profile: none}\n"
@@ -186,8 +192,8 @@ END_TEST
 #define H "id: t\ntitle: T\nspec: \"1\"\n"
 #define S "steps:\n  - send: AT\n"
 #define STEPS_ONE                                                              \
-  " (expected one of send, send_raw, expect, "                                 \
-  "expect_match, wait_for, silence, sleep, use)"
+  " (expected one of send, send_raw, expect, expect_match, wait_for, "         \
+  "silence, sleep, send_data, expect_data, read_listing, escape, dtr, use)"
 
 /* {case text, error; @C = the case file, @F = the fragments dir} */
 static const struct {
@@ -207,17 +213,17 @@ static const struct {
     {H S "---\nid: b\n", "@C:7:1: a second YAML document (one case per file)"},
     /* top-level keys */
     {H S "foo: 1\n", "@C:6:1: unknown key \"foo\" (expected one of id, title, "
-                     "spec, tags, server, steps)"},
+                     "spec, tags, server, steps, faults, wire, server_expect)"},
     {H "id: u\n" S, "@C:4:1: duplicate key \"id\" (first at line 1)"},
     {"? [k]\n: 1\n", "@C:1:3: key: expected a scalar, got a sequence"},
     {"title: T\nspec: \"1\"\n" S, "@C:1:1: missing required key \"id\""},
     {"id: t\nspec: \"1\"\n" S, "@C:1:1: missing required key \"title\""},
     {"id: t\ntitle: T\n" S, "@C:1:1: missing required key \"spec\""},
     {H, "@C:1:1: missing required key \"steps\""},
-    {H S "faults: []\n", "@C:6:1: key \"faults\" is not supported yet"},
-    {H S "wire: {}\n", "@C:6:1: key \"wire\" is not supported yet"},
+    {H S "faults: {}\n", "@C:6:9: faults: expected a sequence, got a mapping"},
+    {H S "wire: []\n", "@C:6:7: wire: expected a mapping, got a sequence"},
     {H S "server_expect: x\n",
-     "@C:6:1: key \"server_expect\" is not supported yet"},
+     "@C:6:16: server_expect: expected a mapping, got a scalar"},
     /* id, title, spec, tags */
     {"id: Open Login\ntitle: T\nspec: \"1\"\n" S,
      "@C:1:5: id: \"Open Login\" must be 1-64 of a-z 0-9 . _ -"},
@@ -258,10 +264,10 @@ static const struct {
     {H "steps:\n  - expect:\n", "@C:5:12: step 1: expect: must not be empty"},
     {H "steps:\n  - send: AT\n    timeout: 3\n",
      "@C:6:5: step 1: \"timeout\" does not apply to send (only to expect, "
-     "expect_match, wait_for)"},
+     "expect_match, wait_for, expect_data, read_listing)"},
     {H "steps:\n  - silence: 1\n    timeout: 3\n",
      "@C:6:5: step 1: \"timeout\" does not apply to silence (only to expect, "
-     "expect_match, wait_for)"},
+     "expect_match, wait_for, expect_data, read_listing)"},
     {H "steps:\n  - silence: abc\n",
      "@C:5:14: step 1: silence: bad number \"abc\" (seconds, e.g. 0.5)"},
     {H "steps:\n  - sleep: inf\n",
@@ -292,7 +298,7 @@ static const struct {
     {H "server: plain\n" S, "@C:4:9: server: expected a mapping, got a scalar"},
     {H "server: {profile: ftps}\n" S,
      "@C:4:19: server: profile \"ftps\" unknown (expected one of plain, "
-     "ftps-explicit, ftps-implicit, none)"},
+     "ftps-explicit, ftps-implicit, ftps-legacy, mlsd, none)"},
     {H "server: {profile: none, files: []}\n" S,
      "@C:4:25: server: files need a server (profile is none)"},
     {H "server: {user: x}\n" S, "@C:4:10: server: unknown key \"user\" "
@@ -461,10 +467,18 @@ START_TEST(test_kind_names)
     qh_step_kind k;
     const char *name;
   } t[] = {
-      {QH_STEP_SEND, "send"},         {QH_STEP_SEND_RAW, "send_raw"},
-      {QH_STEP_EXPECT, "expect"},     {QH_STEP_EXPECT_MATCH, "expect_match"},
-      {QH_STEP_WAIT_FOR, "wait_for"}, {QH_STEP_SILENCE, "silence"},
+      {QH_STEP_SEND, "send"},
+      {QH_STEP_SEND_RAW, "send_raw"},
+      {QH_STEP_EXPECT, "expect"},
+      {QH_STEP_EXPECT_MATCH, "expect_match"},
+      {QH_STEP_WAIT_FOR, "wait_for"},
+      {QH_STEP_SILENCE, "silence"},
       {QH_STEP_SLEEP, "sleep"},
+      {QH_STEP_SEND_DATA, "send_data"},
+      {QH_STEP_EXPECT_DATA, "expect_data"},
+      {QH_STEP_READ_LISTING, "read_listing"},
+      {QH_STEP_ESCAPE, "escape"},
+      {QH_STEP_DTR, "dtr"},
   };
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     ck_assert_str_eq(qh_step_kind_name(t[i].k), t[i].name);

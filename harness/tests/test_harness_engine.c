@@ -1,7 +1,11 @@
 /* Unit tests: the case engine against a scripted module on a socketpair. */
 #include "case_engine.h"
 
+#include "qc_payload.h"
+#include "qc_time.h"
+
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -214,6 +218,144 @@ START_TEST(test_send_raw_bytes)
 }
 END_TEST
 
+/* Writes a payload of (seed, size) to the module side in one go. */
+static void module_sends_payload(uint32_t seed, size_t size)
+{
+  unsigned char *b = malloc(size);
+  qc_payload_fill(seed, 0, b, size);
+  ck_assert_int_eq(write(fx->sv[1], b, size), (ssize_t)size);
+  free(b);
+}
+
+START_TEST(test_expect_data_byte_exact)
+{
+  /* The payload carries "\r\nOK\r\n" and "+QFTPGET: 0," text (qc_payload):
+   * counted bytes, never scanned. */
+  qh_step *s;
+  step(QH_STEP_EXPECT, "CONNECT", 0);
+  step(QH_STEP_EXPECT_DATA, NULL, 0);
+  s = &fx->steps[1];
+  s->has_payload = true;
+  s->seed = 9;
+  s->size = 10000;
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_EXPECT, "+QFTPGET: 0,${data_len}", 0);
+  module_says("\r\nCONNECT\r\n");
+  module_sends_payload(9, 10000);
+  module_says("\r\nOK\r\n\r\n+QFTPGET: 0,10000\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QH_PASS, "%s", fx->r->reason);
+  ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), "10000");
+}
+END_TEST
+
+START_TEST(test_expect_data_reports_offset)
+{
+  step(QH_STEP_EXPECT_DATA, NULL, 0);
+  fx->steps[0].has_payload = true;
+  fx->steps[0].seed = 9;
+  fx->steps[0].size = 100;
+  unsigned char b[100];
+  qc_payload_fill(9, 0, b, sizeof b);
+  b[77] ^= 0x20;
+  ck_assert_int_eq(write(fx->sv[1], b, sizeof b), 100);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "first difference at byte 77"));
+}
+END_TEST
+
+START_TEST(test_expect_data_short)
+{
+  step(QH_STEP_EXPECT_DATA, "abcdef", 0);
+  module_says("abc");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "after 3 bytes"));
+}
+END_TEST
+
+static const struct {
+  const char *module; /* what the module prints after CONNECT */
+  const char *len;    /* ${data_len} */
+} listing_cases[] = {
+    {"a.txt\r\nsub\r\n\r\nOK\r\n", "12"}, /* CRLF before OK is framing */
+    {"a.txt\r\nsub\r\nOK\r\n", "12"},       /* ...or the listing's own */
+    {"OK\r\n", "0"},                          /* empty listing */
+    {"\r\nOK\r\n", "0"},
+};
+
+START_TEST(test_read_listing)
+{
+  step(QH_STEP_EXPECT, "CONNECT", 0);
+  step(QH_STEP_READ_LISTING, NULL, 0);
+  step(QH_STEP_EXPECT, "+QFTPLIST: 0,${data_len}", 0);
+  char buf[128];
+  snprintf(buf, sizeof buf, "\r\nCONNECT\r\n%s\r\n+QFTPLIST: 0,%s\r\n",
+           listing_cases[_i].module, listing_cases[_i].len);
+  module_says(buf);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QH_PASS, "%s", fx->r->reason);
+  ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), listing_cases[_i].len);
+}
+END_TEST
+
+START_TEST(test_read_listing_contains)
+{
+  char *want[] = {"b.txt"};
+  step(QH_STEP_READ_LISTING, NULL, 0);
+  fx->steps[0].contains = want;
+  fx->steps[0].ncontains = 1;
+  module_says("a.txt\r\n\r\nOK\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "`b.txt` is not in the listing"));
+}
+END_TEST
+
+START_TEST(test_escape_guard_times)
+{
+  step(QH_STEP_ESCAPE, NULL, 2.0); /* 2 s of module time at scale 0.05 */
+  int64_t t0 = qc_now_ms();
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  int64_t took = qc_now_ms() - t0;
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_ge(took, 190); /* 0.1 s before and after */
+  char got[8] = "";
+  ck_assert_int_eq(read(fx->sv[1], got, sizeof got - 1), 3);
+  ck_assert_str_eq(got, "+++");
+}
+END_TEST
+
+START_TEST(test_send_data_payload)
+{
+  step(QH_STEP_SEND_DATA, NULL, 0);
+  fx->steps[0].has_payload = true;
+  fx->steps[0].seed = 4;
+  fx->steps[0].size = 5000;
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  unsigned char got[5000], want[5000];
+  size_t n = 0;
+  while (n < sizeof got) {
+    ssize_t k = read(fx->sv[1], got + n, sizeof got - n);
+    ck_assert_int_gt(k, 0);
+    n += (size_t)k;
+  }
+  qc_payload_fill(4, 0, want, sizeof want);
+  ck_assert_mem_eq(got, want, sizeof want);
+}
+END_TEST
+
+START_TEST(test_dtr_on_socket_is_error)
+{
+  step(QH_STEP_DTR, NULL, 0);
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QH_ERROR);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "no DTR"));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("harness.engine");
@@ -228,6 +370,15 @@ int main(void)
   tcase_add_test(tc, test_unknown_variable_is_error);
   tcase_add_test(tc, test_hangup);
   tcase_add_test(tc, test_send_raw_bytes);
+  tcase_add_test(tc, test_expect_data_byte_exact);
+  tcase_add_test(tc, test_expect_data_reports_offset);
+  tcase_add_test(tc, test_expect_data_short);
+  tcase_add_loop_test(tc, test_read_listing, 0,
+                      sizeof listing_cases / sizeof listing_cases[0]);
+  tcase_add_test(tc, test_read_listing_contains);
+  tcase_add_test(tc, test_escape_guard_times);
+  tcase_add_test(tc, test_send_data_payload);
+  tcase_add_test(tc, test_dtr_on_socket_is_error);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,194 @@
+/* proxy_ctl: qftp-proxy as a child of the run. */
+#include "proxy_ctl.h"
+
+#include "qc_io.h"
+#include "qc_proc.h"
+#include "qc_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { PROXY_START_MS = 5000, PROXY_STOP_MS = 1000 };
+
+struct qh_proxy {
+  pid_t pid;
+  int port;
+  char rules[PATH_MAX];
+  char log[PATH_MAX];
+};
+
+static const char *kind_name(qh_fault_kind k)
+{
+  switch (k) {
+  case QH_FAULT_REPLY:
+    return "reply";
+  case QH_FAULT_DELAY:
+    return "delay";
+  case QH_FAULT_CLOSE:
+    return "close";
+  case QH_FAULT_RESET:
+    return "reset";
+  case QH_FAULT_DATA_CLOSE:
+    return "data_close";
+  case QH_FAULT_DATA_RESET:
+    return "data_reset";
+  case QH_FAULT_DATA_STALL:
+    return "data_stall";
+  case QH_FAULT_DATA_REFUSE:
+    return "data_refuse";
+  case QH_FAULT_REWRITE_PASV:
+    return "rewrite_pasv";
+  }
+  return "?";
+}
+
+char *qh_proxy_rules_json(const qh_fault *f, size_t n)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(kind_name(f[i].kind)));
+    if (f[i].on)
+      json_object_set_new(o, "on", json_string(f[i].on));
+    json_object_set_new(o, "nth", json_integer(f[i].nth));
+    if (f[i].kind == QH_FAULT_REPLY && f[i].reply)
+      json_object_set_new(o, "reply", json_string(f[i].reply));
+    if (f[i].kind == QH_FAULT_DELAY)
+      json_object_set_new(o, "delay_ms", json_integer(f[i].delay_ms));
+    if (f[i].kind == QH_FAULT_DATA_CLOSE)
+      json_object_set_new(o, "bytes", json_integer((json_int_t)f[i].bytes));
+    if (f[i].kind == QH_FAULT_REWRITE_PASV && f[i].address)
+      json_object_set_new(o, "address", json_string(f[i].address));
+    json_array_append_new(arr, o);
+  }
+  json_t *root = json_object();
+  json_object_set_new(root, "faults", arr);
+  char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(root);
+  return s;
+}
+
+int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n, char *err,
+                        size_t errlen)
+{
+  char *s = qh_proxy_rules_json(f, n);
+  if (!s) {
+    snprintf(err, errlen, "proxy rules: out of memory");
+    return -1;
+  }
+  /* Written whole and renamed: a session starting meanwhile reads the old
+   * rules or the new ones, never half. */
+  char tmp[PATH_MAX + 8];
+  snprintf(tmp, sizeof tmp, "%s.tmp", p->rules);
+  FILE *fp = fopen(tmp, "w");
+  int rc = -1;
+  if (fp) {
+    bool ok = fputs(s, fp) >= 0;
+    ok = fclose(fp) == 0 && ok;
+    rc = ok && rename(tmp, p->rules) == 0 ? 0 : -1;
+  }
+  if (rc < 0)
+    snprintf(err, errlen, "%s: %s", p->rules, strerror(errno));
+  free(s);
+  return rc;
+}
+
+int qh_proxy_start(const char *binary, const char *dir,
+                   const char *listen_addr, const char *upstream_addr,
+                   int upstream_port, qh_proxy **out, char *err,
+                   size_t errlen)
+{
+  qh_proxy *p = calloc(1, sizeof *p);
+  if (!p) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  snprintf(p->rules, sizeof p->rules, "%s/proxy-rules.json", dir);
+  snprintf(p->log, sizeof p->log, "%s/proxy.log", dir);
+  if (qh_proxy_set_faults(p, NULL, 0, err, errlen) < 0) {
+    free(p);
+    return -1;
+  }
+  char listen[96], upstream[96];
+  snprintf(listen, sizeof listen, "%s:0", listen_addr);
+  snprintf(upstream, sizeof upstream, "%s:%d", upstream_addr, upstream_port);
+  char *argv[] = {(char *)binary, "--listen", listen, "--upstream", upstream,
+                  "--rules", p->rules, "--log", p->log, NULL};
+  int pfd[2];
+  if (pipe2(pfd, O_CLOEXEC) < 0) {
+    snprintf(err, errlen, "pipe: %s", strerror(errno));
+    free(p);
+    return -1;
+  }
+  int logfd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  p->pid = qc_spawn(argv, -1, pfd[1], logfd, err, errlen);
+  close(pfd[1]);
+  if (logfd >= 0)
+    close(logfd);
+  if (p->pid < 0) {
+    close(pfd[0]);
+    free(p);
+    return -1;
+  }
+  /* "listening <port>\n" once it accepts. */
+  char line[64] = "";
+  size_t len = 0;
+  int64_t deadline = qc_deadline_in(PROXY_START_MS);
+  while (len < sizeof line - 1 && !memchr(line, '\n', len)) {
+    ssize_t r = qc_read_some(pfd[0], line + len, sizeof line - 1 - len,
+                             deadline);
+    if (r <= 0)
+      break;
+    len += (size_t)r;
+    line[len] = '\0';
+  }
+  close(pfd[0]);
+  if (sscanf(line, "listening %d", &p->port) != 1 || p->port <= 0) {
+    snprintf(err, errlen, "qftp-proxy did not start within %d ms (see %s)",
+             PROXY_START_MS, p->log);
+    qc_stop(p->pid, SIGTERM, PROXY_STOP_MS);
+    free(p);
+    return -1;
+  }
+  *out = p;
+  return 0;
+}
+
+int qh_proxy_port(const qh_proxy *p)
+{
+  return p->port;
+}
+
+const char *qh_proxy_log_path(const qh_proxy *p)
+{
+  return p->log;
+}
+
+bool qh_proxy_alive(qh_proxy *p, char *why, size_t len)
+{
+  int st;
+  if (p->pid > 0 && qc_alive(p->pid, &st))
+    return true;
+  char s[64] = "not running";
+  if (p->pid > 0)
+    qc_status_str(st, s, sizeof s);
+  p->pid = 0;
+  snprintf(why, len, "qftp-proxy %s", s);
+  return false;
+}
+
+void qh_proxy_stop(qh_proxy *p)
+{
+  if (!p)
+    return;
+  if (p->pid > 0)
+    qc_stop(p->pid, SIGTERM, PROXY_STOP_MS);
+  free(p);
+}

@@ -1,0 +1,87 @@
+/* px_rules: the proxy's fault rules, read from the rules file (JSON).
+ *
+ * The harness rewrites the file before each case; the proxy reads it again
+ * at each new control connection, so a session keeps the rules it started
+ * with. Format (README.md):
+ *   {"faults":[{"kind":"reply","on":"RETR","nth":1,"reply":"452 ..."}, ...]}
+ * A px_rules owns all its strings (px_rules_free). */
+#ifndef PX_RULES_H
+#define PX_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Switches over this enum have no default, so a new kind is flagged. */
+typedef enum px_kind {
+  PX_KIND_REPLY,        /* answer `on` ourselves, do not forward it */
+  PX_KIND_DELAY,        /* hold the server's reply to `on` delay_ms */
+  PX_KIND_CLOSE,        /* FIN both control sides when `on` arrives */
+  PX_KIND_RESET,        /* RST the client's control side when `on` arrives */
+  PX_KIND_DATA_CLOSE,   /* forward `bytes`, then FIN both data sides */
+  PX_KIND_DATA_RESET,   /* RST the client's data side once connected */
+  PX_KIND_DATA_STALL,   /* stop forwarding, keep both data sides open */
+  PX_KIND_DATA_REFUSE,  /* no data connection reaches the client */
+  PX_KIND_REWRITE_PASV, /* put `address` in every 227 */
+  PX_KIND_COUNT
+} px_kind;
+
+/* "reply", "delay", ... as written in the rules file. */
+const char *px_kind_name(px_kind k);
+
+enum {
+  PX_VERB_MAX = 16,           /* longest command verb we count (RFC 959: 4) */
+  PX_REPLY_TEXT_MAX = 4096,   /* longest injected reply */
+  PX_RULES_MAX = 64,          /* faults per file */
+  PX_RULES_FILE_MAX = 1 << 20 /* rules file size */
+};
+
+typedef struct px_rule {
+  px_kind kind;
+  char on[PX_VERB_MAX]; /* upper case verb; "" for data kinds */
+  int nth;              /* 1-based occurrence; 0 = every one */
+  char *reply;          /* REPLY: lines joined by "\n", no CR */
+  int delay_ms;         /* DELAY */
+  uint64_t bytes;       /* DATA_CLOSE */
+  char address[64];     /* REWRITE_PASV: dotted IPv4 */
+} px_rule;
+
+typedef struct px_rules {
+  px_rule *v;
+  size_t n;
+} px_rules;
+
+/* Parses JSON text. 0, or -1 with a message in err (rules left empty).
+ * An empty text (only white space) means no faults. */
+int px_rules_parse(const char *text, size_t len, px_rules *out, char *err,
+                   size_t errlen);
+
+/* Reads and parses `path`; a missing or empty file means no faults. */
+int px_rules_load(const char *path, px_rules *out, char *err, size_t errlen);
+
+void px_rules_free(px_rules *r);
+
+/* Per-session occurrence counters of command verbs. */
+enum { PX_COUNT_VERBS = 64 };
+typedef struct px_counts {
+  struct {
+    char verb[PX_VERB_MAX];
+    unsigned n;
+  } v[PX_COUNT_VERBS];
+  size_t n;
+} px_counts;
+
+/* Counts one occurrence of `verb` (any case) and returns the first
+ * control rule (reply/delay/close/reset) that fires on it, or NULL.
+ * Close and reset win over reply, reply over delay. Verbs beyond
+ * PX_COUNT_VERBS distinct ones still match nth == 0 rules. */
+const px_rule *px_rules_on_command(const px_rules *r, px_counts *c,
+                                   const char *verb);
+
+/* The data rule (data_*) for the session's n-th (1-based) data channel,
+ * or NULL. */
+const px_rule *px_rules_on_data(const px_rules *r, unsigned n);
+
+/* The rewrite_pasv address, or NULL. */
+const char *px_rules_pasv_address(const px_rules *r);
+
+#endif

@@ -1,0 +1,514 @@
+#include "px_session.h"
+#include "px_addr.h"
+#include "px_buf.h"
+#include "px_frame.h"
+#include "px_log.h"
+#include "px_net.h"
+#include "px_rules.h"
+#include "qc_time.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Switches over this enum have no default, so a new state is flagged. */
+typedef enum px_sess_state {
+  PX_SESS_CONNECTING, /* connecting to the server */
+  PX_SESS_RELAY,      /* relaying the control channel */
+  PX_SESS_CLOSING,    /* handing the last bytes to the client */
+  PX_SESS_DONE,       /* all closed */
+  PX_SESS_STATE_COUNT
+} px_sess_state;
+
+static const char *const state_names[PX_SESS_STATE_COUNT] = {
+    [PX_SESS_CONNECTING] = "CONNECTING",
+    [PX_SESS_RELAY] = "RELAY",
+    [PX_SESS_CLOSING] = "CLOSING",
+    [PX_SESS_DONE] = "DONE",
+};
+
+enum {
+  PX_CIN_BUF = PX_CMD_MAX,
+  PX_SOUT_BUF = 2 * PX_CMD_MAX,
+  PX_SIN_BUF = PX_REPLY_MAX,
+  PX_COUT_BUF = 2 * PX_REPLY_MAX,
+  PX_SLACK = 160 /* room a rewritten line may need beyond the original */
+};
+
+struct px_session {
+  unsigned id;
+  px_sess_state state;
+  int cfd, sfd;
+  px_buf cin, sout, sin, cout;
+  bool c_eof, s_eof, s_shut;
+  px_rules rules;
+  px_counts counts;
+  int delay_next_ms;  /* delay fault armed for the next reply; -1 none */
+  int64_t hold_until; /* a reply is held until then; 0 none */
+  int64_t deadline;   /* CONNECTING / CLOSING */
+  unsigned ndata;     /* data channels set up so far */
+  px_data data[PX_SESS_DATA];
+};
+
+/* The one place a session changes state, traced old -> new. */
+static void set_state(px_session *s, px_sess_state st)
+{
+  if (s->state != st)
+    px_log(s->id, "state %s -> %s", state_names[s->state], state_names[st]);
+  s->state = st;
+}
+
+static void close_fd(int *fd)
+{
+  if (*fd >= 0)
+    close(*fd);
+  *fd = -1;
+}
+
+static void finish(px_session *s, const char *why)
+{
+  if (s->state == PX_SESS_DONE)
+    return;
+  px_log(s->id, "session close (%s)", why);
+  close_fd(&s->cfd);
+  close_fd(&s->sfd);
+  for (int i = 0; i < PX_SESS_DATA; i++)
+    px_data_close(&s->data[i], "session closed");
+  set_state(s, PX_SESS_DONE);
+}
+
+static void start_closing(px_session *s, const char *why)
+{
+  px_log(s->id, "closing (%s)", why);
+  close_fd(&s->sfd);
+  s->deadline = qc_deadline_in(PX_SESS_FLUSH_MS);
+  set_state(s, PX_SESS_CLOSING);
+}
+
+px_session *px_session_new(unsigned sid, int cfd,
+                           const struct sockaddr_storage *upstream,
+                           const char *rules_path)
+{
+  px_session *s = calloc(1, sizeof *s);
+  if (!s || px_buf_init(&s->cin, PX_CIN_BUF) ||
+      px_buf_init(&s->sout, PX_SOUT_BUF) || px_buf_init(&s->sin, PX_SIN_BUF) ||
+      px_buf_init(&s->cout, PX_COUT_BUF)) {
+    if (s) {
+      px_buf_free(&s->cin);
+      px_buf_free(&s->sout);
+      px_buf_free(&s->sin);
+      free(s);
+    }
+    close(cfd);
+    return NULL;
+  }
+  s->id = sid;
+  s->cfd = cfd;
+  s->sfd = -1;
+  s->delay_next_ms = -1;
+  for (int i = 0; i < PX_SESS_DATA; i++)
+    px_data_init(&s->data[i]);
+  s->state = PX_SESS_CONNECTING;
+
+  struct sockaddr_storage peer;
+  char a[64] = "?";
+  if (px_net_peer(cfd, &peer) == 0)
+    px_addr_str(&peer, a, sizeof a);
+  px_log(sid, "session open from %s", a);
+
+  char err[512];
+  if (px_rules_load(rules_path, &s->rules, err, sizeof err)) {
+    /* A broken rules file must not pass as "no faults". */
+    px_log(sid, "rules rejected: %s", err);
+    static const char msg[] = "421 Proxy rules file invalid, session "
+                              "refused.\r\n";
+    px_buf_append(&s->cout, msg, sizeof msg - 1);
+    start_closing(s, "bad rules");
+    return s;
+  }
+  px_log(sid, "rules: %zu fault(s)", s->rules.n);
+  s->sfd = px_net_connect(upstream);
+  if (s->sfd < 0) {
+    px_log(sid, "upstream connect: %s", strerror(errno));
+    static const char msg[] = "421 Proxy cannot reach the server.\r\n";
+    px_buf_append(&s->cout, msg, sizeof msg - 1);
+    start_closing(s, "upstream unreachable");
+    return s;
+  }
+  s->deadline = qc_deadline_in(PX_SESS_CONNECT_MS);
+  return s;
+}
+
+bool px_session_done(const px_session *s)
+{
+  return s->state == PX_SESS_DONE;
+}
+
+void px_session_free(px_session *s)
+{
+  if (!s)
+    return;
+  finish(s, "freed");
+  px_buf_free(&s->cin);
+  px_buf_free(&s->sout);
+  px_buf_free(&s->sin);
+  px_buf_free(&s->cout);
+  px_rules_free(&s->rules);
+  free(s);
+}
+
+void px_session_prep(const px_session *s, struct pollfd *p, int64_t *next)
+{
+  for (int i = 0; i < PX_SESS_NFDS; i++) {
+    p[i].fd = -1;
+    p[i].events = 0;
+    p[i].revents = 0;
+  }
+  short ce = 0, se = 0;
+  switch (s->state) {
+  case PX_SESS_CONNECTING:
+    se = POLLOUT;
+    if (!s->c_eof && px_buf_room(&s->cin))
+      ce = POLLIN;
+    if (s->deadline < *next)
+      *next = s->deadline;
+    break;
+  case PX_SESS_RELAY:
+    if (!s->c_eof && px_buf_room(&s->cin))
+      ce |= POLLIN;
+    if (s->cout.len)
+      ce |= POLLOUT;
+    if (!s->s_eof && px_buf_room(&s->sin) && !s->hold_until)
+      se |= POLLIN;
+    if (s->sout.len)
+      se |= POLLOUT;
+    if (s->hold_until && s->hold_until < *next)
+      *next = s->hold_until;
+    break;
+  case PX_SESS_CLOSING:
+    ce = POLLOUT;
+    if (s->deadline < *next)
+      *next = s->deadline;
+    break;
+  case PX_SESS_DONE:
+  case PX_SESS_STATE_COUNT:
+    return;
+  }
+  p[0].fd = ce ? s->cfd : -1;
+  p[0].events = ce;
+  p[1].fd = se ? s->sfd : -1;
+  p[1].events = se;
+  for (int i = 0; i < PX_SESS_DATA; i++)
+    px_data_prep(&s->data[i], p + 2 + i * PX_DATA_NFDS, next);
+}
+
+/* A free data slot, or the oldest channel (lowest n) replaced. */
+static px_data *data_slot(px_session *s)
+{
+  px_data *old = &s->data[0];
+  for (int i = 0; i < PX_SESS_DATA; i++) {
+    if (s->data[i].state == PX_DATA_IDLE)
+      return &s->data[i];
+    if (s->data[i].n < old->n)
+      old = &s->data[i];
+  }
+  return old;
+}
+
+/* PORT h,p / EPRT |af|a|p| from the client (RFC 959 4.1.2, RFC 2428 2):
+ * the server is sent our own listener instead. false: pass it as it is. */
+static bool rewrite_active(px_session *s, const char *verb, const char *line,
+                           size_t len)
+{
+  size_t vl = strlen(verb);
+  if (len <= vl + 1)
+    return false;
+  const char *arg = line + vl + 1;
+  size_t al = len - vl - 1;
+  while (al && (arg[al - 1] == '\r' || arg[al - 1] == '\n'))
+    al--;
+  struct sockaddr_storage client, local, offer;
+  bool ok = strcmp(verb, "PORT") == 0 ? px_addr_parse_hp(arg, al, &client)
+                                      : px_addr_parse_eprt(arg, al, &client);
+  if (!ok || px_net_local(s->sfd, &local) < 0)
+    return false;
+  unsigned n = ++s->ndata;
+  const px_rule *f = px_rules_on_data(&s->rules, n);
+  if (px_data_active(data_slot(s), s->id, n, &local, &client, f, &offer)) {
+    px_log(s->id, "data%u: cannot listen: %s", n, strerror(errno));
+    return false;
+  }
+  char a[128], out[192];
+  if (strcmp(verb, "PORT") == 0 && px_addr_format_hp(&offer, a, sizeof a))
+    snprintf(out, sizeof out, "PORT %s\r\n", a);
+  else if (px_addr_format_eprt(&offer, a, sizeof a))
+    snprintf(out, sizeof out, "EPRT %s\r\n", a);
+  else
+    return false;
+  px_log(s->id, "to server: %.*s", (int)strlen(out) - 2, out);
+  return px_buf_append(&s->sout, out, strlen(out)) == 0;
+}
+
+/* Appends an injected reply: "\n"-joined lines become CRLF lines. */
+static void inject_reply(px_session *s, const char *text)
+{
+  const char *p = text;
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+    size_t l = nl ? (size_t)(nl - p) : strlen(p);
+    px_buf_append(&s->cout, p, l);
+    px_buf_append(&s->cout, "\r\n", 2);
+    if (!nl)
+      return;
+    p = nl + 1;
+  }
+}
+
+/* Handles whole commands in cin. Returns false when the session ended. */
+static bool on_commands(px_session *s)
+{
+  for (;;) {
+    size_t len;
+    px_frame_rc rc = px_frame_command(s->cin.data, s->cin.len, &len);
+    if (rc == PX_FRAME_MORE)
+      return true;
+    if (rc == PX_FRAME_ERR) {
+      finish(s, "command line too long");
+      return false;
+    }
+    /* Room first: a command is counted once, when it is acted on. */
+    if (px_buf_room(&s->sout) < len + PX_SLACK ||
+        px_buf_room(&s->cout) < PX_REPLY_TEXT_MAX + PX_SLACK)
+      return true;
+    char verb[PX_VERB_MAX];
+    px_frame_verb(s->cin.data, len, verb, sizeof verb);
+    if (strcmp(verb, "PASS") == 0)
+      px_log(s->id, "cmd PASS ****");
+    else
+      px_log(s->id, "cmd %.*s", (int)len, s->cin.data);
+    const px_rule *f = px_rules_on_command(&s->rules, &s->counts, verb);
+    if (f) {
+      switch (f->kind) {
+      case PX_KIND_CLOSE:
+        px_log(s->id, "fault close on %s: FIN both sides", verb);
+        shutdown(s->cfd, SHUT_RDWR);
+        finish(s, "fault close");
+        return false;
+      case PX_KIND_RESET:
+        px_log(s->id, "fault reset on %s: RST to client", verb);
+        px_net_reset(s->cfd);
+        s->cfd = -1;
+        finish(s, "fault reset");
+        return false;
+      case PX_KIND_REPLY:
+        px_log(s->id, "fault reply on %s (not forwarded): %s", verb, f->reply);
+        inject_reply(s, f->reply);
+        px_buf_consume(&s->cin, len);
+        continue;
+      case PX_KIND_DELAY:
+        px_log(s->id, "fault delay on %s: next reply held %d ms", verb,
+               f->delay_ms);
+        s->delay_next_ms = f->delay_ms;
+        break;
+      case PX_KIND_DATA_CLOSE:
+      case PX_KIND_DATA_RESET:
+      case PX_KIND_DATA_STALL:
+      case PX_KIND_DATA_REFUSE:
+      case PX_KIND_REWRITE_PASV:
+      case PX_KIND_COUNT:
+        break;
+      }
+    }
+    bool active = strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0;
+    if (!active || !rewrite_active(s, verb, s->cin.data, len))
+      px_buf_append(&s->sout, s->cin.data, len);
+    px_buf_consume(&s->cin, len);
+  }
+}
+
+/* 227 / 229 (RFC 959 4.2.2, RFC 2428 3): the client is sent our listener.
+ * Writes the new reply to out; false: relay the original. */
+static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
+                            char *out, size_t cap)
+{
+  struct sockaddr_storage server, local, offer;
+  if (px_net_peer(s->sfd, &server) < 0 || px_net_local(s->cfd, &local) < 0)
+    return false;
+  if (code == 227) {
+    struct sockaddr_storage given;
+    if (!px_addr_parse_hp(r + 3, len - 3, &given))
+      return false;
+    /* A server behind NAT may name an address we cannot reach; 0.0.0.0
+     * certainly is not one: then its control peer address is used. */
+    if (((struct sockaddr_in *)&given)->sin_addr.s_addr != htonl(0))
+      server = given;
+    else
+      px_addr_set_port(&server, px_addr_port(&given));
+  } else {
+    unsigned port;
+    if (!px_addr_parse_229(r, len, &port))
+      return false;
+    px_addr_set_port(&server, port);
+  }
+  unsigned n = ++s->ndata;
+  const px_rule *f = px_rules_on_data(&s->rules, n);
+  if (px_data_passive(data_slot(s), s->id, n, &local, &server, f, &offer)) {
+    px_log(s->id, "data%u: cannot listen: %s", n, strerror(errno));
+    return false;
+  }
+  if (code == 229) {
+    snprintf(out, cap, "229 Entering Extended Passive Mode (|||%u|)\r\n",
+             px_addr_port(&offer));
+    return true;
+  }
+  const char *to = px_rules_pasv_address(&s->rules);
+  if (to) {
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&offer;
+    unsigned port = px_addr_port(&offer);
+    memset(&offer, 0, sizeof offer);
+    v4->sin_family = AF_INET;
+    inet_pton(AF_INET, to, &v4->sin_addr);
+    px_addr_set_port(&offer, port);
+    px_log(s->id, "fault rewrite_pasv: 227 names %s", to);
+  }
+  char hp[64];
+  if (!px_addr_format_hp(&offer, hp, sizeof hp))
+    return false;
+  snprintf(out, cap, "227 Entering Passive Mode (%s).\r\n", hp);
+  return true;
+}
+
+/* Handles whole replies in sin. Returns false when the session ended. */
+static bool on_replies(px_session *s, int64_t now)
+{
+  for (;;) {
+    if (s->hold_until && now < s->hold_until)
+      return true;
+    size_t len;
+    int code;
+    px_frame_rc rc = px_frame_reply(s->sin.data, s->sin.len, &len, &code);
+    if (rc == PX_FRAME_MORE)
+      return true;
+    if (rc == PX_FRAME_ERR) {
+      finish(s, "server reply too long");
+      return false;
+    }
+    if (s->delay_next_ms >= 0 && !s->hold_until) {
+      s->hold_until = now + s->delay_next_ms;
+      s->delay_next_ms = -1;
+      px_log(s->id, "holding reply %d", code);
+      continue;
+    }
+    if (px_buf_room(&s->cout) < len + PX_SLACK)
+      return true;
+    s->hold_until = 0;
+    char out[192];
+    const char *src = s->sin.data;
+    size_t n = len;
+    if ((code == 227 || code == 229) &&
+        rewrite_passive(s, code, s->sin.data, len, out, sizeof out)) {
+      src = out;
+      n = strlen(out);
+      px_log(s->id, "reply %.*s (was %.*s)", (int)n, out, (int)len,
+             s->sin.data);
+    } else {
+      px_log(s->id, "reply %.*s", (int)len, s->sin.data);
+    }
+    px_buf_append(&s->cout, src, n);
+    px_buf_consume(&s->sin, len);
+  }
+}
+
+static void relay(px_session *s, const struct pollfd *p, int64_t now)
+{
+  short cr = p[0].fd >= 0 ? p[0].revents : 0;
+  short sr = p[1].fd >= 0 ? p[1].revents : 0;
+  if ((cr & (POLLIN | POLLHUP | POLLERR)) && !s->c_eof) {
+    ssize_t r = px_buf_read(&s->cin, s->cfd, PX_CIN_BUF);
+    if (r == 0)
+      s->c_eof = true;
+    if (r == -1) {
+      finish(s, "client error");
+      return;
+    }
+  }
+  if (s->state == PX_SESS_RELAY && !on_commands(s))
+    return;
+  if ((sr & (POLLIN | POLLHUP | POLLERR)) && !s->s_eof) {
+    ssize_t r = px_buf_read(&s->sin, s->sfd, PX_SIN_BUF);
+    if (r == 0 || r == -1)
+      s->s_eof = true;
+  }
+  if (!on_replies(s, now))
+    return;
+  if (s->sout.len && px_buf_write(&s->sout, s->sfd) == -1)
+    s->s_eof = true; /* the server is gone; what it said still goes out */
+  if (s->cout.len && px_buf_write(&s->cout, s->cfd) == -1) {
+    finish(s, "client gone");
+    return;
+  }
+  if (s->c_eof && !s->sout.len && !s->s_shut) {
+    shutdown(s->sfd, SHUT_WR); /* pass the client's FIN on */
+    s->s_shut = true;
+  }
+  if (s->s_eof && !s->hold_until) {
+    size_t len;
+    int code;
+    if (s->sin.len &&
+        px_frame_reply(s->sin.data, s->sin.len, &len, &code) == PX_FRAME_MORE)
+      px_buf_append(&s->cout, s->sin.data, s->sin.len); /* a torn tail */
+    s->sin.len = 0;
+    start_closing(s, "server closed");
+    return;
+  }
+  if (s->c_eof && s->s_shut && s->s_eof)
+    finish(s, "both closed");
+}
+
+void px_session_step(px_session *s, const struct pollfd *p, int64_t now)
+{
+  switch (s->state) {
+  case PX_SESS_CONNECTING:
+    if (p[1].fd >= 0 && p[1].revents) {
+      int e = px_net_connect_result(s->sfd);
+      if (e) {
+        px_log(s->id, "upstream connect: %s", strerror(e));
+        static const char msg[] = "421 Proxy cannot reach the server.\r\n";
+        px_buf_append(&s->cout, msg, sizeof msg - 1);
+        start_closing(s, "upstream unreachable");
+        return;
+      }
+      set_state(s, PX_SESS_RELAY);
+      relay(s, p, now);
+    } else if (now >= s->deadline) {
+      static const char msg[] = "421 Proxy: server did not answer.\r\n";
+      px_buf_append(&s->cout, msg, sizeof msg - 1);
+      start_closing(s, "upstream connect timed out");
+    } else if (p[0].fd >= 0 && p[0].revents && !s->c_eof) {
+      ssize_t r = px_buf_read(&s->cin, s->cfd, PX_CIN_BUF);
+      if (r == 0 || r == -1)
+        finish(s, "client left before the server answered");
+    }
+    break;
+  case PX_SESS_RELAY:
+    relay(s, p, now);
+    break;
+  case PX_SESS_CLOSING: {
+    ssize_t w = px_buf_write(&s->cout, s->cfd);
+    if (s->cout.len == 0 || w == -1 || now >= s->deadline)
+      finish(s, s->cout.len ? "client not reading" : "flushed");
+    break;
+  }
+  case PX_SESS_DONE:
+  case PX_SESS_STATE_COUNT:
+    return;
+  }
+  if (s->state == PX_SESS_DONE)
+    return;
+  for (int i = 0; i < PX_SESS_DATA; i++)
+    px_data_step(&s->data[i], p + 2 + i * PX_DATA_NFDS, now);
+}

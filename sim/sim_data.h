@@ -1,0 +1,58 @@
+/* sim_data: the FTP data connection (RFC 959 3.2), non-blocking.
+ *
+ * Passive: connect to an address (2.1 "data_address": a first target with
+ * its own deadline, then an optional second one). Active ("transmode" 0):
+ * listen on the control connection's local address and accept one
+ * connection. Close with FIN or, "restenable" 1, with RST (SO_LINGER 0).
+ * Socket buffers follow "cache": 64 KiB (0) or 128 KiB (1, 2). */
+#ifndef SIM_DATA_H
+#define SIM_DATA_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+  SIM_DATA_NONE,       /* no socket */
+  SIM_DATA_LISTENING,  /* active mode: waiting for the server */
+  SIM_DATA_CONNECTING, /* passive mode: connect(2) in progress */
+  SIM_DATA_OPEN,       /* fd carries the payload */
+  SIM_DATA_FAILED,     /* could not be opened (615) */
+} sim_data_state;
+
+typedef struct {
+  sim_data_state st;
+  int fd;
+  int lfd;
+  int bufsize;
+  int64_t deadline; /* of LISTENING / CONNECTING */
+  bool have_alt;
+  struct sockaddr_in alt; /* data_address 2: the 227 address, second */
+  int64_t alt_ms;
+} sim_data;
+
+const char *sim_data_state_name(sim_data_state s);
+
+void sim_data_init(sim_data *d, int bufsize);
+
+/* Active: listens next to ctrl_fd's local address; *bound gets the address
+ * for PORT. 0, or -1 (state FAILED). */
+int sim_data_listen(sim_data *d, int ctrl_fd, int64_t timeout_ms,
+                    struct sockaddr_in *bound);
+
+/* Passive: connects to `to` within first_ms; when that fails and alt is
+ * given, to *alt within alt_ms. 0 started, -1 failed at once. */
+int sim_data_connect(sim_data *d, const struct sockaddr_in *to,
+                     int64_t first_ms, const struct sockaddr_in *alt,
+                     int64_t alt_ms);
+
+/* The fd and events to poll while LISTENING or CONNECTING (-1: none). */
+int sim_data_poll_fd(const sim_data *d, short *events);
+/* Progress on poll events or on the deadline (revents 0). */
+void sim_data_on_event(sim_data *d, short revents);
+int64_t sim_data_next_deadline(const sim_data *d);
+
+/* Closes every socket; rst: SO_LINGER 0 so the peer sees RST. */
+void sim_data_close(sim_data *d, bool rst);
+
+#endif

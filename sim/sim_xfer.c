@@ -1,0 +1,704 @@
+#include "sim_xfer.h"
+
+#include "qc_io.h"
+#include "qc_time.h"
+#include "sim_addr.h"
+#include "sim_data.h"
+#include "sim_err.h"
+#include "sim_ftp.h"
+#include "sim_guard.h"
+#include "sim_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GUARD_MS 1000 /* +++ guard time (1.5), before scaling */
+#define LINE_MAX_ 600 /* one control command we build */
+
+typedef enum {
+  XS_IDLE,
+  XS_TYPE,     /* TYPE sent */
+  XS_ADDR,     /* PASV or PORT sent */
+  XS_DIALING,  /* passive: data connection being opened */
+  XS_REST,     /* REST sent */
+  XS_WAIT,     /* transfer command sent: data connection and 1xx */
+  XS_MOVING,   /* payload flows (data mode when COM:) */
+  XS_PAUSED,   /* "+++" left data mode of a download; ATO resumes */
+  XS_HELD,     /* PUT part with <beof> 0 done; data connection kept */
+  XS_DRAINING, /* data side done: waiting for the final reply */
+} xs_state;
+
+static const char *const xs_names[] = {
+    [XS_IDLE] = "IDLE",       [XS_TYPE] = "TYPE",
+    [XS_ADDR] = "ADDR",       [XS_DIALING] = "DIALING",
+    [XS_REST] = "REST",       [XS_WAIT] = "WAIT",
+    [XS_MOVING] = "MOVING",   [XS_PAUSED] = "PAUSED",
+    [XS_HELD] = "HELD",       [XS_DRAINING] = "DRAINING",
+};
+
+static const char *const urc[] = {
+    [SIM_XFER_GET] = "+QFTPGET",   [SIM_XFER_PUT] = "+QFTPPUT",
+    [SIM_XFER_LIST] = "+QFTPLIST", [SIM_XFER_NLST] = "+QFTPNLST",
+    [SIM_XFER_MLSD] = "+QFTPMLSD",
+};
+
+static const char *const verb[] = {
+    [SIM_XFER_GET] = "RETR",  [SIM_XFER_PUT] = "STOR",
+    [SIM_XFER_LIST] = "LIST", [SIM_XFER_NLST] = "NLST",
+    [SIM_XFER_MLSD] = "MLSD",
+};
+
+struct sim_xfer {
+  sim_ctx *c;
+  xs_state st;
+  sim_xfer_req r;
+  sim_data d;
+  sim_guard g;
+  int file;              /* local file, -1 for COM: */
+  char *buf;             /* cache-sized transfer buffer */
+  size_t bufsize;
+  size_t blen, boff;     /* local-file upload: pending bytes */
+  bool file_eof;
+  long long total;       /* transferlen of the whole transfer */
+  long long part;        /* bytes of the current PUT part */
+  bool prelim;           /* 1xx seen */
+  bool ctrl_done;        /* final reply came */
+  bool in_flight;        /* a control command is outstanding */
+  bool connected;        /* CONNECT printed */
+  bool partial;          /* downloadlen reached: any final reply is fine */
+  bool aborted;          /* "+++" aborted a PUT: no URC */
+  int err, reply;        /* the first failure */
+  int64_t gap_deadline;  /* rsptimeout between data packets */
+};
+
+static void set_state(sim_xfer *x, xs_state s)
+{
+  if (x->st != s)
+    sim_trace("xfer: %s -> %s", xs_names[x->st], xs_names[s]);
+  x->st = s;
+}
+
+sim_xfer *sim_xfer_new(sim_ctx *c)
+{
+  sim_xfer *x = calloc(1, sizeof *x);
+  if (!x)
+    return NULL;
+  x->c = c;
+  x->file = -1;
+  sim_data_init(&x->d, 0);
+  return x;
+}
+
+static void release(sim_xfer *x)
+{
+  sim_data_close(&x->d, x->c->cfg.restenable == 1);
+  if (x->file >= 0)
+    close(x->file);
+  x->file = -1;
+  free(x->buf);
+  x->buf = NULL;
+}
+
+void sim_xfer_free(sim_xfer *x)
+{
+  if (!x)
+    return;
+  release(x);
+  free(x);
+}
+
+bool sim_xfer_active(const sim_xfer *x)
+{
+  return x->st != XS_IDLE;
+}
+
+bool sim_xfer_held_for(const sim_xfer *x, const char *remote)
+{
+  return x->st == XS_HELD && strcmp(x->r.remote, remote) == 0;
+}
+
+long long sim_xfer_len(const sim_xfer *x)
+{
+  return x->total;
+}
+
+bool sim_xfer_data_mode(const sim_xfer *x)
+{
+  return x->st == XS_MOVING && x->r.com;
+}
+
+static int64_t rsp_ms(const sim_xfer *x)
+{
+  return sim_ctx_rsptimeout_ms(x->c);
+}
+
+static void touch(sim_xfer *x)
+{
+  x->gap_deadline = qc_deadline_in(rsp_ms(x));
+  sim_ftp_touch(x->c->ftp, rsp_ms(x));
+}
+
+/* Sends one control command of the sequence. */
+static void command(sim_xfer *x, const char *line, xs_state next)
+{
+  set_state(x, next);
+  x->in_flight = true;
+  sim_ftp_command(x->c->ftp, SIM_XFER_TAG, line, rsp_ms(x));
+}
+
+/* The transfer is over: URC (unless aborted), back to IDLE. */
+static void finish(sim_xfer *x)
+{
+  release(x);
+  set_state(x, XS_IDLE);
+  if (x->aborted)
+    return;
+  if (x->r.com && !x->connected && x->err) {
+    sim_out_cme(x->c, x->err); /* no CONNECT yet: an immediate failure */
+    return;
+  }
+  long long n = x->r.kind == SIM_XFER_PUT && x->r.com ? x->part : x->total;
+  if (x->err)
+    sim_out_line(x->c, "%s: %d,%d", urc[x->r.kind], x->err, x->reply);
+  else
+    sim_out_line(x->c, "%s: 0,%lld", urc[x->r.kind], n);
+}
+
+/* Leaves data mode: "OK" (1.5, 2.5, 2.6). */
+static void leave_data_mode(sim_xfer *x)
+{
+  if (x->r.com && x->connected)
+    sim_out_ok(x->c);
+}
+
+/* The data side is done; the URC waits for the final reply. */
+static void data_done(sim_xfer *x)
+{
+  sim_data_close(&x->d, x->c->cfg.restenable == 1);
+  if (x->in_flight) {
+    set_state(x, XS_DRAINING);
+    return;
+  }
+  finish(x);
+}
+
+static void fail(sim_xfer *x, int err, int reply)
+{
+  sim_log("xfer: %s failed: %d,%d", verb[x->r.kind], err, reply);
+  if (!x->err) {
+    x->err = err;
+    x->reply = reply;
+  }
+  if (x->st == XS_MOVING)
+    leave_data_mode(x);
+  data_done(x);
+}
+
+static void send_transfer_command(sim_xfer *x)
+{
+  char line[LINE_MAX_];
+  if (x->r.startpos > 0 && x->st != XS_REST &&
+      (x->r.kind == SIM_XFER_GET || x->r.kind == SIM_XFER_PUT)) {
+    snprintf(line, sizeof line, "REST %lld", x->r.startpos);
+    command(x, line, XS_REST);
+    return;
+  }
+  bool bare = x->r.kind != SIM_XFER_GET && x->r.kind != SIM_XFER_PUT &&
+              strcmp(x->r.remote, ".") == 0; /* "." = current dir (2.11) */
+  if (bare)
+    snprintf(line, sizeof line, "%s", verb[x->r.kind]);
+  else
+    snprintf(line, sizeof line, "%s %s", verb[x->r.kind], x->r.remote);
+  command(x, line, XS_WAIT);
+  touch(x);
+}
+
+static void begin_moving(sim_xfer *x)
+{
+  set_state(x, XS_MOVING);
+  touch(x);
+  if (x->r.com) {
+    x->connected = true;
+    sim_out_line(x->c, "CONNECT");
+    sim_guard_init(&x->g, sim_ctx_scaled_ms(x->c, GUARD_MS), qc_now_ms());
+  }
+}
+
+/* WAIT -> MOVING once the data connection is open and the server said
+ * 1xx (or already its final 2xx). */
+static void maybe_begin(sim_xfer *x)
+{
+  if (x->st == XS_WAIT && x->d.st == SIM_DATA_OPEN &&
+      (x->prelim || x->ctrl_done))
+    begin_moving(x);
+}
+
+/* 227 or 200 to PORT: the data connection's address is known. */
+static void on_address(sim_xfer *x, const char *text)
+{
+  if (x->c->cfg.transmode == 0) {
+    send_transfer_command(x);
+    return;
+  }
+  struct sockaddr_in srv, peer;
+  if (sim_addr_parse_227(text, &srv) != 0) {
+    fail(x, SIM_ERR_DATA_OPEN_FAILED, 227);
+    return;
+  }
+  socklen_t pl = sizeof peer;
+  int ctrl = sim_ftp_fd(x->c->ftp);
+  bool have_peer = ctrl >= 0 &&
+                   getpeername(ctrl, (struct sockaddr *)&peer, &pl) == 0 &&
+                   peer.sin_family == AF_INET;
+  peer.sin_port = srv.sin_port;
+  int type = x->c->cfg.data_type;
+  set_state(x, XS_DIALING);
+  int rc;
+  if (type == 1 && have_peer) /* control peer, 227's port */
+    rc = sim_data_connect(&x->d, &peer, rsp_ms(x), NULL, 0);
+  else if (type == 2 && have_peer) /* control first, then 227's */
+    rc = sim_data_connect(
+        &x->d, &peer,
+        sim_ctx_scaled_ms(x->c, (int64_t)x->c->cfg.data_timeout * 1000), &srv,
+        rsp_ms(x));
+  else
+    rc = sim_data_connect(&x->d, &srv, rsp_ms(x), NULL, 0);
+  if (rc != 0)
+    fail(x, SIM_ERR_DATA_OPEN_FAILED, 0);
+}
+
+static void on_reply_ok(sim_xfer *x, const char *text)
+{
+  char line[LINE_MAX_];
+  switch (x->st) {
+  case XS_TYPE:
+    if (x->c->cfg.transmode == 1) {
+      command(x, "PASV", XS_ADDR);
+      return;
+    }
+    {
+      struct sockaddr_in me;
+      char arg[64];
+      if (sim_data_listen(&x->d, sim_ftp_fd(x->c->ftp), rsp_ms(x), &me) != 0 ||
+          sim_addr_port_arg(&me, arg, sizeof arg) != 0) {
+        fail(x, SIM_ERR_DATA_OPEN_FAILED, 0);
+        return;
+      }
+      snprintf(line, sizeof line, "PORT %s", arg);
+      command(x, line, XS_ADDR);
+    }
+    return;
+  case XS_ADDR:
+    on_address(x, text);
+    return;
+  case XS_REST:
+    send_transfer_command(x);
+    return;
+  case XS_WAIT:
+  case XS_MOVING:
+  case XS_PAUSED:
+  case XS_HELD:
+    x->ctrl_done = true; /* 226 may beat the last data bytes */
+    maybe_begin(x);
+    return;
+  case XS_DRAINING:
+    x->ctrl_done = true;
+    finish(x);
+    return;
+  case XS_IDLE:
+  case XS_DIALING:
+    return;
+  }
+}
+
+void sim_xfer_on_done(sim_xfer *x, int err, int reply, const char *text)
+{
+  x->in_flight = false;
+  if (x->st == XS_IDLE)
+    return;
+  if (err == 0) {
+    on_reply_ok(x, text);
+    return;
+  }
+  x->ctrl_done = true;
+  if (x->partial || x->aborted) { /* we cut the data: 426 is expected */
+    if (x->st == XS_DRAINING)
+      finish(x);
+    return;
+  }
+  /* 425 and a data connection that never opened are the same to a host. */
+  fail(x, err, reply);
+  if (x->st == XS_DRAINING)
+    finish(x);
+}
+
+void sim_xfer_on_prelim(sim_xfer *x, int reply)
+{
+  (void)reply;
+  x->prelim = true;
+  maybe_begin(x);
+}
+
+static int open_local(sim_xfer *x)
+{
+  const sim_xfer_req *r = &x->r;
+  if (r->com)
+    return 0;
+  struct stat st;
+  if (r->kind == SIM_XFER_PUT) {
+    x->file = open(r->local, O_RDONLY | O_CLOEXEC);
+    if (x->file < 0)
+      return SIM_ERR_FILE_OPEN;
+    if (fstat(x->file, &st) != 0 || !S_ISREG(st.st_mode))
+      return SIM_ERR_FILE;
+    if (r->startpos > st.st_size)
+      return SIM_ERR_FILE_POS;
+    if (lseek(x->file, (off_t)r->startpos, SEEK_SET) < 0)
+      return SIM_ERR_FILE;
+    return 0;
+  }
+  if (r->startpos > 0) { /* resume: keep what is there up to startpos */
+    if (stat(r->local, &st) != 0 || r->startpos > st.st_size)
+      return SIM_ERR_FILE_POS;
+    x->file = open(r->local, O_WRONLY | O_CLOEXEC);
+    if (x->file < 0)
+      return SIM_ERR_FILE_OPEN;
+    if (ftruncate(x->file, (off_t)r->startpos) != 0 ||
+        lseek(x->file, (off_t)r->startpos, SEEK_SET) < 0)
+      return SIM_ERR_FILE;
+    return 0;
+  }
+  x->file = open(r->local, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  return x->file < 0 ? SIM_ERR_FILE_OPEN : 0;
+}
+
+int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
+{
+  if (x->st != XS_IDLE)
+    return SIM_ERR_BUSY;
+  if (sim_ftp_get_state(x->c->ftp) != SIM_FTP_IDLE)
+    return sim_ftp_get_state(x->c->ftp) == SIM_FTP_CLOSED
+               ? (sim_ftp_lost(x->c->ftp) ? SIM_ERR_CTRL_CLOSED
+                                          : SIM_ERR_UNKNOWN)
+               : SIM_ERR_BUSY;
+  sim_ctx *c = x->c;
+  memset(x, 0, sizeof *x);
+  x->c = c;
+  x->r = *r;
+  x->file = -1;
+  /* 2.1 "cache": 0 normal 64 KiB, 1 and 2 128 KiB (2 resumes like 1). */
+  x->bufsize = x->c->cfg.cache == 0 ? 64 * 1024 : 128 * 1024;
+  sim_data_init(&x->d, (int)x->bufsize);
+  int e = open_local(x);
+  if (e == 0 && !(x->buf = malloc(x->bufsize)))
+    e = SIM_ERR_UNKNOWN;
+  if (e) {
+    release(x);
+    return e;
+  }
+  if (!r->com)
+    sim_out_ok(x->c);
+  sim_log("xfer: %s %s", verb[r->kind], r->remote);
+  /* 2.1 "filetype": 0 binary, 1 ASCII. */
+  command(x, x->c->cfg.filetype == 1 ? "TYPE A" : "TYPE I", XS_TYPE);
+  return 0;
+}
+
+void sim_xfer_next_part(sim_xfer *x, long long len, int beof)
+{
+  x->r.len = len;
+  x->r.beof = beof;
+  x->part = 0;
+  begin_moving(x);
+}
+
+/* PUT from COM: got its last byte, by uploadlen or "+++". */
+static void end_upload_part(sim_xfer *x, bool by_len)
+{
+  leave_data_mode(x);
+  if (by_len && x->r.len > 0 && x->r.beof == 0) {
+    set_state(x, XS_HELD);
+    sim_out_line(x->c, "+QFTPPUT: 0,%lld", x->part);
+    return;
+  }
+  data_done(x);
+}
+
+static void upload_bytes(sim_xfer *x, const char *b, size_t n)
+{
+  if (n == 0)
+    return;
+  int64_t dl = qc_deadline_in(rsp_ms(x));
+  if (qc_write_all(x->d.fd, b, n, dl) != 0) {
+    fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
+    return;
+  }
+  x->total += (long long)n;
+  x->part += (long long)n;
+  touch(x);
+}
+
+static void on_escape(sim_xfer *x)
+{
+  if (x->r.kind != SIM_XFER_PUT) {
+    sim_out_ok(x->c);
+    set_state(x, XS_PAUSED); /* the data socket is not read meanwhile */
+    return;
+  }
+  if (sim_ctx_prof_bool(x->c, "plus_aborts_upload", false)) {
+    x->aborted = true; /* firmware: the upload is abandoned (NOTES.md) */
+    sim_out_ok(x->c);
+    sim_data_close(&x->d, true);
+    data_done(x);
+    return;
+  }
+  end_upload_part(x, false);
+}
+
+size_t sim_xfer_input(sim_xfer *x, const char *b, size_t n)
+{
+  size_t i = 0, cl = 0;
+  char chunk[4096];
+  while (i < n && sim_xfer_data_mode(x)) {
+    size_t k =
+        sim_guard_byte(&x->g, qc_now_ms(), (unsigned char)b[i++], chunk + cl);
+    if (x->r.kind != SIM_XFER_PUT)
+      continue; /* a download only listens for "+++" */
+    cl += k;
+    /* uploadlen counts bytes received, held '+' included; never passed:
+     * each byte adds at most itself to part + cl + held. */
+    if (x->r.len > 0 && x->part + (long long)cl + x->g.held >= x->r.len) {
+      cl += sim_guard_flush(&x->g, chunk + cl);
+      upload_bytes(x, chunk, cl);
+      cl = 0;
+      if (x->st == XS_MOVING)
+        end_upload_part(x, true);
+    } else if (cl > sizeof chunk - SIM_GUARD_OUT_MAX) {
+      upload_bytes(x, chunk, cl);
+      cl = 0;
+    }
+  }
+  if (cl && sim_xfer_data_mode(x))
+    upload_bytes(x, chunk, cl);
+  return i;
+}
+
+int sim_xfer_resume(sim_xfer *x)
+{
+  if (x->st != XS_PAUSED)
+    return -1;
+  begin_moving(x);
+  return 0;
+}
+
+/* Download: bytes from the data socket to the port or the local file. */
+static void on_data_readable(sim_xfer *x)
+{
+  size_t want = x->bufsize;
+  if (x->r.kind == SIM_XFER_GET && x->r.com && x->r.len > 0 &&
+      (long long)want > x->r.len - x->total)
+    want = (size_t)(x->r.len - x->total);
+  ssize_t r = read(x->d.fd, x->buf, want);
+  if (r < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  if (r < 0) {
+    fail(x, SIM_ERR_DATA_CLOSED, 0);
+    return;
+  }
+  if (r == 0) {
+    leave_data_mode(x);
+    data_done(x);
+    return;
+  }
+  if (x->r.com) {
+    sim_out_raw(x->c, x->buf, (size_t)r); /* byte-exact, never scanned */
+  } else if (qc_write_all(x->file, x->buf, (size_t)r, qc_deadline_in(1000))) {
+    fail(x, SIM_ERR_FILE, 0);
+    return;
+  }
+  x->total += r;
+  touch(x);
+  if (x->r.kind == SIM_XFER_GET && x->r.com && x->r.len > 0 &&
+      x->total >= x->r.len) {
+    x->partial = true; /* close; the 426 or 226 that follows is fine */
+    leave_data_mode(x);
+    data_done(x);
+  }
+}
+
+/* Upload of a local file: refill from the file, write what the socket
+ * takes. */
+static void on_data_writable(sim_xfer *x)
+{
+  if (x->boff == x->blen) {
+    ssize_t r = read(x->file, x->buf, x->bufsize);
+    if (r < 0) {
+      fail(x, SIM_ERR_FILE, 0);
+      return;
+    }
+    if (r == 0) {
+      data_done(x);
+      return;
+    }
+    x->blen = (size_t)r;
+    x->boff = 0;
+  }
+  ssize_t w = write(x->d.fd, x->buf + x->boff, x->blen - x->boff);
+  if (w < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  if (w < 0) {
+    fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
+    return;
+  }
+  x->boff += (size_t)w;
+  x->total += w;
+  touch(x);
+}
+
+int sim_xfer_poll_fd(const sim_xfer *x, short *events)
+{
+  switch (x->st) {
+  case XS_DIALING:
+  case XS_WAIT:
+    return sim_data_poll_fd(&x->d, events);
+  case XS_MOVING:
+    if (x->d.fd < 0)
+      break;
+    if (x->r.kind != SIM_XFER_PUT) {
+      *events = POLLIN;
+      return x->d.fd;
+    }
+    if (!x->r.com) {
+      *events = POLLOUT;
+      return x->d.fd;
+    }
+    break;
+  case XS_IDLE:
+  case XS_TYPE:
+  case XS_ADDR:
+  case XS_REST:
+  case XS_PAUSED:
+  case XS_HELD:
+  case XS_DRAINING:
+    break;
+  }
+  *events = 0;
+  return -1;
+}
+
+int64_t sim_xfer_next_deadline(const sim_xfer *x)
+{
+  int64_t d = INT64_MAX;
+  switch (x->st) {
+  case XS_DIALING:
+  case XS_WAIT:
+    d = sim_data_next_deadline(&x->d);
+    break;
+  case XS_MOVING:
+    d = x->gap_deadline;
+    if (x->r.com) {
+      int64_t g = sim_guard_deadline(&x->g);
+      d = g < d ? g : d;
+    }
+    break;
+  case XS_IDLE:
+  case XS_TYPE:
+  case XS_ADDR:
+  case XS_REST:
+  case XS_PAUSED:
+  case XS_HELD:
+  case XS_DRAINING:
+    break;
+  }
+  return d;
+}
+
+/* The data connection moved (opened or failed). */
+static void after_data_event(sim_xfer *x)
+{
+  if (x->d.st == SIM_DATA_FAILED) {
+    fail(x, SIM_ERR_DATA_OPEN_FAILED, 0);
+    return;
+  }
+  if (x->d.st != SIM_DATA_OPEN)
+    return;
+  if (x->st == XS_DIALING)
+    send_transfer_command(x);
+  else
+    maybe_begin(x);
+}
+
+void sim_xfer_on_event(sim_xfer *x, short revents)
+{
+  switch (x->st) {
+  case XS_DIALING:
+  case XS_WAIT:
+    sim_data_on_event(&x->d, revents);
+    after_data_event(x);
+    return;
+  case XS_MOVING:
+    if (x->r.kind != SIM_XFER_PUT)
+      on_data_readable(x);
+    else if (!x->r.com)
+      on_data_writable(x);
+    return;
+  case XS_IDLE:
+  case XS_TYPE:
+  case XS_ADDR:
+  case XS_REST:
+  case XS_PAUSED:
+  case XS_HELD:
+  case XS_DRAINING:
+    return;
+  }
+}
+
+void sim_xfer_tick(sim_xfer *x)
+{
+  int64_t now = qc_now_ms();
+  switch (x->st) {
+  case XS_DIALING:
+  case XS_WAIT:
+    if (now >= sim_data_next_deadline(&x->d)) {
+      sim_data_on_event(&x->d, 0);
+      after_data_event(x);
+    }
+    return;
+  case XS_MOVING:
+    if (x->r.com) {
+      char out[SIM_GUARD_OUT_MAX];
+      size_t k = sim_guard_tick(&x->g, now, out);
+      if (x->r.kind == SIM_XFER_PUT)
+        upload_bytes(x, out, k);
+      if (x->st == XS_MOVING && sim_guard_escaped(&x->g)) {
+        on_escape(x);
+        return;
+      }
+    }
+    if (x->st == XS_MOVING && now >= x->gap_deadline) {
+      /* 609: the server (or host) stalled; a late reply would be misread */
+      sim_log("xfer: no data within rsptimeout");
+      leave_data_mode(x);
+      sim_ftp_drop(x->c->ftp);
+      x->in_flight = false;
+      x->err = SIM_ERR_TIMEOUT;
+      x->reply = 0;
+      data_done(x);
+    }
+    return;
+  case XS_IDLE:
+  case XS_TYPE:
+  case XS_ADDR:
+  case XS_REST:
+  case XS_PAUSED:
+  case XS_HELD:
+  case XS_DRAINING:
+    return;
+  }
+}
