@@ -46,6 +46,7 @@ typedef struct qh_step {
   bool has_payload; /* send_data/expect_data: {size, seed} form */
   uint64_t size;    /* payload bytes */
   uint32_t seed;    /* payload seed (default 1) */
+  uint64_t offset;  /* payload bytes [offset, offset+size) (startpos) */
   char **contains;  /* read_listing: names that must appear */
   size_t ncontains;
   char **absent;    /* read_listing: names that must not appear */

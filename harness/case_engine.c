@@ -337,6 +337,7 @@ enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
 typedef struct data_src {
   bool payload;
   uint32_t seed;
+  uint64_t offset; /* of the payload's first byte */
   uint64_t size;
   const unsigned char *text;
 } data_src;
@@ -348,6 +349,7 @@ static int data_source(engine *e, const qh_step *s, const char *text,
   if (s->has_payload) {
     d->payload = true;
     d->seed = s->seed;
+    d->offset = s->offset;
     d->size = s->size;
     return 0;
   }
@@ -365,7 +367,7 @@ static void data_fill(const data_src *d, uint64_t off, unsigned char *buf,
                       size_t n)
 {
   if (d->payload)
-    qc_payload_fill(d->seed, off, buf, n);
+    qc_payload_fill(d->seed, d->offset + off, buf, n);
   else
     memcpy(buf, d->text + off, n);
 }
@@ -373,8 +375,9 @@ static void data_fill(const data_src *d, uint64_t off, unsigned char *buf,
 static void data_describe(const data_src *d, char *buf, size_t len)
 {
   if (d->payload)
-    snprintf(buf, len, "payload seed %u, %llu bytes", (unsigned)d->seed,
-             (unsigned long long)d->size);
+    snprintf(buf, len, "payload seed %u, %llu bytes from %llu",
+             (unsigned)d->seed, (unsigned long long)d->size,
+             (unsigned long long)d->offset);
   else
     snprintf(buf, len, "text, %llu bytes", (unsigned long long)d->size);
 }
@@ -540,10 +543,13 @@ static int do_read_listing(engine *e, const qh_step *s)
   return 0;
 }
 
-/* +++ with its guard times (1.5): silence, three '+', silence. */
+/* +++ with its guard times (1.5): silence, three '+', silence. The module
+ * counts its silence from the last byte it read, which may be later than
+ * our last write (bytes in flight in the line): half a guard and 20 ms of
+ * margin keep us on the safe side of "at least 1 s". */
 static int do_escape(engine *e, double guard)
 {
-  double g = guard * e->env->time_scale;
+  double g = guard * e->env->time_scale * 1.5 + 0.02;
   if (do_sleep(e, g) < 0)
     return -1;
   qh_case_add_line(e->r, elapsed(e), '>', "+++", 3);

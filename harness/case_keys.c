@@ -43,6 +43,7 @@ const cl_keydef cl_keys[] = {
     {"timeout", SC_STEP, K_TIMEOUT, 0, 0},
     {"size", SC_DATA, K_SIZE, 0, 0},
     {"seed", SC_DATA, K_SEED, 0, 0},
+    {"offset", SC_DATA, K_OFFSET, 0, 0},
     {"text", SC_DATA, K_TEXT, 0, 0},
     {"contains", SC_LISTING, K_CONTAINS, 0, 0},
     {"absent", SC_LISTING, K_ABSENT, 0, 0},

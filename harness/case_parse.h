@@ -78,6 +78,7 @@ typedef enum cl_key {
   K_PATH,
   K_SIZE,
   K_SEED,
+  K_OFFSET,
   K_TEXT,
   K_DIR,
   K_WRITABLE,

@@ -105,6 +105,11 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     cl_fail(l, dc, kn[K_SEED], "%s: \"seed\" only goes with \"size\"", full);
     return -1;
   }
+  if (kn[K_OFFSET] && !kn[K_SIZE]) {
+    cl_fail(l, dc, kn[K_OFFSET], "%s: \"offset\" only goes with \"size\"",
+            full);
+    return -1;
+  }
   if (kn[K_TEXT]) {
     snprintf(w2, sizeof w2, "%s: text", full);
     const char *t = cl_nonempty(l, dc, vals[K_TEXT], w2);
@@ -125,6 +130,12 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     if (cl_u64_value(l, dc, vals[K_SEED], w2, 0, UINT32_MAX, "", &seed) < 0)
       return -1;
     s->seed = (uint32_t)seed;
+  }
+  if (kn[K_OFFSET]) {
+    snprintf(w2, sizeof w2, "%s: offset", full);
+    if (cl_u64_value(l, dc, vals[K_OFFSET], w2, 0, CL_MAX_PAYLOAD, "bytes",
+                     &s->offset) < 0)
+      return -1;
   }
   return 0;
 }

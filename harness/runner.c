@@ -236,9 +236,11 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
   return false;
 }
 
-/* Leaves the module as a case expects to find it: no FTP session, no PDP
- * context. What it says goes into the transcript after a '#' marker; it
- * never changes the verdict. */
+/* Leaves the module as a case expects to find it: in command mode, no FTP
+ * session, no PDP context. A failed case may have left it in data mode
+ * (note 1.5), so the first thing is to get an OK to a plain AT, with +++ and
+ * its guard times if need be. What it says goes into the transcript after
+ * a '#' marker; it never changes the verdict. */
 static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
 {
   if (r->t->fd < 0 || r->lines.eof)
@@ -248,6 +250,19 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
   static const char *const close_stops[] = {"+QFTPCLOSE:", "ERROR",
                                             "+CME ERROR", NULL};
   static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
+  /* What a failed step left unread (the rest of a download, its URC). */
+  qh_lines_drain(&r->lines, r->t->fd, 100, RUN_TEARDOWN_MS);
+  if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
+    /* Still in data mode: +++ between guard times (1 s, scaled). */
+    int64_t guard = (int64_t)(r->o->time_scale * 1500) + 20;
+    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "no OK to AT: leaving data mode with +++");
+    qc_sleep_until(qc_deadline_in(guard));
+    qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
+    qc_sleep_until(qc_deadline_in(guard));
+    qh_lines_drain(&r->lines, r->t->fd, 200, RUN_TEARDOWN_MS);
+    chat(r, cr, t0s, "AT", ok_stops, 1000);
+  }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
   chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
@@ -342,6 +357,17 @@ static const char *skip_reason(const run *r, const qh_case *c)
     return "needs:dtr: the simulator's pty has no DTR line";
   if (device && qh_case_has_tag(c, "sim-only"))
     return "sim-only: exercises the simulator itself";
+  /* only-profile:NAME — behaviour one profile defines and another does
+   * differently (e.g. what +++ does to an upload). */
+  bool has_only = false;
+  for (size_t i = 0; i < c->ntags; i++)
+    if (strncmp(c->tags[i], "only-profile:", 13) == 0) {
+      has_only = true;
+      if (strcmp(c->tags[i] + 13, r->o->profile) == 0)
+        return NULL;
+    }
+  if (has_only)
+    return "only-profile: not for this module profile";
   return NULL;
 }
 

@@ -237,7 +237,9 @@ static const struct {
      "5:23: step 1: send_data: text: unclosed \"${\" at byte 1"},
     {ST "send_data: {bytes: 3}\n",
      "5:17: step 1: send_data: unknown key \"bytes\" (expected one of size, "
-     "seed, text)"},
+     "seed, offset, text)"},
+    {ST "send_data: {text: 'a', offset: 3}\n",
+     "5:28: step 1: send_data: \"offset\" only goes with \"size\""},
     {ST "send_data: {size: 1}\n    timeout: 3\n",
      "6:5: step 1: \"timeout\" does not apply to send_data (only to expect, "
      "expect_match, wait_for, expect_data, read_listing)"},
