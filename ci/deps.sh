@@ -13,7 +13,32 @@ PACKAGES=(
   vsftpd                             # the FTP server under test
   passwd libpam-modules util-linux procps  # useradd, pam_unix, unshare, pgrep
   jq                                 # end-to-end tests read results.json
+  libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3  # proftpd's libraries
 )
+
+# proftpd serves the MLSD cases (vsftpd has no MLSD). As Debian packages it
+# and vsftpd exclude each other (both provide ftp-server), so its binary is
+# unpacked from the package, never installed: no service, no conflict.
+PROFTPD_DIR=/opt/qftp/proftpd-core
+install_proftpd() {
+  [ -x "$PROFTPD_DIR/usr/sbin/proftpd" ] && [ -x /usr/local/sbin/proftpd ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: proftpd missing; as root: apt-get download proftpd-core &&" \
+         "dpkg-deb -x proftpd-core_*.deb $PROFTPD_DIR &&" \
+         "ln -sf $PROFTPD_DIR/usr/sbin/proftpd /usr/local/sbin/proftpd" >&2
+    return 1
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download -qq proftpd-core >/dev/null 2>&1 ||
+                  { apt-get update -qq && apt-get download -qq proftpd-core >/dev/null; }; })
+  mkdir -p "$PROFTPD_DIR"
+  dpkg-deb -x "$tmp"/proftpd-core_*.deb "$PROFTPD_DIR"
+  rm -rf "$tmp"
+  mkdir -p /usr/local/sbin
+  ln -sf "$PROFTPD_DIR/usr/sbin/proftpd" /usr/local/sbin/proftpd
+  echo "deps: proftpd unpacked into $PROFTPD_DIR"
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,7 +49,8 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+  install_proftpd
+  exit $?
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -43,4 +69,5 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now vsftpd >/dev/null 2>&1 || true
 fi
+install_proftpd
 echo "deps: done"

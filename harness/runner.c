@@ -120,7 +120,8 @@ static srv_ftp *server_for(run *r, const char *profile, char *err,
                      .port = 0};
   if (srv_ftp_start(&so, &s->srv, err, errlen) < 0)
     return NULL;
-  progress("server %s: vsftpd on %s:%d, user %s\n", profile,
+  progress("server %s: %s on %s:%d, user %s\n", profile,
+           srv_ftp_server_name(s->srv),
            srv_ftp_host(s->srv), srv_ftp_port(s->srv), srv_ftp_user(s->srv));
   r->nservers++;
   return s->srv;
@@ -348,6 +349,30 @@ static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
   wire_analysis_free(a);
 }
 
+/* The server's side of the case: what it saw and stored becomes evidence,
+ * and the case's server_expect is held against its home and log. Only
+ * turns a pass into a fail. */
+static void finish_server(const qh_case *c, qh_case_result *cr, srv_ftp *srv,
+                          uint64_t log_off)
+{
+  char err[1024];
+  char *json = NULL;
+  if (srv_ftp_summary_json(srv, log_off, &json, err, sizeof err) == 0) {
+    qh_case_set_evidence(cr, json, NULL);
+    free(json);
+  } else {
+    qh_case_note(cr, 0, "server summary: %s", err);
+  }
+  bool any = c->expect.nfiles || c->expect.nlog;
+  if (!any || cr->verdict != QH_PASS)
+    return;
+  char msg[2048];
+  if (srv_ftp_check_expect(srv, log_off, &c->expect, msg, sizeof msg) < 0)
+    qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
+  else
+    qh_case_note(cr, 0, "server assertions hold");
+}
+
 /* Capability tags (cases/FORMAT.md): a case that needs what this target
  * lacks is skipped, with the reason, rather than failed. */
 static const char *skip_reason(const run *r, const qh_case *c)
@@ -467,6 +492,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
     snprintf(path, sizeof path, "%s/server.log", case_dir);
     if (srv_ftp_copy_log_since(srv, log_off, path, err, sizeof err) < 0)
       qh_case_note(cr, 0, "server log not copied: %s", err);
+    finish_server(c, cr, srv, log_off);
   }
   if (r->sim_log[0]) {
     snprintf(path, sizeof path, "%s/module.log", case_dir);

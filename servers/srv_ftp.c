@@ -60,7 +60,7 @@ static const char *const state_names[] = {
 struct srv_ftp {
   srv_ftp_state state;
   srv_kind kind; /* vsftpd, or proftpd for "mlsd" (srv_profile.c) */
-  pid_t pid; /* setpriv/unshare, the listener's parent; -1 when none */
+  pid_t pid;     /* setpriv/unshare, the listener's parent; -1 when none */
   int trace_fd;
   bool implicit_tls; /* the config has implicit_ssl=YES: TLS before 220 */
   int port, pasv_min, pasv_max;
@@ -141,12 +141,13 @@ static void describe_exit(const srv_ftp *s, int status, char *buf, size_t len)
   buf[(size_t)k + tl] = '\0';
 }
 
-/* Kills the listener's namespace and waits until it is gone. vsftpd is
- * PID 1 of its namespace, which ignores SIGTERM from outside, and unshare
- * blocks SIGTERM: only SIGKILL ends them, and there is no state to flush
- * (logs are written line by line), so there is no point in a grace.
- * vsftpd goes first so unshare reaps it; killed together, vsftpd would be
- * orphaned to a PID 1 that may never reap it. */
+/* Kills the listener's namespace and waits until it is gone. The
+ * namespace's PID 1 (the shell in front of the server) ignores SIGTERM
+ * from outside, and unshare blocks SIGTERM: only SIGKILL ends them, and
+ * there is no state to flush (logs are written line by line), so there is
+ * no point in a grace. PID 1 goes first — its death ends every process of
+ * the namespace — so unshare reaps it; killed together, it would be
+ * orphaned to a parent that may never reap it. */
 static void kill_listener(srv_ftp *s)
 {
   if (s->pid > 0) {
@@ -203,7 +204,7 @@ static int await_banner(srv_ftp *s, int64_t deadline, char *err, size_t errlen)
         s->pid = -1;
         describe_exit(s, status, msg, sizeof msg);
         snprintf(err, errlen, "%s did not start: %s", srv_kind_name(s->kind),
-               msg);
+                 msg);
         return -1;
       }
       char reply[SRV_NET_REPLY_MAX + 1];
@@ -253,10 +254,19 @@ static int launch(srv_ftp *s, char *err, size_t errlen)
    * log too. setpriv makes unshare die with the runner (it blocks the
    * SIGTERM qc_spawn's death signal would send); --kill-child then
    * takes vsftpd, and with it every session of the namespace. */
-  char *argv[7 + SRV_PROFILE_ARGV_MAX] = {
-      "setpriv", "--pdeathsig", "KILL",        "unshare",
-      "--pid",   "--fork",      "--kill-child"};
-  srv_profile_argv(s->kind, s->conf, argv + 7);
+  /* PID 1 of the namespace inherits every orphaned process and must reap
+   * it. vsftpd's listener cannot be PID 1: it looks each reaped pid up in
+   * its per-IP table, and an orphan it never forked (a session's helper)
+   * crashes it with SIGSEGV. So a shell is PID 1: it starts the server,
+   * reaps whatever is orphaned while it waits, and exits with the server's
+   * status. A background job's stdin would be /dev/null; fd 0 is handed
+   * on explicitly because vsftpd reports start-up errors there. */
+  char *argv[11 + SRV_PROFILE_ARGV_MAX] = {
+      "setpriv", "--pdeathsig", "KILL",        "unshare", "--pid",
+      "--fork",  "--kill-child", "bash",       "-c",
+      "exec 3<&0; \"$@\" 0<&3 3<&- & wait $!", };
+  argv[10] = "qftp-ns-init";
+  srv_profile_argv(s->kind, s->conf, argv + 11);
   s->pid = qc_spawn(argv, fd, fd, fd, err, errlen);
   close(fd);
   if (s->pid < 0) {

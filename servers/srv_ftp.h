@@ -41,8 +41,8 @@ bool srv_ftp_alive(srv_ftp *s, char *why, size_t len);
 int srv_ftp_restart(srv_ftp *s, char *err, size_t errlen);
 
 /* Empties the user's home and creates `files` in it (payloads generated
- * by size and seed with qc_payload_fill (qc_payload.h), text, directories, read-only dirs).
- * Called before every case. */
+ * by size and seed with qc_payload_fill (qc_payload.h), text, directories,
+ * read-only dirs). Called before every case. */
 int srv_ftp_seed_home(srv_ftp *s, const qh_file *files, size_t n, char *err,
                       size_t errlen);
 
@@ -86,8 +86,8 @@ const char *srv_ftp_server_name(const srv_ftp *s);
  * in log order; "stored" paths are home-relative, their SHA-256 is of the
  * file in the home now (null when it is gone). See srv_summary.h.
  * 0, or -1 with a message in err. */
-int srv_ftp_summary_json(const srv_ftp *s, uint64_t log_offset,
-                         char **json_out, char *err, size_t errlen);
+int srv_ftp_summary_json(const srv_ftp *s, uint64_t log_offset, char **json_out,
+                         char *err, size_t errlen);
 
 /* Checks a case's `server_expect:` against the home and the protocol log
  * from log_offset on (srv_expect.h): 0 all hold, -1 with a message naming

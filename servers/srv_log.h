@@ -18,4 +18,16 @@ uint64_t srv_log_size(const char *path);
 int srv_log_copy_since(const char *path, uint64_t offset, const char *dest_path,
                        char *err, size_t errlen);
 
+enum {
+  SRV_LOG_SLICE_MAX = 16 * 1024 * 1024, /* bytes of a slice read whole */
+};
+
+/* Reads bytes [offset, end) of `path` into a new NUL-terminated buffer
+ * (*out, free it; *len its length). A missing log is an empty slice; a log
+ * shorter than offset is read whole (as srv_log_copy_since); a slice over
+ * SRV_LOG_SLICE_MAX keeps its last SRV_LOG_SLICE_MAX bytes and sets
+ * *cut. 0, or -1 with a message in err. */
+int srv_log_read_since(const char *path, uint64_t offset, char **out,
+                       size_t *len, int *cut, char *err, size_t errlen);
+
 #endif

@@ -26,7 +26,8 @@ kill -KILL "$sim"
 wait_dir kill.c-server-victim
 sleep 1.5
 ns=$(pgrep -P "$h" -x unshare) || fail "no vsftpd (unshare) child of the harness"
-listener=$(pgrep -P "$ns" -x vsftpd) || fail "no vsftpd under unshare"
+init=$(pgrep -P "$ns") || fail "no PID 1 in vsftpd's namespace"
+listener=$(pgrep -P "$init" -x vsftpd) || fail "no vsftpd in its namespace"
 kill -KILL "$listener"
 
 for _ in $(seq 1 600); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
