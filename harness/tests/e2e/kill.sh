@@ -48,7 +48,11 @@ reason kill.c-server-victim | grep -q "vsftpd" || fail "c: reason does not name 
 grep -q "module restarted" "$out/cases/kill.b-after-sim/transcript.txt" || fail "b: restart not noted"
 
 sleep 0.2
-pgrep -x qftp-sim >/dev/null && fail "a qftp-sim is left running"
-pgrep -x vsftpd >/dev/null && fail "a vsftpd is left running"
+# Everything the run started names its work directory (the simulator's
+# link, the servers' configs); none of it may outlive the run.
+work=$(sed -n 's|^module: qftp-sim on \(/tmp/qftp-run-[A-Za-z0-9]*\)/.*|\1|p' "$out.stdout")
+[ -n "$work" ] || fail "no work directory in the output"
+pgrep -f "$work" >/dev/null && fail "left running: $(pgrep -af "$work")"
+[ -e "$work" ] && fail "work directory $work left behind"
 getent passwd | grep -q "qftp-harness pid $h" && fail "the generated user is left"
 echo "kill.sh: OK"
