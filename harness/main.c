@@ -1,5 +1,6 @@
 /* qftp-harness: command line (run, check, list). */
 #include "runner.h"
+#include "qr_diff.h"
 #include "wire_analyze.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef QFTP_VERSION
@@ -22,6 +24,9 @@ static const char usage[] =
     "       qftp-harness list [PATH...] [--filter EXPR]  print case ids\n"
     "       qftp-harness wire FILE.pcap [--port N]   print the FTP exchange\n"
     "                                              of a capture as a ladder\n"
+    "       qftp-harness diff OLD NEW                compare two runs'\n"
+    "                                              results.json (e.g. two\n"
+    "                                              firmware builds)\n"
     "       qftp-harness --help | --version\n"
     "\n"
     "PATH is a case file or a directory searched for *.yaml (default: the\n"
@@ -59,7 +64,8 @@ static const char usage[] =
     "  --sim-binary PATH     qftp-sim to spawn (default: beside this program)\n"
     "\n"
     "Exit status: 0 all cases passed, 1 some case failed, 2 usage, case-file\n"
-    "or environment error (or the run was interrupted).\n"
+    "or environment error (or the run was interrupted). diff: 1 when a case\n"
+    "that passed in OLD does not pass in NEW.\n"
     "A run needs root: it creates a system user for vsftpd.\n";
 
 enum {
@@ -169,6 +175,31 @@ static int wire_main(int argc, char **argv)
   return QH_EXIT_PASS;
 }
 
+/* `diff OLD NEW`: a results.json (or the report directory holding it) of
+ * each run; exit 1 when a case that passed before does not now. */
+static int diff_main(int argc, char **argv)
+{
+  if (argc != 4)
+    return bad_usage("%s", "diff: name two results.json files (or report "
+                           "directories)");
+  char paths[2][PATH_MAX];
+  for (int i = 0; i < 2; i++) {
+    const char *p = argv[2 + i];
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+      snprintf(paths[i], sizeof paths[i], "%s/results.json", p);
+    else
+      snprintf(paths[i], sizeof paths[i], "%s", p);
+  }
+  char err[512];
+  qr_diff_counts c;
+  if (qr_diff(paths[0], paths[1], stdout, &c, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: diff: %s\n", err);
+    return QH_EXIT_ENV;
+  }
+  return c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2)
@@ -185,6 +216,8 @@ int main(int argc, char **argv)
   }
   if (strcmp(cmd, "wire") == 0)
     return wire_main(argc, argv);
+  if (strcmp(cmd, "diff") == 0)
+    return diff_main(argc, argv);
   if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
       strcmp(cmd, "list") != 0)
     return bad_usage("unknown command '%s'", cmd);

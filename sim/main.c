@@ -45,10 +45,11 @@ static void usage(FILE *to)
 {
   fprintf(to, "usage: qftp-sim --link PATH [--root DIR] [--time-scale F]\n"
               "                [--profile NAME] [--profile-dir DIR]\n"
-              "                [--quirk NAME]... [--verbose] [--help]\n"
+              "                [--quirk NAME]... [--list-quirks] [--verbose]\n"
+              "                [--help]\n"
               "quirks:\n");
   for (size_t i = 0; i < sim_quirk_count(); i++)
-    fprintf(to, "  %-16s %s\n", sim_quirk_at(i)->name, sim_quirk_at(i)->what);
+    fprintf(to, "  %-30s %s\n", sim_quirk_at(i)->name, sim_quirk_at(i)->what);
 }
 
 /* 0 ok, 1 --help printed, 2 usage error. */
@@ -63,6 +64,7 @@ static int parse_args(int argc, char **argv, options *o)
       {"quirk", required_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
+      {"list-quirks", no_argument, NULL, 'Q'},
       {NULL, 0, NULL, 0},
   };
   *o = (options){.profile = "note",
@@ -107,6 +109,10 @@ static int parse_args(int argc, char **argv, options *o)
       break;
     case 'h':
       usage(stdout);
+      return 1;
+    case 'Q': /* one line per quirk: name, what deviates */
+      for (size_t i = 0; i < sim_quirk_count(); i++)
+        printf("%s\t%s\n", sim_quirk_at(i)->name, sim_quirk_at(i)->what);
       return 1;
     default:
       usage(stderr);
@@ -246,7 +252,7 @@ static void on_pty_bytes(sim_ctx *c, sim_at_framer *fr, const char *b, size_t n)
       i += sim_xfer_input(c->xfer, b + i, n - i);
       continue;
     }
-    if (c->echo)
+    if (c->echo && !(c->quirks & SIM_QUIRK_NO_ECHO))
       sim_out_raw(c, b + i, 1);
     sim_at_event ev = sim_at_framer_byte(fr, (unsigned char)b[i++]);
     if (ev == SIM_AT_EV_ERROR) {
@@ -271,7 +277,10 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
   static sim_at_framer fr;
   sim_at_framer_init(&fr);
   for (;;) {
-    struct pollfd p[4] = {{.fd = master, .events = POLLIN},
+    /* Back-pressure: a COM: upload whose data socket is slow stops the
+     * reading of the pty (the host's writes block, as on a real UART). */
+    size_t room = sim_xfer_input_room(c->xfer);
+    struct pollfd p[4] = {{.fd = master, .events = room ? POLLIN : 0},
                           {.fd = sigfd, .events = POLLIN},
                           {.fd = -1},
                           {.fd = -1}};
@@ -279,7 +288,8 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
     p[3].fd = sim_xfer_poll_fd(c->xfer, &p[3].events);
     int64_t dl = min64(sim_ftp_next_deadline(c->ftp),
                        min64(sim_xfer_next_deadline(c->xfer),
-                             sim_file_next_deadline(c)));
+                             min64(sim_file_next_deadline(c),
+                                   sim_cmd_ftp_next_deadline(c))));
     int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
     int n = poll(p, 4, tmo);
     if (n < 0 && errno != EINTR) {
@@ -293,9 +303,10 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
         return 0;
       }
     }
-    if (n > 0 && (p[0].revents & POLLIN)) {
+    if (n > 0 && room && (p[0].revents & POLLIN)) {
       char buf[4096];
-      ssize_t r = read(master, buf, sizeof buf);
+      size_t want = room < sizeof buf ? room : sizeof buf;
+      ssize_t r = read(master, buf, want);
       if (r > 0)
         on_pty_bytes(c, &fr, buf, (size_t)r);
     }
@@ -310,6 +321,7 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
     sim_ftp_tick(c->ftp);
     sim_xfer_tick(c->xfer);
     sim_file_tick(c);
+    sim_cmd_ftp_tick(c);
   }
 }
 
@@ -373,7 +385,7 @@ int main(int argc, char **argv)
   }
   sim_xfer_free(c.xfer);
   sim_ftp_free(c.ftp);
-  free(c.upl);
+  sim_file_shutdown(&c);
   remove_link(o.link, slave_name);
 out:
   if (root_ours)

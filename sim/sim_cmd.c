@@ -11,6 +11,7 @@ static const sim_cmd_table *const tables[] = {
     &sim_cmd_ftp_table,
     &sim_cmd_xfer_table,
     &sim_cmd_file_table,
+    &sim_cmd_ssl_table,
 };
 
 const sim_cmd_row *sim_cmd_find(const char *name)

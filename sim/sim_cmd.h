@@ -33,6 +33,7 @@ extern const sim_cmd_table sim_cmd_ftpcfg_table; /* sim_cmd_ftpcfg.c */
 extern const sim_cmd_table sim_cmd_ftp_table;    /* sim_cmd_ftp.c */
 extern const sim_cmd_table sim_cmd_xfer_table;   /* sim_cmd_xfer.c */
 extern const sim_cmd_table sim_cmd_file_table;   /* sim_cmd_file.c */
+extern const sim_cmd_table sim_cmd_ssl_table;    /* sim_cmd_ssl.c */
 
 /* The row named `name` (upper case), or NULL. */
 const sim_cmd_row *sim_cmd_find(const char *name);

@@ -56,6 +56,16 @@ static void upl_end(sim_ctx *c)
   c->upl = NULL;
 }
 
+void sim_file_shutdown(sim_ctx *c)
+{
+  if (!c->upl)
+    return;
+  sim_log("file: AT+QFUPL cut by shutdown after %lld bytes", c->upl->got);
+  close(c->upl->fd);
+  free(c->upl);
+  c->upl = NULL;
+}
+
 size_t sim_file_input(sim_ctx *c, const char *b, size_t n)
 {
   sim_upl *u = c->upl;

@@ -8,8 +8,13 @@
 #include "sim_log.h"
 #include "sim_quirk.h"
 #include "sim_reply.h"
+#include "sim_tls.h"
 #include "sim_xfer.h"
 
+#include "qc_time.h"
+
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,10 +55,52 @@ static const char *const op_urc[] = {
 /* RNTO's argument while RNFR is in flight. */
 static char rename_to[NAME_MAX_ + 1];
 
+/* quirk late-urc: the one result URC held back, and when it goes out. */
+static char late_line[SIM_OUT_LINE_MAX + 1];
+static int64_t late_at = INT64_MAX;
+
 int sim_cmd_ftp_map_reply(void *ctx, int reply)
 {
   sim_ctx *c = ctx;
+  if (c->quirks & SIM_QUIRK_WRONG_ERR)
+    return SIM_ERR_UNKNOWN; /* quirk: 550 -> 601,550 */
   return sim_err_for_reply(reply, c->prof_get, c->prof);
+}
+
+/* A command's result URC; quirk late-urc holds it until rsptimeout plus
+ * one (scaled) second has passed, when a host must have given up. */
+static void urc(sim_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void urc(sim_ctx *c, const char *fmt, ...)
+{
+  char line[SIM_OUT_LINE_MAX + 1];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (!(c->quirks & SIM_QUIRK_LATE_URC)) {
+    sim_out_line(c, "%s", line);
+    return;
+  }
+  if (late_at != INT64_MAX) /* one held at a time: the older goes now */
+    sim_out_line(c, "%s", late_line);
+  memcpy(late_line, line, sizeof line);
+  late_at = qc_deadline_in(sim_ctx_rsptimeout_ms(c) +
+                           sim_ctx_scaled_ms(c, 1000));
+}
+
+int64_t sim_cmd_ftp_next_deadline(const sim_ctx *c)
+{
+  (void)c;
+  return late_at;
+}
+
+void sim_cmd_ftp_tick(sim_ctx *c)
+{
+  if (late_at == INT64_MAX || qc_now_ms() < late_at)
+    return;
+  late_at = INT64_MAX;
+  sim_out_line(c, "%s", late_line);
 }
 
 static void pwd_result(sim_ctx *c, const char *text)
@@ -61,13 +108,17 @@ static void pwd_result(sim_ctx *c, const char *text)
   char path[PWD_MAX + 1];
   if (sim_reply_quoted_path(text, path, sizeof path) != 0) {
     sim_log("ftp: 257 reply without a usable path");
-    sim_out_line(c, "+QFTPPWD: %d,257", SIM_ERR_UNKNOWN);
+    urc(c, "+QFTPPWD: %d,257", SIM_ERR_UNKNOWN);
     return;
   }
   const char *q = sim_ctx_prof(c, "pwd_quote");
   if (!q)
     q = "";
-  sim_out_line(c, "+QFTPPWD: 0,%s%s%s", q, path, q);
+  if (c->quirks & SIM_QUIRK_PWD_UNQUOTED)
+    q = "";
+  if (c->quirks & SIM_QUIRK_PWD_QUOTED)
+    q = "\"";
+  urc(c, "+QFTPPWD: 0,%s%s%s", q, path, q);
 }
 
 /* The first word of a 213 reply (SIZE, MDTM: RFC 3659 4, 3). */
@@ -103,17 +154,17 @@ void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
   }
   if (err == 0 && tag == OP_SIZE) {
     word(text, w, sizeof w);
-    sim_out_line(c, "+QFTPSIZE: 0,%s", w);
+    urc(c, "+QFTPSIZE: 0,%s", w);
   } else if (err == 0 && tag == OP_MDTM) {
     const char *q = sim_ctx_prof(c, "mdtm_quote");
     word(text, w, sizeof w);
-    sim_out_line(c, "+QFTPMDTM: 0,%s%s%s", q ? q : "", w, q ? q : "");
+    urc(c, "+QFTPMDTM: 0,%s%s%s", q ? q : "", w, q ? q : "");
   } else if (err == 0 && tag == OP_PWD)
     pwd_result(c, text);
   else if (err == 0)
-    sim_out_line(c, "%s: 0,0", op_urc[tag]);
+    urc(c, "%s: 0,0", op_urc[tag]);
   else
-    sim_out_line(c, "%s: %d,%d", op_urc[tag], err, reply);
+    urc(c, "%s: %d,%d", op_urc[tag], err, reply);
 }
 
 /* What the session's state lets an FTP command do: 0 go, else the
@@ -130,8 +181,12 @@ static int session_gate(const sim_ctx *c)
   case SIM_FTP_RESOLVING:
   case SIM_FTP_CONNECTING:
   case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
+  case SIM_FTP_HANDSHAKE:
   case SIM_FTP_USER:
   case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
   case SIM_FTP_BUSY:
   case SIM_FTP_QUITTING:
     return SIM_ERR_BUSY;
@@ -164,6 +219,12 @@ static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_cme(c, SIM_ERR_BUSY);
     return;
   }
+  /* 2.1: FTPS requires passive mode; refused before anything is sent. */
+  if (c->cfg.ssltype != 0 && c->cfg.transmode == 0) {
+    sim_log("ftp: FTPS needs transmode 1 (2.1)");
+    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    return;
+  }
   sim_out_ok(c);
   c->ftp_used = true;
   if (!sim_pdp_is_active(&c->pdp, c->cfg.contextid)) {
@@ -171,7 +232,24 @@ static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_line(c, "+QFTPOPEN: %d,0", SIM_ERR_NETWORK);
     return;
   }
-  sim_log("ftp: open %s:%ld as %s", host, port, c->cfg.user);
+  if (c->cfg.ssltype != 0) {
+    /* FTPS (2.1 "ssltype", "SSL_ctxID"): the context's AT+QSSLCFG. */
+    char why[256];
+    SSL_CTX *ctx = sim_tls_ctx_new(&c->ssl[c->cfg.sslctxid], why, sizeof why);
+    if (!ctx) {
+      sim_log("ftp: SSL context %d unusable: %s", c->cfg.sslctxid, why);
+      sim_out_line(c, "+QFTPOPEN: %d,0", SIM_ERR_SSL_AUTH);
+      return;
+    }
+    sim_ftp_set_tls(c->ftp, c->cfg.ssltype, ctx,
+                    !(c->quirks & SIM_QUIRK_PROT_C));
+  } else {
+    sim_ftp_set_tls(c->ftp, 0, NULL, true);
+  }
+  sim_log("ftp: open %s:%ld as %s%s", host, port, c->cfg.user,
+          c->cfg.ssltype == 1   ? " (implicit FTPS)"
+          : c->cfg.ssltype == 2 ? " (explicit FTPS)"
+                                : "");
   sim_ftp_open(c->ftp, OP_OPEN, host, (int)port, c->cfg.user, c->cfg.pass,
                sim_ctx_rsptimeout_ms(c));
 }
@@ -221,14 +299,18 @@ static int ftpstat(const sim_ctx *c)
 {
   if (!c->ftp_used)
     return (int)sim_ctx_prof_long(c, "stat_initial", 4);
-  if (c->xfer && sim_xfer_active(c->xfer))
-    return 2; /* transferring, paused or holding a PUT's data connection */
+  if (c->xfer && sim_xfer_active(c->xfer)) /* transferring, paused, held */
+    return (c->quirks & SIM_QUIRK_WRONG_STAT) ? 1 : 2;
   switch (sim_ftp_get_state(c->ftp)) {
   case SIM_FTP_RESOLVING:
   case SIM_FTP_CONNECTING:
   case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
+  case SIM_FTP_HANDSHAKE:
   case SIM_FTP_USER:
   case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
     return 0;
   case SIM_FTP_IDLE:
   case SIM_FTP_BUSY:
@@ -267,9 +349,13 @@ static void at_qftpclose(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   sim_ftp_state st = sim_ftp_get_state(c->ftp);
   if (st == SIM_FTP_CLOSED) {
     /* Nothing to close: succeed at once, and forget a lost session. */
-    sim_out_ok(c);
+    bool early = (c->quirks & SIM_QUIRK_URC_BEFORE_OK) != 0;
+    if (!early)
+      sim_out_ok(c);
     sim_ftp_clear_lost(c->ftp);
     sim_out_line(c, "+QFTPCLOSE: 0,0");
+    if (early)
+      sim_out_ok(c);
     return;
   }
   if (st != SIM_FTP_IDLE || sim_xfer_active(c->xfer)) {
@@ -277,6 +363,12 @@ static void at_qftpclose(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     return;
   }
   sim_out_ok(c);
+  if (c->quirks & SIM_QUIRK_NO_QUIT) { /* quirk: TCP close, no QUIT */
+    sim_ftp_drop(c->ftp);
+    sim_ftp_clear_lost(c->ftp);
+    sim_out_line(c, "+QFTPCLOSE: 0,0");
+    return;
+  }
   sim_ftp_quit(c->ftp, OP_CLOSE, sim_ctx_rsptimeout_ms(c));
 }
 

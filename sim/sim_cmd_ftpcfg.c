@@ -134,8 +134,12 @@ static bool cfg_int(sim_ctx *c, size_t k, const sim_at_params *ps)
     sim_out_line(c, "+QFTPCFG: \"%s\",%d", int_keys[k].key, *f);
     return true;
   }
-  int v;
-  if (ps->n != 2 || !int_param(ps, 1, int_keys[k].lo, int_keys[k].hi, &v))
+  int v, lo = int_keys[k].lo, hi = int_keys[k].hi;
+  if (f == &c->cfg.rsptimeout && (c->quirks & SIM_QUIRK_BAD_RSPTIMEOUT)) {
+    lo = 1; /* quirk: 10 and 500 slip through (2.1 says 20-180) */
+    hi = 1000;
+  }
+  if (ps->n != 2 || !int_param(ps, 1, lo, hi, &v))
     return false;
   /* 1.4: the context must be active before it is named (README). */
   if (f == &c->cfg.contextid && !sim_pdp_is_active(&c->pdp, v))

@@ -4,6 +4,7 @@
 #include "sim_err.h"
 #include "sim_ftp.h"
 #include "sim_jail.h"
+#include "sim_quirk.h"
 #include "sim_xfer.h"
 
 #include <stdio.h>
@@ -173,9 +174,15 @@ static void at_qftpmlsd(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 static void at_qftplen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
   (void)ps;
-  sim_out_ok(c);
+  bool early = (c->quirks & SIM_QUIRK_URC_BEFORE_OK) != 0;
+  if (!early)
+    sim_out_ok(c);
   if (form == SIM_AT_FORM_EXEC)
-    sim_out_line(c, "+QFTPLEN: 0,%lld", sim_xfer_len(c->xfer));
+    sim_out_line(c, "+QFTPLEN: 0,%lld",
+                 sim_xfer_len(c->xfer) +
+                     ((c->quirks & SIM_QUIRK_LEN_OFF_BY_ONE) ? 1 : 0));
+  if (early)
+    sim_out_ok(c);
 }
 
 /* ATO (1.5): back to data mode after "+++" left a download. */

@@ -12,6 +12,8 @@ void sim_ctx_init(sim_ctx *c)
   c->echo = true; /* like real modules after power-up */
   sim_pdp_init(&c->pdp);
   sim_ftpcfg_defaults(&c->cfg);
+  for (size_t i = 0; i < SIM_SSL_CTX_COUNT; i++)
+    sim_sslcfg_defaults(&c->ssl[i]);
 }
 
 void sim_out_raw(sim_ctx *c, const char *buf, size_t n)

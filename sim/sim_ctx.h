@@ -6,6 +6,7 @@
 
 #include "sim_ftpcfg.h"
 #include "sim_pdp.h"
+#include "sim_sslcfg.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@ typedef struct sim_ctx {
   bool echo;         /* ATE1 */
   sim_pdp pdp;
   sim_ftpcfg cfg;
+  sim_sslcfg ssl[SIM_SSL_CTX_COUNT]; /* AT+QSSLCFG per <SSL_ctxID> */
   sim_ftp *ftp;
   sim_xfer *xfer;   /* the transfer engine (sim_xfer.h) */
   sim_upl *upl;     /* AT+QFUPL in progress, or NULL (sim_file.h) */

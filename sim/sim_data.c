@@ -13,6 +13,7 @@ static const char *const names[] = {
     [SIM_DATA_NONE] = "NONE",
     [SIM_DATA_LISTENING] = "LISTENING",
     [SIM_DATA_CONNECTING] = "CONNECTING",
+    [SIM_DATA_HANDSHAKE] = "HANDSHAKE",
     [SIM_DATA_OPEN] = "OPEN",
     [SIM_DATA_FAILED] = "FAILED",
 };
@@ -47,6 +48,76 @@ static void fail(sim_data *d, const char *why)
   sim_log("data: cannot open the data connection: %s", why);
   sim_data_close(d, false);
   set_state(d, SIM_DATA_FAILED);
+}
+
+void sim_data_use_tls(sim_data *d, SSL_CTX *ctx, SSL_SESSION *session)
+{
+  d->tls = ctx;
+  d->session = session;
+}
+
+static void handshake_step(sim_data *d)
+{
+  switch (sim_io_handshake(&d->io)) {
+  case SIM_IO_AGAIN:
+    return;
+  case SIM_IO_FAILED:
+    fail(d, "TLS handshake failed");
+    d->tls_failed = true;
+    return;
+  case SIM_IO_DONE:
+    set_state(d, SIM_DATA_OPEN);
+    return;
+  }
+}
+
+/* The socket is connected (or accepted): TLS first when asked. */
+static void connected(sim_data *d)
+{
+  sim_io_plain(&d->io, d->fd);
+  if (!d->tls) {
+    set_state(d, SIM_DATA_OPEN);
+    return;
+  }
+  if (sim_io_tls(&d->io, d->fd, d->tls, d->session) != 0) {
+    fail(d, "SSL_new failed");
+    d->tls_failed = true;
+    return;
+  }
+  set_state(d, SIM_DATA_HANDSHAKE);
+  if (d->tls_go)
+    handshake_step(d);
+}
+
+void sim_data_tls_go(sim_data *d, int64_t ms)
+{
+  if (d->tls_go || !d->tls)
+    return;
+  d->tls_go = true;
+  if (d->st == SIM_DATA_HANDSHAKE) {
+    d->deadline = qc_deadline_in(ms);
+    handshake_step(d);
+  }
+}
+
+ssize_t sim_data_read(sim_data *d, void *b, size_t n)
+{
+  return sim_io_read(&d->io, b, n);
+}
+
+ssize_t sim_data_write(sim_data *d, const void *b, size_t n)
+{
+  return sim_io_write(&d->io, b, n);
+}
+
+short sim_data_events(const sim_data *d, short dflt)
+{
+  return sim_io_events(&d->io, dflt);
+}
+
+size_t sim_data_pending(const sim_data *d)
+{
+  return d->st == SIM_DATA_OPEN ? sim_io_pending(&d->io) : 0;
 }
 
 int sim_data_listen(sim_data *d, int ctrl_fd, int64_t timeout_ms,
@@ -130,6 +201,11 @@ int sim_data_poll_fd(const sim_data *d, short *events)
   case SIM_DATA_CONNECTING:
     *events = POLLOUT;
     return d->fd;
+  case SIM_DATA_HANDSHAKE:
+    if (!d->tls_go)
+      break;
+    *events = sim_io_events(&d->io, POLLIN);
+    return d->fd;
   case SIM_DATA_NONE:
   case SIM_DATA_OPEN:
   case SIM_DATA_FAILED:
@@ -141,7 +217,8 @@ int sim_data_poll_fd(const sim_data *d, short *events)
 
 int64_t sim_data_next_deadline(const sim_data *d)
 {
-  return d->st == SIM_DATA_LISTENING || d->st == SIM_DATA_CONNECTING
+  return d->st == SIM_DATA_LISTENING || d->st == SIM_DATA_CONNECTING ||
+                 d->st == SIM_DATA_HANDSHAKE
              ? d->deadline
              : INT64_MAX;
 }
@@ -157,7 +234,7 @@ void sim_data_on_event(sim_data *d, short revents)
       d->lfd = -1;
       d->fd = fd;
       size_buffers(d, fd);
-      set_state(d, SIM_DATA_OPEN);
+      connected(d);
     } else if (late) {
       fail(d, "the server did not connect in time");
     }
@@ -169,12 +246,20 @@ void sim_data_on_event(sim_data *d, short revents)
       socklen_t l = sizeof e;
       getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &e, &l);
       if (e == 0) {
-        set_state(d, SIM_DATA_OPEN);
+        connected(d);
         return;
       }
       try_alt(d, strerror(e));
     } else if (late) {
       try_alt(d, "timeout");
+    }
+    return;
+  case SIM_DATA_HANDSHAKE:
+    if (late) {
+      fail(d, "TLS handshake timed out");
+      d->tls_failed = true;
+    } else if (revents) {
+      handshake_step(d);
     }
     return;
   case SIM_DATA_NONE:
@@ -186,6 +271,11 @@ void sim_data_on_event(sim_data *d, short revents)
 
 void sim_data_close(sim_data *d, bool rst)
 {
+  sim_io_close(&d->io, rst); /* close_notify unless RST */
+  SSL_SESSION_free(d->session);
+  d->session = NULL;
+  SSL_CTX_free(d->tls);
+  d->tls = NULL;
   if (d->fd >= 0) {
     if (rst) {
       struct linger l = {.l_onoff = 1, .l_linger = 0};

@@ -14,5 +14,8 @@ size_t sim_file_input(sim_ctx *c, const char *b, size_t n);
 /* When the AT+QFUPL input timeout expires (INT64_MAX: none). */
 int64_t sim_file_next_deadline(const sim_ctx *c);
 void sim_file_tick(sim_ctx *c);
+/* Ends an AT+QFUPL without answering (the simulator is stopping): its
+ * file keeps what arrived, its fd is closed. */
+void sim_file_shutdown(sim_ctx *c);
 
 #endif

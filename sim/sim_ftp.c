@@ -5,6 +5,7 @@
 #include "sim_err.h"
 #include "sim_log.h"
 #include "sim_reply.h"
+#include "sim_tls.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -25,6 +26,10 @@ struct sim_ftp {
   sim_ftp_hooks h;
   sim_ftp_state st;
   int fd;
+  sim_io io; /* plain or TLS over fd (sim_tls.h) */
+  SSL_CTX *tls_ctx;
+  int tls_mode; /* 2.1 "ssltype": 0 FTP, 1 implicit, 2 explicit */
+  bool prot_p;  /* PROT P after login; false: PROT C */
   int tag;
   int64_t deadline;
   char host[HOST_MAX + 1];
@@ -47,8 +52,12 @@ static const char *const state_names[] = {
     [SIM_FTP_RESOLVING] = "RESOLVING",
     [SIM_FTP_CONNECTING] = "CONNECTING",
     [SIM_FTP_GREETING] = "GREETING",
+    [SIM_FTP_AUTH] = "AUTH",
+    [SIM_FTP_HANDSHAKE] = "HANDSHAKE",
     [SIM_FTP_USER] = "USER",
     [SIM_FTP_PASS] = "PASS",
+    [SIM_FTP_PBSZ] = "PBSZ",
+    [SIM_FTP_PROT] = "PROT",
     [SIM_FTP_IDLE] = "IDLE",
     [SIM_FTP_BUSY] = "BUSY",
     [SIM_FTP_QUITTING] = "QUITTING",
@@ -86,9 +95,13 @@ static void drop_addrs(sim_ftp *f)
 
 static void drop_conn(sim_ftp *f)
 {
+  sim_io_close(&f->io, false); /* TLS: close_notify first */
   if (f->fd >= 0)
     close(f->fd);
   f->fd = -1;
+  SSL_CTX_free(f->tls_ctx); /* data connections hold their own refs */
+  f->tls_ctx = NULL;
+  f->tls_mode = 0;
   f->rlen = 0;
   sim_reply_init(&f->rr);
   drop_addrs(f);
@@ -145,9 +158,15 @@ static void conn_gone(sim_ftp *f)
   case SIM_FTP_CONNECTING:
     return;
   case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
   case SIM_FTP_USER:
   case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
     finish(f, SIM_FTP_CLOSED, SIM_ERR_CTRL_CLOSED, 0, NULL);
+    return;
+  case SIM_FTP_HANDSHAKE: /* vsftpd: alert, "500 OOPS", FIN */
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, 0, NULL);
     return;
   case SIM_FTP_IDLE:
     sim_log("ftp: server closed the control connection");
@@ -175,7 +194,7 @@ static int send_line(sim_ftp *f, const char *line)
     sim_trace("ftp> PASS ****");
   else
     sim_trace("ftp> %s", line);
-  if (qc_write_all(f->fd, buf, (size_t)n, f->deadline) != 0)
+  if (sim_io_write_all(&f->io, buf, (size_t)n, f->deadline) != 0)
     return -1;
   return 0;
 }
@@ -212,6 +231,7 @@ static void connect_next(sim_ftp *f)
     }
     if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
       f->fd = fd;
+      sim_io_plain(&f->io, fd);
       set_state(f, SIM_FTP_CONNECTING);
       return;
     }
@@ -266,6 +286,62 @@ int sim_ftp_open(sim_ftp *f, int tag, const char *host, int port,
   return 0;
 }
 
+void sim_ftp_set_tls(sim_ftp *f, int mode, SSL_CTX *ctx, bool prot_p)
+{
+  SSL_CTX_free(f->tls_ctx);
+  f->tls_ctx = ctx;
+  f->tls_mode = ctx ? mode : 0;
+  f->prot_p = prot_p;
+}
+
+SSL_CTX *sim_ftp_data_tls(const sim_ftp *f, SSL_SESSION **session)
+{
+  *session = NULL;
+  if (!f->tls_mode || !f->prot_p || !sim_io_is_tls(&f->io))
+    return NULL;
+  /* RFC 4217 10.2: the data connection resumes the control session. */
+  *session = SSL_get1_session(f->io.ssl);
+  return f->tls_ctx;
+}
+
+/* One step of the control handshake (implicit: before 220; explicit:
+ * after 234). */
+static void handshake_step(sim_ftp *f)
+{
+  switch (sim_io_handshake(&f->io)) {
+  case SIM_IO_AGAIN:
+    return;
+  case SIM_IO_FAILED:
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, 0, NULL); /* 631 (5) */
+    return;
+  case SIM_IO_DONE:
+    if (f->tls_mode == 1)
+      set_state(f, SIM_FTP_GREETING);
+    else
+      send_and_go(f, "USER", f->user, SIM_FTP_USER);
+    return;
+  }
+}
+
+static void start_tls(sim_ftp *f)
+{
+  if (sim_io_tls(&f->io, f->fd, f->tls_ctx, NULL) != 0) {
+    finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, 0, NULL);
+    return;
+  }
+  set_state(f, SIM_FTP_HANDSHAKE);
+  handshake_step(f);
+}
+
+/* Logged in: FTPS still needs PBSZ and PROT (RFC 4217 8, 9). */
+static void logged_in(sim_ftp *f)
+{
+  if (f->tls_mode)
+    send_and_go(f, "PBSZ", "0", SIM_FTP_PBSZ);
+  else
+    finish(f, SIM_FTP_IDLE, 0, 0, NULL);
+}
+
 int sim_ftp_command(sim_ftp *f, int tag, const char *line, int64_t timeout_ms)
 {
   if (f->st != SIM_FTP_IDLE)
@@ -308,14 +384,36 @@ static void on_reply(sim_ftp *f, int code, const char *text)
   case SIM_FTP_CONNECTING:
     return;
   case SIM_FTP_GREETING:
-    if (code == 220)
+    if (code == 220 && f->tls_mode == 2)
+      send_and_go(f, "AUTH", "TLS", SIM_FTP_AUTH);
+    else if (code == 220)
       send_and_go(f, "USER", f->user, SIM_FTP_USER);
+    else
+      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+    return;
+  case SIM_FTP_AUTH: /* a server without TLS: README, 631 */
+    if (code == 234)
+      start_tls(f);
+    else
+      finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, code, text);
+    return;
+  case SIM_FTP_HANDSHAKE:
+    return;
+  case SIM_FTP_PBSZ:
+    if (code < 400)
+      send_and_go(f, "PROT", f->prot_p ? "P" : "C", SIM_FTP_PROT);
+    else
+      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+    return;
+  case SIM_FTP_PROT:
+    if (code < 400)
+      finish(f, SIM_FTP_IDLE, 0, 0, NULL);
     else
       finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
     return;
   case SIM_FTP_USER:
     if (code == 230)
-      finish(f, SIM_FTP_IDLE, 0, 0, NULL);
+      logged_in(f);
     else if (code == 331)
       send_and_go(f, "PASS", f->pass, SIM_FTP_PASS);
     else
@@ -323,7 +421,7 @@ static void on_reply(sim_ftp *f, int code, const char *text)
     return;
   case SIM_FTP_PASS:
     if (code == 230 || code == 202)
-      finish(f, SIM_FTP_IDLE, 0, 0, NULL);
+      logged_in(f);
     else
       finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
     return;
@@ -357,8 +455,12 @@ static void on_garbage(sim_ftp *f)
   case SIM_FTP_CONNECTING:
     return;
   case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
+  case SIM_FTP_HANDSHAKE:
   case SIM_FTP_USER:
   case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
   case SIM_FTP_BUSY:
     finish(f, SIM_FTP_CLOSED, SIM_ERR_UNKNOWN, 0, NULL);
     return;
@@ -371,31 +473,48 @@ static void on_garbage(sim_ftp *f)
   }
 }
 
+/* Frames what rbuf holds; false when the connection went away. */
+static bool frame_replies(sim_ftp *f);
+
 static void on_readable(sim_ftp *f)
 {
-  ssize_t r = read(f->fd, f->rbuf + f->rlen, sizeof f->rbuf - f->rlen);
-  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return;
-  if (r <= 0) {
-    conn_gone(f);
-    return;
-  }
-  f->rlen += (size_t)r;
+  /* TLS may hold decrypted bytes poll cannot see: read them all. */
+  do {
+    ssize_t r = sim_io_read(&f->io, f->rbuf + f->rlen,
+                            sizeof f->rbuf - f->rlen);
+    if (r < 0 && errno == EAGAIN)
+      return;
+    if (r <= 0) {
+      conn_gone(f);
+      return;
+    }
+    f->rlen += (size_t)r;
+    if (!frame_replies(f))
+      return;
+  } while (f->fd >= 0 && f->st != SIM_FTP_HANDSHAKE &&
+           sim_io_pending(&f->io) > 0);
+}
+
+static bool frame_replies(sim_ftp *f)
+{
   while (f->rlen > 0 && f->fd >= 0) {
     size_t used;
     sim_reply_status st = sim_reply_feed(&f->rr, f->rbuf, f->rlen, &used);
     memmove(f->rbuf, f->rbuf + used, f->rlen - used);
     f->rlen -= used;
     if (st == SIM_REPLY_MORE)
-      return;
+      return true;
     if (st == SIM_REPLY_BAD) {
       on_garbage(f);
-      return;
+      return false;
     }
     char text[SIM_REPLY_LINE_MAX + 1];
     snprintf(text, sizeof text, "%s", sim_reply_text(&f->rr));
     on_reply(f, sim_reply_code(&f->rr), text);
+    if (f->st == SIM_FTP_HANDSHAKE) /* the rest is TLS, not replies */
+      return false;
   }
+  return f->fd >= 0;
 }
 
 static void on_connected(sim_ftp *f)
@@ -407,7 +526,10 @@ static void on_connected(sim_ftp *f)
   if (e == 0) {
     drop_addrs(f);
     sim_log("ftp: connected to %s:%s", f->host, f->port);
-    set_state(f, SIM_FTP_GREETING);
+    if (f->tls_mode == 1) /* implicit FTPS: TLS from the first byte */
+      start_tls(f);
+    else
+      set_state(f, SIM_FTP_GREETING);
     return;
   }
   f->connect_errno = e;
@@ -418,7 +540,8 @@ static void on_connected(sim_ftp *f)
 
 int sim_ftp_poll_fd(const sim_ftp *f, short *events)
 {
-  *events = f->st == SIM_FTP_CONNECTING ? POLLOUT : POLLIN;
+  *events = f->st == SIM_FTP_CONNECTING ? POLLOUT
+                                         : sim_io_events(&f->io, POLLIN);
   return f->fd;
 }
 
@@ -442,6 +565,10 @@ void sim_ftp_on_event(sim_ftp *f, short revents)
   if (f->st == SIM_FTP_CONNECTING) {
     if (revents & (POLLOUT | POLLERR | POLLHUP))
       on_connected(f);
+    return;
+  }
+  if (f->st == SIM_FTP_HANDSHAKE) {
+    handshake_step(f);
     return;
   }
   if (revents & (POLLIN | POLLERR | POLLHUP))
@@ -487,8 +614,12 @@ void sim_ftp_tick(sim_ftp *f)
     return;
   case SIM_FTP_CONNECTING:
   case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
+  case SIM_FTP_HANDSHAKE:
   case SIM_FTP_USER:
   case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
     finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
     return;
   case SIM_FTP_BUSY:

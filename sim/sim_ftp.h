@@ -11,6 +11,7 @@
 #ifndef SIM_FTP_H
 #define SIM_FTP_H
 
+#include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,9 +21,13 @@ typedef enum {
   SIM_FTP_CLOSED,
   SIM_FTP_RESOLVING,
   SIM_FTP_CONNECTING,
-  SIM_FTP_GREETING, /* waiting for 220 */
-  SIM_FTP_USER,     /* USER sent */
-  SIM_FTP_PASS,     /* PASS sent */
+  SIM_FTP_GREETING,  /* waiting for 220 */
+  SIM_FTP_AUTH,      /* AUTH TLS sent (explicit FTPS, RFC 4217 4) */
+  SIM_FTP_HANDSHAKE, /* TLS handshake on the control connection */
+  SIM_FTP_USER,      /* USER sent */
+  SIM_FTP_PASS,      /* PASS sent */
+  SIM_FTP_PBSZ,      /* PBSZ 0 sent (FTPS, RFC 4217 8) */
+  SIM_FTP_PROT,      /* PROT P (or C) sent (FTPS, RFC 4217 9) */
   SIM_FTP_IDLE,     /* logged in */
   SIM_FTP_BUSY,     /* one command in flight */
   SIM_FTP_QUITTING, /* QUIT sent */
@@ -50,6 +55,16 @@ bool sim_ftp_resolver_busy(const sim_ftp *f);
  * by the next open or quit. */
 bool sim_ftp_lost(const sim_ftp *f);
 void sim_ftp_clear_lost(sim_ftp *f);
+
+/* FTPS for the next open (2.1 "ssltype"): mode 0 plain, 1 implicit (TLS
+ * from the first byte), 2 explicit (AUTH TLS after 220); after login
+ * PBSZ 0 and PROT P, or PROT C when prot_p is false. f takes ctx (freed
+ * when the session ends); NULL with mode 0. */
+void sim_ftp_set_tls(sim_ftp *f, int mode, SSL_CTX *ctx, bool prot_p);
+/* The control connection's TLS context and a new reference to its session
+ * for data connections (NULL, NULL when data goes in clear: plain FTP or
+ * PROT C). The caller frees the session (SSL_SESSION_free). */
+SSL_CTX *sim_ftp_data_tls(const sim_ftp *f, SSL_SESSION **session);
 
 /* Starts resolve + connect + login. 0 started (done() follows, possibly
  * before this returns), -1 when not CLOSED or the resolver is busy. */

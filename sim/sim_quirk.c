@@ -2,11 +2,45 @@
 
 #include <string.h>
 
+/* One line each for --list-quirks: the name and what deviates. */
 static const sim_quirk_entry table[] = {
     {"stat-before-ok", SIM_QUIRK_STAT_BEFORE_OK,
      "AT+QFTPSTAT answers +QFTPSTAT before OK (as 3.6 shows)"},
     {"cfg-key-case", SIM_QUIRK_CFG_KEY_CASE,
      "AT+QFTPCFG keys are case-sensitive (\"sslctxid\" refused)"},
+    {"wrong-type", SIM_QUIRK_WRONG_TYPE,
+     "TYPE A on the wire although filetype is 0 (binary)"},
+    {"ignore-transmode", SIM_QUIRK_IGNORE_TRANSMODE,
+     "always PASV, whatever transmode says (PORT never sent)"},
+    {"ignore-startpos", SIM_QUIRK_IGNORE_STARTPOS,
+     "<startpos> accepted but no REST sent: the transfer starts at 0"},
+    {"fin-not-rst", SIM_QUIRK_FIN_NOT_RST,
+     "data connection closed with FIN although restenable is 1"},
+    {"transferlen-off-by-one", SIM_QUIRK_LEN_OFF_BY_ONE,
+     "transfer URCs and AT+QFTPLEN report one byte more than moved"},
+    {"wrong-err-for-reply", SIM_QUIRK_WRONG_ERR,
+     "every FTP error reply is reported as <err> 601 (550 -> 601,550)"},
+    {"urc-before-ok", SIM_QUIRK_URC_BEFORE_OK,
+     "immediate URCs (+QFTPLEN, +QFTPCLOSE without session) precede OK"},
+    {"no-quit-on-close", SIM_QUIRK_NO_QUIT,
+     "AT+QFTPCLOSE drops the control connection without QUIT"},
+    {"accept-bad-rsptimeout", SIM_QUIRK_BAD_RSPTIMEOUT,
+     "AT+QFTPCFG=\"rsptimeout\" accepts 1-1000, not only 20-180 (10, 500)"},
+    {"extra-bytes-after-downloadlen", SIM_QUIRK_EXTRA_BYTES,
+     "a COM: GET with <downloadlen> sends one byte more than asked"},
+    {"prot-c", SIM_QUIRK_PROT_C,
+     "FTPS sends PROT C: data connections in clear"},
+    {"late-urc", SIM_QUIRK_LATE_URC,
+     "result URCs of single commands come after rsptimeout has passed"},
+    {"ignore-guard-times", SIM_QUIRK_IGNORE_GUARD,
+     "\"+++\" without the 1 s guard silences leaves data mode"},
+    {"wrong-stat-during-transfer", SIM_QUIRK_WRONG_STAT,
+     "AT+QFTPSTAT shows 1 (idle) while a transfer runs, not 2"},
+    {"pwd-unquoted", SIM_QUIRK_PWD_UNQUOTED,
+     "+QFTPPWD path bare even where the profile quotes it"},
+    {"pwd-quoted", SIM_QUIRK_PWD_QUOTED,
+     "+QFTPPWD path in quotes even where the profile has it bare"},
+    {"no-echo", SIM_QUIRK_NO_ECHO, "ATE1 has no effect: commands never echo"},
 };
 
 size_t sim_quirk_count(void)

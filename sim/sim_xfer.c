@@ -8,11 +8,13 @@
 #include "sim_ftp.h"
 #include "sim_guard.h"
 #include "sim_log.h"
+#include "sim_quirk.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +33,7 @@ typedef enum {
   XS_MOVING,   /* payload flows (data mode when COM:) */
   XS_PAUSED,   /* "+++" left data mode of a download; ATO resumes */
   XS_HELD,     /* PUT part with <beof> 0 done; data connection kept */
+  XS_FLUSHING, /* COM: upload part ended; queued bytes still going out */
   XS_DRAINING, /* data side done: waiting for the final reply */
 } xs_state;
 
@@ -40,6 +43,7 @@ static const char *const xs_names[] = {
     [XS_REST] = "REST",       [XS_WAIT] = "WAIT",
     [XS_MOVING] = "MOVING",   [XS_PAUSED] = "PAUSED",
     [XS_HELD] = "HELD",       [XS_DRAINING] = "DRAINING",
+    [XS_FLUSHING] = "FLUSHING",
 };
 
 static const char *const urc[] = {
@@ -63,7 +67,8 @@ struct sim_xfer {
   int file;              /* local file, -1 for COM: */
   char *buf;             /* cache-sized transfer buffer */
   size_t bufsize;
-  size_t blen, boff;     /* local-file upload: pending bytes */
+  size_t blen, boff;     /* upload: bytes queued for the data socket */
+  bool hold_after_flush; /* FLUSHING ends in HELD (<beof> 0), not done */
   bool file_eof;
   long long total;       /* transferlen of the whole transfer */
   long long part;        /* bytes of the current PUT part */
@@ -76,6 +81,23 @@ struct sim_xfer {
   int err, reply;        /* the first failure */
   int64_t gap_deadline;  /* rsptimeout between data packets */
 };
+
+static bool quirk(const sim_xfer *x, unsigned bit)
+{
+  return (x->c->quirks & bit) != 0;
+}
+
+/* 2.1 "restenable" 1: close the data connection with RST. */
+static bool use_rst(const sim_xfer *x)
+{
+  return x->c->cfg.restenable == 1 && !quirk(x, SIM_QUIRK_FIN_NOT_RST);
+}
+
+/* 2.1 "transmode" 1 (passive). */
+static bool passive(const sim_xfer *x)
+{
+  return x->c->cfg.transmode == 1 || quirk(x, SIM_QUIRK_IGNORE_TRANSMODE);
+}
 
 static void set_state(sim_xfer *x, xs_state s)
 {
@@ -97,7 +119,7 @@ sim_xfer *sim_xfer_new(sim_ctx *c)
 
 static void release(sim_xfer *x)
 {
-  sim_data_close(&x->d, x->c->cfg.restenable == 1);
+  sim_data_close(&x->d, use_rst(x));
   if (x->file >= 0)
     close(x->file);
   x->file = -1;
@@ -164,6 +186,8 @@ static void finish(sim_xfer *x)
     return;
   }
   long long n = x->r.kind == SIM_XFER_PUT && x->r.com ? x->part : x->total;
+  if (quirk(x, SIM_QUIRK_LEN_OFF_BY_ONE))
+    n++;
   if (x->err)
     sim_out_line(x->c, "%s: %d,%d", urc[x->r.kind], x->err, x->reply);
   else
@@ -180,7 +204,7 @@ static void leave_data_mode(sim_xfer *x)
 /* The data side is done; the URC waits for the final reply. */
 static void data_done(sim_xfer *x)
 {
-  sim_data_close(&x->d, x->c->cfg.restenable == 1);
+  sim_data_close(&x->d, use_rst(x));
   if (x->in_flight) {
     set_state(x, XS_DRAINING);
     return;
@@ -200,10 +224,13 @@ static void fail(sim_xfer *x, int err, int reply)
   data_done(x);
 }
 
+static void after_data_event(sim_xfer *x);
+
 static void send_transfer_command(sim_xfer *x)
 {
   char line[LINE_MAX_];
   if (x->r.startpos > 0 && x->st != XS_REST &&
+      !quirk(x, SIM_QUIRK_IGNORE_STARTPOS) &&
       (x->r.kind == SIM_XFER_GET || x->r.kind == SIM_XFER_PUT)) {
     snprintf(line, sizeof line, "REST %lld", x->r.startpos);
     command(x, line, XS_REST);
@@ -217,6 +244,9 @@ static void send_transfer_command(sim_xfer *x)
     snprintf(line, sizeof line, "%s %s", verb[x->r.kind], x->r.remote);
   command(x, line, XS_WAIT);
   touch(x);
+  sim_data_tls_go(&x->d, rsp_ms(x)); /* FTPS: the server accepts now */
+  if (x->d.st == SIM_DATA_FAILED)
+    after_data_event(x);
 }
 
 static void begin_moving(sim_xfer *x)
@@ -226,7 +256,11 @@ static void begin_moving(sim_xfer *x)
   if (x->r.com) {
     x->connected = true;
     sim_out_line(x->c, "CONNECT");
-    sim_guard_init(&x->g, sim_ctx_scaled_ms(x->c, GUARD_MS), qc_now_ms());
+    sim_guard_init(&x->g,
+                   quirk(x, SIM_QUIRK_IGNORE_GUARD)
+                       ? 0
+                       : sim_ctx_scaled_ms(x->c, GUARD_MS),
+                   qc_now_ms());
   }
 }
 
@@ -242,7 +276,7 @@ static void maybe_begin(sim_xfer *x)
 /* 227 or 200 to PORT: the data connection's address is known. */
 static void on_address(sim_xfer *x, const char *text)
 {
-  if (x->c->cfg.transmode == 0) {
+  if (!passive(x)) {
     send_transfer_command(x);
     return;
   }
@@ -278,7 +312,7 @@ static void on_reply_ok(sim_xfer *x, const char *text)
   char line[LINE_MAX_];
   switch (x->st) {
   case XS_TYPE:
-    if (x->c->cfg.transmode == 1) {
+    if (passive(x)) {
       command(x, "PASV", XS_ADDR);
       return;
     }
@@ -304,6 +338,7 @@ static void on_reply_ok(sim_xfer *x, const char *text)
   case XS_MOVING:
   case XS_PAUSED:
   case XS_HELD:
+  case XS_FLUSHING:
     x->ctrl_done = true; /* 226 may beat the last data bytes */
     maybe_begin(x);
     return;
@@ -382,6 +417,9 @@ int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
 {
   if (x->st != XS_IDLE)
     return SIM_ERR_BUSY;
+  /* 2.1: FTPS requires passive mode (transmode changed after the OPEN). */
+  if (x->c->cfg.ssltype != 0 && !passive(x))
+    return SIM_ERR_INVALID_PARAM;
   if (sim_ftp_get_state(x->c->ftp) != SIM_FTP_IDLE)
     return sim_ftp_get_state(x->c->ftp) == SIM_FTP_CLOSED
                ? (sim_ftp_lost(x->c->ftp) ? SIM_ERR_CTRL_CLOSED
@@ -395,6 +433,12 @@ int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
   /* 2.1 "cache": 0 normal 64 KiB, 1 and 2 128 KiB (2 resumes like 1). */
   x->bufsize = x->c->cfg.cache == 0 ? 64 * 1024 : 128 * 1024;
   sim_data_init(&x->d, (int)x->bufsize);
+  SSL_SESSION *sess;
+  SSL_CTX *tls = sim_ftp_data_tls(x->c->ftp, &sess);
+  if (tls && SSL_CTX_up_ref(tls) == 1) /* FTPS, PROT P */
+    sim_data_use_tls(&x->d, tls, sess);
+  else
+    SSL_SESSION_free(sess);
   int e = open_local(x);
   if (e == 0 && !(x->buf = malloc(x->bufsize)))
     e = SIM_ERR_UNKNOWN;
@@ -406,7 +450,8 @@ int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
     sim_out_ok(x->c);
   sim_log("xfer: %s %s", verb[r->kind], r->remote);
   /* 2.1 "filetype": 0 binary, 1 ASCII. */
-  command(x, x->c->cfg.filetype == 1 ? "TYPE A" : "TYPE I", XS_TYPE);
+  bool ascii = x->c->cfg.filetype == 1 || quirk(x, SIM_QUIRK_WRONG_TYPE);
+  command(x, ascii ? "TYPE A" : "TYPE I", XS_TYPE);
   return 0;
 }
 
@@ -418,11 +463,33 @@ void sim_xfer_next_part(sim_xfer *x, long long len, int beof)
   begin_moving(x);
 }
 
-/* PUT from COM: got its last byte, by uploadlen or "+++". */
-static void end_upload_part(sim_xfer *x, bool by_len)
+/* Queued upload bytes (x->buf[boff..blen)). */
+static size_t queued(const sim_xfer *x)
 {
-  leave_data_mode(x);
-  if (by_len && x->r.len > 0 && x->r.beof == 0) {
+  return x->blen - x->boff;
+}
+
+/* Writes what the data socket takes now; false when the upload failed. */
+static bool push_queue(sim_xfer *x)
+{
+  while (queued(x) > 0) {
+    ssize_t w = sim_data_write(&x->d, x->buf + x->boff, queued(x));
+    if (w < 0 && errno == EAGAIN)
+      return true;
+    if (w <= 0) {
+      fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
+      return false;
+    }
+    x->boff += (size_t)w;
+  }
+  x->boff = x->blen = 0;
+  return true;
+}
+
+/* The queue is empty after a COM: part: HELD (<beof> 0) or done. */
+static void after_flush(sim_xfer *x)
+{
+  if (x->hold_after_flush) {
     set_state(x, XS_HELD);
     sim_out_line(x->c, "+QFTPPUT: 0,%lld", x->part);
     return;
@@ -430,19 +497,56 @@ static void end_upload_part(sim_xfer *x, bool by_len)
   data_done(x);
 }
 
+/* PUT from COM: got its last byte, by uploadlen or "+++". Queued bytes
+ * go out first (FLUSHING) so the FIN never overtakes them. */
+static void end_upload_part(sim_xfer *x, bool by_len)
+{
+  leave_data_mode(x);
+  x->hold_after_flush = by_len && x->r.len > 0 && x->r.beof == 0;
+  if (queued(x) > 0 && push_queue(x) && queued(x) > 0) {
+    set_state(x, XS_FLUSHING);
+    return;
+  }
+  if (x->st == XS_MOVING)
+    after_flush(x);
+}
+
+/* Host payload for the data socket: queued, written when POLLOUT says so;
+ * main.c stops reading the pty while the queue is full (back-pressure). */
 static void upload_bytes(sim_xfer *x, const char *b, size_t n)
 {
   if (n == 0)
     return;
-  int64_t dl = qc_deadline_in(rsp_ms(x));
-  if (qc_write_all(x->d.fd, b, n, dl) != 0) {
-    fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
+  if (x->boff > 0 && x->blen + n > x->bufsize) {
+    memmove(x->buf, x->buf + x->boff, queued(x));
+    x->blen -= x->boff;
+    x->boff = 0;
+  }
+  if (x->blen + n > x->bufsize) {
+    /* Cannot happen while main.c honours sim_xfer_input_room(). */
+    sim_log("xfer: upload queue overflow, %zu bytes dropped", n);
+    fail(x, SIM_ERR_DATA_CLOSED, 0);
     return;
   }
+  memcpy(x->buf + x->blen, b, n);
+  x->blen += n;
   x->total += (long long)n;
   x->part += (long long)n;
   touch(x);
+  push_queue(x);
 }
+
+size_t sim_xfer_input_room(const sim_xfer *x)
+{
+  if (!sim_xfer_data_mode(x) || x->r.kind != SIM_XFER_PUT)
+    return SIZE_MAX;
+  size_t used = x->blen - x->boff;
+  /* The guard may release up to SIM_GUARD_OUT_MAX held bytes at once. */
+  return x->bufsize - used > SIM_GUARD_OUT_MAX
+             ? x->bufsize - used - SIM_GUARD_OUT_MAX
+             : 0;
+}
+
 
 static void on_escape(sim_xfer *x)
 {
@@ -501,11 +605,13 @@ int sim_xfer_resume(sim_xfer *x)
 static void on_data_readable(sim_xfer *x)
 {
   size_t want = x->bufsize;
-  if (x->r.kind == SIM_XFER_GET && x->r.com && x->r.len > 0 &&
-      (long long)want > x->r.len - x->total)
-    want = (size_t)(x->r.len - x->total);
-  ssize_t r = read(x->d.fd, x->buf, want);
-  if (r < 0 && (errno == EAGAIN || errno == EINTR))
+  /* quirk: one byte beyond <downloadlen> (2.6) */
+  long long limit = x->r.len + (quirk(x, SIM_QUIRK_EXTRA_BYTES) ? 1 : 0);
+  bool capped = x->r.kind == SIM_XFER_GET && x->r.com && x->r.len > 0;
+  if (capped && (long long)want > limit - x->total)
+    want = (size_t)(limit - x->total);
+  ssize_t r = sim_data_read(&x->d, x->buf, want);
+  if (r < 0 && errno == EAGAIN)
     return;
   if (r < 0) {
     fail(x, SIM_ERR_DATA_CLOSED, 0);
@@ -524,8 +630,7 @@ static void on_data_readable(sim_xfer *x)
   }
   x->total += r;
   touch(x);
-  if (x->r.kind == SIM_XFER_GET && x->r.com && x->r.len > 0 &&
-      x->total >= x->r.len) {
+  if (capped && x->total >= limit) {
     x->partial = true; /* close; the 426 or 226 that follows is fine */
     leave_data_mode(x);
     data_done(x);
@@ -549,10 +654,10 @@ static void on_data_writable(sim_xfer *x)
     x->blen = (size_t)r;
     x->boff = 0;
   }
-  ssize_t w = write(x->d.fd, x->buf + x->boff, x->blen - x->boff);
-  if (w < 0 && (errno == EAGAIN || errno == EINTR))
+  ssize_t w = sim_data_write(&x->d, x->buf + x->boff, x->blen - x->boff);
+  if (w < 0 && errno == EAGAIN)
     return;
-  if (w < 0) {
+  if (w <= 0) {
     fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
     return;
   }
@@ -568,14 +673,15 @@ int sim_xfer_poll_fd(const sim_xfer *x, short *events)
   case XS_WAIT:
     return sim_data_poll_fd(&x->d, events);
   case XS_MOVING:
+  case XS_FLUSHING:
     if (x->d.fd < 0)
       break;
     if (x->r.kind != SIM_XFER_PUT) {
-      *events = POLLIN;
+      *events = sim_data_events(&x->d, POLLIN);
       return x->d.fd;
     }
-    if (!x->r.com) {
-      *events = POLLOUT;
+    if (!x->r.com || queued(x) > 0) {
+      *events = sim_data_events(&x->d, POLLOUT);
       return x->d.fd;
     }
     break;
@@ -592,6 +698,13 @@ int sim_xfer_poll_fd(const sim_xfer *x, short *events)
   return -1;
 }
 
+/* TLS holds decrypted bytes that poll cannot announce. */
+static bool tls_pending(const sim_xfer *x)
+{
+  return x->st == XS_MOVING && x->r.kind != SIM_XFER_PUT &&
+         sim_data_pending(&x->d) > 0;
+}
+
 int64_t sim_xfer_next_deadline(const sim_xfer *x)
 {
   int64_t d = INT64_MAX;
@@ -601,11 +714,14 @@ int64_t sim_xfer_next_deadline(const sim_xfer *x)
     d = sim_data_next_deadline(&x->d);
     break;
   case XS_MOVING:
-    d = x->gap_deadline;
+    d = tls_pending(x) ? qc_now_ms() : x->gap_deadline;
     if (x->r.com) {
       int64_t g = sim_guard_deadline(&x->g);
       d = g < d ? g : d;
     }
+    break;
+  case XS_FLUSHING:
+    d = x->gap_deadline;
     break;
   case XS_IDLE:
   case XS_TYPE:
@@ -623,14 +739,15 @@ int64_t sim_xfer_next_deadline(const sim_xfer *x)
 static void after_data_event(sim_xfer *x)
 {
   if (x->d.st == SIM_DATA_FAILED) {
-    fail(x, SIM_ERR_DATA_OPEN_FAILED, 0);
+    /* 631 (5): the data connection's TLS handshake failed. */
+    fail(x, x->d.tls_failed ? SIM_ERR_SSL_AUTH : SIM_ERR_DATA_OPEN_FAILED, 0);
     return;
   }
-  if (x->d.st != SIM_DATA_OPEN)
-    return;
-  if (x->st == XS_DIALING)
+  /* TCP is up; FTPS's handshake waits for the transfer command. */
+  bool tcp_up = x->d.st == SIM_DATA_OPEN || x->d.st == SIM_DATA_HANDSHAKE;
+  if (x->st == XS_DIALING && tcp_up)
     send_transfer_command(x);
-  else
+  else if (x->d.st == SIM_DATA_OPEN)
     maybe_begin(x);
 }
 
@@ -647,6 +764,12 @@ void sim_xfer_on_event(sim_xfer *x, short revents)
       on_data_readable(x);
     else if (!x->r.com)
       on_data_writable(x);
+    else
+      push_queue(x);
+    return;
+  case XS_FLUSHING:
+    if (push_queue(x) && queued(x) == 0)
+      after_flush(x);
     return;
   case XS_IDLE:
   case XS_TYPE:
@@ -657,6 +780,19 @@ void sim_xfer_on_event(sim_xfer *x, short revents)
   case XS_DRAINING:
     return;
   }
+}
+
+/* 609: the server (or host) stalled; a late reply would be misread. */
+static void gap_timeout(sim_xfer *x)
+{
+  sim_log("xfer: no data within rsptimeout");
+  if (x->st == XS_MOVING)
+    leave_data_mode(x);
+  sim_ftp_drop(x->c->ftp);
+  x->in_flight = false;
+  x->err = SIM_ERR_TIMEOUT;
+  x->reply = 0;
+  data_done(x);
 }
 
 void sim_xfer_tick(sim_xfer *x)
@@ -671,7 +807,9 @@ void sim_xfer_tick(sim_xfer *x)
     }
     return;
   case XS_MOVING:
-    if (x->r.com) {
+    if (tls_pending(x))
+      on_data_readable(x);
+    if (x->st == XS_MOVING && x->r.com) {
       char out[SIM_GUARD_OUT_MAX];
       size_t k = sim_guard_tick(&x->g, now, out);
       if (x->r.kind == SIM_XFER_PUT)
@@ -681,16 +819,12 @@ void sim_xfer_tick(sim_xfer *x)
         return;
       }
     }
-    if (x->st == XS_MOVING && now >= x->gap_deadline) {
-      /* 609: the server (or host) stalled; a late reply would be misread */
-      sim_log("xfer: no data within rsptimeout");
-      leave_data_mode(x);
-      sim_ftp_drop(x->c->ftp);
-      x->in_flight = false;
-      x->err = SIM_ERR_TIMEOUT;
-      x->reply = 0;
-      data_done(x);
-    }
+    if (x->st == XS_MOVING && now >= x->gap_deadline)
+      gap_timeout(x);
+    return;
+  case XS_FLUSHING:
+    if (now >= x->gap_deadline)
+      gap_timeout(x);
     return;
   case XS_IDLE:
   case XS_TYPE:

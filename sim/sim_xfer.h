@@ -63,6 +63,10 @@ bool sim_xfer_data_mode(const sim_xfer *x);
 /* Host bytes in data mode; returns how many were consumed (the rest,
  * after data mode ended, are AT commands again). */
 size_t sim_xfer_input(sim_xfer *x, const char *b, size_t n);
+/* How many host bytes sim_xfer_input() can take now without blocking
+ * (SIZE_MAX when not uploading in data mode): main.c reads no more from
+ * the pty, and stops polling it at 0, while the data socket is slow. */
+size_t sim_xfer_input_room(const sim_xfer *x);
 /* ATO (1.5): 0 data mode resumed (CONNECT printed), -1 not possible. */
 int sim_xfer_resume(sim_xfer *x);
 
