@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# sim/bench/run.sh — qftp-sim's download throughput against its ceilings.
+#
+# Usage (as root, from anywhere):  sim/bench/run.sh [BUILD_DIR]
+#   BUILD_DIR  CMake build directory, default build/ (relative to the repo).
+# Environment: BENCH_SIZE (bytes, default 268435456), BENCH_SEED (5),
+#   BENCH_TIMEOUT (seconds per transfer, default 300).
+#
+# What it does, in one run:
+#  1. builds qftp-sim and the static libraries it needs (configures
+#     BUILD_DIR first if it has no CMakeCache.txt); if the build fails but
+#     the artefacts exist, it says so and goes on with them;
+#  2. compiles the driver (bench_get.c, bench_tty.c, bench_pty.c) with gcc
+#     -std=c11 -Wall -Wextra -Werror against those libraries;
+#  3. runs it: vsftpd started through servers/srv_ftp.h with one payload
+#     file (qc_payload.h, seed BENCH_SEED) seeded in its home, then
+#       raw pty  the payload through a raw pty pair (a cat-like writer),
+#       sim COM: AT+QFTPGET="big.bin","COM:" over qftp-sim's pty link
+#                (--time-scale 1), every byte checked by SHA-256,
+#       sim UFS: AT+QFTPGET="big.bin","UFS:big.bin" until the URC,
+#       curl     curl's RETR of the same file to /dev/null;
+#  4. prints MB/s (10^6 bytes/s) for each and the ratios.
+# Everything is bounded (timeout) and removed on exit (trap), the server's
+# generated user included (the driver stops it on SIGTERM).
+# Exit: 0 all figures measured and checked, 1 otherwise, 2 setup failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${1:-build}
+case $build in /*) ;; *) build=$repo/$build ;; esac
+size=${BENCH_SIZE:-268435456}
+seed=${BENCH_SEED:-5}
+xfer_s=${BENCH_TIMEOUT:-300}
+
+[[ $(id -u) == 0 ]] || { echo "run.sh: needs root (vsftpd user)" >&2; exit 2; }
+for tool in cmake gcc pkg-config vsftpd; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool missing" >&2; exit 2; }
+done
+if ! command -v curl >/dev/null; then
+  timeout 300 apt-get install -y curl >/dev/null || {
+    echo "run.sh: curl missing and not installable" >&2; exit 2; }
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/qftp-bench.XXXXXX")
+chmod 755 "$work" # the FTP user must reach its home below it
+driver_pid=
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+  if [[ -n $driver_pid ]] && kill -0 "$driver_pid" 2>/dev/null; then
+    kill -TERM "$driver_pid" 2>/dev/null || true
+    wait "$driver_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# 1. build
+cd "$repo"
+if [[ ! -f $build/CMakeCache.txt ]]; then
+  timeout 600 cmake -S "$repo" -B "$build" >"$work/cmake.log" 2>&1 || {
+    cat "$work/cmake.log" >&2; exit 2; }
+fi
+libs=("$build/servers/libqftp_servers.a" "$build/harness/common/libqftp_common.a")
+sim=$build/bin/qftp-sim
+if ! timeout 900 cmake --build "$build" -j2 --target qftp-sim qftp_servers \
+    qftp_common >"$work/build.log" 2>&1; then
+  for f in "$sim" "${libs[@]}"; do
+    [[ -e $f ]] || { tail -30 "$work/build.log" >&2; exit 2; }
+  done
+  echo "run.sh: build failed (tree being edited?); using the existing" \
+       "artefacts in $build" >&2
+fi
+
+# 2. the driver
+bin=$work/bench_get
+# shellcheck disable=SC2046 # pkg-config output is a word list
+timeout 120 gcc -std=c11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
+  -I"$repo/harness/common" -I"$repo/servers" -I"$repo/harness" \
+  "$here"/bench_get.c "$here"/bench_tty.c "$here"/bench_pty.c "${libs[@]}" \
+  $(pkg-config --libs openssl jansson yaml-0.1) -o "$bin"
+
+# 3. the run: three transfers and the set-up, each bounded by xfer_s
+echo "run.sh: $(nproc) CPUs, kernel $(uname -r), payload $size bytes" >&2
+timeout -k 10 $((4 * xfer_s + 120)) "$bin" --sim "$sim" --work "$work" \
+  --templates "$repo/servers/vsftpd" --size "$size" --seed "$seed" \
+  --timeout "$xfer_s" >"$work/results" &
+driver_pid=$!
+rc=0
+wait "$driver_pid" || rc=$?
+driver_pid=
+
+# 4. the table
+awk -v rc="$rc" '
+  $1 == "RESULT" {
+    mbs = $4 > 0 ? $3 / 1e6 / ($4 / 1000) : 0
+    rate[$2] = mbs
+    printf "%-20s %12d bytes %9.3f s %9.1f MB/s  %s\n", $2, $3, $4 / 1000,
+           mbs, $5
+  }
+  function ratio(a, b) {
+    if ((a in rate) && (b in rate) && rate[b] > 0)
+      printf "%-20s %6.3f\n", a " / " b, rate[a] / rate[b]
+  }
+  END {
+    print ""
+    ratio("sim_com", "raw_pty"); ratio("sim_com", "curl")
+    ratio("sim_ufs", "curl"); ratio("raw_pty", "curl")
+    ratio("sim_com", "sim_ufs")
+    if (rc != 0) print "driver exit status " rc " (see above)"
+  }' "$work/results"
+exit $((rc == 0 ? 0 : 1))
