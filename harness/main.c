@@ -37,10 +37,11 @@ static const char usage[] =
     "  --device TTY          a real module on serial port TTY\n"
     "  --baud N              line speed for --device (default 115200)\n"
     "  --rtscts              RTS/CTS hardware flow control on --device\n"
-    "  --server-addr ADDR    IPv4 address vsftpd listens on and the module\n"
-    "                        connects to, ${host} (default 127.0.0.1; with\n"
-    "                        --device, an address of this machine the\n"
-    "                        module can reach)\n"
+    "  --server-addr ADDR    IPv4 address the servers listen on and the\n"
+    "                        module connects to, ${host}; required with\n"
+    "                        --device (an address of this machine the\n"
+    "                        module can reach); with the simulator a\n"
+    "                        loopback address of the run's own, 127.77.x.y\n"
     "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
     "                        listens on (default lo; a lab NIC with a\n"
     "                        device)\n"
@@ -226,7 +227,7 @@ int main(int argc, char **argv)
                    .report_dir = "qftp-reports",
                    .profile = "note",
                    .time_scale = -1,
-                   .server_addr = "127.0.0.1",
+                   .server_addr = NULL,
                    .capture_if = "lo"};
   const char *quirks[MAX_QUIRKS];
   size_t nquirks = 0;
@@ -316,6 +317,19 @@ int main(int argc, char **argv)
   o.nquirks = nquirks;
   if (o.time_scale < 0)
     o.time_scale = o.device ? 1.0 : 0.05;
+  /* With the simulator, the run's servers get a loopback address of their
+   * own (all of 127/8 is local): the capture filter "host ADDR" then sees
+   * this run's traffic and nothing else on lo. */
+  char loop_addr[32];
+  if (!o.server_addr && o.device && strcmp(cmd, "run") == 0)
+    return bad_usage("%s", "--device needs --server-addr (an address of this "
+                           "machine the module reaches)");
+  if (!o.server_addr) {
+    unsigned pid = (unsigned)getpid();
+    snprintf(loop_addr, sizeof loop_addr, "127.77.%u.%u", (pid / 254) % 256,
+             pid % 254 + 1);
+    o.server_addr = loop_addr;
+  }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
   if (!sim_bin[0])

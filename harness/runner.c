@@ -36,7 +36,7 @@
 #endif
 
 enum {
-  RUN_MAX_SERVERS = 4,
+  RUN_MAX_SERVERS = 8, /* profiles one run may start: plain, 3 FTPS, mlsd */
   RUN_TEARDOWN_MS = 3000,
   RUN_DRAIN_QUIET_MS = 50,
   RUN_DRAIN_MAX_MS = 1000,
@@ -267,6 +267,23 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
   chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
+  /* AT+QFTPCFG settings last until the module restarts (2.1: "not
+   * saved"), so one case's ssltype or transmode would leak into the next:
+   * back to the note's defaults, and echo on. */
+  static const char *const defaults[] = {
+      "ATE1",
+      "AT+QFTPCFG=\"filetype\",0",
+      "AT+QFTPCFG=\"transmode\",0",
+      "AT+QFTPCFG=\"contextid\",1",
+      "AT+QFTPCFG=\"rsptimeout\",90",
+      "AT+QFTPCFG=\"ssltype\",0",
+      "AT+QFTPCFG=\"SSL_ctxID\",0",
+      "AT+QFTPCFG=\"data_address\",0",
+      "AT+QFTPCFG=\"restenable\",0",
+      "AT+QFTPCFG=\"cache\",0",
+  };
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+    chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS);
   qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
