@@ -154,7 +154,7 @@ static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   f->nth = 1;
   if (item->type != YAML_MAPPING_NODE) {
     cl_fail(l, dc, item, "%s: expected a mapping with one fault kind, got %s",
-            what, cl_type_name(item->type));
+            what, qc_yaml_type_name(item->type));
     return -1;
   }
   char prefix[40];

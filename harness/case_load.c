@@ -4,9 +4,10 @@
  * one key table (case_keys.c, which FORMAT.md must document: a unit test
  * checks it). The schema fixes the nesting, so the walk never recurses on
  * the file's own depth, and an alias cannot multiply work: every leaf
- * value must be a scalar. This file: the entry point, reading and parsing
- * files, the case header, tags and server; the other sections live in
- * case_steps.c, case_faults.c, case_wire.c and case_server_expect.c.
+ * value must be a scalar. This file: the entry point, opening files (read
+ * and parsed by qc_yaml.c, shared with the profile loader), the case
+ * header, tags and server; the other sections live in case_steps.c,
+ * case_faults.c, case_wire.c and case_server_expect.c.
  *
  * Every error is "file:line:col: what" with the position of the offending
  * node (libyaml marks are 0-based; we print 1-based). The partly built case
@@ -14,13 +15,9 @@
 #include "case_parse.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The case owns every file name a qh_where points at; one copy each. */
 const char *cl_add_source(cl_loader *l, const char *path)
@@ -44,152 +41,20 @@ const char *cl_add_source(cl_loader *l, const char *path)
   return d;
 }
 
-/* Reads the whole file, at most `max` bytes, NUL-terminated. On error
- * writes "path: reason" into err. */
-static char *read_bounded(const char *path, size_t max, size_t *len, char *err,
-                          size_t errlen)
-{
-  /* O_NONBLOCK: opening a FIFO left where a case belongs must not hang. */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    return NULL;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s: %s", path,
-             S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-    close(fd);
-    return NULL;
-  }
-  char *buf = malloc(max + 2);
-  if (!buf) {
-    snprintf(err, errlen, "%s: out of memory", path);
-    close(fd);
-    return NULL;
-  }
-  size_t got = 0;
-  while (got <= max) {
-    ssize_t r = read(fd, buf + got, max + 1 - got);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      snprintf(err, errlen, "%s: %s", path, strerror(errno));
-      free(buf);
-      close(fd);
-      return NULL;
-    }
-    if (r == 0)
-      break;
-    got += (size_t)r;
-  }
-  close(fd);
-  if (got > max) {
-    snprintf(err, errlen, "%s: file too large (more than %zu bytes)", path,
-             max);
-    free(buf);
-    return NULL;
-  }
-  buf[got] = '\0';
-  *len = got;
-  return buf;
-}
-
-/* Reader errors (bad UTF-8) carry only a byte offset: count lines up to it
- * (columns in bytes). Other errors carry libyaml's problem mark. */
-static void error_pos(const yaml_parser_t *p, const char *text, size_t len,
-                      unsigned long *line, unsigned long *col)
-{
-  if (p->error != YAML_READER_ERROR) {
-    *line = (unsigned long)p->problem_mark.line + 1;
-    *col = (unsigned long)p->problem_mark.column + 1;
-    return;
-  }
-  size_t end = p->problem_offset < len ? p->problem_offset : len;
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < end; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else {
-      (*col)++;
-    }
-  }
-}
-
-static void syntax_error(cl_loader *l, const char *file, const yaml_parser_t *p,
-                         const char *text, size_t len)
-{
-  unsigned long line, col;
-  error_pos(p, text, len, &line, &col);
-  snprintf(l->err, l->errlen, "%s:%lu:%lu: YAML syntax error: %s%s%s", file,
-           line, col, p->problem ? p->problem : "unknown problem",
-           p->context ? " " : "", p->context ? p->context : "");
-}
-
 /* Parses `path` into dc; *root is its top-level mapping. One document per
  * file. Returns 0, or -1 with err set (dc then holds nothing). */
 int cl_open_doc(cl_loader *l, const char *path, cl_doc *dc, yaml_node_t **root)
 {
+  static const qc_yaml_opts opts = {CL_MAX_FILE, "file", "one case per file"};
   memset(dc, 0, sizeof *dc);
-  size_t len = 0;
-  char *text = read_bounded(path, CL_MAX_FILE, &len, l->err, l->errlen);
-  if (!text)
+  if (qc_yaml_load_map(path, &opts, &dc->d, root, l->err, l->errlen) < 0)
     return -1;
   if (!(dc->file = cl_add_source(l, path))) {
     snprintf(l->err, l->errlen, "%s: out of memory", path);
-    free(text);
-    return -1;
-  }
-  yaml_parser_t p;
-  if (!yaml_parser_initialize(&p)) {
-    snprintf(l->err, l->errlen, "%s: out of memory", path);
-    free(text);
-    return -1;
-  }
-  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-  int rc = -1;
-  if (!yaml_parser_load(&p, &dc->d)) {
-    syntax_error(l, dc->file, &p, text, len);
-    goto out;
-  }
-  *root = yaml_document_get_root_node(&dc->d);
-  if (!*root) {
-    snprintf(l->err, l->errlen, "%s:1:1: empty file (expected a mapping)",
-             dc->file);
-    goto out_doc;
-  }
-  if ((*root)->type != YAML_MAPPING_NODE) {
-    cl_fail(l, dc, *root, "top level must be a mapping, got %s",
-            cl_type_name((*root)->type));
-    goto out_doc;
-  }
-  yaml_document_t next;
-  if (!yaml_parser_load(&p, &next)) {
-    syntax_error(l, dc->file, &p, text, len);
-    goto out_doc;
-  }
-  yaml_node_t *extra = yaml_document_get_root_node(&next);
-  if (extra) {
-    cl_doc tmp = {dc->file, next};
-    cl_fail(l, &tmp, extra, "a second YAML document (one case per file)");
-  }
-  yaml_document_delete(&next);
-  if (!extra)
-    rc = 0;
-out_doc:
-  if (rc < 0)
     yaml_document_delete(&dc->d);
-out:
-  yaml_parser_delete(&p);
-  free(text);
-  return rc;
+    return -1;
+  }
+  return 0;
 }
 
 void cl_close_doc(cl_doc *dc)

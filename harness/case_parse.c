@@ -18,14 +18,9 @@
 void cl_fail(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
              const char *fmt, ...)
 {
-  int w = snprintf(l->err, l->errlen, "%s:%lu:%lu: ", dc->file,
-                   (unsigned long)n->start_mark.line + 1,
-                   (unsigned long)n->start_mark.column + 1);
-  if (w < 0 || (size_t)w >= l->errlen)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(l->err + w, l->errlen - (size_t)w, fmt, ap);
+  qc_yaml_vfail(l->err, l->errlen, dc->file, n, fmt, ap);
   va_end(ap);
 }
 
@@ -41,20 +36,6 @@ void cl_append_err(cl_loader *l, const char *fmt, ...)
   va_end(ap);
 }
 
-const char *cl_type_name(yaml_node_type_t t)
-{
-  switch (t) {
-  case YAML_NO_NODE:
-    return "nothing";
-  case YAML_SCALAR_NODE:
-    return "a scalar";
-  case YAML_SEQUENCE_NODE:
-    return "a sequence";
-  case YAML_MAPPING_NODE:
-    return "a mapping";
-  }
-  return "?";
-}
 /* ---- scalars ----------------------------------------------------------- */
 
 yaml_node_t *cl_node(const cl_doc *dc, int id)
@@ -68,7 +49,7 @@ const char *cl_scalar(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
 {
   if (n->type != YAML_SCALAR_NODE) {
     cl_fail(l, dc, n, "%s: expected a scalar, got %s", what,
-            cl_type_name(n->type));
+            qc_yaml_type_name(n->type));
     return NULL;
   }
   size_t len = n->data.scalar.length;
@@ -311,8 +292,8 @@ int cl_expect_type(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
 {
   if (n->type == t)
     return 0;
-  cl_fail(l, dc, n, "%s: expected %s, got %s", what, cl_type_name(t),
-          cl_type_name(n->type));
+  cl_fail(l, dc, n, "%s: expected %s, got %s", what, qc_yaml_type_name(t),
+          qc_yaml_type_name(n->type));
   return -1;
 }
 

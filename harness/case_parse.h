@@ -9,6 +9,7 @@
 #define QH_CASE_PARSE_H
 
 #include "case.h"
+#include "qc_yaml.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -169,7 +170,6 @@ void cl_fail(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void cl_append_err(cl_loader *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-const char *cl_type_name(yaml_node_type_t t);
 
 /* case_parse.c: nodes and scalars. */
 yaml_node_t *cl_node(const cl_doc *dc, int id);

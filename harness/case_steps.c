@@ -82,7 +82,7 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
 {
   if (v->type != YAML_MAPPING_NODE) {
     cl_fail(l, dc, v, "%s: expected a mapping {size, seed} or {text}, got %s",
-            full, cl_type_name(v->type));
+            full, qc_yaml_type_name(v->type));
     return -1;
   }
   char prefix[80], w2[96];
@@ -149,7 +149,7 @@ static int listing_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     return 0;
   if (v->type != YAML_MAPPING_NODE) {
     cl_fail(l, dc, v, "%s: expected a mapping {contains, absent}, got %s", full,
-            cl_type_name(v->type));
+            qc_yaml_type_name(v->type));
     return -1;
   }
   char prefix[80], w2[96];
@@ -239,7 +239,7 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   snprintf(what, sizeof what, "step %zu", index);
   if (item->type != YAML_MAPPING_NODE) {
     cl_fail(l, dc, item, "%s: expected a mapping with one step key, got %s",
-            what, cl_type_name(item->type));
+            what, qc_yaml_type_name(item->type));
     return -1;
   }
   char prefix[40];

@@ -1,10 +1,11 @@
 /* proxy_ctl: the run's fault proxy (servers/proxy) — started, fed rules,
  * watched, stopped.
  *
- * One qftp-proxy per server, started the first time a case has faults.
- * It re-reads its rules file at each new control connection, so before
- * each case the runner rewrites the file from the case's `faults:` (an
- * empty list for a case without faults). */
+ * A case with faults gets a qftp-proxy in front of its server, started
+ * before the steps and stopped after the teardown, so traffic a fault
+ * still holds (a delayed reply) never reaches the next case's capture.
+ * The proxy reads its rules file at each new control connection; the
+ * runner writes it from the case's `faults:`. */
 #ifndef QH_PROXY_CTL_H
 #define QH_PROXY_CTL_H
 

@@ -56,7 +56,7 @@ static void on_signal(int sig)
 typedef struct server_slot {
   char profile[32];
   srv_ftp *srv;
-  qh_proxy *proxy; /* started when a case first has faults */
+  qh_proxy *proxy; /* in front of srv during a case with faults */
   char dir[PATH_MAX];
 } server_slot;
 
@@ -502,6 +502,15 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   qh_engine_run(c, &env, cr);
   if (!run_interrupted)
     teardown_module(r, cr, t0);
+  if (sl && sl->proxy && c->nfaults) {
+    /* A fault may still hold traffic (a delayed reply the module gave up
+     * on): it belongs to this case, not to the next one's capture. */
+    char ppath[PATH_MAX + 32];
+    snprintf(ppath, sizeof ppath, "%s/proxy.log", case_dir);
+    qh_copy_file_from(qh_proxy_log_path(sl->proxy), proxy_off, ppath);
+    qh_proxy_stop(sl->proxy);
+    sl->proxy = NULL;
+  }
   finish_wire(r, c, cr, cap, pcap, ctrl_port, &vars);
 
   char path[PATH_MAX + 32];
@@ -515,10 +524,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
     snprintf(path, sizeof path, "%s/module.log", case_dir);
     qh_copy_file_from(r->sim_log, sim_off, path);
   }
-  if (sl && sl->proxy && c->nfaults) {
-    snprintf(path, sizeof path, "%s/proxy.log", case_dir);
-    qh_copy_file_from(qh_proxy_log_path(sl->proxy), proxy_off, path);
-  }
+
 done:
   r->cur_srv = NULL;
   cr->duration_s = (double)(qc_now_ms() - t0) / 1000.0;

@@ -2,24 +2,22 @@
  * document API and flattens it to an ordered list of dotted keys.
  *
  * Bounds, so a hostile file cannot grow our memory without limit: the file
- * is read whole up to QC_PROFILE_MAX_FILE bytes, at most QC_PROFILE_MAX_KEYS
+ * is read whole (qc_yaml.c) up to QC_PROFILE_MAX_FILE bytes, at most
+ * QC_PROFILE_MAX_KEYS
  * leaves, keys up to QC_PROFILE_MAX_KEY bytes once flattened, mappings
  * nested at most QC_PROFILE_MAX_DEPTH deep (an alias may point back at its
  * own mapping; the depth bound ends that too). */
 #include "qc_profile.h"
+#include "qc_yaml.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <yaml.h>
 
 enum {
   QC_PROFILE_MAX_FILE = 1 << 20,
@@ -48,86 +46,10 @@ static void fail_at(loader *l, const yaml_node_t *node, const char *fmt, ...)
 
 static void fail_at(loader *l, const yaml_node_t *node, const char *fmt, ...)
 {
-  int n = snprintf(l->err, l->errlen, "%s:%lu:%lu: ", l->path,
-                   (unsigned long)node->start_mark.line + 1,
-                   (unsigned long)node->start_mark.column + 1);
-  if (n < 0 || (size_t)n >= l->errlen)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+  qc_yaml_vfail(l->err, l->errlen, l->path, node, fmt, ap);
   va_end(ap);
-}
-
-static const char *node_type_name(yaml_node_type_t t)
-{
-  switch (t) {
-  case YAML_NO_NODE:
-    return "nothing";
-  case YAML_SCALAR_NODE:
-    return "a scalar";
-  case YAML_SEQUENCE_NODE:
-    return "a sequence";
-  case YAML_MAPPING_NODE:
-    return "a mapping";
-  }
-  return "?";
-}
-
-/* Reads the whole file into a NUL-terminated buffer, at most `max` bytes.
- * Errors are "path: reason" (there is no line to point at yet). */
-static char *read_bounded(const char *path, size_t max, size_t *len, char *err,
-                          size_t errlen)
-{
-  /* O_NONBLOCK: a FIFO put where a profile belongs must not hang us. */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    return NULL;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s: %s", path,
-             S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-    close(fd);
-    return NULL;
-  }
-  char *buf = malloc(max + 2);
-  if (!buf) {
-    snprintf(err, errlen, "%s: out of memory", path);
-    close(fd);
-    return NULL;
-  }
-  size_t got = 0;
-  while (got <= max) {
-    ssize_t r = read(fd, buf + got, max + 1 - got);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      snprintf(err, errlen, "%s: %s", path, strerror(errno));
-      free(buf);
-      close(fd);
-      return NULL;
-    }
-    if (r == 0)
-      break;
-    got += (size_t)r;
-  }
-  close(fd);
-  if (got > max) {
-    snprintf(err, errlen, "%s: file too large (more than %zu bytes)", path,
-             max);
-    free(buf);
-    return NULL;
-  }
-  buf[got] = '\0';
-  *len = got;
-  return buf;
 }
 
 static int add_pair(loader *l, const yaml_node_t *at, const char *key,
@@ -195,7 +117,7 @@ static int flatten(loader *l, yaml_node_t *map, const char *prefix, int depth)
       return -1;
     }
     if (k->type != YAML_SCALAR_NODE) {
-      fail_at(l, k, "key must be a scalar, got %s", node_type_name(k->type));
+      fail_at(l, k, "key must be a scalar, got %s", qc_yaml_type_name(k->type));
       return -1;
     }
     const char *ks = (const char *)k->data.scalar.value;
@@ -236,76 +158,24 @@ static int flatten(loader *l, yaml_node_t *map, const char *prefix, int depth)
   return 0;
 }
 
-/* Reader errors (bad UTF-8) carry only a byte offset: count lines up to it
- * (columns in bytes). Other errors carry libyaml's problem mark. */
-static void error_pos(const yaml_parser_t *p, const char *text, size_t len,
-                      unsigned long *line, unsigned long *col)
-{
-  if (p->error != YAML_READER_ERROR) {
-    *line = (unsigned long)p->problem_mark.line + 1;
-    *col = (unsigned long)p->problem_mark.column + 1;
-    return;
-  }
-  size_t end = p->problem_offset < len ? p->problem_offset : len;
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < end; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else {
-      (*col)++;
-    }
-  }
-}
-
-static void syntax_error(const char *path, const yaml_parser_t *ps,
-                         const char *text, size_t len, char *err, size_t errlen)
-{
-  unsigned long line, col;
-  error_pos(ps, text, len, &line, &col);
-  snprintf(err, errlen, "%s:%lu:%lu: YAML syntax error: %s%s%s", path, line,
-           col, ps->problem ? ps->problem : "unknown problem",
-           ps->context ? " " : "", ps->context ? ps->context : "");
-}
-
 int qc_profile_load(const char *path, qc_profile **out, char *err,
                     size_t errlen)
 {
+  static const qc_yaml_opts opts = {QC_PROFILE_MAX_FILE, "profile", NULL};
   *out = NULL;
-  size_t len = 0;
-  char *text = read_bounded(path, QC_PROFILE_MAX_FILE, &len, err, errlen);
-  if (!text)
+  yaml_document_t doc;
+  yaml_node_t *root;
+  if (qc_yaml_load_map(path, &opts, &doc, &root, err, errlen) < 0)
     return -1;
   qc_profile *p = calloc(1, sizeof *p);
-  yaml_parser_t ps;
-  yaml_document_t doc;
-  if (!p || !yaml_parser_initialize(&ps)) {
+  if (!p) {
     snprintf(err, errlen, "%s: out of memory", path);
-    free(p);
-    free(text);
+    yaml_document_delete(&doc);
     return -1;
   }
-  yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
-  int rc = -1;
-  if (!yaml_parser_load(&ps, &doc)) {
-    syntax_error(path, &ps, text, len, err, errlen);
-    goto out_parser;
-  }
   loader l = {path, &doc, p, err, errlen};
-  yaml_node_t *root = yaml_document_get_root_node(&doc);
-  if (!root) {
-    snprintf(err, errlen, "%s:1:1: empty profile (expected a mapping)", path);
-  } else if (root->type != YAML_MAPPING_NODE) {
-    fail_at(&l, root, "top level must be a mapping, got %s",
-            node_type_name(root->type));
-  } else {
-    rc = flatten(&l, root, "", 1);
-  }
+  int rc = flatten(&l, root, "", 1);
   yaml_document_delete(&doc);
-out_parser:
-  yaml_parser_delete(&ps);
-  free(text);
   if (rc < 0) {
     qc_profile_free(p);
     return -1;

@@ -1,0 +1,200 @@
+/* qc_yaml: reading and parsing one YAML file for the case and profile
+ * loaders (qc_yaml.h). The file is read whole first, within the caller's
+ * bound, so a hostile file cannot grow our memory and reader errors can be
+ * turned into a line and column. */
+#include "qc_yaml.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *qc_yaml_type_name(yaml_node_type_t t)
+{
+  switch (t) {
+  case YAML_NO_NODE:
+    return "nothing";
+  case YAML_SCALAR_NODE:
+    return "a scalar";
+  case YAML_SEQUENCE_NODE:
+    return "a sequence";
+  case YAML_MAPPING_NODE:
+    return "a mapping";
+  }
+  return "?";
+}
+
+void qc_yaml_vfail(char *err, size_t errlen, const char *path,
+                   const yaml_node_t *n, const char *fmt, va_list ap)
+{
+  int w = snprintf(err, errlen, "%s:%lu:%lu: ", path,
+                   (unsigned long)n->start_mark.line + 1,
+                   (unsigned long)n->start_mark.column + 1);
+  if (w < 0 || (size_t)w >= errlen)
+    return;
+  vsnprintf(err + w, errlen - (size_t)w, fmt, ap);
+}
+
+void qc_yaml_fail(char *err, size_t errlen, const char *path,
+                  const yaml_node_t *n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  qc_yaml_vfail(err, errlen, path, n, fmt, ap);
+  va_end(ap);
+}
+
+/* Reads the whole file, at most `max` bytes, NUL-terminated. On error
+ * writes "path: reason" into err. */
+static char *read_bounded(const char *path, size_t max, size_t *len, char *err,
+                          size_t errlen)
+{
+  /* O_NONBLOCK: a FIFO left where a case or profile belongs must not hang
+   * us. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "%s: %s", path,
+             S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    close(fd);
+    return NULL;
+  }
+  char *buf = malloc(max + 2);
+  if (!buf) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    close(fd);
+    return NULL;
+  }
+  size_t got = 0;
+  while (got <= max) {
+    ssize_t r = read(fd, buf + got, max + 1 - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      snprintf(err, errlen, "%s: %s", path, strerror(errno));
+      free(buf);
+      close(fd);
+      return NULL;
+    }
+    if (r == 0)
+      break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got > max) {
+    snprintf(err, errlen, "%s: file too large (more than %zu bytes)", path,
+             max);
+    free(buf);
+    return NULL;
+  }
+  buf[got] = '\0';
+  *len = got;
+  return buf;
+}
+
+/* Reader errors (bad UTF-8) carry only a byte offset: count lines up to it
+ * (columns in bytes). Other errors carry libyaml's problem mark. */
+static void error_pos(const yaml_parser_t *p, const char *text, size_t len,
+                      unsigned long *line, unsigned long *col)
+{
+  if (p->error != YAML_READER_ERROR) {
+    *line = (unsigned long)p->problem_mark.line + 1;
+    *col = (unsigned long)p->problem_mark.column + 1;
+    return;
+  }
+  size_t end = p->problem_offset < len ? p->problem_offset : len;
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < end; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+static void syntax_error(const char *path, const yaml_parser_t *p,
+                         const char *text, size_t len, char *err,
+                         size_t errlen)
+{
+  unsigned long line, col;
+  error_pos(p, text, len, &line, &col);
+  snprintf(err, errlen, "%s:%lu:%lu: YAML syntax error: %s%s%s", path, line,
+           col, p->problem ? p->problem : "unknown problem",
+           p->context ? " " : "", p->context ? p->context : "");
+}
+
+/* After the first document: anything but the end of the stream is an
+ * error. Returns 0 or -1. */
+static int no_second_doc(const char *path, const char *why, yaml_parser_t *p,
+                         const char *text, size_t len, char *err,
+                         size_t errlen)
+{
+  yaml_document_t next;
+  if (!yaml_parser_load(p, &next)) {
+    syntax_error(path, p, text, len, err, errlen);
+    return -1;
+  }
+  yaml_node_t *extra = yaml_document_get_root_node(&next);
+  if (extra)
+    qc_yaml_fail(err, errlen, path, extra, "a second YAML document (%s)", why);
+  yaml_document_delete(&next);
+  return extra ? -1 : 0;
+}
+
+int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,
+                     yaml_document_t *doc, yaml_node_t **root, char *err,
+                     size_t errlen)
+{
+  memset(doc, 0, sizeof *doc);
+  *root = NULL;
+  size_t len = 0;
+  char *text = read_bounded(path, o->max_bytes, &len, err, errlen);
+  if (!text)
+    return -1;
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    free(text);
+    return -1;
+  }
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  int rc = -1;
+  /* On failure libyaml leaves the document empty. */
+  if (!yaml_parser_load(&p, doc)) {
+    syntax_error(path, &p, text, len, err, errlen);
+    goto out;
+  }
+  yaml_node_t *top = yaml_document_get_root_node(doc);
+  if (!top)
+    snprintf(err, errlen, "%s:1:1: empty %s (expected a mapping)", path,
+             o->noun);
+  else if (top->type != YAML_MAPPING_NODE)
+    qc_yaml_fail(err, errlen, path, top, "top level must be a mapping, got %s",
+                 qc_yaml_type_name(top->type));
+  else if (!o->one_doc ||
+           no_second_doc(path, o->one_doc, &p, text, len, err, errlen) == 0)
+    rc = 0;
+  if (rc == 0)
+    *root = top;
+  else
+    yaml_document_delete(doc);
+out:
+  yaml_parser_delete(&p);
+  free(text);
+  return rc;
+}
