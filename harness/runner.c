@@ -352,15 +352,28 @@ static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
   char *json = wire_analysis_to_json(a);
   qh_case_set_evidence(cr, NULL, json);
   free(json);
-  if (c->wire.present && cr->verdict == QH_PASS) {
+  if (c->wire.present) {
     qh_wire w;
     char msg[2048];
-    if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0)
-      qh_case_set_verdict(cr, QH_ERROR, 0, "wire: %s", err);
-    else if (wire_check(a, &w, msg, sizeof msg) < 0)
-      qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
-    else
+    if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0) {
+      if (cr->verdict == QH_PASS)
+        qh_case_set_verdict(cr, QH_ERROR, 0, "wire: %s", err);
+    } else if (wire_check(a, &w, msg, sizeof msg) < 0) {
+      /* Also when a step failed first: what the wire shows (TYPE A, no
+       * REST) often explains the failed step. */
+      qh_case_note(cr, 0, "%s", msg);
+      if (cr->verdict == QH_PASS) {
+        qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
+      } else if (cr->reason) {
+        char *first = strdup(cr->reason);
+        if (first)
+          qh_case_set_verdict(cr, cr->verdict, cr->failed_step, "%s; and %s",
+                              first, msg);
+        free(first);
+      }
+    } else {
       qh_case_note(cr, 0, "wire assertions hold");
+    }
     wire_expanded_free(&w);
   }
   wire_analysis_free(a);
