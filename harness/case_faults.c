@@ -152,15 +152,9 @@ static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   snprintf(what, sizeof what, "fault %zu", index);
   f->where = cl_where(dc, item);
   f->nth = 1;
-  if (item->type != YAML_MAPPING_NODE) {
-    cl_fail(l, dc, item, "%s: expected a mapping with one fault kind, got %s",
-            what, qc_yaml_type_name(item->type));
-    return -1;
-  }
-  char prefix[40];
-  snprintf(prefix, sizeof prefix, "%s: ", what);
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, item, SC_FAULT, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, item, SC_FAULT, what, "a mapping with one fault kind",
+                   kn, vals) < 0)
     return -1;
   const cl_keydef *d = cl_pick_one(l, dc, item, SC_FAULT, KF_KIND, what,
                                    "fault kind", "fault", kn);

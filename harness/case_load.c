@@ -65,53 +65,17 @@ void cl_close_doc(cl_doc *dc)
 static int load_file(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
                      size_t index, qh_file *f)
 {
+  static const cl_key kinds[] = {K_SIZE, K_TEXT, K_DIR};
   char what[40], w2[64];
   snprintf(what, sizeof what, "files item %zu", index);
-  f->where.file = dc->file;
-  f->where.line = (int)item->start_mark.line + 1;
-  f->where.col = (int)item->start_mark.column + 1;
+  f->where = cl_where(dc, item);
   f->writable = true;
-  if (cl_expect_type(l, dc, item, YAML_MAPPING_NODE, what) < 0)
-    return -1;
-  char prefix[48];
-  snprintf(prefix, sizeof prefix, "%s: ", what);
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, item, SC_FILE, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, item, SC_FILE, what, "a mapping", kn, vals) < 0 ||
+      !cl_one_of(l, dc, item, kn, kinds, 3, what, "size, text, dir"))
     return -1;
-  static const cl_key kinds[] = {K_SIZE, K_TEXT, K_DIR};
-  const yaml_node_t *first = NULL;
-  for (size_t i = 0; i < 3; i++) {
-    const yaml_node_t *k = kn[kinds[i]];
-    if (!k)
-      continue;
-    if (first) {
-      const yaml_node_t *later =
-          k->start_mark.index > first->start_mark.index ? k : first;
-      cl_fail(l, dc, later,
-              "%s: \"%s\" and \"%s\" exclude each other (one of size, text, "
-              "dir)",
-              what, (const char *)first->data.scalar.value,
-              (const char *)k->data.scalar.value);
-      return -1;
-    }
-    first = k;
-  }
-  if (!first) {
-    cl_fail(l, dc, item, "%s: needs one of size, text, dir", what);
-    return -1;
-  }
-  const char *path = cl_nonempty(l, dc, vals[K_PATH], "path");
-  if (!path)
-    return -1;
-  if (!cl_good_rel_path(path)) {
-    cl_fail(
-        l, dc, vals[K_PATH],
-        "%s: path \"%.64s\" must be relative, without \"..\" or empty parts "
-        "(at most %d bytes)",
-        what, path, CL_MAX_PATH);
-    return -1;
-  }
-  if (!(f->path = cl_dup(l, dc, vals[K_PATH], path)))
+  /* The empty path is named "path" alone, unlike server_expect's. */
+  if (!(f->path = cl_path_value(l, dc, vals[K_PATH], what, "path")))
     return -1;
   if (kn[K_SEED] && !kn[K_SIZE]) {
     cl_fail(l, dc, kn[K_SEED], "%s: \"seed\" only goes with \"size\"", what);
@@ -125,57 +89,29 @@ static int load_file(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   const char *s;
   if (kn[K_SIZE]) {
     f->kind = QH_FILE_PAYLOAD;
-    f->seed = 1;
-    snprintf(w2, sizeof w2, "%s: size", what);
-    if (!(s = cl_nonempty(l, dc, vals[K_SIZE], w2)))
-      return -1;
-    if (!cl_parse_u64(s, CL_MAX_PAYLOAD, &f->size)) {
-      cl_fail(l, dc, vals[K_SIZE],
-              "%s: bad number \"%.40s\" (bytes, 0 to %llu)", w2, s,
-              (unsigned long long)CL_MAX_PAYLOAD);
-      return -1;
-    }
-    if (kn[K_SEED]) {
-      uint64_t seed;
-      snprintf(w2, sizeof w2, "%s: seed", what);
-      if (!(s = cl_nonempty(l, dc, vals[K_SEED], w2)))
-        return -1;
-      if (!cl_parse_u64(s, UINT32_MAX, &seed)) {
-        cl_fail(l, dc, vals[K_SEED], "%s: bad number \"%.40s\" (0 to %lu)", w2,
-                s, (unsigned long)UINT32_MAX);
-        return -1;
-      }
-      f->seed = (uint32_t)seed;
-    }
-  } else if (kn[K_TEXT]) {
+    return cl_payload_value(l, dc, vals, what, &f->size, &f->seed);
+  }
+  if (kn[K_TEXT]) {
     f->kind = QH_FILE_TEXT;
     snprintf(w2, sizeof w2, "%s: text", what);
     if (!(s = cl_scalar(l, dc, vals[K_TEXT], w2)) ||
         !(f->text = cl_dup(l, dc, vals[K_TEXT], s)))
       return -1;
-  } else {
-    f->kind = QH_FILE_DIR;
-    bool on;
-    snprintf(w2, sizeof w2, "%s: dir", what);
-    if (!(s = cl_scalar(l, dc, vals[K_DIR], w2)))
-      return -1;
-    if (cl_parse_bool(s, &on) < 0 || !on) {
-      cl_fail(l, dc, vals[K_DIR], "%s: must be true", w2);
-      return -1;
-    }
-    if (kn[K_WRITABLE]) {
-      snprintf(w2, sizeof w2, "%s: writable", what);
-      if (!(s = cl_scalar(l, dc, vals[K_WRITABLE], w2)))
-        return -1;
-      if (cl_parse_bool(s, &f->writable) < 0) {
-        cl_fail(l, dc, vals[K_WRITABLE],
-                "%s: expected true or false, got "
-                "\"%.40s\"",
-                w2, s);
-        return -1;
-      }
-    }
+    return 0;
   }
+  f->kind = QH_FILE_DIR;
+  bool on;
+  snprintf(w2, sizeof w2, "%s: dir", what);
+  if (!(s = cl_scalar(l, dc, vals[K_DIR], w2)))
+    return -1;
+  if (cl_parse_bool(s, &on) < 0 || !on) {
+    cl_fail(l, dc, vals[K_DIR], "%s: must be true", w2);
+    return -1;
+  }
+  snprintf(w2, sizeof w2, "%s: writable", what);
+  if (kn[K_WRITABLE] &&
+      cl_bool_value(l, dc, vals[K_WRITABLE], w2, &f->writable) < 0)
+    return -1;
   return 0;
 }
 

@@ -297,6 +297,46 @@ int cl_expect_type(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
   return -1;
 }
 
+int cl_walk_item(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
+                 cl_scope sc, const char *what, const char *shape,
+                 yaml_node_t *kn[K_COUNT], yaml_node_t *vals[K_COUNT])
+{
+  if (map->type != YAML_MAPPING_NODE) {
+    cl_fail(l, dc, map, "%s: expected %s, got %s", what, shape,
+            qc_yaml_type_name(map->type));
+    return -1;
+  }
+  char prefix[80];
+  snprintf(prefix, sizeof prefix, "%s: ", what);
+  return cl_walk_map(l, dc, map, sc, prefix, kn, vals);
+}
+
+const yaml_node_t *cl_one_of(cl_loader *l, const cl_doc *dc,
+                             const yaml_node_t *map, yaml_node_t *kn[K_COUNT],
+                             const cl_key *keys, size_t count, const char *what,
+                             const char *list)
+{
+  const yaml_node_t *first = NULL;
+  for (size_t i = 0; i < count; i++) {
+    const yaml_node_t *k = kn[keys[i]];
+    if (!k)
+      continue;
+    if (first) {
+      const yaml_node_t *later =
+          k->start_mark.index > first->start_mark.index ? k : first;
+      cl_fail(l, dc, later,
+              "%s: \"%s\" and \"%s\" exclude each other (one of %s)", what,
+              (const char *)first->data.scalar.value,
+              (const char *)k->data.scalar.value, list);
+      return NULL;
+    }
+    first = k;
+  }
+  if (!first)
+    cl_fail(l, dc, map, "%s: needs one of %s", what, list);
+  return first;
+}
+
 /* Relative, no ".." component, no empty component, no backslash. */
 bool cl_good_rel_path(const char *p)
 {
@@ -344,6 +384,42 @@ int cl_u64_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
             unit, *unit ? ", " : "", (unsigned long long)min,
             (unsigned long long)max);
     return -1;
+  }
+  return 0;
+}
+
+char *cl_path_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
+                    const char *what, const char *label)
+{
+  const char *path = cl_nonempty(l, dc, n, label);
+  if (!path)
+    return NULL;
+  if (!cl_good_rel_path(path)) {
+    cl_fail(l, dc, n,
+            "%s: path \"%.64s\" must be relative, without \"..\" or empty "
+            "parts (at most %d bytes)",
+            what, path, CL_MAX_PATH);
+    return NULL;
+  }
+  return cl_dup(l, dc, n, path);
+}
+
+int cl_payload_value(cl_loader *l, const cl_doc *dc,
+                     yaml_node_t *const vals[K_COUNT], const char *what,
+                     uint64_t *size, uint32_t *seed)
+{
+  char full[96];
+  *seed = 1;
+  snprintf(full, sizeof full, "%s: size", what);
+  if (cl_u64_value(l, dc, vals[K_SIZE], full, 0, CL_MAX_PAYLOAD, "bytes",
+                   size) < 0)
+    return -1;
+  if (vals[K_SEED]) {
+    uint64_t u;
+    snprintf(full, sizeof full, "%s: seed", what);
+    if (cl_u64_value(l, dc, vals[K_SEED], full, 0, UINT32_MAX, "", &u) < 0)
+      return -1;
+    *seed = (uint32_t)u;
   }
   return 0;
 }

@@ -191,6 +191,15 @@ int cl_u64_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
                  uint64_t *out);
 int cl_bool_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
                   const char *what, bool *out);
+/* A copy of a path under the FTP home (cl_good_rel_path); `label` names
+ * the scalar when empty, `what` the entry when the path is bad. */
+char *cl_path_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
+                    const char *what, const char *label);
+/* A generated payload (qc_payload.h): vals[K_SIZE] in bytes, required;
+ * vals[K_SEED] optional, 1 when absent. Messages: "what: size: ...". */
+int cl_payload_value(cl_loader *l, const cl_doc *dc,
+                     yaml_node_t *const vals[K_COUNT], const char *what,
+                     uint64_t *size, uint32_t *seed);
 /* The index of the scalar's value in names[0..n), as in "down | up". */
 int cl_enum_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
                   const char *what, const char *const *names, size_t count,
@@ -216,6 +225,18 @@ int cl_walk_map(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
                 yaml_node_t *vals[K_COUNT]);
 int cl_expect_type(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
                    yaml_node_type_t t, const char *what);
+/* A list item that must be a mapping (`shape` names it in the message:
+ * "a mapping", "a mapping with one step key"), walked like cl_walk_map
+ * with messages prefixed "what: " (`what` under 64 bytes). */
+int cl_walk_item(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
+                 cl_scope sc, const char *what, const char *shape,
+                 yaml_node_t *kn[K_COUNT], yaml_node_t *vals[K_COUNT]);
+/* The one of keys[0..count) present in kn (a file's size, text or dir);
+ * NULL after an error if none or two. `list` names them ("size, text"). */
+const yaml_node_t *cl_one_of(cl_loader *l, const cl_doc *dc,
+                             const yaml_node_t *map, yaml_node_t *kn[K_COUNT],
+                             const cl_key *keys, size_t count, const char *what,
+                             const char *list);
 /* The one key of `sc` with flag `flag` present in kn (a step key, a fault
  * kind); NULL after an error if none or two. `noun` names it ("step
  * key"), `unit` the thing it belongs to ("step"). */

@@ -9,54 +9,20 @@
 static int load_sfile(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
                       size_t index, qh_server_file *f)
 {
+  static const cl_key kinds[] = {K_SIZE, K_TEXT, K_ABSENT};
   char what[48], full[64];
   snprintf(what, sizeof what, "server_expect: files item %zu", index);
   f->where = cl_where(dc, item);
-  if (cl_expect_type(l, dc, item, YAML_MAPPING_NODE, what) < 0)
-    return -1;
-  char prefix[56];
-  snprintf(prefix, sizeof prefix, "%s: ", what);
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, item, SC_SFILE, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, item, SC_SFILE, what, "a mapping", kn, vals) < 0 ||
+      !cl_one_of(l, dc, item, kn, kinds, 3, what, "size, text, absent"))
     return -1;
-  static const cl_key kinds[] = {K_SIZE, K_TEXT, K_ABSENT};
-  const yaml_node_t *first = NULL;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    const yaml_node_t *k = kn[kinds[i]];
-    if (!k)
-      continue;
-    if (first) {
-      const yaml_node_t *later =
-          k->start_mark.index > first->start_mark.index ? k : first;
-      cl_fail(l, dc, later,
-              "%s: \"%s\" and \"%s\" exclude each other (one of size, text, "
-              "absent)",
-              what, (const char *)first->data.scalar.value,
-              (const char *)k->data.scalar.value);
-      return -1;
-    }
-    first = k;
-  }
-  if (!first) {
-    cl_fail(l, dc, item, "%s: needs one of size, text, absent", what);
-    return -1;
-  }
   if (kn[K_SEED] && !kn[K_SIZE]) {
     cl_fail(l, dc, kn[K_SEED], "%s: \"seed\" only goes with \"size\"", what);
     return -1;
   }
   snprintf(full, sizeof full, "%s: path", what);
-  const char *path = cl_nonempty(l, dc, vals[K_PATH], full);
-  if (!path)
-    return -1;
-  if (!cl_good_rel_path(path)) {
-    cl_fail(l, dc, vals[K_PATH],
-            "%s: path \"%.64s\" must be relative, without \"..\" or empty "
-            "parts (at most %d bytes)",
-            what, path, CL_MAX_PATH);
-    return -1;
-  }
-  if (!(f->path = cl_dup(l, dc, vals[K_PATH], path)))
+  if (!(f->path = cl_path_value(l, dc, vals[K_PATH], what, full)))
     return -1;
   if (kn[K_ABSENT]) {
     snprintf(full, sizeof full, "%s: absent", what);
@@ -74,19 +40,7 @@ static int load_sfile(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     return t && (f->text = cl_dup(l, dc, vals[K_TEXT], t)) ? 0 : -1;
   }
   f->has_payload = true;
-  f->seed = 1;
-  snprintf(full, sizeof full, "%s: size", what);
-  if (cl_u64_value(l, dc, vals[K_SIZE], full, 0, CL_MAX_PAYLOAD, "bytes",
-                   &f->size) < 0)
-    return -1;
-  if (kn[K_SEED]) {
-    uint64_t seed;
-    snprintf(full, sizeof full, "%s: seed", what);
-    if (cl_u64_value(l, dc, vals[K_SEED], full, 0, UINT32_MAX, "", &seed) < 0)
-      return -1;
-    f->seed = (uint32_t)seed;
-  }
-  return 0;
+  return cl_payload_value(l, dc, vals, what, &f->size, &f->seed);
 }
 
 static int load_sfiles(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq,

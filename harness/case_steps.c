@@ -80,15 +80,10 @@ static int use_fragment(cl_loader *l, const cl_doc *dc, const yaml_node_t *at,
 static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
                       const char *full, qh_step *s)
 {
-  if (v->type != YAML_MAPPING_NODE) {
-    cl_fail(l, dc, v, "%s: expected a mapping {size, seed} or {text}, got %s",
-            full, qc_yaml_type_name(v->type));
-    return -1;
-  }
-  char prefix[80], w2[96];
-  snprintf(prefix, sizeof prefix, "%s: ", full);
+  char w2[96];
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, v, SC_DATA, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, v, SC_DATA, full, "a mapping {size, seed} or {text}",
+                   kn, vals) < 0)
     return -1;
   if (kn[K_SIZE] && kn[K_TEXT]) {
     bool text_later =
@@ -119,18 +114,8 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     return s->text ? 0 : -1;
   }
   s->has_payload = true;
-  s->seed = 1;
-  snprintf(w2, sizeof w2, "%s: size", full);
-  if (cl_u64_value(l, dc, vals[K_SIZE], w2, 0, CL_MAX_PAYLOAD, "bytes",
-                   &s->size) < 0)
+  if (cl_payload_value(l, dc, vals, full, &s->size, &s->seed) < 0)
     return -1;
-  if (kn[K_SEED]) {
-    uint64_t seed;
-    snprintf(w2, sizeof w2, "%s: seed", full);
-    if (cl_u64_value(l, dc, vals[K_SEED], w2, 0, UINT32_MAX, "", &seed) < 0)
-      return -1;
-    s->seed = (uint32_t)seed;
-  }
   if (kn[K_OFFSET]) {
     snprintf(w2, sizeof w2, "%s: offset", full);
     if (cl_u64_value(l, dc, vals[K_OFFSET], w2, 0, CL_MAX_PAYLOAD, "bytes",
@@ -147,15 +132,10 @@ static int listing_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
 {
   if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0)
     return 0;
-  if (v->type != YAML_MAPPING_NODE) {
-    cl_fail(l, dc, v, "%s: expected a mapping {contains, absent}, got %s", full,
-            qc_yaml_type_name(v->type));
-    return -1;
-  }
-  char prefix[80], w2[96];
-  snprintf(prefix, sizeof prefix, "%s: ", full);
+  char w2[96];
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, v, SC_LISTING, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, v, SC_LISTING, full, "a mapping {contains, absent}",
+                   kn, vals) < 0)
     return -1;
   snprintf(w2, sizeof w2, "%s: contains", full);
   if (vals[K_CONTAINS] && cl_string_list(l, dc, vals[K_CONTAINS], w2, false,
@@ -237,15 +217,9 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
 {
   char what[32];
   snprintf(what, sizeof what, "step %zu", index);
-  if (item->type != YAML_MAPPING_NODE) {
-    cl_fail(l, dc, item, "%s: expected a mapping with one step key, got %s",
-            what, qc_yaml_type_name(item->type));
-    return -1;
-  }
-  char prefix[40];
-  snprintf(prefix, sizeof prefix, "%s: ", what);
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, item, SC_STEP, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, item, SC_STEP, what, "a mapping with one step key",
+                   kn, vals) < 0)
     return -1;
   const cl_keydef *d =
       cl_pick_one(l, dc, item, SC_STEP, KF_STEP, what, "step key", "step", kn);

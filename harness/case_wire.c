@@ -18,12 +18,8 @@ static int load_wire_data(cl_loader *l, const cl_doc *dc,
   snprintf(what, sizeof what, "wire: data item %zu", index);
   w->where = cl_where(dc, item);
   w->bytes = -1;
-  if (cl_expect_type(l, dc, item, YAML_MAPPING_NODE, what) < 0)
-    return -1;
-  char prefix[56];
-  snprintf(prefix, sizeof prefix, "%s: ", what);
   yaml_node_t *kn[K_COUNT] = {0}, *vals[K_COUNT] = {0};
-  if (cl_walk_map(l, dc, item, SC_WIRE_DATA, prefix, kn, vals) < 0)
+  if (cl_walk_item(l, dc, item, SC_WIRE_DATA, what, "a mapping", kn, vals) < 0)
     return -1;
   int i;
   snprintf(full, sizeof full, "%s: direction", what);

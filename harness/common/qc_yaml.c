@@ -128,8 +128,7 @@ static void error_pos(const yaml_parser_t *p, const char *text, size_t len,
 }
 
 static void syntax_error(const char *path, const yaml_parser_t *p,
-                         const char *text, size_t len, char *err,
-                         size_t errlen)
+                         const char *text, size_t len, char *err, size_t errlen)
 {
   unsigned long line, col;
   error_pos(p, text, len, &line, &col);
@@ -141,8 +140,7 @@ static void syntax_error(const char *path, const yaml_parser_t *p,
 /* After the first document: anything but the end of the stream is an
  * error. Returns 0 or -1. */
 static int no_second_doc(const char *path, const char *why, yaml_parser_t *p,
-                         const char *text, size_t len, char *err,
-                         size_t errlen)
+                         const char *text, size_t len, char *err, size_t errlen)
 {
   yaml_document_t next;
   if (!yaml_parser_load(p, &next)) {

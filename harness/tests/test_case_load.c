@@ -3,6 +3,8 @@
  * bounds, and cases/FORMAT.md against the loader's key table. */
 #include "case.h"
 
+#include "../common/tests/qc_test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,30 +14,21 @@
 #define DATA QFTP_SOURCE_DIR "/harness/tests/data"
 #define FRAGS DATA "/fragments"
 
-static char tmpdir[256];
-static char case_path[512];
+static qc_test_scratch tmp; /* tmp.path: the case file */
 
 static void setup(void)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/case_load.XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-  snprintf(case_path, sizeof case_path, "%s/case.yaml", tmpdir);
+  qc_test_scratch_make(&tmp, "case_load", "case.yaml");
 }
 
 static void teardown(void)
 {
-  unlink(case_path);
-  rmdir(tmpdir);
+  qc_test_scratch_remove(&tmp);
 }
 
 static void write_case(const char *text, size_t len)
 {
-  FILE *f = fopen(case_path, "w");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-  ck_assert_int_eq(fclose(f), 0);
+  qc_test_write(tmp.path, text, len);
 }
 
 /* Loads `text` as a case that must fail; returns the error (static). */
@@ -45,7 +38,7 @@ static const char *load_error(const char *text)
   write_case(text, strlen(text));
   qh_case *c = (qh_case *)1;
   err[0] = '\0';
-  ck_assert_int_eq(qh_case_load(case_path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   ck_assert_ptr_null(c);
   return err;
 }
@@ -55,7 +48,7 @@ static qh_case *load_ok(const char *text)
   char err[1024] = "";
   write_case(text, strlen(text));
   qh_case *c = NULL;
-  ck_assert_msg(qh_case_load(case_path, FRAGS, &c, err, sizeof err) == 0, "%s",
+  ck_assert_msg(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err) == 0, "%s",
                 err);
   return c;
 }
@@ -67,7 +60,7 @@ static void expand(const char *in, char *out, size_t cap)
   for (; *in && o + 1 < cap; in++) {
     const char *rep = NULL;
     if (in[0] == '@' && in[1] == 'C')
-      rep = case_path;
+      rep = tmp.path;
     else if (in[0] == '@' && in[1] == 'F')
       rep = FRAGS;
     if (!rep) {
@@ -385,7 +378,7 @@ START_TEST(test_open_errors)
   ck_assert_ptr_null(c);
   /* No fragments directory: a use: is an error, not a crash. */
   write_case(H "steps:\n  - use: pdp\n", strlen(H) + 20);
-  ck_assert_int_eq(qh_case_load(case_path, NULL, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, NULL, &c, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, ":5:10: step 1: fragment \"pdp\" but no "
                                     "fragments directory"));
   /* A tiny error buffer is cut, never overrun. */
@@ -417,7 +410,7 @@ START_TEST(test_bounds)
   write_case(text, len);
   qh_case *c = NULL;
   char err[1024] = "";
-  ck_assert_msg(qh_case_load(case_path, FRAGS, &c, err, sizeof err) == 0, "%s",
+  ck_assert_msg(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err) == 0, "%s",
                 err);
   ck_assert_uint_eq(c->nsteps, 10000);
   qh_case_free(c);
@@ -425,7 +418,7 @@ START_TEST(test_bounds)
 
   text = repeat_steps("  - sleep: 0\n", 10001, &len);
   write_case(text, len);
-  ck_assert_int_eq(qh_case_load(case_path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, ":10005:5: step 10001: more than 10000 "
                                     "steps"));
   free(text);
@@ -433,7 +426,7 @@ START_TEST(test_bounds)
   /* 1 MiB of comment after a valid case. */
   text = repeat_steps("#234567890123456789012345678901\n", 32768, &len);
   write_case(text, len);
-  ck_assert_int_eq(qh_case_load(case_path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, ": file too large (more than 1048576 "
                                     "bytes)"));
   free(text);
@@ -447,7 +440,7 @@ START_TEST(test_bounds)
     memset(text + w, 'A', n);
     memcpy(text + w + n, "\n", 2);
     write_case(text, strlen(text));
-    int rc = qh_case_load(case_path, FRAGS, &c, err, sizeof err);
+    int rc = qh_case_load(tmp.path, FRAGS, &c, err, sizeof err);
     if (extra == 0) {
       ck_assert_msg(rc == 0, "%s", err);
       ck_assert_uint_eq(strlen(c->steps[0].text), 65536);
@@ -501,13 +494,8 @@ END_TEST
 /* cases/FORMAT.md documents every key of the loader's table as `key`. */
 START_TEST(test_format_doc_lists_every_key)
 {
-  FILE *f = fopen(QFTP_SOURCE_DIR "/cases/FORMAT.md", "r");
-  ck_assert_ptr_nonnull(f);
   static char doc[256 * 1024];
-  size_t n = fread(doc, 1, sizeof doc - 1, f);
-  fclose(f);
-  ck_assert_uint_gt(n, 0);
-  doc[n] = '\0';
+  qc_test_read(QFTP_SOURCE_DIR "/cases/FORMAT.md", doc, sizeof doc);
   ck_assert_uint_gt(qh_case_key_count(), 20);
   for (size_t i = 0; i < qh_case_key_count(); i++) {
     char quoted[80];
@@ -536,9 +524,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(suite());
 }

@@ -4,6 +4,8 @@
  * The older keys are covered by test_case_load.c. */
 #include "case.h"
 
+#include "../common/tests/qc_test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,31 +15,21 @@
 #define DATA QFTP_SOURCE_DIR "/harness/tests/data"
 #define FRAGS DATA "/fragments"
 
-static char tmpdir[256];
-static char case_path[512];
+static qc_test_scratch tmp; /* tmp.path: the case file */
 
 static void setup(void)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/case_schema.XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-  snprintf(case_path, sizeof case_path, "%s/case.yaml", tmpdir);
+  qc_test_scratch_make(&tmp, "case_schema", "case.yaml");
 }
 
 static void teardown(void)
 {
-  unlink(case_path);
-  rmdir(tmpdir);
+  qc_test_scratch_remove(&tmp);
 }
 
 static void write_case(const char *text)
 {
-  FILE *f = fopen(case_path, "w");
-  ck_assert_ptr_nonnull(f);
-  size_t len = strlen(text);
-  ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-  ck_assert_int_eq(fclose(f), 0);
+  qc_test_write(tmp.path, text, strlen(text));
 }
 
 START_TEST(test_full_schema)
@@ -179,7 +171,7 @@ START_TEST(test_schema_defaults)
   qh_case *c = NULL;
   write_case("id: t\ntitle: T\nspec: \"1\"\nserver: {profile: ftps-legacy}\n"
              "steps: [{send: AT}]\nwire: {}\nserver_expect: {}\n");
-  ck_assert_msg(qh_case_load(case_path, FRAGS, &c, err, sizeof err) == 0, "%s",
+  ck_assert_msg(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err) == 0, "%s",
                 err);
   ck_assert(c->wire.present);
   ck_assert(!c->wire.data_given);
@@ -190,7 +182,7 @@ START_TEST(test_schema_defaults)
   qh_case_free(c);
   write_case("id: t\ntitle: T\nspec: \"1\"\nsteps: [{send: AT}]\n"
              "faults: []\nwire: {data: [], tls: {data: true}}\n");
-  ck_assert_msg(qh_case_load(case_path, FRAGS, &c, err, sizeof err) == 0, "%s",
+  ck_assert_msg(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err) == 0, "%s",
                 err);
   ck_assert_uint_eq(c->nfaults, 0);
   ck_assert(c->wire.data_given);
@@ -426,11 +418,11 @@ START_TEST(test_errors)
 {
   static char err[2048];
   char want[2048];
-  snprintf(want, sizeof want, "%s:%s", case_path, errors[_i].want);
+  snprintf(want, sizeof want, "%s:%s", tmp.path, errors[_i].want);
   write_case(errors[_i].yaml);
   qh_case *c = (qh_case *)1;
   err[0] = '\0';
-  ck_assert_int_eq(qh_case_load(case_path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   ck_assert_ptr_null(c);
   ck_assert_str_eq(err, want);
 }
@@ -457,7 +449,7 @@ START_TEST(test_alias_budget)
   free(text);
   char err[1024];
   qh_case *c = NULL;
-  ck_assert_int_eq(qh_case_load(case_path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   /* An alias is the anchored node itself: the error points there. */
   ck_assert_msg(strstr(err, "case.yaml:5:11: ") != NULL, "%s", err);
   ck_assert_ptr_nonnull(strstr(err, "more than 33554432 bytes of text"));
@@ -479,9 +471,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(suite());
 }

@@ -1,6 +1,7 @@
 /* Unit tests of qc_profile: the two real profiles, flattening, the typed
  * views, and one table row per error the loader reports. */
 #include "qc_profile.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -10,31 +11,15 @@
 
 #define PROFILES QFTP_SOURCE_DIR "/fixtures/profiles"
 
-static char tmpdir[256];
+static qc_test_scratch tmp;
 
-static void make_tmpdir(void)
-{
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/qc_profile.XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-  rmdir(tmpdir);
-}
-
-/* Writes `text` to tmpdir/name and returns the path (static storage). */
+/* Writes `text` to a fresh scratch file `name` and returns its path; the
+ * test ends with qc_test_scratch_remove(&tmp). */
 static const char *write_file(const char *name, const char *text)
 {
-  static char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_int_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-  ck_assert_int_eq(fclose(f), 0);
-  return path;
+  qc_test_scratch_make(&tmp, "qc_profile", name);
+  qc_test_write(tmp.path, text, strlen(text));
+  return tmp.path;
 }
 
 START_TEST(test_note_profile)
@@ -118,7 +103,6 @@ static const struct {
 
 START_TEST(test_typed_views)
 {
-  make_tmpdir();
   const char *path =
       write_file("views.yaml", "n: 42\nneg: -7\nword: many\ntrail: 12x\n"
                                "empty: ''\nspace: ' 4'\n"
@@ -137,14 +121,12 @@ START_TEST(test_typed_views)
                                       bool_cases[i].dflt) == bool_cases[i].want,
                   "bool %s", bool_cases[i].key);
   qc_profile_free(p);
-  unlink(path);
-  remove_tmpdir();
+  qc_test_scratch_remove(&tmp);
 }
 END_TEST
 
 START_TEST(test_flatten_nested)
 {
-  make_tmpdir();
   const char *path = write_file("nest.yaml", "a:\n  b:\n    c: deep\n"
                                              "  d: 2\nempty:\ne: {}\n");
   qc_profile *p = NULL;
@@ -155,8 +137,7 @@ START_TEST(test_flatten_nested)
   ck_assert_str_eq(qc_profile_get(p, "a.d"), "2");
   ck_assert_str_eq(qc_profile_get(p, "empty"), "");
   qc_profile_free(p);
-  unlink(path);
-  remove_tmpdir();
+  qc_test_scratch_remove(&tmp);
 }
 END_TEST
 
@@ -185,7 +166,6 @@ static const struct {
 
 START_TEST(test_errors)
 {
-  make_tmpdir();
   const char *path = write_file("bad.yaml", error_cases[_i].yaml);
   size_t plen = strlen(path);
   qc_profile *p = (qc_profile *)1;
@@ -195,8 +175,7 @@ START_TEST(test_errors)
   ck_assert_msg(strncmp(err, path, plen) == 0 && err[plen] == ':',
                 "no path prefix: %s", err);
   ck_assert_str_eq(err + plen + 1, error_cases[_i].want);
-  unlink(path);
-  remove_tmpdir();
+  qc_test_scratch_remove(&tmp);
 }
 END_TEST
 
@@ -221,9 +200,8 @@ END_TEST
 
 START_TEST(test_too_large)
 {
-  make_tmpdir();
-  char path[512];
-  snprintf(path, sizeof path, "%s/big.yaml", tmpdir);
+  qc_test_scratch_make(&tmp, "qc_profile", "big.yaml");
+  const char *path = tmp.path;
   FILE *f = fopen(path, "w");
   ck_assert_ptr_nonnull(f);
   for (int i = 0; i < (1 << 20) / 16 + 1; i++)
@@ -233,8 +211,7 @@ START_TEST(test_too_large)
   char err[512] = "";
   ck_assert_int_eq(qc_profile_load(path, &p, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, "file too large"));
-  unlink(path);
-  remove_tmpdir();
+  qc_test_scratch_remove(&tmp);
 }
 END_TEST
 
@@ -257,9 +234,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(suite());
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# End-to-end: each deliberate deviation of the simulator (qftp-sim
+# --quirk) makes at least one case of the suite fail, and the failure
+# names the difference (a wire assertion for what only the wire shows).
+# Each quirk runs only the cases that should catch it, to stay fast.
+# usage: quirks.sh HARNESS_BINARY SIM_BINARY OUT_DIR
+set -uo pipefail
+bin=$1 sim=$2 out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+cases=$(cd "$here/../../../cases" && pwd)
+rm -rf "$out"
+mkdir -p "$out"
+fail() { echo "quirks.sh: FAIL: $*" >&2; exit 1; }
+
+# quirk | module profile | --filter | text a failing case's reason must hold
+table='
+stat-before-ok|note|close.reopen|got `+QFTPSTAT: 0,4`
+cfg-key-case|note|cfg.defaults|+CME ERROR: 610
+wrong-type|note|get.com|wire: expected client command "TYPE I"
+ignore-transmode|note|get.active|wire: expected client command "PORT *"
+ignore-startpos|note|get.partial|"REST 500"
+fin-not-rst|note|get.restenable|expected close rst by the module, saw fin
+transferlen-off-by-one|note|get.com|+QFTPGET: 0,10001
+wrong-err-for-reply|note|dir.cwd-missing|+QFTPCWD: 601,550
+urc-before-ok|note|get.com|got `+QFTPLEN: 0,10000`
+no-quit-on-close|note|note.3-8-close|wire: expected client command "QUIT"
+accept-bad-rsptimeout|note|cfg.out-of-range|expected `+CME ERROR: 610`, got `OK`
+extra-bytes-after-downloadlen|note|get.partial|expected `OK`
+prot-c|note|ftps.explicit|expected TLS, saw plain
+late-urc|note|open.urc-within-rsptimeout|got nothing within
+ignore-guard-times|note|put.plus-in-payload|+QFTPPUT: 0,3
+wrong-stat-during-transfer|note|fault.stat-during-transfer|+QFTPSTAT: 0,2
+pwd-unquoted|firmware|dir.cwd-pwd|expected `+QFTPPWD: 0,"/"`
+pwd-quoted|note|dir.cwd-pwd|expected `+QFTPPWD: 0,/`
+no-echo|note|at.echo|expected `AT`, got `OK`
+'
+
+# Every quirk the simulator knows is in the table.
+for q in $("$sim" --list-quirks | cut -f1); do
+  grep -q "^$q|" <<<"$table" || fail "quirk $q has no case that catches it"
+done
+
+while IFS='|' read -r quirk profile filter want; do
+  [ -n "$quirk" ] || continue
+  dir="$out/$quirk"
+  "$bin" run "$cases" --sim-binary "$sim" --sim-quirk "$quirk" \
+    --profile "$profile" --filter "$filter" --report-dir "$dir" \
+    >"$dir.stdout" 2>&1
+  rc=$?
+  [ "$rc" -eq 1 ] || { cat "$dir.stdout"; fail "$quirk: exit $rc, expected 1 (a case fails)"; }
+  reasons=$(jq -r '.cases[] | select(.verdict == "fail") | .reason' "$dir/results.json")
+  grep -qF -- "$want" <<<"$reasons" ||
+    fail "$quirk: no failure says '$want'; reasons: $reasons"
+  echo "quirks.sh: $quirk caught by $filter"
+done <<<"$table"
+echo "quirks.sh: OK"
