@@ -104,7 +104,8 @@ size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
       errors++;
     }
   }
-  qsort(files.v, files.n, sizeof *files.v, cmp_str);
+  if (files.n > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(files.v, files.n, sizeof *files.v, cmp_str);
   for (size_t i = 0; i < files.n; i++) {
     char err[1024];
     qh_case *c = NULL;
@@ -131,7 +132,8 @@ size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
     free(files.v[i]);
   free(files.v);
 
-  qsort(set->cases, set->n, sizeof *set->cases, cmp_case);
+  if (set->n > 1)
+    qsort(set->cases, set->n, sizeof *set->cases, cmp_case);
   for (size_t i = 1; i < set->n; i++)
     if (strcmp(set->cases[i - 1]->id, set->cases[i]->id) == 0) {
       fprintf(errs, "%s:1:1: duplicate case id \"%s\" (also in %s)\n",

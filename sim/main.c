@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
@@ -185,6 +186,21 @@ static void remove_link(const char *path, const char *target)
     unlink(path);
 }
 
+/* Open descriptors, counted at start and at exit so a leak shows in the
+ * log (the e2e tests compare the two). -1 without /proc. */
+static int count_fds(void)
+{
+  DIR *d = opendir("/proc/self/fd");
+  if (!d)
+    return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    n += e->d_name[0] != '.';
+  closedir(d);
+  return n - 1; /* the directory's own descriptor */
+}
+
 static int rm_entry(const char *p, const struct stat *sb, int flag,
                     struct FTW *ftw)
 {
@@ -327,6 +343,7 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
 
 int main(int argc, char **argv)
 {
+  int fds_at_start = count_fds();
   options o;
   int rc = parse_args(argc, argv, &o);
   if (rc)
@@ -397,5 +414,7 @@ out:
   if (sigfd >= 0)
     close(sigfd);
   qc_profile_free(prof);
+  sim_log("exit: descriptors open: %d at start, %d at exit", fds_at_start,
+          count_fds());
   return rc;
 }

@@ -280,6 +280,16 @@ void sim_data_close(sim_data *d, bool rst)
     if (rst) {
       struct linger l = {.l_onoff = 1, .l_linger = 0};
       setsockopt(d->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    } else {
+      /* Bytes left unread make close(2) send RST instead of FIN, and a
+       * server then fails the transfer (vsftpd: 426). Under TLS 1.3 the
+       * server's session tickets arrive after the handshake and are never
+       * read by an upload: take them off the socket first. */
+      shutdown(d->fd, SHUT_WR);
+      char junk[4096];
+      for (int i = 0; i < 64; i++)
+        if (recv(d->fd, junk, sizeof junk, MSG_DONTWAIT) <= 0)
+          break;
     }
     close(d->fd);
   }

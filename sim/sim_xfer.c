@@ -76,6 +76,8 @@ struct sim_xfer {
   bool ctrl_done;        /* final reply came */
   bool in_flight;        /* a control command is outstanding */
   bool connected;        /* CONNECT printed */
+  bool ok_sent;          /* "OK" that ends data mode printed */
+  bool reported;         /* URC (or +CME ERROR) printed */
   bool partial;          /* downloadlen reached: any final reply is fine */
   bool aborted;          /* "+++" aborted a PUT: no URC */
   int err, reply;        /* the first failure */
@@ -174,13 +176,22 @@ static void command(sim_xfer *x, const char *line, xs_state next)
   sim_ftp_command(x->c->ftp, SIM_XFER_TAG, line, rsp_ms(x));
 }
 
-/* The transfer is over: URC (unless aborted), back to IDLE. */
-static void finish(sim_xfer *x)
+/* Leaves data mode with success: "OK" (1.5, 2.5, 2.6), once. */
+static void leave_data_mode(sim_xfer *x)
 {
-  release(x);
-  set_state(x, XS_IDLE);
-  if (x->aborted)
+  if (x->r.com && x->connected && !x->ok_sent)
+    sim_out_ok(x->c);
+  x->ok_sent = true;
+}
+
+/* The result, once: +CME ERROR before CONNECT, else the URC. A failure
+ * after CONNECT prints no "OK" (1.5: "OK" means success), except after a
+ * download's FIN, which looked like success (sim/README.md). */
+static void report(sim_xfer *x)
+{
+  if (x->reported || x->aborted)
     return;
+  x->reported = true;
   if (x->r.com && !x->connected && x->err) {
     sim_out_cme(x->c, x->err); /* no CONNECT yet: an immediate failure */
     return;
@@ -188,17 +199,20 @@ static void finish(sim_xfer *x)
   long long n = x->r.kind == SIM_XFER_PUT && x->r.com ? x->part : x->total;
   if (quirk(x, SIM_QUIRK_LEN_OFF_BY_ONE))
     n++;
-  if (x->err)
+  if (x->err) {
     sim_out_line(x->c, "%s: %d,%d", urc[x->r.kind], x->err, x->reply);
-  else
-    sim_out_line(x->c, "%s: 0,%lld", urc[x->r.kind], n);
+    return;
+  }
+  leave_data_mode(x);
+  sim_out_line(x->c, "%s: 0,%lld", urc[x->r.kind], n);
 }
 
-/* Leaves data mode: "OK" (1.5, 2.5, 2.6). */
-static void leave_data_mode(sim_xfer *x)
+/* The transfer is over: URC (unless aborted or printed), back to IDLE. */
+static void finish(sim_xfer *x)
 {
-  if (x->r.com && x->connected)
-    sim_out_ok(x->c);
+  release(x);
+  set_state(x, XS_IDLE);
+  report(x);
 }
 
 /* The data side is done; the URC waits for the final reply. */
@@ -212,6 +226,11 @@ static void data_done(sim_xfer *x)
   finish(x);
 }
 
+/* The first failure decides the result, which is printed at once: the
+ * transfer's final reply may be late or never come (a reset data
+ * connection, a server still in its accept), and the host must not wait
+ * for it. The reply still owed is read and dropped (DRAINING, bounded by
+ * rsptimeout). */
 static void fail(sim_xfer *x, int err, int reply)
 {
   sim_log("xfer: %s failed: %d,%d", verb[x->r.kind], err, reply);
@@ -219,9 +238,9 @@ static void fail(sim_xfer *x, int err, int reply)
     x->err = err;
     x->reply = reply;
   }
-  if (x->st == XS_MOVING)
-    leave_data_mode(x);
   data_done(x);
+  if (x->st == XS_DRAINING)
+    report(x);
 }
 
 static void after_data_event(sim_xfer *x);
@@ -252,6 +271,7 @@ static void send_transfer_command(sim_xfer *x)
 static void begin_moving(sim_xfer *x)
 {
   set_state(x, XS_MOVING);
+  x->ok_sent = false; /* each CONNECT ends with its own OK (1.5) */
   touch(x);
   if (x->r.com) {
     x->connected = true;
@@ -398,17 +418,8 @@ static int open_local(sim_xfer *x)
       return SIM_ERR_FILE;
     return 0;
   }
-  if (r->startpos > 0) { /* resume: keep what is there up to startpos */
-    if (stat(r->local, &st) != 0 || r->startpos > st.st_size)
-      return SIM_ERR_FILE_POS;
-    x->file = open(r->local, O_WRONLY | O_CLOEXEC);
-    if (x->file < 0)
-      return SIM_ERR_FILE_OPEN;
-    if (ftruncate(x->file, (off_t)r->startpos) != 0 ||
-        lseek(x->file, (off_t)r->startpos, SEEK_SET) < 0)
-      return SIM_ERR_FILE;
-    return 0;
-  }
+  /* GET (3.7): the local file is created or replaced and holds the
+   * server's bytes from <startpos> on (REST); any cache type. */
   x->file = open(r->local, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   return x->file < 0 ? SIM_ERR_FILE_OPEN : 0;
 }
@@ -481,6 +492,7 @@ static bool push_queue(sim_xfer *x)
       return false;
     }
     x->boff += (size_t)w;
+    touch(x); /* a slow server that reads is not a silent one */
   }
   x->boff = x->blen = 0;
   return true;
@@ -618,6 +630,8 @@ static void on_data_readable(sim_xfer *x)
     return;
   }
   if (r == 0) {
+    /* A FIN looks like success here: "OK" now (cases/faults/data-close);
+     * a 426 that follows still gives the error URC. */
     leave_data_mode(x);
     data_done(x);
     return;
@@ -786,8 +800,6 @@ void sim_xfer_on_event(sim_xfer *x, short revents)
 static void gap_timeout(sim_xfer *x)
 {
   sim_log("xfer: no data within rsptimeout");
-  if (x->st == XS_MOVING)
-    leave_data_mode(x);
   sim_ftp_drop(x->c->ftp);
   x->in_flight = false;
   x->err = SIM_ERR_TIMEOUT;
