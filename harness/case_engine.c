@@ -615,7 +615,8 @@ static int run_step(engine *e, const qh_step *s)
 
 void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r)
 {
-  engine e = {.c = c, .env = env, .r = r, .t0 = qc_now_ms()};
+  engine e = {.c = c, .env = env, .r = r,
+              .t0 = env->t0 ? env->t0 : qc_now_ms()};
   if (env->t->fd < 0) {
     conclude(&e, QH_ERROR, "the module's line is not open");
     return;

@@ -26,6 +26,7 @@ typedef struct qh_engine_env {
   double expect_timeout; /* default for expect*, seconds (profile) */
   double urc_timeout;    /* default for wait_for, seconds (profile) */
   volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; may be NULL */
+  int64_t t0;          /* transcript times count from here; 0 = now */
   /* Says why the world may have broken a step ("qftp-sim exited 1",
    * "vsftpd killed by SIGKILL"); empty when all is well. May be NULL. */
   void (*explain)(void *ctx, char *buf, size_t len);

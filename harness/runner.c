@@ -237,6 +237,28 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
   return false;
 }
 
+/* Reads what the module still says until `quiet_ms` of silence (at most
+ * max_ms) and keeps it in the transcript: nothing it prints is lost, even
+ * between steps. */
+static void drain_recorded(run *r, qh_case_result *cr, double t0s,
+                           int quiet_ms, int max_ms)
+{
+  int64_t end = qc_deadline_in(max_ms);
+  while (qc_remaining_ms(end) > 0) {
+    int64_t d = qc_deadline_in(quiet_ms);
+    qh_line ln;
+    if (qh_lines_next(&r->lines, r->t->fd, d < end ? d : end, &ln) != 1)
+      break;
+    qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
+                     ln.len);
+  }
+  size_t rest = qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS,
+                               RUN_DRAIN_MAX_MS);
+  if (rest)
+    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "%zu bytes without a line end discarded", rest);
+}
+
 /* Leaves the module as a case expects to find it: in command mode, no FTP
  * session, no PDP context. A failed case may have left it in data mode
  * (note 1.5), so the first thing is to get an OK to a plain AT, with +++ and
@@ -252,7 +274,7 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
                                             "+CME ERROR", NULL};
   static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
   /* What a failed step left unread (the rest of a download, its URC). */
-  qh_lines_drain(&r->lines, r->t->fd, 100, RUN_TEARDOWN_MS);
+  drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
   if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
     /* Still in data mode: +++ between guard times (1 s, scaled). */
     int64_t guard = (int64_t)(r->o->time_scale * 1500) + 20;
@@ -261,7 +283,7 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
     qc_sleep_until(qc_deadline_in(guard));
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
     qc_sleep_until(qc_deadline_in(guard));
-    qh_lines_drain(&r->lines, r->t->fd, 200, RUN_TEARDOWN_MS);
+    drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
     chat(r, cr, t0s, "AT", ok_stops, 1000);
   }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
@@ -284,7 +306,7 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
   };
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
     chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS);
-  qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+  drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
 /* The case's wire assertions with ${...} substituted in the globs. The
@@ -466,7 +488,10 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   struct stat st;
   uint64_t sim_off = stat(r->sim_log, &st) == 0 ? (uint64_t)st.st_size : 0;
   qh_silent_port_flush(r->silent_fd);
-  qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+  /* Whatever the module says before the first step (a late URC of the
+   * case before) is kept, and kept apart from the steps. */
+  drain_recorded(r, cr, (double)t0 / 1000.0, RUN_DRAIN_QUIET_MS,
+                 RUN_DRAIN_MAX_MS);
 
   qh_vars vars;
   set_vars(r, srv, &vars);
@@ -509,6 +534,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
           (double)qc_profile_get_long(r->profile, "timeouts.expect", 5),
       .urc_timeout = (double)qc_profile_get_long(r->profile, "timeouts.urc", 10),
       .interrupted = &run_interrupted,
+      .t0 = t0,
       .explain = explain,
       .ctx = r,
   };
