@@ -3,9 +3,13 @@
  * One self-contained page for people (no script, no external file): the
  * run's header and counts, a table of cases with coloured verdicts, and
  * each case's transcript in a <details> that opens by itself when the case
- * did not pass. All text goes through qr_escape_markup. */
+ * did not pass, followed by the FTP ladder the capture shows (commands,
+ * replies, data connections, in time order). All text goes through
+ * qr_escape_markup. */
 #include "qr_report.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qr_doc.h"
@@ -22,6 +26,7 @@ static const char css[] =
     ".num{text-align:right}"
     "pre,.tr td{font-family:monospace;white-space:pre-wrap}"
     ".d-out{color:#036}.d-in{color:#060}.d-note{color:#777}"
+    ".ladder td.to{text-align:right;color:#036}.ladder td.from{color:#060}"
     "details{margin:.5em 0}summary{cursor:pointer}";
 
 static void esc(qr_buf *b, const char *s, size_t n)
@@ -102,6 +107,90 @@ static const char *dir_class(const char *d, size_t n)
   return "d-note";
 }
 
+/* One rung of the ladder: time, who speaks, what. */
+typedef struct rung {
+  double t;
+  int side; /* 0 module -> server, 1 server -> module, 2 data event */
+  char text[256];
+} rung;
+
+enum { LADDER_MAX = 400 };
+
+static int rung_cmp(const void *a, const void *b)
+{
+  double x = ((const rung *)a)->t, y = ((const rung *)b)->t;
+  return x < y ? -1 : x > y;
+}
+
+static void add_rung(rung *r, size_t *n, double t, int side, const char *fmt,
+                     const char *a, const char *b)
+{
+  if (*n == LADDER_MAX)
+    return;
+  r[*n].t = t;
+  r[*n].side = side;
+  snprintf(r[*n].text, sizeof r[*n].text, fmt, a, b);
+  (*n)++;
+}
+
+/* The FTP exchange as the capture saw it (the case's "wire" evidence):
+ * control lines of every session and each data connection's life. */
+static void ladder(qr_buf *b, const json_t *c)
+{
+  const json_t *w = json_object_get(c, "wire");
+  if (!json_is_object(w))
+    return;
+  static rung r[LADDER_MAX];
+  size_t n = 0, i, k;
+  const json_t *s, *e;
+  json_array_foreach(qr_doc_arr(w, "control"), i, s)
+  {
+    size_t len;
+    json_array_foreach(qr_doc_arr(s, "commands"), k, e)
+        add_rung(r, &n, qr_doc_num(e, "t"), 0, "%s%s",
+                 qr_doc_str(e, "text", &len), "");
+    json_array_foreach(qr_doc_arr(s, "replies"), k, e)
+        add_rung(r, &n, qr_doc_num(e, "t"), 1, "%s%s",
+                 qr_doc_str(e, "text", &len), "");
+    if (json_is_true(json_object_get(s, "auth_tls")))
+      add_rung(r, &n, qr_doc_num(s, "t_open") + 1e-9, 2, "%s%s",
+               "control connection: TLS after AUTH (lines not readable)", "");
+  }
+  json_array_foreach(qr_doc_arr(w, "data"), i, e)
+  {
+    size_t len;
+    char what[160];
+    snprintf(what, sizeof what, "data %s, %lld bytes, opened by %s%s",
+             qr_doc_str(e, "direction", &len),
+             (long long)qr_doc_num(e, "bytes"),
+             qr_doc_str(e, "opened_by", &len),
+             json_is_true(json_object_get(json_object_get(e, "tls"), "tls"))
+                 ? ", TLS"
+                 : "");
+    add_rung(r, &n, qr_doc_num(e, "t_open"), 2, "%s%s", what, "");
+    add_rung(r, &n, qr_doc_num(e, "t_close"), 2, "data closed by the module with %s%s",
+             qr_doc_str(e, "module_close", &len), "");
+  }
+  if (!n)
+    return;
+  qsort(r, n, sizeof *r, rung_cmp);
+  qr_buf_adds(b, "<p>FTP exchange on the wire (<code>wire.pcap</code>):</p>\n"
+                 "<table class=\"ladder tr\"><tr><th>t (s)</th>"
+                 "<th>module &rarr;</th><th>&larr; server</th></tr>\n");
+  for (i = 0; i < n; i++) {
+    qr_buf_addf(b, "<tr><td class=\"num\">%.4f</td>", r[i].t);
+    if (r[i].side == 0)
+      qr_buf_adds(b, "<td class=\"to\">");
+    else if (r[i].side == 1)
+      qr_buf_adds(b, "<td></td><td class=\"from\">");
+    else
+      qr_buf_adds(b, "<td colspan=\"2\" class=\"d-note\">");
+    esc(b, r[i].text, strlen(r[i].text));
+    qr_buf_adds(b, r[i].side == 0 ? "</td><td></td></tr>\n" : "</td></tr>\n");
+  }
+  qr_buf_adds(b, "</table>\n");
+}
+
 static void case_details(qr_buf *b, const json_t *c, size_t idx)
 {
   qh_verdict v = verdict_of(c);
@@ -146,6 +235,7 @@ static void case_details(qr_buf *b, const json_t *c, size_t idx)
     }
     qr_buf_adds(b, "</pre>\n");
   }
+  ladder(b, c);
   qr_buf_adds(b, "</details>\n");
 }
 

@@ -101,6 +101,16 @@ static inline qh_run_result *tu_sample_run(void)
   qh_case_add_line(c, 0.5, '<', "OK\r\n", (size_t)-1);
   qh_case_note(c, 0.6, "step %d done", 1);
   qh_case_set_verdict(c, QH_PASS, 0, NULL);
+  /* Wire evidence as the analysis writes it (servers/wire), for the
+   * ladder in report.html. */
+  qh_case_set_evidence(
+      c, NULL,
+      "{\"control\": [{\"t_open\": 0.0, \"auth_tls\": false, "
+      "\"commands\": [{\"t\": 0.002, \"text\": \"USER <u>\"}], "
+      "\"replies\": [{\"t\": 0.001, \"text\": \"220 ready\", \"code\": "
+      "220}]}], \"data\": [{\"t_open\": 0.003, \"t_close\": 0.004, "
+      "\"direction\": \"download\", \"bytes\": 12, \"opened_by\": "
+      "\"client\", \"module_close\": \"rst\", \"tls\": {\"tls\": false}}]}");
 
   c = qh_run_add_case(r, "get.fail", "Get", "2.9", "cases/get/fail.yaml", NULL,
                       0);

@@ -160,6 +160,16 @@ START_TEST(test_html_sample)
                                   "class=\"num\">1</td><td class=\"num\">1"));
   ck_assert_ptr_nonnull(
       strstr(h, "<tr class=\"d-out\"><td class=\"num\">0.000"));
+  /* The ladder: in time order, the reply (0.001) before the command
+   * (0.002), escaped, then the data connection's life. */
+  const char *reply = strstr(h, "<td></td><td class=\"from\">220 ready</td>");
+  const char *cmd = strstr(h, "<td class=\"to\">USER &lt;u&gt;</td>");
+  const char *data = strstr(h, "data download, 12 bytes, opened by client");
+  ck_assert_ptr_nonnull(reply);
+  ck_assert_ptr_nonnull(cmd);
+  ck_assert_ptr_nonnull(data);
+  ck_assert(reply < cmd && cmd < data);
+  ck_assert_ptr_nonnull(strstr(h, "data closed by the module with rst"));
   ck_assert_ptr_nonnull(strstr(h, "</body></html>\n"));
   free(h);
 }
