@@ -28,6 +28,32 @@ typedef struct sim_priv {
   int last_status; /* wait status once it died */
 } sim_priv;
 
+/* Why the simulator refused to start: the last line of its log that is
+ * one of its own error messages ("qftp-sim: ..." at the start of a line),
+ * else the last line; "" when the log is empty. */
+static void log_tail(const char *path, char *buf, size_t len)
+{
+  buf[0] = '\0';
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  char tmp[4096];
+  off_t end = lseek(fd, 0, SEEK_END);
+  off_t from = end > (off_t)sizeof tmp - 1 ? end - (off_t)sizeof tmp + 1 : 0;
+  ssize_t n = pread(fd, tmp, sizeof tmp - 1, from);
+  close(fd);
+  if (n <= 0)
+    return;
+  tmp[n] = '\0';
+  const char *pick = NULL, *last = NULL;
+  for (char *line = strtok(tmp, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+    last = line;
+    if (strncmp(line, "qftp-sim:", 9) == 0)
+      pick = line;
+  }
+  snprintf(buf, len, "%s", pick ? pick : last ? last : "");
+}
+
 static int sim_spawn(qh_transport *t, char *err, size_t errlen)
 {
   sim_priv *p = t->priv;
@@ -74,9 +100,11 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
   for (;;) {
     int st;
     if (!qc_alive(p->pid, &st)) {
-      char s[64];
+      char s[64], last[256];
       qc_status_str(st, s, sizeof s);
-      snprintf(err, errlen, "qftp-sim %s at start (see %s)", s, p->log_path);
+      log_tail(p->log_path, last, sizeof last);
+      snprintf(err, errlen, "qftp-sim %s at start: %s (see %s)", s,
+               last[0] ? last : "no message", p->log_path);
       p->pid = 0;
       return -1;
     }
