@@ -197,3 +197,19 @@ bool sim_at_param_omitted(const sim_at_params *ps, size_t i)
 {
   return i >= ps->n || ps->p[i].kind == SIM_AT_P_EMPTY;
 }
+
+bool sim_at_param_int(const sim_at_params *ps, size_t i, long long lo,
+                      long long hi, long long *out)
+{
+  if (i >= ps->n || ps->p[i].kind != SIM_AT_P_INT || ps->p[i].num < lo ||
+      ps->p[i].num > hi)
+    return false;
+  *out = ps->p[i].num;
+  return true;
+}
+
+bool sim_at_param_opt_int(const sim_at_params *ps, size_t i, long long lo,
+                          long long hi, long long *out)
+{
+  return sim_at_param_omitted(ps, i) || sim_at_param_int(ps, i, lo, hi, out);
+}

@@ -94,4 +94,15 @@ const char *sim_at_param_cstr(const sim_at_params *ps, size_t i);
 /* true when parameter i is absent or empty. */
 bool sim_at_param_omitted(const sim_at_params *ps, size_t i);
 
+/* true when parameter i is an integer in [lo, hi], stored in *out;
+ * false (out untouched) when it is absent, not an integer or out of
+ * range. */
+bool sim_at_param_int(const sim_at_params *ps, size_t i, long long lo,
+                      long long hi, long long *out);
+
+/* The same for an optional parameter: omitted is true, out untouched
+ * (it keeps the caller's default). */
+bool sim_at_param_opt_int(const sim_at_params *ps, size_t i, long long lo,
+                          long long hi, long long *out);
+
 #endif

@@ -6,17 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool int_in(const sim_at_params *ps, size_t i, long lo, long hi,
-                   long *out)
-{
-  if (i >= ps->n || ps->p[i].kind != SIM_AT_P_INT)
-    return false;
-  if (ps->p[i].num < lo || ps->p[i].num > hi)
-    return false;
-  *out = ps->p[i].num;
-  return true;
-}
-
 static void at_exec(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
   (void)form;
@@ -27,8 +16,9 @@ static void at_exec(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 /* ATE<n>: ATE alone is ATE0, as in V.250. */
 static void at_echo(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
-  long v = 0;
-  if (form == SIM_AT_FORM_SET && (ps->n != 1 || !int_in(ps, 0, 0, 1, &v))) {
+  long long v = 0;
+  if (form == SIM_AT_FORM_SET &&
+      (ps->n != 1 || !sim_at_param_int(ps, 0, 0, 1, &v))) {
     sim_out_error(c);
     return;
   }
@@ -60,7 +50,7 @@ static void at_cpin(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 
 static void at_cgatt(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
-  long v;
+  long long v;
   switch (form) {
   case SIM_AT_FORM_TEST:
     sim_out_line(c, "+CGATT: (0,1)");
@@ -69,7 +59,7 @@ static void at_cgatt(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_line(c, "+CGATT: %d", c->pdp.attached ? 1 : 0);
     break;
   case SIM_AT_FORM_SET:
-    if (ps->n != 1 || !int_in(ps, 0, 0, 1, &v)) {
+    if (ps->n != 1 || !sim_at_param_int(ps, 0, 0, 1, &v)) {
       sim_out_error(c);
       return;
     }
@@ -83,7 +73,7 @@ static void at_cgatt(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 
 static void at_cgreg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
-  long v;
+  long long v;
   switch (form) {
   case SIM_AT_FORM_TEST:
     sim_out_line(c, "+CGREG: (0-2)");
@@ -93,7 +83,7 @@ static void at_cgreg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_line(c, "+CGREG: %d,%d", c->pdp.creg_n, c->pdp.attached ? 1 : 0);
     break;
   case SIM_AT_FORM_SET:
-    if (ps->n != 1 || !int_in(ps, 0, 0, 2, &v)) {
+    if (ps->n != 1 || !sim_at_param_int(ps, 0, 0, 2, &v)) {
       sim_out_error(c);
       return;
     }
@@ -124,8 +114,8 @@ static void at_qicsgp(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  long id, type, auth = 0;
-  if (!int_in(ps, 0, 1, SIM_PDP_CTX_MAX, &id)) {
+  long long id, type, auth = 0;
+  if (!sim_at_param_int(ps, 0, 1, SIM_PDP_CTX_MAX, &id)) {
     sim_out_error(c);
     return;
   }
@@ -137,11 +127,11 @@ static void at_qicsgp(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     return;
   }
   sim_pdp_ctx n = *x;
-  if (ps->n < 5 || ps->n > 6 || !int_in(ps, 1, 1, 3, &type) ||
+  if (ps->n < 5 || ps->n > 6 || !sim_at_param_int(ps, 1, 1, 3, &type) ||
       !str_param(ps, 2, n.apn, SIM_PDP_APN_MAX) ||
       !str_param(ps, 3, n.user, SIM_PDP_CRED_MAX) ||
       !str_param(ps, 4, n.pass, SIM_PDP_CRED_MAX) ||
-      (ps->n == 6 && !int_in(ps, 5, 0, 3, &auth))) {
+      (ps->n == 6 && !sim_at_param_int(ps, 5, 0, 3, &auth))) {
     sim_out_error(c);
     return;
   }
@@ -153,7 +143,7 @@ static void at_qicsgp(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 
 static void at_qiact(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
-  long id;
+  long long id;
   switch (form) {
   case SIM_AT_FORM_TEST:
     sim_out_line(c, "+QIACT: (1-15)");
@@ -165,7 +155,7 @@ static void at_qiact(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
                      i);
     break;
   case SIM_AT_FORM_SET:
-    if (ps->n != 1 || !int_in(ps, 0, 1, SIM_PDP_CTX_MAX, &id) ||
+    if (ps->n != 1 || !sim_at_param_int(ps, 0, 1, SIM_PDP_CTX_MAX, &id) ||
         sim_pdp_activate(&c->pdp, (int)id) != 0) {
       sim_out_error(c);
       return;
@@ -179,10 +169,11 @@ static void at_qiact(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 
 static void at_qideact(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
-  long id;
+  long long id;
   if (form == SIM_AT_FORM_TEST) {
     sim_out_line(c, "+QIDEACT: (1-15)");
-  } else if (ps->n != 1 || !int_in(ps, 0, 1, SIM_PDP_CTX_MAX, &id)) {
+  } else if (ps->n != 1 ||
+             !sim_at_param_int(ps, 0, 1, SIM_PDP_CTX_MAX, &id)) {
     sim_out_error(c);
     return;
   } else {

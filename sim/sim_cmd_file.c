@@ -32,15 +32,16 @@ struct sim_upl {
   sim_fs_cksum k;
 };
 
-/* "UFS:x" -> full path; 0 or the err. all: accept "UFS:*". */
-static int full_path(const sim_ctx *c, const char *name, bool all, char *out,
-                     size_t len, sim_local_kind *kind)
+/* The first parameter, "UFS:x", -> full path; 0 or the err. all: accept
+ * "UFS:*". */
+static int full_path(const sim_ctx *c, const sim_at_params *ps, bool all,
+                     char out[PATH_MAX], sim_local_kind *kind)
 {
   char rel[SIM_JAIL_NAME_MAX + 8];
-  *kind = sim_jail_local(name, all, rel, sizeof rel);
+  *kind = sim_jail_local(sim_at_param_cstr(ps, 0), all, rel, sizeof rel);
   if (*kind != SIM_LOCAL_FILE && *kind != SIM_LOCAL_ALL)
     return SIM_ERR_INVALID_PARAM;
-  if (!c->root || sim_fs_path(c->root, rel, out, len) != 0)
+  if (!c->root || sim_fs_path(c->root, rel, out, PATH_MAX) != 0)
     return SIM_ERR_FILE_OPEN;
   return 0;
 }
@@ -116,26 +117,13 @@ static void at_qfupl(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   }
   char path[PATH_MAX];
   sim_local_kind kind;
-  int e = full_path(c, sim_at_param_cstr(ps, 0), false, path, sizeof path,
-                    &kind);
+  int e = full_path(c, ps, false, path, &kind);
   long long size = 10240, tmo = UPL_TIMEOUT_S, ack = 0;
   if (!e && (ps->n > 4 ||
-             (!sim_at_param_omitted(ps, 1) &&
-              (ps->p[1].kind != SIM_AT_P_INT || ps->p[1].num < 1 ||
-               ps->p[1].num > UPL_SIZE_MAX)) ||
-             (!sim_at_param_omitted(ps, 2) &&
-              (ps->p[2].kind != SIM_AT_P_INT || ps->p[2].num < 1)) ||
-             (!sim_at_param_omitted(ps, 3) &&
-              (ps->p[3].kind != SIM_AT_P_INT || ps->p[3].num > 1))))
+             !sim_at_param_opt_int(ps, 1, 1, UPL_SIZE_MAX, &size) ||
+             !sim_at_param_opt_int(ps, 2, 1, LLONG_MAX, &tmo) ||
+             !sim_at_param_opt_int(ps, 3, 0, 1, &ack)))
     e = SIM_ERR_INVALID_PARAM;
-  if (!e) {
-    if (!sim_at_param_omitted(ps, 1))
-      size = ps->p[1].num;
-    if (!sim_at_param_omitted(ps, 2))
-      tmo = ps->p[2].num;
-    if (!sim_at_param_omitted(ps, 3))
-      ack = ps->p[3].num;
-  }
   sim_upl *u = NULL;
   if (!e && !(u = calloc(1, sizeof *u)))
     e = SIM_ERR_UNKNOWN;
@@ -200,8 +188,7 @@ static void at_qfdel(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   }
   char path[PATH_MAX];
   sim_local_kind kind;
-  int e = full_path(c, sim_at_param_cstr(ps, 0), true, path, sizeof path,
-                    &kind);
+  int e = full_path(c, ps, true, path, &kind);
   if (!e && ps->n != 1)
     e = SIM_ERR_INVALID_PARAM;
   if (!e && kind == SIM_LOCAL_ALL) {
@@ -226,15 +213,12 @@ static void at_qfread(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   }
   char path[PATH_MAX];
   sim_local_kind kind;
-  int e = full_path(c, sim_at_param_cstr(ps, 0), false, path, sizeof path,
-                    &kind);
-  long long want = READ_MAX;
-  if (!e && (ps->n > 2 || (!sim_at_param_omitted(ps, 1) &&
-                           (ps->p[1].kind != SIM_AT_P_INT ||
-                            ps->p[1].num < 1))))
+  int e = full_path(c, ps, false, path, &kind);
+  long long want = LLONG_MAX;
+  if (!e && (ps->n > 2 || !sim_at_param_opt_int(ps, 1, 1, LLONG_MAX, &want)))
     e = SIM_ERR_INVALID_PARAM;
-  if (!e && !sim_at_param_omitted(ps, 1) && ps->p[1].num < want)
-    want = ps->p[1].num;
+  if (want > READ_MAX)
+    want = READ_MAX;
   int fd = -1;
   if (!e && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
     e = SIM_ERR_FILE_OPEN;

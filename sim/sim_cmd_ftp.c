@@ -173,25 +173,29 @@ static int session_gate(const sim_ctx *c)
 {
   if (c->xfer && sim_xfer_active(c->xfer))
     return SIM_ERR_BUSY;
-  switch (sim_ftp_get_state(c->ftp)) {
-  case SIM_FTP_IDLE:
-    return 0;
-  case SIM_FTP_CLOSED:
-    return sim_ftp_lost(c->ftp) ? SIM_ERR_CTRL_CLOSED : SIM_ERR_UNKNOWN;
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
-  case SIM_FTP_BUSY:
-  case SIM_FTP_QUITTING:
-    return SIM_ERR_BUSY;
-  }
-  return SIM_ERR_UNKNOWN;
+  return sim_ftp_gate(c->ftp);
+}
+
+/* Answers the gate's +CME ERROR; true when the session takes a command. */
+static bool session_ready(sim_ctx *c)
+{
+  int gate = session_gate(c);
+  if (gate)
+    sim_out_cme(c, gate);
+  return gate == 0;
+}
+
+/* OK, then the command; its URC comes from sim_cmd_ftp_done(). */
+static void send_command(sim_ctx *c, int tag, const char *line)
+{
+  sim_out_ok(c);
+  sim_ftp_command(c->ftp, tag, line, sim_ctx_rsptimeout_ms(c));
+}
+
+/* A remote name parameter: present, within max, one line. */
+static bool name_ok(const char *s, size_t max)
+{
+  return s && *s && strlen(s) <= max && !strpbrk(s, "\r\n");
 }
 
 static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
@@ -202,15 +206,9 @@ static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     return;
   }
   const char *host = sim_at_param_cstr(ps, 0);
-  long port = 21;
-  if (!sim_at_param_omitted(ps, 1)) {
-    if (ps->p[1].kind != SIM_AT_P_INT)
-      port = 0;
-    else
-      port = ps->p[1].num;
-  }
-  if (!host || !*host || strlen(host) > HOST_MAX || ps->n > 2 || port < 1 ||
-      port > 65535) {
+  long long port = 21;
+  if (!host || !*host || strlen(host) > HOST_MAX || ps->n > 2 ||
+      !sim_at_param_opt_int(ps, 1, 1, 65535, &port)) {
     sim_out_cme(c, SIM_ERR_INVALID_PARAM);
     return;
   }
@@ -246,36 +244,12 @@ static void at_qftpopen(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   } else {
     sim_ftp_set_tls(c->ftp, 0, NULL, true);
   }
-  sim_log("ftp: open %s:%ld as %s%s", host, port, c->cfg.user,
+  sim_log("ftp: open %s:%lld as %s%s", host, port, c->cfg.user,
           c->cfg.ssltype == 1   ? " (implicit FTPS)"
           : c->cfg.ssltype == 2 ? " (explicit FTPS)"
                                 : "");
   sim_ftp_open(c->ftp, OP_OPEN, host, (int)port, c->cfg.user, c->cfg.pass,
                sim_ctx_rsptimeout_ms(c));
-}
-
-static void at_qftpcwd(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
-{
-  if (form == SIM_AT_FORM_TEST) {
-    sim_out_line(c, "+QFTPCWD: <path_name>");
-    sim_out_ok(c);
-    return;
-  }
-  const char *path = sim_at_param_cstr(ps, 0);
-  if (!path || !*path || strlen(path) > CWD_MAX || ps->n != 1 ||
-      strpbrk(path, "\r\n")) {
-    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
-    return;
-  }
-  int gate = session_gate(c);
-  if (gate) {
-    sim_out_cme(c, gate);
-    return;
-  }
-  char line[8 + CWD_MAX];
-  snprintf(line, sizeof line, "CWD %s", path);
-  sim_out_ok(c);
-  sim_ftp_command(c->ftp, OP_CWD, line, sim_ctx_rsptimeout_ms(c));
 }
 
 static void at_qftppwd(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
@@ -285,13 +259,8 @@ static void at_qftppwd(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  int gate = session_gate(c);
-  if (gate) {
-    sim_out_cme(c, gate);
-    return;
-  }
-  sim_out_ok(c);
-  sim_ftp_command(c->ftp, OP_PWD, "PWD", sim_ctx_rsptimeout_ms(c));
+  if (session_ready(c))
+    send_command(c, OP_PWD, "PWD");
 }
 
 /* <ftpstat> of 2.17 for the session's state. */
@@ -372,9 +341,10 @@ static void at_qftpclose(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   sim_ftp_quit(c->ftp, OP_CLOSE, sim_ctx_rsptimeout_ms(c));
 }
 
-/* One remote name, one FTP command, one URC (2.7-2.10, 2.14). */
+/* One remote name (at most max bytes), one FTP command, one URC (2.3,
+ * 2.7-2.10, 2.14). */
 static void one_name(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
-                     const char *test, const char *verb, int tag)
+                     const char *test, const char *verb, int tag, size_t max)
 {
   if (form == SIM_AT_FORM_TEST) {
     sim_out_line(c, "%s", test);
@@ -382,45 +352,47 @@ static void one_name(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
     return;
   }
   const char *name = sim_at_param_cstr(ps, 0);
-  if (!name || !*name || strlen(name) > NAME_MAX_ || ps->n != 1 ||
-      strpbrk(name, "\r\n")) {
+  if (!name_ok(name, max) || ps->n != 1) {
     sim_out_cme(c, SIM_ERR_INVALID_PARAM);
     return;
   }
-  int gate = session_gate(c);
-  if (gate) {
-    sim_out_cme(c, gate);
+  if (!session_ready(c))
     return;
-  }
   char line[8 + NAME_MAX_];
   snprintf(line, sizeof line, "%s %s", verb, name);
-  sim_out_ok(c);
-  sim_ftp_command(c->ftp, tag, line, sim_ctx_rsptimeout_ms(c));
+  send_command(c, tag, line);
+}
+
+static void at_qftpcwd(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
+{
+  one_name(c, f, ps, "+QFTPCWD: <path_name>", "CWD", OP_CWD, CWD_MAX);
 }
 
 static void at_qftpsize(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 {
-  one_name(c, f, ps, "+QFTPSIZE: <file_name>", "SIZE", OP_SIZE);
+  one_name(c, f, ps, "+QFTPSIZE: <file_name>", "SIZE", OP_SIZE, NAME_MAX_);
 }
 
 static void at_qftpmdtm(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 {
-  one_name(c, f, ps, "+QFTPMDTM: <file_name>", "MDTM", OP_MDTM);
+  one_name(c, f, ps, "+QFTPMDTM: <file_name>", "MDTM", OP_MDTM, NAME_MAX_);
 }
 
 static void at_qftpdel(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 {
-  one_name(c, f, ps, "+QFTPDEL: <file_name>", "DELE", OP_DEL);
+  one_name(c, f, ps, "+QFTPDEL: <file_name>", "DELE", OP_DEL, NAME_MAX_);
 }
 
 static void at_qftpmkdir(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 {
-  one_name(c, f, ps, "+QFTPMKDIR: <folder_name>", "MKD", OP_MKDIR);
+  one_name(c, f, ps, "+QFTPMKDIR: <folder_name>", "MKD", OP_MKDIR,
+           NAME_MAX_);
 }
 
 static void at_qftprmdir(sim_ctx *c, sim_at_form f, const sim_at_params *ps)
 {
-  one_name(c, f, ps, "+QFTPRMDIR: <folder_name>", "RMD", OP_RMDIR);
+  one_name(c, f, ps, "+QFTPRMDIR: <folder_name>", "RMD", OP_RMDIR,
+           NAME_MAX_);
 }
 
 static void at_qftprename(sim_ctx *c, sim_at_form form,
@@ -432,22 +404,16 @@ static void at_qftprename(sim_ctx *c, sim_at_form form,
     return;
   }
   const char *from = sim_at_param_cstr(ps, 0), *to = sim_at_param_cstr(ps, 1);
-  if (ps->n != 2 || !from || !to || !*from || !*to ||
-      strlen(from) > NAME_MAX_ || strlen(to) > NAME_MAX_ ||
-      strpbrk(from, "\r\n") || strpbrk(to, "\r\n")) {
+  if (ps->n != 2 || !name_ok(from, NAME_MAX_) || !name_ok(to, NAME_MAX_)) {
     sim_out_cme(c, SIM_ERR_INVALID_PARAM);
     return;
   }
-  int gate = session_gate(c);
-  if (gate) {
-    sim_out_cme(c, gate);
-    return;
-  }
+  if (!session_ready(c))
+    return; /* rename_to may belong to an RNFR in flight */
   memcpy(rename_to, to, strlen(to) + 1);
   char line[8 + NAME_MAX_];
   snprintf(line, sizeof line, "RNFR %s", from);
-  sim_out_ok(c);
-  sim_ftp_command(c->ftp, OP_RNFR, line, sim_ctx_rsptimeout_ms(c));
+  send_command(c, OP_RNFR, line);
 }
 
 enum {

@@ -79,16 +79,6 @@ static void cfg_test(sim_ctx *c)
   sim_out_ok(c);
 }
 
-static bool int_param(const sim_at_params *ps, size_t i, int lo, int hi,
-                      int *out)
-{
-  if (i >= ps->n || ps->p[i].kind != SIM_AT_P_INT || ps->p[i].num < lo ||
-      ps->p[i].num > hi)
-    return false;
-  *out = (int)ps->p[i].num;
-  return true;
-}
-
 static bool cfg_account(sim_ctx *c, const sim_at_params *ps)
 {
   if (ps->n == 1) {
@@ -118,12 +108,12 @@ static bool cfg_data_address(sim_ctx *c, const sim_at_params *ps)
       sim_out_line(c, "+QFTPCFG: \"data_address\",%d", c->cfg.data_type);
     return true;
   }
-  int type, tmo = c->cfg.data_timeout;
-  if (ps->n > 3 || !int_param(ps, 1, 0, 2, &type) ||
-      (!sim_at_param_omitted(ps, 2) && !int_param(ps, 2, 15, 50, &tmo)))
+  long long type, tmo = c->cfg.data_timeout;
+  if (ps->n > 3 || !sim_at_param_int(ps, 1, 0, 2, &type) ||
+      !sim_at_param_opt_int(ps, 2, 15, 50, &tmo))
     return false;
-  c->cfg.data_type = type;
-  c->cfg.data_timeout = tmo;
+  c->cfg.data_type = (int)type;
+  c->cfg.data_timeout = (int)tmo;
   return true;
 }
 
@@ -134,17 +124,18 @@ static bool cfg_int(sim_ctx *c, size_t k, const sim_at_params *ps)
     sim_out_line(c, "+QFTPCFG: \"%s\",%d", int_keys[k].key, *f);
     return true;
   }
-  int v, lo = int_keys[k].lo, hi = int_keys[k].hi;
+  long long v;
+  int lo = int_keys[k].lo, hi = int_keys[k].hi;
   if (f == &c->cfg.rsptimeout && (c->quirks & SIM_QUIRK_BAD_RSPTIMEOUT)) {
     lo = 1; /* quirk: 10 and 500 slip through (2.1 says 20-180) */
     hi = 1000;
   }
-  if (ps->n != 2 || !int_param(ps, 1, lo, hi, &v))
+  if (ps->n != 2 || !sim_at_param_int(ps, 1, lo, hi, &v))
     return false;
   /* 1.4: the context must be active before it is named (README). */
-  if (f == &c->cfg.contextid && !sim_pdp_is_active(&c->pdp, v))
+  if (f == &c->cfg.contextid && !sim_pdp_is_active(&c->pdp, (int)v))
     return false;
-  *f = v;
+  *f = (int)v;
   return true;
 }
 

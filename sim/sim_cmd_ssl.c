@@ -75,10 +75,10 @@ static bool set(sim_ctx *c, size_t k, int ctx, const sim_at_params *ps)
     return false;
   switch (keys[k].kind) {
   case K_INT: {
-    if (ps->p[2].kind != SIM_AT_P_INT || ps->p[2].num < keys[k].lo ||
-        ps->p[2].num > keys[k].hi)
+    long long v;
+    if (!sim_at_param_int(ps, 2, keys[k].lo, keys[k].hi, &v))
       return false;
-    *(int *)at(s, keys[k].off) = (int)ps->p[2].num;
+    *(int *)at(s, keys[k].off) = (int)v;
     return true;
   }
   case K_CIPHERS: {

@@ -7,18 +7,14 @@
 #include "sim_quirk.h"
 #include "sim_xfer.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Optional non-negative integer parameter i: false when malformed. */
 static bool opt_num(const sim_at_params *ps, size_t i, long long *out)
 {
-  if (sim_at_param_omitted(ps, i))
-    return true;
-  if (ps->p[i].kind != SIM_AT_P_INT || ps->p[i].num < 0)
-    return false;
-  *out = ps->p[i].num;
-  return true;
+  return sim_at_param_opt_int(ps, i, 0, LLONG_MAX, out);
 }
 
 /* <local_name> into the request: 0, or the err to answer. */

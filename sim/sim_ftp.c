@@ -139,6 +139,29 @@ void sim_ftp_clear_lost(sim_ftp *f)
   f->lost = false;
 }
 
+int sim_ftp_gate(const sim_ftp *f)
+{
+  switch (f->st) {
+  case SIM_FTP_IDLE:
+    return 0;
+  case SIM_FTP_CLOSED:
+    return f->lost ? SIM_ERR_CTRL_CLOSED : SIM_ERR_UNKNOWN;
+  case SIM_FTP_RESOLVING:
+  case SIM_FTP_CONNECTING:
+  case SIM_FTP_GREETING:
+  case SIM_FTP_AUTH:
+  case SIM_FTP_HANDSHAKE:
+  case SIM_FTP_USER:
+  case SIM_FTP_PASS:
+  case SIM_FTP_PBSZ:
+  case SIM_FTP_PROT:
+  case SIM_FTP_BUSY:
+  case SIM_FTP_QUITTING:
+    return SIM_ERR_BUSY;
+  }
+  return SIM_ERR_UNKNOWN;
+}
+
 /* Ends the current operation: state first, so done() sees the new one. */
 static void finish(sim_ftp *f, sim_ftp_state next, int err, int reply,
                    const char *text)
@@ -368,6 +391,13 @@ int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms)
   return 0;
 }
 
+/* The server refused a login step: the session ends with the reply's err
+ * (a 2xx/3xx out of sequence has none: 601). */
+static void refused(sim_ftp *f, int err, int code, const char *text)
+{
+  finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+}
+
 /* One complete reply in the current state (RFC 959 5.4 sequencing). */
 static void on_reply(sim_ftp *f, int code, const char *text)
 {
@@ -389,7 +419,7 @@ static void on_reply(sim_ftp *f, int code, const char *text)
     else if (code == 220)
       send_and_go(f, "USER", f->user, SIM_FTP_USER);
     else
-      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+      refused(f, err, code, text);
     return;
   case SIM_FTP_AUTH: /* a server without TLS: README, 631 */
     if (code == 234)
@@ -403,13 +433,13 @@ static void on_reply(sim_ftp *f, int code, const char *text)
     if (code < 400)
       send_and_go(f, "PROT", f->prot_p ? "P" : "C", SIM_FTP_PROT);
     else
-      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+      refused(f, err, code, text);
     return;
   case SIM_FTP_PROT:
     if (code < 400)
       finish(f, SIM_FTP_IDLE, 0, 0, NULL);
     else
-      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+      refused(f, err, code, text);
     return;
   case SIM_FTP_USER:
     if (code == 230)
@@ -417,13 +447,13 @@ static void on_reply(sim_ftp *f, int code, const char *text)
     else if (code == 331)
       send_and_go(f, "PASS", f->pass, SIM_FTP_PASS);
     else
-      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+      refused(f, err, code, text);
     return;
   case SIM_FTP_PASS:
     if (code == 230 || code == 202)
       logged_in(f);
     else
-      finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
+      refused(f, err, code, text);
     return;
   case SIM_FTP_IDLE:
     if (code == 421) /* the server is closing on us (timeout, shutdown) */

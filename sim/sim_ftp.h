@@ -56,6 +56,11 @@ bool sim_ftp_resolver_busy(const sim_ftp *f);
 bool sim_ftp_lost(const sim_ftp *f);
 void sim_ftp_clear_lost(sim_ftp *f);
 
+/* What the session lets a new command do: 0 (logged in, idle), else the
+ * +CME ERROR to answer: 606 after a lost session, 601 with none, 603
+ * while opening, busy or closing. */
+int sim_ftp_gate(const sim_ftp *f);
+
 /* FTPS for the next open (2.1 "ssltype"): mode 0 plain, 1 implicit (TLS
  * from the first byte), 2 explicit (AUTH TLS after 220); after login
  * PBSZ 0 and PROT P, or PROT C when prot_p is false. f takes ctx (freed

@@ -431,11 +431,9 @@ int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
   /* 2.1: FTPS requires passive mode (transmode changed after the OPEN). */
   if (x->c->cfg.ssltype != 0 && !passive(x))
     return SIM_ERR_INVALID_PARAM;
-  if (sim_ftp_get_state(x->c->ftp) != SIM_FTP_IDLE)
-    return sim_ftp_get_state(x->c->ftp) == SIM_FTP_CLOSED
-               ? (sim_ftp_lost(x->c->ftp) ? SIM_ERR_CTRL_CLOSED
-                                          : SIM_ERR_UNKNOWN)
-               : SIM_ERR_BUSY;
+  int gate = sim_ftp_gate(x->c->ftp);
+  if (gate)
+    return gate;
   sim_ctx *c = x->c;
   memset(x, 0, sizeof *x);
   x->c = c;
@@ -480,19 +478,29 @@ static size_t queued(const sim_xfer *x)
   return x->blen - x->boff;
 }
 
+/* One write of the queue: the bytes the data socket took, 0 when it is
+ * full, -1 when the upload failed (reported). */
+static ssize_t write_queued(sim_xfer *x)
+{
+  ssize_t w = sim_data_write(&x->d, x->buf + x->boff, queued(x));
+  if (w < 0 && errno == EAGAIN)
+    return 0;
+  if (w <= 0) {
+    fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
+    return -1;
+  }
+  x->boff += (size_t)w;
+  touch(x); /* a slow server that reads is not a silent one */
+  return w;
+}
+
 /* Writes what the data socket takes now; false when the upload failed. */
 static bool push_queue(sim_xfer *x)
 {
   while (queued(x) > 0) {
-    ssize_t w = sim_data_write(&x->d, x->buf + x->boff, queued(x));
-    if (w < 0 && errno == EAGAIN)
-      return true;
-    if (w <= 0) {
-      fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
-      return false;
-    }
-    x->boff += (size_t)w;
-    touch(x); /* a slow server that reads is not a silent one */
+    ssize_t w = write_queued(x);
+    if (w <= 0)
+      return w == 0;
   }
   x->boff = x->blen = 0;
   return true;
@@ -668,16 +676,9 @@ static void on_data_writable(sim_xfer *x)
     x->blen = (size_t)r;
     x->boff = 0;
   }
-  ssize_t w = sim_data_write(&x->d, x->buf + x->boff, x->blen - x->boff);
-  if (w < 0 && errno == EAGAIN)
-    return;
-  if (w <= 0) {
-    fail(x, errno == EPIPE ? SIM_ERR_PEER_CLOSED : SIM_ERR_DATA_CLOSED, 0);
-    return;
-  }
-  x->boff += (size_t)w;
-  x->total += w;
-  touch(x);
+  ssize_t w = write_queued(x);
+  if (w > 0)
+    x->total += w;
 }
 
 int sim_xfer_poll_fd(const sim_xfer *x, short *events)

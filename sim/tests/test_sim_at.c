@@ -212,6 +212,37 @@ START_TEST(test_params_nul_and_cstr)
 }
 END_TEST
 
+/* Parameter i of "5,,\"7\",x" (0: 5, 1: empty, 2: string, 3: raw, 4:
+ * absent) against [lo, hi]; out starts at -1. */
+static const struct {
+  size_t i;
+  long long lo, hi;
+  bool ok, opt_ok;
+  long long out; /* after a true answer */
+} int_cases[] = {
+    {0, 0, 9, true, true, 5},    {0, 5, 5, true, true, 5},
+    {0, 6, 9, false, false, -1}, {0, 0, 4, false, false, -1},
+    {1, 0, 9, false, true, -1},  {2, 0, 9, false, false, -1},
+    {3, 0, 9, false, false, -1}, {4, 0, 9, false, true, -1},
+};
+
+START_TEST(test_param_int_table)
+{
+  sim_at_params ps;
+  const char in[] = "5,,\"7\",x";
+  ck_assert_int_eq(sim_at_params_parse(in, sizeof in - 1, &ps), 0);
+  long long v = -1;
+  ck_assert(sim_at_param_int(&ps, int_cases[_i].i, int_cases[_i].lo,
+                             int_cases[_i].hi, &v) == int_cases[_i].ok);
+  ck_assert_int_eq(v, int_cases[_i].ok ? int_cases[_i].out : -1);
+  v = -1;
+  ck_assert(sim_at_param_opt_int(&ps, int_cases[_i].i, int_cases[_i].lo,
+                                 int_cases[_i].hi,
+                                 &v) == int_cases[_i].opt_ok);
+  ck_assert_int_eq(v, int_cases[_i].ok ? int_cases[_i].out : -1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("sim_at");
@@ -225,6 +256,8 @@ int main(void)
   tcase_add_loop_test(tc, test_params_table, 0,
                       sizeof param_cases / sizeof param_cases[0]);
   tcase_add_test(tc, test_params_nul_and_cstr);
+  tcase_add_loop_test(tc, test_param_int_table, 0,
+                      sizeof int_cases / sizeof int_cases[0]);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
