@@ -275,39 +275,44 @@ static int do_silence(engine *e, double seconds)
 {
   int64_t deadline = qc_deadline_in((int64_t)(seconds * 1000));
   qh_engine_env *env = e->env;
+  char msg[QH_LINE_MAX + 256];
   for (;;) {
     if (interrupted(e)) {
       conclude(e, QH_ERROR, "interrupted");
       return -1;
     }
+    if (qc_remaining_ms(deadline) <= 0)
+      return 0;
     int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
     int r = qh_lines_wait_any(env->lines, env->t->fd,
                               slice < deadline ? slice : deadline);
-    if (r == QC_IO_TIMEOUT) {
-      if (qc_remaining_ms(deadline) > 0)
-        continue;
-      return 0;
-    }
-    char msg[QH_LINE_MAX + 256];
-    if (r == 1) {
+    if (r == QC_IO_TIMEOUT)
+      continue;
+    if (r == 0) {
+      snprintf(msg, sizeof msg, "expected silence, the module hung up");
+    } else if (r != 1) {
+      snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+    } else {
       /* Show what broke the silence: the line, if it completes soon. The
        * echo of our own last command is not a break. */
       qh_line ln;
       int lr = next_line(e, qc_deadline_in(200), &ln);
+      if (lr == QC_IO_TIMEOUT && !qh_lines_pending(env->lines))
+        continue; /* only our echo came */
+      if (lr == 2) {
+        conclude(e, QH_ERROR, "interrupted");
+        return -1;
+      }
       if (lr == 1)
-        snprintf(msg, sizeof msg, "expected silence for %.2f s, got `%s`",
+        snprintf(msg, sizeof msg, "expected silence for %.2f s, got `%.1024s`",
                  seconds, ln.text);
-      else if (lr == QC_IO_TIMEOUT && !qh_lines_pending(env->lines))
-        continue;
       else if (lr == QC_IO_TIMEOUT)
         snprintf(msg, sizeof msg,
                  "expected silence for %.2f s, got a partial line", seconds);
+      else if (lr == 0)
+        snprintf(msg, sizeof msg, "expected silence, the module hung up");
       else
-        continue; /* hang-up or interrupt: the next round reports it */
-    } else if (r == 0) {
-      snprintf(msg, sizeof msg, "expected silence, the module hung up");
-    } else {
-      snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+        snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
     }
     conclude(e, QH_FAIL, msg);
     return -1;

@@ -89,7 +89,8 @@ static int load_file(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   const char *s;
   if (kn[K_SIZE]) {
     f->kind = QH_FILE_PAYLOAD;
-    return cl_payload_value(l, dc, vals, what, &f->size, &f->seed);
+    return cl_payload_value(l, dc, vals, what, CL_MAX_FILE_PAYLOAD, &f->size,
+                          &f->seed);
   }
   if (kn[K_TEXT]) {
     f->kind = QH_FILE_TEXT;

@@ -406,12 +406,12 @@ char *cl_path_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
 
 int cl_payload_value(cl_loader *l, const cl_doc *dc,
                      yaml_node_t *const vals[K_COUNT], const char *what,
-                     uint64_t *size, uint32_t *seed)
+                     uint64_t max, uint64_t *size, uint32_t *seed)
 {
   char full[96];
   *seed = 1;
   snprintf(full, sizeof full, "%s: size", what);
-  if (cl_u64_value(l, dc, vals[K_SIZE], full, 0, CL_MAX_PAYLOAD, "bytes",
+  if (cl_u64_value(l, dc, vals[K_SIZE], full, 0, max, "bytes",
                    size) < 0)
     return -1;
   if (vals[K_SEED]) {

@@ -43,6 +43,9 @@ enum {
 #define CL_MAX_SECONDS 600.0
 #define CL_MAX_ESCAPE_S 10.0
 #define CL_MAX_PAYLOAD ((uint64_t)1 << 40)
+/* A server file is written to disk before the case: 4 GiB at most
+ * (servers/srv_home.h, SRV_HOME_PAYLOAD_MAX). */
+#define CL_MAX_FILE_PAYLOAD ((uint64_t)4 << 30)
 
 /* Where a key may appear (the names are in case_keys.c). */
 typedef enum cl_scope {
@@ -199,7 +202,7 @@ char *cl_path_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
  * vals[K_SEED] optional, 1 when absent. Messages: "what: size: ...". */
 int cl_payload_value(cl_loader *l, const cl_doc *dc,
                      yaml_node_t *const vals[K_COUNT], const char *what,
-                     uint64_t *size, uint32_t *seed);
+                     uint64_t max, uint64_t *size, uint32_t *seed);
 /* The index of the scalar's value in names[0..n), as in "down | up". */
 int cl_enum_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
                   const char *what, const char *const *names, size_t count,

@@ -114,7 +114,8 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     return s->text ? 0 : -1;
   }
   s->has_payload = true;
-  if (cl_payload_value(l, dc, vals, full, &s->size, &s->seed) < 0)
+  if (cl_payload_value(l, dc, vals, full, CL_MAX_PAYLOAD, &s->size,
+                       &s->seed) < 0)
     return -1;
   if (kn[K_OFFSET]) {
     snprintf(w2, sizeof w2, "%s: offset", full);

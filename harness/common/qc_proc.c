@@ -12,20 +12,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Closes every fd above 2 in the child; /proc lists exactly the open ones. */
-static void close_other_fds(void)
+/* Closes every fd above 2 but `keep` in the child; /proc lists exactly
+ * the open ones. */
+static void close_other_fds(int keep)
 {
   DIR *d = opendir("/proc/self/fd");
   if (!d) {
     for (int fd = 3; fd < 1024; fd++)
-      close(fd);
+      if (fd != keep)
+        close(fd);
     return;
   }
   int dfd = dirfd(d);
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     int fd = (int)strtol(e->d_name, NULL, 10);
-    if (fd > 2 && fd != dfd)
+    if (fd > 2 && fd != dfd && fd != keep)
       close(fd);
   }
   closedir(d);
@@ -64,8 +66,10 @@ pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
         dup2(fd, i);
     }
     int keep = pipefd[1];
+    /* The exec-failure pipe survives the sweep (it is close-on-exec, so a
+     * successful exec closes it and the parent reads EOF). */
     int hi = fcntl(keep, F_DUPFD_CLOEXEC, 1000);
-    close_other_fds();
+    close_other_fds(hi);
     if (hi < 0)
       _exit(127);
     execvp(argv[0], argv);

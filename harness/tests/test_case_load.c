@@ -97,7 +97,7 @@ START_TEST(test_full_case)
   ck_assert_str_eq(c->files[0].path, "data/test.bin");
   ck_assert_uint_eq(c->files[0].size, 1000);
   ck_assert_uint_eq(c->files[0].seed, 7);
-  ck_assert_uint_eq(c->files[1].size, (uint64_t)1 << 40);
+  ck_assert_uint_eq(c->files[1].size, (uint64_t)4 << 30);
   ck_assert_uint_eq(c->files[1].seed, 1); /* the default */
   ck_assert_int_eq(c->files[2].kind, QH_FILE_TEXT);
   ck_assert_str_eq(c->files[2].text, "hello\n");
@@ -319,12 +319,12 @@ static const struct {
      "@C:6:26: files item 1: \"writable\" only goes with \"dir\""},
     {H "server:\n  files:\n    - {path: a, dir: false}\n" S,
      "@C:6:22: files item 1: dir: must be true"},
-    {H "server:\n  files:\n    - {path: a, size: 1099511627777}\n" S,
-     "@C:6:23: files item 1: size: bad number \"1099511627777\" (bytes, 0 to "
-     "1099511627776)"},
+    {H "server:\n  files:\n    - {path: a, size: 4294967297}\n" S,
+     "@C:6:23: files item 1: size: bad number \"4294967297\" (bytes, 0 to "
+     "4294967296)"},
     {H "server:\n  files:\n    - {path: a, size: -1}\n" S,
      "@C:6:23: files item 1: size: bad number \"-1\" (bytes, 0 to "
-     "1099511627776)"},
+     "4294967296)"},
     {H "server:\n  files:\n    - {path: a, size: 1, seed: 4294967296}\n" S,
      "@C:6:32: files item 1: seed: bad number \"4294967296\" (0 to "
      "4294967295)"},

@@ -406,7 +406,7 @@ static const struct {
      "7:36: server_expect: files item 2: path \"a\" already listed (line 7)"},
     {E "files: [{path: a, size: 2e3}]\n",
      "7:27: server_expect: files item 1: size: bad number \"2e3\" (bytes, 0 "
-     "to 1099511627776)"},
+     "to 4294967296)"},
     {E "log_contains: [ok, [x]]\n",
      "7:22: server_expect: log_contains item 2: expected a scalar, got a "
      "sequence"},

@@ -203,6 +203,22 @@ START_TEST(test_hangup)
 }
 END_TEST
 
+START_TEST(test_silence_partial_line_then_hangup)
+{
+  /* A module that prints half a line and dies: the step ends at once with
+   * a reason, it does not wait (or loop) forever. */
+  step(QH_STEP_SILENCE, NULL, 5.0);
+  module_says("+QFTPGET: 0,");
+  close(fx->sv[1]);
+  fx->sv[1] = -1;
+  int64_t t0 = qc_now_ms();
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_int_lt(qc_now_ms() - t0, 1000);
+  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
+}
+END_TEST
+
 START_TEST(test_send_raw_bytes)
 {
   step(QH_STEP_SEND_RAW, "A\\x00B\\r", 0);
@@ -370,6 +386,7 @@ int main(void)
   tcase_add_test(tc, test_unknown_variable_is_error);
   tcase_add_test(tc, test_hangup);
   tcase_add_test(tc, test_send_raw_bytes);
+  tcase_add_test(tc, test_silence_partial_line_then_hangup);
   tcase_add_test(tc, test_expect_data_byte_exact);
   tcase_add_test(tc, test_expect_data_reports_offset);
   tcase_add_test(tc, test_expect_data_short);
