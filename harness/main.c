@@ -1,9 +1,14 @@
 /* qftp-harness: command line (run, check, list). */
 #include "runner.h"
+#include "transport.h"
 #include "qr_diff.h"
 #include "wire_analyze.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -64,9 +69,10 @@ static const char usage[] =
     "                        tree this program was built from)\n"
     "  --sim-binary PATH     qftp-sim to spawn (default: beside this program)\n"
     "\n"
-    "Exit status: 0 all cases passed, 1 some case failed, 2 usage, case-file\n"
-    "or environment error (or the run was interrupted). diff: 1 when a case\n"
-    "that passed in OLD does not pass in NEW.\n"
+    "Exit status: 0 all cases passed (or were skipped), 1 some case failed,\n"
+    "2 usage, case-file or environment error: a case that could not run\n"
+    "(verdict error), or an interrupted run. diff: 1 when a case that\n"
+    "passed in OLD does not pass in NEW.\n"
     "A run needs root: it creates a system user for vsftpd.\n";
 
 enum {
@@ -124,6 +130,22 @@ static int parse_long(const char *s, long lo, long hi, long *out)
     return -1;
   *out = v;
   return 0;
+}
+
+/* true when addr is a dotted IPv4 address the servers can listen on. */
+static bool local_ipv4(const char *addr)
+{
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+    return false;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return false;
+  bool ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+  close(fd);
+  return ok;
 }
 
 /* qftp-sim, qftp-proxy and qftp-capture live beside qftp-harness in the
@@ -248,8 +270,11 @@ int main(int argc, char **argv)
       o.device = optarg;
       break;
     case OPT_BAUD:
-      if (parse_long(optarg, 300, 4000000, &v) < 0)
-        return bad_usage("--baud: bad value '%s'", optarg);
+      if (parse_long(optarg, 300, 4000000, &v) < 0 || !qh_tty_speed((int)v))
+        return bad_usage("--baud: '%s' is not a supported rate (9600, 19200, "
+                         "38400, 57600, 115200, 230400, 460800, 921600, "
+                         "1000000 .. 4000000)",
+                         optarg);
       o.baud = (int)v;
       break;
     case OPT_RTSCTS:
@@ -329,6 +354,10 @@ int main(int argc, char **argv)
     snprintf(loop_addr, sizeof loop_addr, "127.77.%u.%u", (pid / 254) % 256,
              pid % 254 + 1);
     o.server_addr = loop_addr;
+  } else if (strcmp(cmd, "run") == 0 && !local_ipv4(o.server_addr)) {
+    return bad_usage("--server-addr: '%s' is not an IPv4 address of this "
+                     "machine",
+                     o.server_addr);
   }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");

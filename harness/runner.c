@@ -20,6 +20,7 @@
 #include "wire_analyze.h"
 #include "wire_capture.h"
 #include "wire_check.h"
+#include "work_dir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -72,6 +73,7 @@ typedef struct run {
   char work_dir[64]; /* servers' files, under /tmp: reachable by vsftpd */
   char sim_log[PATH_MAX];
   char pending_note[512];  /* what the runner restarted before this case */
+  bool restart_module;     /* the module stopped answering in a teardown */
   int64_t t_start;
 } run;
 
@@ -186,10 +188,13 @@ static int ensure_module(run *r, char *err, size_t errlen)
 {
   char why[256];
   bool alive = r->t->ops->alive(r->t, why, sizeof why);
-  if (alive && r->t->fd >= 0 && !r->lines.eof)
+  if (alive && r->t->fd >= 0 && !r->lines.eof && !r->restart_module)
     return 0;
   if (alive)
-    snprintf(why, sizeof why, "the module's line hung up");
+    snprintf(why, sizeof why, "%s",
+             r->restart_module ? "it stopped answering AT"
+                               : "the module's line hung up");
+  r->restart_module = false;
   progress("  restarting the module (%s)\n", why);
   if (r->t->ops->restart(r->t, err, errlen) < 0)
     return -1;
@@ -227,7 +232,15 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
   if (qh_transport_write(r->t, buf, strlen(buf), deadline) != 0)
     return false;
   qh_line ln;
-  while (qh_lines_next(&r->lines, r->t->fd, deadline, &ln) == 1) {
+  /* Read in slices so Ctrl-C is seen within a fraction of a second. */
+  while (!run_interrupted && qc_remaining_ms(deadline) > 0) {
+    int64_t slice = qc_deadline_in(200);
+    int rc = qh_lines_next(&r->lines, r->t->fd,
+                           slice < deadline ? slice : deadline, &ln);
+    if (rc == QC_IO_TIMEOUT)
+      continue;
+    if (rc != 1)
+      return false;
     qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
                      ln.len);
     for (size_t i = 0; stops[i]; i++)
@@ -284,7 +297,14 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
     qc_sleep_until(qc_deadline_in(guard));
     drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
-    chat(r, cr, t0s, "AT", ok_stops, 1000);
+    if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
+      /* A module that answers nothing is not torn down command by
+       * command: the next case starts it again (or reopens the line). */
+      qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                   "the module does not answer AT: it will be restarted");
+      r->restart_module = true;
+      return;
+    }
   }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
@@ -304,8 +324,12 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
       "AT+QFTPCFG=\"restenable\",0",
       "AT+QFTPCFG=\"cache\",0",
   };
-  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-    chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS);
+  for (size_t i = 0;
+       i < sizeof defaults / sizeof defaults[0] && !run_interrupted; i++)
+    if (!chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS)) {
+      r->restart_module = true;
+      return;
+    }
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
@@ -630,6 +654,45 @@ int qh_list(const qh_run_opts *o)
   return QH_EXIT_PASS;
 }
 
+/* The report directory: created if missing, marked as ours, and emptied of
+ * a previous run's case directories — but only when it is a report
+ * directory (our mark, or a results.json), so `--report-dir .` in the
+ * project never deletes the suite's own cases/. */
+#define REPORT_MARK ".qftp-harness-report"
+
+static int prepare_report_dir(const char *dir, const char *cases_dir)
+{
+  struct stat st;
+  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "qftp-harness: --report-dir %s: not a directory\n", dir);
+    return -1;
+  }
+  if (qh_mkdirs(dir, 0755) < 0) {
+    fprintf(stderr, "qftp-harness: %s: %s\n", dir, strerror(errno));
+    return -1;
+  }
+  char mark[PATH_MAX + 32];
+  snprintf(mark, sizeof mark, "%s/" REPORT_MARK, dir);
+  char results[PATH_MAX + 32];
+  snprintf(results, sizeof results, "%s/results.json", dir);
+  bool ours = stat(mark, &st) == 0 || stat(results, &st) == 0;
+  if (!ours && stat(cases_dir, &st) == 0) {
+    fprintf(stderr,
+            "qftp-harness: %s already exists and is not from a report of "
+            "ours: choose another --report-dir\n",
+            cases_dir);
+    return -1;
+  }
+  FILE *f = fopen(mark, "w");
+  if (!f || fputs("qftp-harness report directory; its cases/ is replaced "
+                  "by each run\n", f) < 0 || fclose(f) != 0) {
+    fprintf(stderr, "qftp-harness: %s: %s\n", mark, strerror(errno));
+    return -1;
+  }
+  qh_remove_tree(cases_dir); /* a previous run's cases are not this run's */
+  return 0;
+}
+
 static int open_module(run *r, char *err, size_t errlen)
 {
   const qh_run_opts *o = r->o;
@@ -710,15 +773,15 @@ int qh_run(const qh_run_opts *o)
   qh_run_result *res = NULL;
   char cases_dir[PATH_MAX + 16];
   snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->report_dir);
-  if (qh_mkdirs(o->report_dir, 0755) < 0) {
-    fprintf(stderr, "qftp-harness: %s: %s\n", o->report_dir, strerror(errno));
+  if (prepare_report_dir(o->report_dir, cases_dir) < 0)
     goto out;
-  }
-  qh_remove_tree(cases_dir); /* a previous run's cases are not this run's */
   /* vsftpd serves homes under here as the generated user: /tmp is
    * reachable by everyone, a report dir under /root may not be. */
-  snprintf(r.work_dir, sizeof r.work_dir, "/tmp/qftp-run-XXXXXX");
-  if (!mkdtemp(r.work_dir) || chmod(r.work_dir, 0755) < 0) {
+  int swept = qh_work_dir_sweep("/tmp");
+  if (swept > 0)
+    progress("removed %d work director%s left by killed runs\n", swept,
+             swept == 1 ? "y" : "ies");
+  if (qh_work_dir_create("/tmp", r.work_dir, sizeof r.work_dir) < 0) {
     fprintf(stderr, "qftp-harness: cannot create a work directory: %s\n",
             strerror(errno));
     r.work_dir[0] = '\0';
@@ -761,9 +824,11 @@ int qh_run(const qh_run_opts *o)
   progress("reports: %s/results.json\n         %s/junit.xml\n"
            "         %s/report.html\n",
            o->report_dir, o->report_dir, o->report_dir);
-  if (run_interrupted)
+  /* A case that could not run (server, capture, a bad variable) is an
+   * environment or case-file error, whatever the others did. */
+  if (run_interrupted || counts[QH_ERROR])
     rc = QH_EXIT_ENV;
-  else if (counts[QH_FAIL] || counts[QH_ERROR])
+  else if (counts[QH_FAIL])
     rc = QH_EXIT_FAIL;
   else
     rc = QH_EXIT_PASS;

@@ -2,8 +2,9 @@
  * restart what died, always tear down, write the reports.
  *
  * Exit status (DESIGN.md): 0 every case passed (or was skipped), 1 some case
- * failed or could not run, 2 usage, case-file or environment error (a
- * server or the module could not be started, the run was interrupted). */
+ * failed, 2 usage, case-file or environment error (a server or the module
+ * could not be started, a case could not run — verdict error —, the run
+ * was interrupted). */
 #ifndef QH_RUNNER_H
 #define QH_RUNNER_H
 

@@ -1,0 +1,129 @@
+/* Unit tests: work_dir creation and the sweep of dead runs' directories. */
+#include "work_dir.h"
+
+#include "fsutil.h"
+
+#include <check.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char base[] = "/tmp/qh-test-workdir-XXXXXX";
+
+static void setup(void)
+{
+  strcpy(base, "/tmp/qh-test-workdir-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(base));
+}
+
+static void teardown(void) { qh_remove_tree(base); }
+
+static bool exists(const char *p)
+{
+  struct stat st;
+  return stat(p, &st) == 0;
+}
+
+/* A pid that certainly names no process: a child already reaped. */
+static pid_t dead_pid(void)
+{
+  pid_t p = fork();
+  ck_assert_int_ge(p, 0);
+  if (p == 0)
+    _exit(0);
+  ck_assert_int_eq(waitpid(p, NULL, 0), p);
+  return p;
+}
+
+static void make_dir_with_pid(const char *name, const char *pid_text)
+{
+  char p[PATH_MAX];
+  snprintf(p, sizeof p, "%s/%s", base, name);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  snprintf(p, sizeof p, "%s/%s/sub", base, name);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  if (!pid_text)
+    return;
+  snprintf(p, sizeof p, "%s/%s/runner.pid", base, name);
+  FILE *f = fopen(p, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(pid_text, f);
+  fclose(f);
+}
+
+START_TEST(test_create_records_pid)
+{
+  char dir[PATH_MAX];
+  ck_assert_int_eq(qh_work_dir_create(base, dir, sizeof dir), 0);
+  ck_assert_int_eq(strncmp(dir, base, strlen(base)), 0);
+  ck_assert_ptr_nonnull(strstr(dir, "/" QH_WORK_DIR_PREFIX));
+  struct stat st;
+  ck_assert_int_eq(stat(dir, &st), 0);
+  ck_assert_int_eq(st.st_mode & 0777, 0755);
+  /* Our own directory survives a sweep: we are alive. */
+  ck_assert_int_eq(qh_work_dir_sweep(base), 0);
+  ck_assert(exists(dir));
+}
+END_TEST
+
+START_TEST(test_sweep_removes_only_dead_runs)
+{
+  char text[32];
+  snprintf(text, sizeof text, "%ld\n", (long)dead_pid());
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "dead01", text);
+  snprintf(text, sizeof text, "%ld\n", (long)getpid());
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "live01", text);
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "nopid1", NULL);
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "junk01", "not a pid\n");
+  make_dir_with_pid("other-dead", text); /* not ours by name */
+
+  ck_assert_int_eq(qh_work_dir_sweep(base), 1);
+  char p[PATH_MAX];
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "dead01", base);
+  ck_assert(!exists(p));
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "live01", base);
+  ck_assert(exists(p));
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "nopid1", base);
+  ck_assert(exists(p));
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "junk01", base);
+  ck_assert(exists(p));
+  snprintf(p, sizeof p, "%s/other-dead", base);
+  ck_assert(exists(p));
+}
+END_TEST
+
+START_TEST(test_sweep_missing_base)
+{
+  ck_assert_int_eq(qh_work_dir_sweep("/nonexistent/qh-work-dir-base"), 0);
+}
+END_TEST
+
+START_TEST(test_create_name_too_long)
+{
+  char dir[16];
+  ck_assert_int_eq(qh_work_dir_create(base, dir, sizeof dir), -1);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("work_dir");
+  TCase *tc = tcase_create("work_dir");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_create_records_pid);
+  tcase_add_test(tc, test_sweep_removes_only_dead_runs);
+  tcase_add_test(tc, test_sweep_missing_base);
+  tcase_add_test(tc, test_create_name_too_long);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
