@@ -1,6 +1,8 @@
 /* case_engine: one case, step by step, every wait bounded. */
 #include "case_engine.h"
 
+#include "escape.h"
+
 #include "qc_io.h"
 #include "qc_payload.h"
 #include "qc_time.h"
@@ -129,41 +131,6 @@ static void describe_no_line(engine *e, int r, double waited, const char *want,
     snprintf(buf, len, "expected `%.1024s`, read error: %s", want, strerror(errno));
 }
 
-/* send_raw text is written with escapes (\r \n \t \\ \xNN) so a case can
- * send any byte, NUL included. Returns the byte count or -1. */
-long qh_engine_unescape(const char *in, unsigned char *out, size_t cap)
-{
-  size_t o = 0;
-  for (const char *p = in; *p; o++) {
-    if (o == cap)
-      return -1;
-    if (*p != '\\') {
-      out[o] = (unsigned char)*p++;
-      continue;
-    }
-    p++;
-    switch (*p) {
-    case 'r': out[o] = '\r'; p++; break;
-    case 'n': out[o] = '\n'; p++; break;
-    case 't': out[o] = '\t'; p++; break;
-    case '\\': out[o] = '\\'; p++; break;
-    case 'x': {
-      unsigned v = 0;
-      int k = 0;
-      for (p++; k < 2 && ((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'f')); k++, p++)
-        v = v * 16 + (unsigned)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
-      if (k == 0)
-        return -1;
-      out[o] = (unsigned char)v;
-      break;
-    }
-    default:
-      return -1;
-    }
-  }
-  return (long)o;
-}
-
 static int do_send(engine *e, const char *text, bool raw)
 {
   static unsigned char bytes[ENGINE_TEXT_MAX];
@@ -171,7 +138,7 @@ static int do_send(engine *e, const char *text, bool raw)
   size_t n = strlen(text);
   const void *out = text;
   if (raw) {
-    long k = qh_engine_unescape(text, bytes, sizeof bytes);
+    long k = qh_unescape(text, bytes, sizeof bytes);
     if (k < 0) {
       conclude(e, QH_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
       return -1;
@@ -358,7 +325,7 @@ static int data_source(engine *e, const qh_step *s, const char *text,
     d->size = s->size;
     return 0;
   }
-  long k = qh_engine_unescape(text ? text : "", tbuf, tcap);
+  long k = qh_unescape(text ? text : "", tbuf, tcap);
   if (k < 0) {
     conclude(e, QH_ERROR, "data text: bad escape");
     return -1;

@@ -39,8 +39,4 @@ void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r);
 /* The effective wait of a step in seconds (see qh_engine_env). */
 double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s);
 
-/* Decodes send_raw text: \r \n \t \\ \xNN (any byte, NUL too). Returns the
- * byte count, or -1 on a bad escape or when cap is exceeded. */
-long qh_engine_unescape(const char *in, unsigned char *out, size_t cap);
-
 #endif

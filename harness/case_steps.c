@@ -3,6 +3,7 @@
  * value's shape per kind (data mode: note 1.5), and `use:` splicing a
  * fragment's steps in place, at most CL_MAX_FRAG_DEPTH deep. */
 #include "case_parse.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -77,6 +78,21 @@ static int use_fragment(cl_loader *l, const cl_doc *dc, const yaml_node_t *at,
 }
 
 /* send_data / expect_data: {size, seed} (a payload) or {text}. */
+/* send_raw and data text are sent after decoding their escapes: a bad one
+ * is this file's error, not a run-time surprise. */
+static int check_escapes(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
+                         const char *what, const char *t)
+{
+  size_t at;
+  if (qh_escape_check(t, &at) == 0)
+    return 0;
+  cl_fail(l, dc, v,
+          "%s: bad escape \"%.*s\" at byte %zu (use \\r \\n \\t \\\\ "
+          "\\xNN)",
+          what, t[at + 1] == 'x' ? 4 : 2, t + at, at + 1);
+  return -1;
+}
+
 static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
                       const char *full, qh_step *s)
 {
@@ -108,7 +124,8 @@ static int data_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
   if (kn[K_TEXT]) {
     snprintf(w2, sizeof w2, "%s: text", full);
     const char *t = cl_nonempty(l, dc, vals[K_TEXT], w2);
-    if (!t || cl_check_vars(l, dc, vals[K_TEXT], w2, t, NULL) < 0)
+    if (!t || cl_check_vars(l, dc, vals[K_TEXT], w2, t, NULL) < 0 ||
+        check_escapes(l, dc, vals[K_TEXT], w2, t) < 0)
       return -1;
     s->text = cl_dup(l, dc, vals[K_TEXT], t);
     return s->text ? 0 : -1;
@@ -177,6 +194,10 @@ static int step_value(cl_loader *l, const cl_doc *dc, const cl_keydef *d,
     t = cl_scalar(l, dc, v, full); /* empty: a bare <CR> */
     break;
   case QH_STEP_SEND_RAW:
+    t = cl_nonempty(l, dc, v, full);
+    if (t && check_escapes(l, dc, v, full, t) < 0)
+      return -1;
+    break;
   case QH_STEP_EXPECT:
   case QH_STEP_WAIT_FOR:
     t = cl_nonempty(l, dc, v, full);

@@ -223,6 +223,12 @@ static const struct {
      "to 1099511627776)"},
     {ST "expect_data: {size: 1, seed: -1}\n",
      "5:34: step 1: expect_data: seed: bad number \"-1\" (0 to 4294967295)"},
+    {ST "send_raw: 'AT\\q'\n",
+     "5:15: step 1: send_raw: bad escape \"\\q\" at byte 3 (use \\r \\n "
+     "\\t \\\\ \\xNN)"},
+    {ST "expect_data: {text: 'ok\\xg1'}\n",
+     "5:25: step 1: expect_data: text: bad escape \"\\xg1\" at byte 3 (use "
+     "\\r \\n \\t \\\\ \\xNN)"},
     {ST "send_data: {text: ''}\n",
      "5:23: step 1: send_data: text: must not be empty"},
     {ST "send_data: {text: '${a'}\n",

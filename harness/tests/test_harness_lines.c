@@ -1,6 +1,7 @@
 /* Unit tests: at_lines framing and vars substitution. */
 #include "at_lines.h"
 #include "case_engine.h"
+#include "escape.h"
 #include "vars.h"
 
 #include <check.h>
@@ -142,18 +143,26 @@ END_TEST
 START_TEST(test_unescape)
 {
   unsigned char b[16];
-  ck_assert_int_eq(qh_engine_unescape("AT\\r", b, sizeof b), 3);
+  ck_assert_int_eq(qh_unescape("AT\\r", b, sizeof b), 3);
   ck_assert_int_eq(b[2], '\r');
-  ck_assert_int_eq(qh_engine_unescape("\\x00\\xff\\x4", b, sizeof b), 3);
+  ck_assert_int_eq(qh_unescape("\\x00\\xff\\x4", b, sizeof b), 3);
   ck_assert_int_eq(b[0], 0);
   ck_assert_int_eq(b[1], 0xff);
   ck_assert_int_eq(b[2], 4);
-  ck_assert_int_eq(qh_engine_unescape("\\\\n\\n\\t", b, sizeof b), 4);
+  ck_assert_int_eq(qh_unescape("\\\\n\\n\\t", b, sizeof b), 4);
   ck_assert_int_eq(b[0], '\\');
   ck_assert_int_eq(b[1], 'n');
-  ck_assert_int_eq(qh_engine_unescape("\\q", b, sizeof b), -1);
-  ck_assert_int_eq(qh_engine_unescape("\\xg", b, sizeof b), -1);
-  ck_assert_int_eq(qh_engine_unescape("abc", b, 2), -1);
+  ck_assert_int_eq(qh_unescape("\\q", b, sizeof b), -1);
+  ck_assert_int_eq(qh_unescape("\\xg", b, sizeof b), -1);
+  ck_assert_int_eq(qh_unescape("abc", b, 2), -1);
+  ck_assert_int_eq(qh_unescape("a\\", b, sizeof b), -1); /* a lone backslash at the end */
+  size_t at = 99;
+  ck_assert_int_eq(qh_escape_check("AT\\r\\n\\x1A", &at), 0);
+  ck_assert_uint_eq(at, 99);
+  ck_assert_int_eq(qh_escape_check("ok\\r\\z", &at), -1);
+  ck_assert_uint_eq(at, 4);
+  /* Longer than any buffer: checking needs none. */
+  ck_assert_int_eq(qh_escape_check("0123456789abcdef0123456789", &at), 0);
 }
 END_TEST
 
