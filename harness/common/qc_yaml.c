@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,58 @@ static int no_second_doc(const char *path, const char *why, yaml_parser_t *p,
   return extra ? -1 : 0;
 }
 
+/* libyaml has no nesting limit and its scanner slows down with the square
+ * of the flow depth ("[[[[..." in a 1 MiB file parses for minutes): flow
+ * collections deeper than this are refused before it sees them. The scan
+ * skips quoted scalars and comments; a stray bracket in a plain scalar
+ * counts, which only matters if QC_YAML_MAX_FLOW_DEPTH of them pile up. */
+#define QC_YAML_MAX_FLOW_DEPTH 64
+
+static int flow_depth_check(const char *path, const char *text, size_t len,
+                            char *err, size_t errlen)
+{
+  unsigned long line = 1, col = 0;
+  int depth = 0;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    col++;
+    if (c == '\n') {
+      line++;
+      col = 0;
+      comment = false;
+      continue;
+    }
+    if (comment)
+      continue;
+    if (quote) {
+      if (quote == '"' && c == '\\' && i + 1 < len && text[i + 1] != '\n')
+        i++, col++;
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    bool at_word = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
+                   text[i - 1] == '\n' || text[i - 1] == '[' ||
+                   text[i - 1] == '{' || text[i - 1] == ',';
+    if (c == '#' && at_word)
+      comment = true;
+    else if ((c == '\'' || c == '"') && at_word)
+      quote = c;
+    else if (c == '[' || c == '{') {
+      if (++depth > QC_YAML_MAX_FLOW_DEPTH) {
+        snprintf(err, errlen,
+                 "%s:%lu:%lu: flow collections nested deeper than %d", path,
+                 line, col, QC_YAML_MAX_FLOW_DEPTH);
+        return -1;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0)
+      depth--;
+  }
+  return 0;
+}
+
 int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,
                      yaml_document_t *doc, yaml_node_t **root, char *err,
                      size_t errlen)
@@ -164,6 +217,10 @@ int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,
   char *text = read_bounded(path, o->max_bytes, &len, err, errlen);
   if (!text)
     return -1;
+  if (flow_depth_check(path, text, len, err, errlen) < 0) {
+    free(text);
+    return -1;
+  }
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
     snprintf(err, errlen, "%s: out of memory", path);
