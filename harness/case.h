@@ -161,7 +161,8 @@ typedef struct qh_case {
   char **tags;
   size_t ntags;
   char *server;     /* server profile: "plain" (default), "ftps-explicit",
-                       "ftps-implicit", "ftps-legacy", "mlsd" or "none" */
+                       "ftps-implicit", "ftps-legacy", "ftps-reuse",
+                       "mlsd" or "none" */
   qh_file *files;
   size_t nfiles;
   qh_step *steps;   /* fragments (use:) already spliced in */

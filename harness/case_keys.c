@@ -102,7 +102,8 @@ static const struct {
   bool ftps;
 } server_profiles[] = {
     {"plain", false},      {"ftps-explicit", true}, {"ftps-implicit", true},
-    {"ftps-legacy", true}, {"mlsd", false},         {"none", false},
+    {"ftps-legacy", true}, {"ftps-reuse", true},    {"mlsd", false},
+    {"none", false},
 };
 #define NPROFILES (sizeof server_profiles / sizeof server_profiles[0])
 

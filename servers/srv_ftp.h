@@ -23,7 +23,8 @@ typedef struct srv_ftp_opts {
   const char *template_dir; /* servers/vsftpd: <profile>.conf.in files
                                (other servers' in ../<server>/) */
   const char *profile;      /* "plain", "ftps-explicit", "ftps-implicit",
-                               "ftps-legacy", "mlsd" (srv_profile.h) */
+                               "ftps-legacy", "ftps-reuse", "mlsd"
+                               (srv_profile.h) */
   const char *listen_addr;  /* NULL = "127.0.0.1" */
   int port;                 /* 0 = a free port chosen at start */
 } srv_ftp_opts;

@@ -322,8 +322,12 @@ SSL_CTX *sim_ftp_data_tls(const sim_ftp *f, SSL_SESSION **session)
   *session = NULL;
   if (!f->tls_mode || !f->prot_p || !sim_io_is_tls(&f->io))
     return NULL;
-  /* RFC 4217 10.2: the data connection resumes the control session. */
-  *session = SSL_get1_session(f->io.ssl);
+  /* RFC 4217 10.2: the data connection resumes the control session, with
+   * a ticket not used before (TLS 1.3 tickets may be single-use); the
+   * control connection's own session when none is left (TLS 1.2). */
+  *session = sim_tls_pool_take(f->tls_ctx);
+  if (!*session)
+    *session = SSL_get1_session(f->io.ssl);
   return f->tls_ctx;
 }
 

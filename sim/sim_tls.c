@@ -124,8 +124,15 @@ static size_t tls_pending(const sim_io *io)
 
 static void tls_close(sim_io *io, bool rst)
 {
-  if (!rst)
+  if (!rst) {
+    /* An upload never reads: the server's session tickets still sit in
+     * the socket. Reading what is there (without waiting) hands them to
+     * the session pool for the next data connection. */
+    char junk[4096];
+    for (int i = 0; i < 16 && SSL_read(io->ssl, junk, sizeof junk) > 0; i++)
+      ;
     SSL_shutdown(io->ssl); /* close_notify, once; no wait for the peer's */
+  }
   ERR_clear_error();
 }
 
@@ -343,9 +350,13 @@ SSL_CTX *sim_tls_ctx_new(const sim_sslcfg *cfg, char *err, size_t len)
     SSL_CTX_set_security_level(ctx, 0); /* TLS 1.0/1.1 on OpenSSL 3 */
   if (cipher_lists(ctx, cfg->ciphers, old_proto, err, len) != 0)
     goto bad;
-  /* Client sessions are kept by us (SSL_get1_session), not a cache. */
+  /* Client sessions are kept by us (the pool), not OpenSSL's cache. */
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
                                           SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  if (sim_tls_pool_attach(ctx) != 0) {
+    snprintf(err, len, "cannot attach the session pool");
+    goto bad;
+  }
   if (cfg->seclevel == 0) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   } else {

@@ -83,6 +83,13 @@ int sim_io_write_all(sim_io *io, const void *b, size_t n, int64_t deadline);
  * (seclevel 2). NULL with a reason in err when a setting cannot apply. */
 SSL_CTX *sim_tls_ctx_new(const sim_sslcfg *cfg, char *err, size_t len);
 
+/* Session pool (sim_tls_pool.c): keeps every session the server issues on
+ * a connection of ctx (TLS 1.3 tickets, TLS 1.2 session ids). 0 or -1. */
+int sim_tls_pool_attach(SSL_CTX *ctx);
+/* A session not offered before, for a new data connection (the caller
+ * frees it); NULL when the pool is empty. */
+SSL_SESSION *sim_tls_pool_take(SSL_CTX *ctx);
+
 /* Parses "0xFFFF" or "0x0035;0xC02F" (separators ';' ':' ','): number of
  * ids written to out (max n), 0 for "all", -1 when malformed. Pure. */
 int sim_tls_parse_ciphers(const char *s, unsigned *out, size_t n);

@@ -291,7 +291,7 @@ static const struct {
     {H "server: plain\n" S, "@C:4:9: server: expected a mapping, got a scalar"},
     {H "server: {profile: ftps}\n" S,
      "@C:4:19: server: profile \"ftps\" unknown (expected one of plain, "
-     "ftps-explicit, ftps-implicit, ftps-legacy, mlsd, none)"},
+     "ftps-explicit, ftps-implicit, ftps-legacy, ftps-reuse, mlsd, none)"},
     {H "server: {profile: none, files: []}\n" S,
      "@C:4:25: server: files need a server (profile is none)"},
     {H "server: {user: x}\n" S, "@C:4:10: server: unknown key \"user\" "
