@@ -1,19 +1,19 @@
-/* qftp-harness: command line (run, check, list). */
+/* qftp-harness: command line (run, check, list, wire, diff). */
+#include "qr_diff.h"
 #include "runner.h"
 #include "transport.h"
-#include "qr_diff.h"
 #include "wire_analyze.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <stdbool.h>
-#include <sys/socket.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
