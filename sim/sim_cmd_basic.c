@@ -105,7 +105,8 @@ static bool str_param(const sim_at_params *ps, size_t i, char *out, size_t max)
   return true;
 }
 
-/* AT+QICSGP=<ctx>[,<type>,<apn>,<user>,<pass>[,<auth>]]; =<ctx> queries. */
+/* AT+QICSGP=<ctx>[,<type>,<apn>[,<user>,<pass>[,<auth>]]] (the TCP/IP
+ * note's syntax); =<ctx> queries. */
 static void at_qicsgp(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
   if (form == SIM_AT_FORM_TEST) {
@@ -127,11 +128,21 @@ static void at_qicsgp(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     return;
   }
   sim_pdp_ctx n = *x;
-  if (ps->n < 5 || ps->n > 6 || !sim_at_param_int(ps, 1, 1, 3, &type) ||
-      !str_param(ps, 2, n.apn, SIM_PDP_APN_MAX) ||
-      !str_param(ps, 3, n.user, SIM_PDP_CRED_MAX) ||
-      !str_param(ps, 4, n.pass, SIM_PDP_CRED_MAX) ||
-      (ps->n == 6 && !sim_at_param_int(ps, 5, 0, 3, &auth))) {
+  n.user[0] = n.pass[0] = '\0';
+  /* The note's own 3.1 line, AT+QICSGP=1,1,"UNINET","",1, has one
+   * credential and then the authentication: read as user "" and auth 1. */
+  bool note_31 = ps->n == 5 && ps->p[4].kind == SIM_AT_P_INT;
+  bool ok = (ps->n == 3 || ps->n == 5 || ps->n == 6) &&
+            sim_at_param_int(ps, 1, 1, 3, &type) &&
+            str_param(ps, 2, n.apn, SIM_PDP_APN_MAX);
+  if (ok && note_31)
+    ok = str_param(ps, 3, n.user, SIM_PDP_CRED_MAX) &&
+         sim_at_param_int(ps, 4, 0, 3, &auth);
+  else if (ok && ps->n >= 5)
+    ok = str_param(ps, 3, n.user, SIM_PDP_CRED_MAX) &&
+         str_param(ps, 4, n.pass, SIM_PDP_CRED_MAX) &&
+         (ps->n == 5 || sim_at_param_int(ps, 5, 0, 3, &auth));
+  if (!ok) {
     sim_out_error(c);
     return;
   }

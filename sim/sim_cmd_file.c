@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -160,6 +161,12 @@ static void at_qflst(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     return;
   }
   const char *name = form == SIM_AT_FORM_EXEC ? "UFS:*" : sim_at_param_cstr(ps, 0);
+  /* Note 3.7 lists with AT+QFLST="UFS:": a bare store is all of it (here
+   * only; AT+QFDEL="UFS:" deletes nothing). */
+  if (name && strcasecmp(name, "UFS:") == 0)
+    name = "UFS:*";
+  else if (name && strcasecmp(name, "SD:") == 0)
+    name = "SD:*";
   char rel[SIM_JAIL_NAME_MAX + 8];
   sim_local_kind kind = sim_jail_local(name, 1, rel, sizeof rel);
   if (kind != SIM_LOCAL_ALL && kind != SIM_LOCAL_FILE) {

@@ -4,6 +4,7 @@
 #include "sim_quirk.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -139,6 +140,18 @@ static bool cfg_int(sim_ctx *c, size_t k, const sim_at_params *ps)
   return true;
 }
 
+/* A setting refused (2.1: "OK or ERROR"): the profile's cfg_invalid line,
+ * "ERROR" or "+CME ERROR: <err>". */
+static void cfg_rejected(sim_ctx *c)
+{
+  const char *r = sim_ctx_prof(c, "cfg_invalid");
+  int err;
+  if (r && sscanf(r, "+CME ERROR: %d", &err) == 1)
+    sim_out_cme(c, err);
+  else
+    sim_out_error(c);
+}
+
 static void at_qftpcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
   if (form == SIM_AT_FORM_TEST) {
@@ -162,12 +175,12 @@ static void at_qftpcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   if (ok)
     sim_out_ok(c);
   else
-    sim_out_cme(c, SIM_ERR_INVALID_PARAM);
+    cfg_rejected(c);
 }
 
+/* A malformed line is ERROR, as 2.1 says for every setting. */
 static const sim_cmd_row rows[] = {
-    {"+QFTPCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qftpcfg,
-     SIM_ERR_INVALID_PARAM, 300},
+    {"+QFTPCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qftpcfg, 0, 300},
 };
 
 const sim_cmd_table sim_cmd_ftpcfg_table = {rows, sizeof rows / sizeof rows[0]};

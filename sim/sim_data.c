@@ -9,6 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* How long a clean close waits for the server's TLS 1.3 ticket when no
+ * session is left for the next data connection (real time, not scaled). */
+#define SIM_DATA_TICKET_WAIT_MS 200
+
 static const char *const names[] = {
     [SIM_DATA_NONE] = "NONE",
     [SIM_DATA_LISTENING] = "LISTENING",
@@ -271,6 +275,8 @@ void sim_data_on_event(sim_data *d, short revents)
 
 void sim_data_close(sim_data *d, bool rst)
 {
+  if (!rst)
+    sim_tls_pool_collect(&d->io, SIM_DATA_TICKET_WAIT_MS);
   sim_io_close(&d->io, rst); /* close_notify unless RST */
   SSL_SESSION_free(d->session);
   d->session = NULL;

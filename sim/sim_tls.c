@@ -124,15 +124,8 @@ static size_t tls_pending(const sim_io *io)
 
 static void tls_close(sim_io *io, bool rst)
 {
-  if (!rst) {
-    /* An upload never reads: the server's session tickets still sit in
-     * the socket. Reading what is there (without waiting) hands them to
-     * the session pool for the next data connection. */
-    char junk[4096];
-    for (int i = 0; i < 16 && SSL_read(io->ssl, junk, sizeof junk) > 0; i++)
-      ;
+  if (!rst)
     SSL_shutdown(io->ssl); /* close_notify, once; no wait for the peer's */
-  }
   ERR_clear_error();
 }
 

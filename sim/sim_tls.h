@@ -89,6 +89,10 @@ int sim_tls_pool_attach(SSL_CTX *ctx);
 /* A session not offered before, for a new data connection (the caller
  * frees it); NULL when the pool is empty. */
 SSL_SESSION *sim_tls_pool_take(SSL_CTX *ctx);
+/* Before a data connection's clean close: reads the tickets the server
+ * sent on it into the pool, waiting up to max_ms for one when the pool is
+ * empty (TLS 1.3 only). */
+void sim_tls_pool_collect(sim_io *io, int max_ms);
 
 /* Parses "0xFFFF" or "0x0035;0xC02F" (separators ';' ':' ','): number of
  * ids written to out (max n), 0 for "all", -1 when malformed. Pure. */

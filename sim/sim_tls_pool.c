@@ -3,6 +3,10 @@
  * server's TLS 1.3 tickets are single-use, as vsftpd's are. */
 #include "sim_tls.h"
 
+#include "qc_io.h"
+#include "qc_time.h"
+
+#include <openssl/err.h>
 #include <string.h>
 
 #define POOL_MAX 8 /* older tickets are dropped past this */
@@ -56,6 +60,31 @@ int sim_tls_pool_attach(SSL_CTX *ctx)
   }
   SSL_CTX_sess_set_new_cb(ctx, on_new_session);
   return 0;
+}
+
+/* An upload never reads its data connection, so the ticket the server
+ * sends once it has the client's Finished (TLS 1.3) would be lost with the
+ * socket. Read what is there; with the pool empty, wait for it a little. */
+void sim_tls_pool_collect(sim_io *io, int max_ms)
+{
+  if (!io->ssl || SSL_version(io->ssl) < TLS1_3_VERSION)
+    return;
+  SSL_CTX *ctx = SSL_get_SSL_CTX(io->ssl);
+  pool *p = pool_index < 0 ? NULL : SSL_CTX_get_ex_data(ctx, pool_index);
+  if (!p)
+    return;
+  int64_t deadline = qc_deadline_in(max_ms);
+  char junk[4096];
+  for (int i = 0; i < 64; i++) {
+    int n = SSL_read(io->ssl, junk, sizeof junk);
+    if (n > 0)
+      continue;
+    int e = SSL_get_error(io->ssl, n);
+    if (e != SSL_ERROR_WANT_READ || p->n > 0 ||
+        qc_wait_readable(io->fd, deadline) != 1)
+      break;
+  }
+  ERR_clear_error();
 }
 
 SSL_SESSION *sim_tls_pool_take(SSL_CTX *ctx)
