@@ -6,6 +6,7 @@
 #ifndef QH_RESULT_H
 #define QH_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum qh_verdict {
@@ -52,6 +53,10 @@ typedef struct qh_run_result {
   double time_scale;
   char *version;     /* qftp-harness version */
   double duration_s;
+  /* Ctrl-C / SIGTERM: the run stopped after ncases of `planned` cases;
+   * the reports must not read as a complete run. */
+  bool interrupted;
+  size_t planned; /* cases selected for the run */
   qh_case_result *cases;
   size_t ncases, cap;
 } qh_run_result;

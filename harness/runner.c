@@ -804,10 +804,12 @@ int qh_run(const qh_run_opts *o)
 
   res = qh_run_result_new(o->device ? o->device : "sim", o->profile,
                           o->time_scale);
+  res->planned = set.n;
   for (size_t i = 0; i < set.n && !run_interrupted; i++) {
     run_case(&r, set.cases[i], res, i + 1, set.n);
   }
   res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
+  res->interrupted = run_interrupted != 0;
 
   stop_all(&r);
   if (qr_write_all(res, o->report_dir, err, sizeof err) < 0) {
