@@ -2,9 +2,18 @@
 #include "qr_diff.h"
 
 #include "qr_doc.h"
+#include "qr_file.h"
 
 #include <stdbool.h>
 #include <string.h>
+
+/* One side of the comparison: the document and its cases by id. */
+typedef struct side {
+  const char *name; /* "OLD" or "NEW", for warnings */
+  json_t *doc;
+  json_t *by_id; /* id -> case (borrowed references into doc) */
+  qr_doc_run run;
+} side;
 
 /* o[key] as a C string ("" when absent). */
 static const char *str(const json_t *o, const char *key)
@@ -13,92 +22,161 @@ static const char *str(const json_t *o, const char *key)
   return qr_doc_str(o, key, &n);
 }
 
-/* The case with `id` in doc's cases, or NULL. Runs are small (hundreds of
- * cases): a linear search keeps this obvious. */
-static const json_t *find_case(const json_t *doc, const char *id)
+static const json_t *find_case(const side *s, const char *id)
 {
-  size_t i;
-  const json_t *c;
-  json_array_foreach(qr_doc_arr(doc, "cases"), i, c)
-  {
-    if (strcmp(str(c, "id"), id) == 0)
-      return c;
-  }
-  return NULL;
+  return json_object_get(s->by_id, id);
 }
 
+static void side_free(side *s)
+{
+  json_decref(s->by_id);
+  json_decref(s->doc);
+}
+
+/* Loads path and indexes its cases; a case id twice makes pairing
+ * ambiguous, so the file is refused. */
+static int side_load(side *s, const char *name, const char *path, char *err,
+                     size_t errlen)
+{
+  memset(s, 0, sizeof *s);
+  s->name = name;
+  s->doc = qr_doc_load(path, err, errlen);
+  if (!s->doc)
+    return -1;
+  s->by_id = json_object();
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(s->doc, "cases"), i, c)
+  {
+    const char *id = str(c, "id");
+    if (find_case(s, id)) {
+      qr_errf(err, errlen, "%s: case id \"%s\" occurs more than once", path,
+              id);
+      side_free(s);
+      return -1;
+    }
+    if (!s->by_id || json_object_set(s->by_id, id, c) < 0) {
+      qr_errf(err, errlen, "%s: out of memory", path);
+      side_free(s);
+      return -1;
+    }
+  }
+  s->run = qr_doc_run_state(s->doc);
+  return 0;
+}
+
+/* "what  id: OLD -> NEW: reason"; a missing side prints as "(not run)"
+ * when it was not run, else is left out. */
 static void line(FILE *out, const char *what, const json_t *c_old,
-                 const json_t *c_new)
+                 const json_t *c_new, bool not_run)
 {
   const json_t *c = c_new ? c_new : c_old;
   fprintf(out, "%-10s %s:", what, str(c, "id"));
   if (c_old)
     fprintf(out, " %s", str(c_old, "verdict"));
-  if (c_old && c_new)
+  else if (not_run)
+    fprintf(out, " (not run)");
+  if ((c_old && c_new) || not_run)
     fprintf(out, " ->");
   if (c_new)
     fprintf(out, " %s", str(c_new, "verdict"));
+  else if (not_run)
+    fprintf(out, " (not run)");
   const char *reason = c_new ? str(c_new, "reason") : "";
   if (*reason)
     fprintf(out, ": %s", reason);
   fputc('\n', out);
 }
 
+/* Why the comparison may mislead, before any case line. */
+static void warnings(FILE *out, const side *a, const side *b)
+{
+  static const char *const keys[] = {"profile", "target"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    const char *x = str(a->doc, keys[k]), *y = str(b->doc, keys[k]);
+    if (strcmp(x, y) != 0)
+      fprintf(out, "warning: %s differs: OLD \"%s\", NEW \"%s\"\n", keys[k], x,
+              y);
+  }
+  const side *s[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    if (s[i]->run.interrupted)
+      fprintf(out,
+              "warning: %s run was interrupted after %zu of %zu cases; "
+              "cases it lacks are listed as not run\n",
+              s[i]->name, s[i]->run.ran, s[i]->run.planned);
+  }
+}
+
+/* Pairs a case of NEW with OLD's. */
+static void compare(FILE *out, const side *a, const json_t *cb,
+                    qr_diff_counts *n)
+{
+  const json_t *ca = find_case(a, str(cb, "id"));
+  if (!ca) {
+    bool not_run = a->run.interrupted;
+    if (not_run)
+      n->notrun++;
+    else
+      n->added++;
+    line(out, not_run ? "not run" : "new", NULL, cb, not_run);
+    return;
+  }
+  const char *va = str(ca, "verdict"), *vb = str(cb, "verdict");
+  bool pa = strcmp(va, "pass") == 0, pb = strcmp(vb, "pass") == 0;
+  if (pa && strcmp(vb, "skip") == 0) {
+    n->skipped++;
+    line(out, "skipped", ca, cb, false);
+  } else if (pa && !pb) {
+    n->regressed++;
+    line(out, "regressed", ca, cb, false);
+  } else if (!pa && pb) {
+    n->fixed++;
+    line(out, "fixed", ca, cb, false);
+  } else if (strcmp(va, vb) != 0 ||
+             strcmp(str(ca, "reason"), str(cb, "reason")) != 0) {
+    n->changed++;
+    line(out, "changed", ca, cb, false);
+  } else {
+    n->same++;
+  }
+}
+
 int qr_diff(const char *old_json, const char *new_json, FILE *out,
             qr_diff_counts *counts, char *err, size_t errlen)
 {
   memset(counts, 0, sizeof *counts);
-  json_t *a = qr_doc_load(old_json, err, errlen);
-  if (!a)
+  side a, b;
+  if (side_load(&a, "OLD", old_json, err, errlen) < 0)
     return -1;
-  json_t *b = qr_doc_load(new_json, err, errlen);
-  if (!b) {
-    json_decref(a);
+  if (side_load(&b, "NEW", new_json, err, errlen) < 0) {
+    side_free(&a);
     return -1;
   }
+  warnings(out, &a, &b);
   size_t i;
-  const json_t *cb;
-  json_array_foreach(qr_doc_arr(b, "cases"), i, cb)
+  const json_t *c;
+  json_array_foreach(json_object_get(b.doc, "cases"), i, c)
   {
-    const char *id = str(cb, "id");
-    const json_t *ca = find_case(a, id);
-    if (!ca) {
-      counts->added++;
-      line(out, "new", NULL, cb);
-      continue;
-    }
-    const char *va = str(ca, "verdict");
-    const char *vb = str(cb, "verdict");
-    bool pa = strcmp(va, "pass") == 0, pb = strcmp(vb, "pass") == 0;
-    if (pa && !pb) {
-      counts->regressed++;
-      line(out, "regressed", ca, cb);
-    } else if (!pa && pb) {
-      counts->fixed++;
-      line(out, "fixed", ca, cb);
-    } else if (strcmp(va, vb) != 0 ||
-               strcmp(str(ca, "reason"),
-                      str(cb, "reason")) != 0) {
-      counts->changed++;
-      line(out, "changed", ca, cb);
-    } else {
-      counts->same++;
-    }
+    compare(out, &a, c, counts);
   }
-  const json_t *ca;
-  json_array_foreach(qr_doc_arr(a, "cases"), i, ca)
+  json_array_foreach(json_object_get(a.doc, "cases"), i, c)
   {
-    if (!find_case(b, str(ca, "id"))) {
+    if (find_case(&b, str(c, "id")))
+      continue;
+    bool not_run = b.run.interrupted;
+    if (not_run)
+      counts->notrun++;
+    else
       counts->removed++;
-      line(out, "removed", ca, NULL);
-    }
+    line(out, not_run ? "not run" : "removed", c, NULL, not_run);
   }
   fprintf(out,
-          "%zu regressed, %zu fixed, %zu changed, %zu new, %zu removed, "
-          "%zu unchanged\n",
-          counts->regressed, counts->fixed, counts->changed, counts->added,
-          counts->removed, counts->same);
-  json_decref(a);
-  json_decref(b);
+          "%zu regressed, %zu fixed, %zu changed, %zu skipped, %zu new, "
+          "%zu removed, %zu not run, %zu unchanged\n",
+          counts->regressed, counts->fixed, counts->changed, counts->skipped,
+          counts->added, counts->removed, counts->notrun, counts->same);
+  side_free(&a);
+  side_free(&b);
   return 0;
 }

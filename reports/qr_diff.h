@@ -1,9 +1,13 @@
 /* qr_diff: what changed between two runs (e.g. two firmware builds).
  *
  * Reads two results.json files and pairs their cases by id. A case that
- * passed before and does not now is a regression; one that did not pass
- * and does now is fixed; a case whose verdict stayed but whose reason
- * changed is reported as changed (a different failure is news too). */
+ * passed before and fails or errs now is a regression; one that passed
+ * and is skipped now is listed as skipped, not a regression (a run with
+ * skips still succeeds); one that did not pass and does now is fixed; a
+ * case whose verdict stayed but whose reason changed is reported as
+ * changed (a different failure is news too). A case one run has and the
+ * other lacks is new or removed, unless the run that lacks it was
+ * interrupted: then it was not run. */
 #ifndef QR_DIFF_H
 #define QR_DIFF_H
 
@@ -11,12 +15,14 @@
 #include <stdio.h>
 
 typedef struct qr_diff_counts {
-  size_t regressed, fixed, changed, added, removed, same;
+  size_t regressed, fixed, changed, skipped, added, removed, notrun, same;
 } qr_diff_counts;
 
-/* Prints the differences to out, one line each ("regressed  id: pass ->
- * fail: reason"), then a summary line; fills *counts. 0, or -1 with err
- * when a file cannot be read or is not a results.json. */
+/* Prints to out: first a "warning: ..." line for each thing that makes
+ * the comparison weaker (profile or target differ, a run was interrupted),
+ * then the differences, one line each ("regressed  id: pass -> fail:
+ * reason"), then a summary line; fills *counts. 0, or -1 with err when a
+ * file cannot be read, is not a results.json or holds a case id twice. */
 int qr_diff(const char *old_json, const char *new_json, FILE *out,
             qr_diff_counts *counts, char *err, size_t errlen);
 

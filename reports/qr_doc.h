@@ -8,15 +8,30 @@
 #define QR_DOC_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "qr_buf.h"
 
 /* Loads and checks json_path: an object with "schema" QR_SCHEMA and a
  * "cases" array of objects, each with a string "id" and a known "verdict".
- * The new reference, or NULL with err naming the path (and line:column of
- * a syntax error). */
+ * The run state is made explicit in the returned document: "interrupted"
+ * (false when absent, as in files older than the field) and "planned" (the
+ * number of cases when absent; never fewer). The new reference, or NULL
+ * with err in one of three forms:
+ *   "cannot read PATH: No such file or directory"   (the system's words)
+ *   "PATH:LINE:COL: invalid token near 'x'"         (syntax; 1-based)
+ *   "PATH: not a qftp-harness result: why"          (shape) */
 json_t *qr_doc_load(const char *json_path, char *err, size_t errlen);
+
+/* How far a loaded run got. */
+typedef struct qr_doc_run {
+  bool interrupted; /* stopped by Ctrl-C / SIGTERM */
+  size_t ran;       /* cases in the file */
+  size_t planned;   /* cases selected for the run (>= ran) */
+} qr_doc_run;
+
+qr_doc_run qr_doc_run_state(const json_t *doc);
 
 /* o[key] as a string (n bytes; may hold NUL), "" when absent or not one. */
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n);
@@ -26,7 +41,10 @@ double qr_doc_num(const json_t *o, const char *key);
  * (json_array_size, json_array_foreach) treat as empty. */
 const json_t *qr_doc_arr(const json_t *o, const char *key);
 
-typedef void (*qr_doc_renderer)(const json_t *doc, qr_buf *out);
+/* Renders doc into out; out_path is where it will be written (links in
+ * it are relative to that file's directory). */
+typedef void (*qr_doc_renderer)(const json_t *doc, const char *out_path,
+                                qr_buf *out);
 
 /* Loads json_path, renders it with fn and writes out_path atomically. */
 int qr_doc_render(const char *json_path, const char *out_path,

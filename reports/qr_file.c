@@ -2,6 +2,7 @@
 #include "qr_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,4 +116,72 @@ int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
     return -1;
   }
   return 0;
+}
+
+char *qr_read_file(const char *path, size_t max, size_t *len, char *err,
+                   size_t errlen)
+{
+  *len = 0;
+  /* O_NONBLOCK: opening a FIFO named by mistake must not wait for a
+   * writer; it is refused below as not a regular file. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    qr_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  const char *why = NULL;
+  char toobig[64];
+  snprintf(toobig, sizeof toobig, "larger than %zu bytes", max);
+  if (fstat(fd, &st) < 0)
+    why = strerror(errno);
+  else if (S_ISDIR(st.st_mode))
+    why = strerror(EISDIR);
+  else if (!S_ISREG(st.st_mode))
+    why = "not a regular file";
+  else if ((unsigned long long)st.st_size > max)
+    why = toobig;
+  char *s = why ? NULL : malloc((size_t)st.st_size + 1);
+  if (!why && !s)
+    why = strerror(ENOMEM);
+  size_t n = 0;
+  int64_t deadline = qc_deadline_in(QR_WRITE_TIMEOUT_MS);
+  while (!why) {
+    /* Read to end of file, not to st_size: the file may have changed. */
+    if (n == (size_t)st.st_size) {
+      char probe;
+      ssize_t k = qc_read_some(fd, &probe, 1, deadline);
+      if (k == 0)
+        break;
+      why = k > 0 ? "changed while being read" : NULL;
+      if (k < 0)
+        why = k == QC_IO_TIMEOUT ? strerror(ETIMEDOUT) : strerror(errno);
+      break;
+    }
+    ssize_t k = qc_read_some(fd, s + n, (size_t)st.st_size - n, deadline);
+    if (k == 0)
+      break;
+    if (k < 0)
+      why = k == QC_IO_TIMEOUT ? strerror(ETIMEDOUT) : strerror(errno);
+    else
+      n += (size_t)k;
+  }
+  close(fd);
+  if (why) {
+    free(s);
+    qr_errf(err, errlen, "cannot read %s: %s", path, why);
+    return NULL;
+  }
+  s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+int qr_is_file(const char *dir, const char *rel)
+{
+  char p[PATH_MAX];
+  int n = snprintf(p, sizeof p, "%s/%s", dir, rel);
+  struct stat st;
+  return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0 &&
+         S_ISREG(st.st_mode);
 }

@@ -17,4 +17,14 @@ int qr_mkdirs(const char *path, char *err, size_t errlen);
 int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
                     size_t errlen);
 
+/* The whole of the regular file at path, NUL-terminated (caller frees), at
+ * most max bytes; *len gets its length. NULL with err "cannot read PATH:
+ * why" (the system's words: "No such file or directory", "Is a
+ * directory", or "larger than N bytes"). */
+char *qr_read_file(const char *path, size_t max, size_t *len, char *err,
+                   size_t errlen);
+
+/* 1 when dir/rel names a regular file (rel may hold '/'), else 0. */
+int qr_is_file(const char *dir, const char *rel);
+
 #endif

@@ -1,19 +1,22 @@
 /* qr_html: report.html rendered from results.json.
  *
- * One self-contained page for people (no script, no external file): the
- * run's header and counts, a table of cases with coloured verdicts, and
+ * One self-contained page for people (no script, no external file): a
+ * banner when the run was interrupted, the run's header and counts, a table of cases with coloured verdicts, and
  * each case's transcript in a <details> that opens by itself when the case
- * did not pass, followed by the FTP ladder the capture shows (commands,
+ * did not pass, with links to the case's files that exist beside the page
+ * (cases/<id>/transcript.txt, server.log, ...), followed by the FTP ladder the capture shows (commands,
  * replies, data connections, in time order). All text goes through
  * qr_escape_markup. */
 #include "qr_report.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qr_doc.h"
 #include "qr_escape.h"
+#include "qr_file.h"
 
 static const char css[] =
     "body{font-family:sans-serif;margin:1.5em;color:#222}"
@@ -27,7 +30,14 @@ static const char css[] =
     "pre,.tr td{font-family:monospace;white-space:pre-wrap}"
     ".d-out{color:#036}.d-in{color:#060}.d-note{color:#777}"
     ".ladder td.to{text-align:right;color:#036}.ladder td.from{color:#060}"
-    "details{margin:.5em 0}summary{cursor:pointer}";
+    "details{margin:.5em 0}summary{cursor:pointer}"
+    ".interrupted{background:#fc9;border:2px solid #c60;padding:.5em;"
+    "font-weight:bold;font-size:120%}";
+
+/* The per-case files a report directory may hold, in the order they are
+ * linked: ours (qr_case_files.c) and the runner's. */
+static const char *const case_files[] = {
+    "transcript.txt", "server.log", "module.log", "wire.pcap", "proxy.log"};
 
 static void esc(qr_buf *b, const char *s, size_t n)
 {
@@ -147,11 +157,15 @@ static void ladder(qr_buf *b, const json_t *c)
   {
     size_t len;
     json_array_foreach(qr_doc_arr(s, "commands"), k, e)
-        add_rung(r, &n, qr_doc_num(e, "t"), 0, "%s%s",
-                 qr_doc_str(e, "text", &len), "");
+    {
+      add_rung(r, &n, qr_doc_num(e, "t"), 0, "%s%s",
+               qr_doc_str(e, "text", &len), "");
+    }
     json_array_foreach(qr_doc_arr(s, "replies"), k, e)
-        add_rung(r, &n, qr_doc_num(e, "t"), 1, "%s%s",
-                 qr_doc_str(e, "text", &len), "");
+    {
+      add_rung(r, &n, qr_doc_num(e, "t"), 1, "%s%s",
+               qr_doc_str(e, "text", &len), "");
+    }
     if (json_is_true(json_object_get(s, "auth_tls")))
       add_rung(r, &n, qr_doc_num(s, "t_open") + 1e-9, 2, "%s%s",
                "control connection: TLS after AUTH (lines not readable)", "");
@@ -168,7 +182,8 @@ static void ladder(qr_buf *b, const json_t *c)
                  ? ", TLS"
                  : "");
     add_rung(r, &n, qr_doc_num(e, "t_open"), 2, "%s%s", what, "");
-    add_rung(r, &n, qr_doc_num(e, "t_close"), 2, "data closed by the module with %s%s",
+    add_rung(r, &n, qr_doc_num(e, "t_close"), 2,
+             "data closed by the module with %s%s",
              qr_doc_str(e, "module_close", &len), "");
   }
   if (!n)
@@ -191,7 +206,69 @@ static void ladder(qr_buf *b, const json_t *c)
   qr_buf_adds(b, "</table>\n");
 }
 
-static void case_details(qr_buf *b, const json_t *c, size_t idx)
+/* A case's "dir" we may link to: relative, inside the report directory
+ * (no ".." component), no NUL. */
+static int safe_rel_dir(const char *d, size_t n)
+{
+  if (n == 0 || strlen(d) != n || d[0] == '/')
+    return 0;
+  for (const char *p = d; *p;) {
+    size_t seg = strcspn(p, "/");
+    if (seg == 2 && p[0] == '.' && p[1] == '.')
+      return 0;
+    p += seg;
+    p += *p == '/';
+  }
+  return 1;
+}
+
+/* A relative href: bytes outside the unreserved set (and '/') as %XX, so
+ * the link names the file whatever the id held; then markup-escaped. */
+static void href(qr_buf *b, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+        (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+      qr_buf_addc(b, (char)*p);
+    else
+      qr_buf_addf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+  }
+}
+
+/* Links to the case's files that exist beside the page now (report_dir
+ * is the page's directory); the directory's name when none does. */
+static void file_links(qr_buf *b, const json_t *c, const char *report_dir)
+{
+  size_t n, shown = 0;
+  const char *d = qr_doc_str(c, "dir", &n);
+  qr_buf_adds(b, ", files in <code>");
+  esc(b, d, n);
+  qr_buf_adds(b, "</code>");
+  if (!safe_rel_dir(d, n))
+    return;
+  for (size_t k = 0; k < sizeof case_files / sizeof case_files[0]; k++) {
+    char rel[PATH_MAX];
+    int len = snprintf(rel, sizeof rel, "%s/%s", d, case_files[k]);
+    if (len < 0 || (size_t)len >= sizeof rel || !qr_is_file(report_dir, rel))
+      continue;
+    qr_buf_adds(b, shown++ ? " " : ": ");
+    qr_buf_adds(b, "<a class=\"file\" href=\"");
+    {
+      qr_buf h;
+      qr_buf_init(&h, 0);
+      href(&h, rel);
+      esc(b, h.p ? h.p : "", h.len);
+      qr_buf_free(&h);
+    }
+    qr_buf_adds(b, "\">");
+    esc(b, case_files[k], strlen(case_files[k]));
+    qr_buf_adds(b, "</a>");
+  }
+}
+
+static void case_details(qr_buf *b, const json_t *c, size_t idx,
+                         const char *report_dir)
 {
   qh_verdict v = verdict_of(c);
   qr_buf_addf(b, "<details id=\"c%zu\"%s><summary class=\"%s\">", idx,
@@ -209,9 +286,8 @@ static void case_details(qr_buf *b, const json_t *c, size_t idx)
     esc(b, json_string_value(e) ? json_string_value(e) : "",
         json_string_length(e));
   }
-  qr_buf_adds(b, ", files in <code>");
-  esc_key(b, c, "dir");
-  qr_buf_adds(b, "</code></p>\n<table class=\"tr\">"
+  file_links(b, c, report_dir);
+  qr_buf_adds(b, "</p>\n<table class=\"tr\">"
                  "<tr><th>t (s)</th><th></th><th>text</th></tr>\n");
   json_array_foreach(qr_doc_arr(c, "transcript"), i, e)
   {
@@ -239,15 +315,36 @@ static void case_details(qr_buf *b, const json_t *c, size_t idx)
   qr_buf_adds(b, "</details>\n");
 }
 
-static void render(const json_t *doc, qr_buf *b)
+/* The directory of path ("." when it has none): where links start. */
+static void dir_of(const char *path, char *out, size_t outlen)
 {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    snprintf(out, outlen, ".");
+  else if (slash == path)
+    snprintf(out, outlen, "/");
+  else
+    snprintf(out, outlen, "%.*s", (int)(slash - path), path);
+}
+
+static void render(const json_t *doc, const char *out_path, qr_buf *b)
+{
+  qr_doc_run st = qr_doc_run_state(doc);
   qr_buf_addf(b,
               "<!DOCTYPE html>\n<html lang=\"en\"><head>"
               "<meta charset=\"utf-8\">"
-              "<title>qftp-harness report</title>\n<style>%s</style>"
+              "<title>qftp-harness report%s</title>\n<style>%s</style>"
               "</head>\n<body>\n",
-              css);
+              st.interrupted ? " (interrupted)" : "", css);
+  /* First thing on the page: the counts below are not the whole run. */
+  if (st.interrupted)
+    qr_buf_addf(b,
+                "<p class=\"interrupted\">Interrupted after %zu of %zu "
+                "cases: the cases not run are not in this report.</p>\n",
+                st.ran, st.planned);
   header(b, doc);
+  char report_dir[PATH_MAX];
+  dir_of(out_path, report_dir, sizeof report_dir);
   const json_t *cases = qr_doc_arr(doc, "cases");
   qr_buf_adds(b, "<h2>Cases</h2>\n<table><tr><th>#</th><th>id</th>"
                  "<th>title</th><th>spec</th><th>verdict</th>"
@@ -261,7 +358,7 @@ static void render(const json_t *doc, qr_buf *b)
   qr_buf_adds(b, "</table>\n<h2>Transcripts</h2>\n");
   json_array_foreach(cases, i, c)
   {
-    case_details(b, c, i);
+    case_details(b, c, i, report_dir);
   }
   qr_buf_adds(b, "</body></html>\n");
 }

@@ -111,6 +111,11 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   put(o, "time_scale",
       isfinite(r->time_scale) ? json_real(r->time_scale) : json_null(), bad);
   put(o, "duration_s", jsec(r->duration_s), bad);
+  /* An interrupted run ran fewer cases than it planned; a model whose
+   * planned count was never set planned what it ran. */
+  put(o, "interrupted", json_boolean(r->interrupted), bad);
+  size_t planned = r->planned > r->ncases ? r->planned : r->ncases;
+  put(o, "planned", json_integer((json_int_t)planned), bad);
   size_t n[4];
   qh_run_counts(r, n);
   json_t *sum = json_object();

@@ -2,7 +2,8 @@
  *
  * The shape CI servers read (Jenkins, GitLab): one <testsuite> with its
  * counts, a <testcase> per case, <failure>/<error>/<skipped> by verdict,
- * the transcript in <system-out>. Everything goes through
+ * the transcript in <system-out>, and for an interrupted run one more
+ * <testcase name="run.interrupted"> in error. Everything goes through
  * qr_escape_markup, so text holds no "]]>", no raw control byte and no
  * unescaped markup whatever the module sent. */
 #include "qr_report.h"
@@ -131,9 +132,24 @@ static void testcase(qr_buf *b, const json_t *c)
   qr_buf_adds(b, "  </testcase>\n");
 }
 
-static void render(const json_t *doc, qr_buf *b)
+/* An interrupted run must not read as a complete green one: one more
+ * testcase, in error, that CI tools show red. */
+static void interrupted_case(qr_buf *b, qr_doc_run st)
 {
+  qr_buf_adds(b, "  <testcase classname=\"qftp-harness\" "
+                 "name=\"run.interrupted\" time=\"0.000\">\n");
+  qr_buf_addf(b,
+              "    <error message=\"run interrupted after %zu of %zu cases\" "
+              "type=\"interrupted\"/>\n",
+              st.ran, st.planned);
+  qr_buf_adds(b, "  </testcase>\n");
+}
+
+static void render(const json_t *doc, const char *out_path, qr_buf *b)
+{
+  (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
+  qr_doc_run st = qr_doc_run_state(doc);
   size_t cnt[4] = {0, 0, 0, 0};
   size_t i;
   const json_t *c;
@@ -141,12 +157,13 @@ static void render(const json_t *doc, qr_buf *b)
   {
     cnt[qh_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
   }
+  size_t extra = st.interrupted ? 1 : 0; /* the run.interrupted testcase */
   qr_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   qr_buf_addf(b,
               "<testsuite name=\"qftp-harness\" tests=\"%zu\" "
               "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
               "time=\"%.3f\"",
-              json_array_size(cases), cnt[QH_FAIL], cnt[QH_ERROR], cnt[QH_SKIP],
+              st.ran + extra, cnt[QH_FAIL], cnt[QH_ERROR] + extra, cnt[QH_SKIP],
               qr_doc_num(doc, "duration_s"));
   attr_key(b, "timestamp", doc, "started_at");
   qr_buf_adds(b, ">\n  <properties>\n");
@@ -154,11 +171,17 @@ static void render(const json_t *doc, qr_buf *b)
                                       "time_scale"};
   for (size_t k = 0; k < sizeof props / sizeof props[0]; k++)
     property(b, doc, props[k]);
+  qr_buf_addf(b,
+              "    <property name=\"planned\" value=\"%zu\"/>\n"
+              "    <property name=\"interrupted\" value=\"%s\"/>\n",
+              st.planned, st.interrupted ? "true" : "false");
   qr_buf_adds(b, "  </properties>\n");
   json_array_foreach(cases, i, c)
   {
     testcase(b, c);
   }
+  if (st.interrupted)
+    interrupted_case(b, st);
   qr_buf_adds(b, "</testsuite>\n");
 }
 

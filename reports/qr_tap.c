@@ -3,7 +3,8 @@
  * pass -> "ok", skip -> "ok ... # SKIP", fail and error -> "not ok" with a
  * YAML block (verdict, reason, failed step, duration). Strings in the
  * block are JSON-quoted: JSON is YAML, and that quoting escapes anything
- * that could break a line. */
+ * that could break a line. The plan is the number of cases the run
+ * planned; an interrupted run ends with "Bail out!". */
 #include "qr_report.h"
 
 #include <stdbool.h>
@@ -30,10 +31,15 @@ static void yaml_str(qr_buf *b, const json_t *v)
   free(q);
 }
 
-static void render(const json_t *doc, qr_buf *b)
+static void render(const json_t *doc, const char *out_path, qr_buf *b)
 {
+  (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
-  qr_buf_addf(b, "TAP version 13\n1..%zu\n", json_array_size(cases));
+  /* The plan is what the run selected: a consumer that counts results
+   * against it sees an interrupted run come up short, and the bail-out
+   * line says why. */
+  qr_doc_run st = qr_doc_run_state(doc);
+  qr_buf_addf(b, "TAP version 13\n1..%zu\n", st.planned);
   size_t i, n;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -60,6 +66,9 @@ static void render(const json_t *doc, qr_buf *b)
     yaml_str(b, json_object_get(c, "file"));
     qr_buf_adds(b, "\n  ...\n");
   }
+  if (st.interrupted)
+    qr_buf_addf(b, "Bail out! run interrupted after %zu of %zu cases\n", st.ran,
+                st.planned);
 }
 
 int qr_render_tap(const char *json_path, const char *tap_path, char *err,

@@ -112,14 +112,15 @@ START_TEST(test_key_order_and_indent)
   char *text = tu_slurp(path);
   ck_assert_ptr_nonnull(text);
   static const char *const order[] = {
-      "\"schema\"",     "\"tool\"",    "\"version\"",     "\"started_at\"",
-      "\"target\"",     "\"profile\"", "\"time_scale\"",  "\"duration_s\"",
-      "\"summary\"",    "\"total\"",   "\"pass\"",        "\"fail\"",
-      "\"error\"",      "\"skip\"",    "\"cases\"",       "\"id\"",
-      "\"title\"",      "\"spec\"",    "\"file\"",        "\"tags\"",
-      "\"verdict\"",    "\"reason\"",  "\"failed_step\"", "\"started_s\"",
-      "\"duration_s\"", "\"dir\"",     "\"transcript\"",  "\"t\"",
-      "\"dir\"",        "\"text\"",    "\"unexpected\""};
+      "\"schema\"",      "\"tool\"",      "\"version\"",    "\"started_at\"",
+      "\"target\"",      "\"profile\"",   "\"time_scale\"", "\"duration_s\"",
+      "\"interrupted\"", "\"planned\"",   "\"summary\"",    "\"total\"",
+      "\"pass\"",        "\"fail\"",      "\"error\"",      "\"skip\"",
+      "\"cases\"",       "\"id\"",        "\"title\"",      "\"spec\"",
+      "\"file\"",        "\"tags\"",      "\"verdict\"",    "\"reason\"",
+      "\"failed_step\"", "\"started_s\"", "\"duration_s\"", "\"dir\"",
+      "\"transcript\"",  "\"t\"",         "\"dir\"",        "\"text\"",
+      "\"unexpected\""};
   const char *p = text;
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
     const char *q = strstr(p, order[i]);
@@ -198,6 +199,15 @@ static const struct {
     {"{\"schema\": 1, \"cases\": [{\"verdict\": \"pass\"}]}", "id"},
     {"{\"schema\": 1, \"cases\": [{\"id\": \"a\", \"verdict\": \"ok\"}]}",
      "verdict"},
+    {"{\"schema\": 1, \"interrupted\": \"yes\", \"cases\": []}",
+     "\"interrupted\" is not true or false"},
+    {"{\"schema\": 1, \"planned\": -1, \"cases\": []}",
+     "\"planned\" is not a count"},
+    {"{\"schema\": 1, \"planned\": \"3\", \"cases\": []}",
+     "\"planned\" is not a count"},
+    {"{\"schema\": 1, \"planned\": 0, \"cases\": [{\"id\": \"a\", "
+     "\"verdict\": \"pass\"}]}",
+     "\"planned\" is less than the number of cases"},
 };
 
 START_TEST(test_loader_rejects)
@@ -214,6 +224,100 @@ START_TEST(test_loader_rejects)
 }
 END_TEST
 
+/* The model's run state as written: planned never below what ran. */
+static const struct {
+  bool interrupted;
+  size_t planned; /* in the model; the sample run has 4 cases */
+  const char *want;
+} run_states[] = {
+    {false, 0, "  \"interrupted\": false,\n  \"planned\": 4,\n"},
+    {false, 4, "  \"interrupted\": false,\n  \"planned\": 4,\n"},
+    {true, 10, "  \"interrupted\": true,\n  \"planned\": 10,\n"},
+    {true, 2, "  \"interrupted\": true,\n  \"planned\": 4,\n"},
+};
+
+START_TEST(test_run_state_written)
+{
+  qh_run_result *r = tu_sample_run();
+  r->interrupted = run_states[_i].interrupted;
+  r->planned = run_states[_i].planned;
+  json_decref(write_and_load(r));
+  char *text = tu_slurp(path);
+  ck_assert_msg(strstr(text, run_states[_i].want) != NULL, "%s", text);
+  free(text);
+  qh_run_result_free(r);
+}
+END_TEST
+
+/* What the loader gives the renderers and the diff, old files included. */
+static const struct {
+  const char *text;
+  bool interrupted;
+  size_t ran, planned;
+} loaded_states[] = {
+    /* Written before the fields existed: a complete run. */
+    {"{\"schema\": 1, \"cases\": [{\"id\": \"a\", \"verdict\": \"pass\"}, "
+     "{\"id\": \"b\", \"verdict\": \"fail\"}]}",
+     false, 2, 2},
+    {"{\"schema\": 1, \"cases\": []}", false, 0, 0},
+    {"{\"schema\": 1, \"interrupted\": true, \"planned\": 7, \"cases\": "
+     "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
+     true, 1, 7},
+    {"{\"schema\": 1, \"interrupted\": false, \"planned\": 1, \"cases\": "
+     "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
+     false, 1, 1},
+};
+
+START_TEST(test_loader_run_state)
+{
+  tu_spit(path, loaded_states[_i].text);
+  char err[256] = "";
+  json_t *doc = qr_doc_load(path, err, sizeof err);
+  ck_assert_msg(doc != NULL, "%s", err);
+  qr_doc_run st = qr_doc_run_state(doc);
+  ck_assert_int_eq(st.interrupted, loaded_states[_i].interrupted);
+  ck_assert_uint_eq(st.ran, loaded_states[_i].ran);
+  ck_assert_uint_eq(st.planned, loaded_states[_i].planned);
+  /* Made explicit in the document the renderers see. */
+  ck_assert(json_is_boolean(json_object_get(doc, "interrupted")));
+  ck_assert_int_eq(json_integer_value(json_object_get(doc, "planned")),
+                   (json_int_t)loaded_states[_i].planned);
+  json_decref(doc);
+}
+END_TEST
+
+/* Whole messages: the path once, the system's words, real 1-based
+ * line:column for syntax errors. "%s" is the file's path. */
+static const struct {
+  const char *text; /* NULL: no such file; "/": a directory */
+  const char *want;
+} load_errors[] = {
+    {NULL, "cannot read %s: No such file or directory"},
+    {"/", "cannot read %s: Is a directory"},
+    {"", "%s:1:1: '[' or '{' expected near end of file"},
+    {"{\"schema\": 1,\n", "%s:2:1: string or '}' expected near end of file"},
+    {"{\"schema\": 1,\n  \"cases\": x}", "%s:2:12: invalid token near 'x'"},
+    {"{\"a\": 1, \"a\": 2}", "%s:1:12: duplicate object key near '\"a\"'"},
+    {"{}\n{", "%s:2:1: end of file expected near '{'"},
+};
+
+START_TEST(test_loader_messages)
+{
+  char p[160], want[320], err[320] = "";
+  if (!load_errors[_i].text) {
+    snprintf(p, sizeof p, "%s/missing.json", dir);
+  } else if (strcmp(load_errors[_i].text, "/") == 0) {
+    snprintf(p, sizeof p, "%s", dir);
+  } else {
+    snprintf(p, sizeof p, "%s", path);
+    tu_spit(p, load_errors[_i].text);
+  }
+  snprintf(want, sizeof want, load_errors[_i].want, p);
+  ck_assert_ptr_null(qr_doc_load(p, err, sizeof err));
+  ck_assert_str_eq(err, want);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_json");
@@ -226,6 +330,12 @@ int main(void)
   tcase_add_test(tc, test_unwritable_dir);
   tcase_add_loop_test(tc, test_loader_rejects, 0,
                       (int)(sizeof bad_docs / sizeof bad_docs[0]));
+  tcase_add_loop_test(tc, test_run_state_written, 0,
+                      (int)(sizeof run_states / sizeof run_states[0]));
+  tcase_add_loop_test(tc, test_loader_run_state, 0,
+                      (int)(sizeof loaded_states / sizeof loaded_states[0]));
+  tcase_add_loop_test(tc, test_loader_messages, 0,
+                      (int)(sizeof load_errors / sizeof load_errors[0]));
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -20,10 +20,27 @@ static void teardown(void)
   tu_rmtree(dir);
 }
 
+typedef int (*renderer)(const char *, const char *, char *, size_t);
+
+/* Renders fn from the sample run (interrupted after its 4 cases of 10 when
+ * `stopped`) and returns the output file's text. */
+static char *render_run(renderer fn, const char *out, int stopped)
+{
+  char err[256] = "";
+  qh_run_result *r = tu_sample_run();
+  r->interrupted = stopped != 0;
+  r->planned = stopped ? 10 : 4;
+  ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
+  qh_run_result_free(r);
+  ck_assert_msg(fn(json, out, err, sizeof err) == 0, "%s", err);
+  char *text = tu_slurp(out);
+  ck_assert_ptr_nonnull(text);
+  return text;
+}
+
 /* Renders fn from the sample run (or from doc_text when not NULL) and
  * returns the output file's text. */
-static char *render(int (*fn)(const char *, const char *, char *, size_t),
-                    const char *out, const char *doc_text)
+static char *render(renderer fn, const char *out, const char *doc_text)
 {
   char err[256] = "";
   if (doc_text) {
@@ -208,6 +225,162 @@ START_TEST(test_render_missing_json)
 }
 END_TEST
 
+static size_t count(const char *s, const char *part)
+{
+  size_t n = 0;
+  for (const char *p = s; (p = strstr(p, part)); p++)
+    n++;
+  return n;
+}
+
+/* An interrupted run is red in CI: one more testcase, in error. */
+START_TEST(test_junit_interrupted)
+{
+  char *x = render_run(qr_render_junit, xml, 1);
+  ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"qftp-harness\" "
+                                  "tests=\"5\" failures=\"1\" errors=\"2\" "
+                                  "skipped=\"1\""));
+  ck_assert_ptr_nonnull(
+      strstr(x, "  <testcase classname=\"qftp-harness\" "
+                "name=\"run.interrupted\" time=\"0.000\">\n"
+                "    <error message=\"run interrupted after 4 of 10 cases\" "
+                "type=\"interrupted\"/>\n  </testcase>\n</testsuite>\n"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<property name=\"interrupted\" value=\"true\"/>"));
+  ck_assert_ptr_nonnull(strstr(x, "<property name=\"planned\" value=\"10\"/>"));
+  ck_assert_uint_eq(count(x, "<testcase "), 5);
+  char why[128] = "";
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s", why);
+  free(x);
+  /* A complete run has no such testcase. */
+  x = render_run(qr_render_junit, xml, 0);
+  ck_assert_ptr_null(strstr(x, "run.interrupted"));
+  ck_assert_ptr_nonnull(strstr(x, "tests=\"4\" failures=\"1\" errors=\"1\""));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<property name=\"interrupted\" value=\"false\"/>"));
+  free(x);
+}
+END_TEST
+
+START_TEST(test_tap_interrupted)
+{
+  char *t = render_run(qr_render_tap, tap, 1);
+  ck_assert(strncmp(t, "TAP version 13\n1..10\n", 21) == 0);
+  /* After the last result, and the last line. */
+  const char *bail =
+      strstr(t, "Bail out! run interrupted after 4 of 10 cases\n");
+  ck_assert_ptr_nonnull(bail);
+  ck_assert(bail > strstr(t, "ok 4 - sd.skip"));
+  ck_assert_str_eq(bail, "Bail out! run interrupted after 4 of 10 cases\n");
+  free(t);
+  t = render_run(qr_render_tap, tap, 0);
+  ck_assert(strncmp(t, "TAP version 13\n1..4\n", 20) == 0);
+  ck_assert_ptr_null(strstr(t, "Bail out!"));
+  free(t);
+}
+END_TEST
+
+START_TEST(test_html_interrupted)
+{
+  char *h = render_run(qr_render_html, html, 1);
+  const char *banner = strstr(h, "<p class=\"interrupted\">Interrupted after "
+                                 "4 of 10 cases");
+  ck_assert_ptr_nonnull(banner);
+  ck_assert(banner < strstr(h, "<h1>")); /* at the top */
+  ck_assert(banner > strstr(h, "<body>"));
+  free(h);
+  h = render_run(qr_render_html, html, 0);
+  ck_assert_ptr_null(strstr(h, "Interrupted after"));
+  free(h);
+}
+END_TEST
+
+/* Files written in the report directory before rendering, relative to it;
+ * a trailing '/' makes a directory. */
+static const char *const present[] = {
+    "cases/open.ok/transcript.txt", "cases/open.ok/wire.pcap",
+    "cases/open.ok/server.log/", /* a directory: no link */
+    "cases/get.fail/module.log",    "cases/get.fail/proxy.log",
+    "cases/a b&c\"/server.log",     "outside/transcript.txt",
+};
+
+/* What each case's paragraph must link (and must not). */
+static const struct {
+  const char *want, *not ;
+} links[] = {
+    {"<a class=\"file\" href=\"cases/open.ok/transcript.txt\">transcript.txt"
+     "</a> <a class=\"file\" href=\"cases/open.ok/wire.pcap\">wire.pcap</a>"
+     "</p>",
+     "cases/open.ok/server.log\""},
+    {"<code>cases/get.fail</code>: <a class=\"file\" href=\"cases/get.fail/"
+     "module.log\">module.log</a> <a class=\"file\" href=\"cases/get.fail/"
+     "proxy.log\">proxy.log</a></p>",
+     "cases/get.fail/transcript.txt"},
+    {"<code>cases/a b&amp;c&quot;</code>: <a class=\"file\" "
+     "href=\"cases/a%20b%26c%22/server.log\">server.log</a></p>",
+     NULL},
+    {"<code>cases/../outside</code></p>", "outside/transcript.txt\""},
+    {"<code>cases/none</code></p>", "cases/none/"},
+};
+
+START_TEST(test_html_case_links)
+{
+  for (size_t i = 0; i < sizeof present / sizeof present[0]; i++) {
+    char p[256], *end;
+    snprintf(p, sizeof p, "%s/%s", dir, present[i]);
+    size_t n = strlen(p);
+    int is_dir = p[n - 1] == '/';
+    if (is_dir)
+      p[n - 1] = '\0';
+    for (end = strchr(p + strlen(dir) + 1, '/'); end;
+         end = strchr(end + 1, '/')) {
+      *end = '\0';
+      mkdir(p, 0755);
+      *end = '/';
+    }
+    if (is_dir)
+      ck_assert_int_eq(mkdir(p, 0755), 0);
+    else
+      tu_spit(p, "x");
+  }
+  static const char doc[] =
+      "{\"schema\": 1, \"cases\": ["
+      "{\"id\": \"open.ok\", \"verdict\": \"pass\", \"dir\": "
+      "\"cases/open.ok\"},"
+      "{\"id\": \"get.fail\", \"verdict\": \"fail\", \"reason\": \"r\","
+      " \"dir\": \"cases/get.fail\"},"
+      "{\"id\": \"odd\", \"verdict\": \"pass\", \"dir\": \"cases/a b&c\\\"\"},"
+      "{\"id\": \"esc\", \"verdict\": \"pass\", \"dir\": \"cases/../outside\"},"
+      "{\"id\": \"none\", \"verdict\": \"pass\", \"dir\": \"cases/none\"}]}";
+  char *h = render(qr_render_html, html, doc);
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    ck_assert_msg(strstr(h, links[i].want) != NULL, "missing %s",
+                  links[i].want);
+    if (links[i].not )
+      ck_assert_msg(strstr(h, links[i].not ) == NULL, "has %s", links[i].not );
+  }
+  free(h);
+}
+END_TEST
+
+/* qr_write_all: the page links the transcript it has just written. */
+START_TEST(test_html_links_after_write_all)
+{
+  qh_run_result *r = tu_sample_run();
+  char err[256] = "";
+  ck_assert_msg(qr_write_all(r, dir, err, sizeof err) == 0, "%s", err);
+  qh_run_result_free(r);
+  char *h = tu_slurp(html);
+  ck_assert_ptr_nonnull(h);
+  ck_assert_ptr_nonnull(
+      strstr(h, "href=\"cases/open.ok/transcript.txt\">transcript.txt</a>"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "href=\"cases/sd.skip/transcript.txt\">transcript.txt</a>"));
+  ck_assert_ptr_null(strstr(h, "server.log"));
+  free(h);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_render");
@@ -220,6 +393,11 @@ int main(void)
   tcase_add_test(tc, test_html_sample);
   tcase_add_test(tc, test_tap);
   tcase_add_test(tc, test_render_missing_json);
+  tcase_add_test(tc, test_junit_interrupted);
+  tcase_add_test(tc, test_tap_interrupted);
+  tcase_add_test(tc, test_html_interrupted);
+  tcase_add_test(tc, test_html_case_links);
+  tcase_add_test(tc, test_html_links_after_write_all);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
