@@ -5,7 +5,8 @@
  * or a PORT/EPRT command of a control session, RFC 959 4.1.2, RFC 2428) or
  * other. Each direction is sniffed once for TLS: at its start, and again
  * on the control connection after "234" answers AUTH (RFC 4217 4). Under
- * TLS no FTP line can be read; only the ClientHello's versions are. */
+ * TLS no FTP line can be read; only the hellos' versions are (offered by
+ * the ClientHello, chosen by the ServerHello). */
 #include "wire_analyze.h"
 #include "wire_ftp.h"
 #include "wire_pkt.h"
@@ -302,7 +303,56 @@ static wire_tls_info *tls_info(actx *x, cstate *s)
                                  : &x->a->data[s->idx].tls;
 }
 
-/* Feeds the ClientHello accumulator of direction dir. */
+/* A ServerHello in the accumulated start b[0..nb) of a stream. */
+static int server_hello(actx *x, wire_conn *c, cstate *s, int dir,
+                        double ts, const uint8_t *b, size_t nb, char *t,
+                        size_t tlen)
+{
+  wire_tls_info *ti = tls_info(x, s);
+  wire_tls_server_hello sh;
+  int rc = wire_tls_parse_server_hello(b, nb, &sh);
+  if (sh.hrr && !ti->hrr) {
+    /* RFC 8446 4.1.4: the client answers with a second ClientHello; the
+     * ServerHello after it is the one that counts. */
+    ti->hrr = true;
+    add_event(x, ts, WIRE_EV_TLS, c->id, dir == s->mdir,
+              "TLS HelloRetryRequest");
+  }
+  if (rc == 1) {
+    char vb[16];
+    ti->server_hello = true;
+    ti->sh = sh;
+    snprintf(t, tlen, "TLS ServerHello %s",
+             wire_tls_version_name(sh.version, vb, sizeof vb));
+  }
+  return rc;
+}
+
+/* A ClientHello in b[0..nb). */
+static int client_hello(actx *x, cstate *s, const uint8_t *b, size_t nb,
+                        char *t, size_t tlen)
+{
+  wire_tls_hello h;
+  int rc = wire_tls_parse_hello(b, nb, &h);
+  if (rc != 1)
+    return rc;
+  wire_tls_info *ti = tls_info(x, s);
+  ti->hello = true;
+  ti->h = h;
+  char vb[16];
+  size_t o = (size_t)snprintf(t, tlen, "TLS ClientHello %s",
+                              wire_tls_version_name(h.legacy_version, vb,
+                                                    sizeof vb));
+  for (size_t i = 0; i < h.nversions && o < tlen; i++)
+    o += (size_t)snprintf(t + o, tlen - o, "%s%s", i ? "," : ", offers ",
+                          wire_tls_version_name(h.versions[i], vb, sizeof vb));
+  return 1;
+}
+
+/* Feeds the hello accumulator of direction dir: the start of a TLS
+ * stream, kept until its first handshake message is read. That message's
+ * type says which hello it is (1 ClientHello, 2 ServerHello), whichever
+ * side opened the TCP connection. */
 static void hello_feed(actx *x, wire_conn *c, cstate *s, int dir,
                        const uint8_t *p, size_t n, double ts)
 {
@@ -316,26 +366,21 @@ static void hello_feed(actx *x, wire_conn *c, cstate *s, int dir,
   size_t k = n < room ? n : room;
   memcpy(s->hello[dir] + s->nhello[dir], p, k);
   s->nhello[dir] += k;
-  wire_tls_hello h;
-  int rc = wire_tls_parse_hello(s->hello[dir], s->nhello[dir], &h);
-  if (rc == 0 && s->nhello[dir] < WIRE_TLS_HELLO_MAX + 5)
+  const uint8_t *b = s->hello[dir];
+  size_t nb = s->nhello[dir];
+  bool full = nb >= WIRE_TLS_HELLO_MAX + 5;
+  if (nb < 6)
+    return; /* record header + handshake type */
+  char t[160] = "";
+  int rc = b[5] == 2 ? server_hello(x, c, s, dir, ts, b, nb, t, sizeof t)
+                     : client_hello(x, s, b, nb, t, sizeof t);
+  if (rc == 0 && !full)
     return;
   s->hello_done[dir] = true;
   free(s->hello[dir]);
   s->hello[dir] = NULL;
-  if (rc != 1)
-    return; /* the server's side, or not a hello */
-  wire_tls_info *ti = tls_info(x, s);
-  ti->hello = true;
-  ti->h = h;
-  char t[160], vb[16];
-  size_t o = (size_t)snprintf(t, sizeof t, "TLS ClientHello %s",
-                              wire_tls_version_name(h.legacy_version, vb,
-                                                    sizeof vb));
-  for (size_t i = 0; i < h.nversions && o < sizeof t; i++)
-    o += (size_t)snprintf(t + o, sizeof t - o, "%s%s", i ? "," : ", offers ",
-                          wire_tls_version_name(h.versions[i], vb, sizeof vb));
-  add_event(x, ts, WIRE_EV_TLS, c->id, dir == s->mdir, t);
+  if (rc == 1)
+    add_event(x, ts, WIRE_EV_TLS, c->id, dir == s->mdir, t);
 }
 
 static void on_reply(actx *x, wire_conn *c, cstate *s, double ts)
@@ -642,10 +687,18 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
                       wire_analysis **out, char *err, size_t errlen)
 {
   *out = NULL;
+  /* fopen first: "cannot open" and "not a capture" are different faults. */
+  FILE *f = fopen(pcap_path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: %s", pcap_path, strerror(errno));
+    return -1;
+  }
   char perr[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *pc = pcap_open_offline(pcap_path, perr);
+  pcap_t *pc = pcap_fopen_offline(f, perr);
   if (!pc) {
-    snprintf(err, errlen, "%s: %s", pcap_path, perr);
+    fclose(f); /* libpcap closes it only on success (pcap_close) */
+    snprintf(err, errlen, "%s: not a pcap or pcapng capture (libpcap: %s)",
+             pcap_path, perr);
     return -1;
   }
   int lt = pcap_datalink(pc);
@@ -671,7 +724,7 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
   x.a->linktype = lt;
   struct pcap_pkthdr *h;
   const u_char *p;
-  int rc;
+  int rc = 0;
   double last = 0;
   char rerr[128] = "";
   while (!x.failed && (rc = pcap_next_ex(pc, &h, &p)) == 1) {
@@ -692,8 +745,14 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
       break;
     }
   }
-  if (!x.failed && rc == PCAP_ERROR) /* a truncated last record: keep it */
-    x.a->undecoded++;
+  if (!x.failed && rc == PCAP_ERROR) {
+    /* A cut or damaged record: keep what came before, say so (tcpdump:
+     * "truncated dump file"). PCAP_ERROR_BREAK is the clean end. */
+    x.a->truncated = true;
+    const char *pe = pcap_geterr(pc);
+    snprintf(x.a->capture_error, sizeof x.a->capture_error, "%s",
+             pe && *pe ? pe : "unreadable record");
+  }
   pcap_close(pc);
   x.a->duration = x.a->packets ? last - x.t0 : 0;
   if (!x.failed)
@@ -704,7 +763,8 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
   finish_mode(x.a);
   finish_plaintext(&x);
   if (x.failed) {
-    snprintf(err, errlen, "%s: %s", pcap_path, rerr[0] ? rerr : "out of memory");
+    snprintf(err, errlen, "%s: %s", pcap_path,
+             rerr[0] ? rerr : "out of memory");
     wire_analysis_free(x.a);
     return -1;
   }

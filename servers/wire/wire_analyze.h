@@ -39,6 +39,10 @@ typedef struct wire_tls_info {
   bool implicit;      /* from the first byte (control: port-990 style) */
   bool hello;         /* a ClientHello was parsed */
   wire_tls_hello h;   /* its versions, when hello */
+  bool server_hello;  /* a ServerHello was parsed */
+  wire_tls_server_hello sh; /* sh.version: the negotiated version */
+  bool hrr;           /* a HelloRetryRequest was seen (also without a
+                         ServerHello after it) */
 } wire_tls_info;
 
 typedef struct wire_line {
@@ -84,7 +88,8 @@ typedef enum wire_event_kind {
   WIRE_EV_CLOSE,  /* FIN or RST (rst) from a side */
   WIRE_EV_CMD,    /* a client command line */
   WIRE_EV_REPLY,  /* a server reply */
-  WIRE_EV_TLS,    /* a TLS stream start (ClientHello versions in text) */
+  WIRE_EV_TLS,    /* ClientHello (versions offered) or ServerHello
+                     (version negotiated), in text */
   WIRE_EV_GAP,    /* bytes missing from the capture (n at off) */
 } wire_event_kind;
 
@@ -98,8 +103,16 @@ typedef struct wire_event {
   char *text;       /* may be NULL */
 } wire_event;
 
+/* Room for libpcap's text about a damaged capture. */
+#define WIRE_CAPERR_MAX 256
+
 typedef struct wire_analysis {
   int linktype;
+  /* Reading stopped at a damaged record (libpcap: "truncated dump file",
+   * a bad length, a read error): everything below covers only the
+   * `packets` read before it. */
+  bool truncated;
+  char capture_error[WIRE_CAPERR_MAX]; /* libpcap's text, "" if none */
   uint64_t packets, tcp_packets, undecoded; /* frames read, TCP, bad */
   uint64_t bytes;           /* captured bytes */
   double t_first;           /* absolute time of the first packet */
@@ -123,7 +136,10 @@ typedef struct wire_analysis {
 
 /* Analyses a capture. ctrl_port: the FTP server's control port; 0 guesses
  * (21, 990, or a stream that opens with "220" / an FTP command). Returns 0,
- * or -1 with a message in err (unreadable file, unknown link type, memory).
+ * or -1 with a message in err (unreadable file, not a pcap/pcapng capture,
+ * unknown link type, memory). A capture cut or damaged after its file
+ * header is not an error: 0, with truncated and capture_error set and the
+ * packets before the damage analysed.
  * Reads the file once, sequentially; memory is bounded by the limits above
  * and WIRE_REASM_OOO_MAX per stream, not by the capture's size. */
 int wire_analyze_file(const char *pcap_path, int ctrl_port,
@@ -142,7 +158,11 @@ const char *wire_xfer_name(wire_xfer_dir d);   /* "download", ... */
 
 /* Prints one line per event of the capture: relative time, an arrow for
  * the direction, command/reply text, data connections opening and closing
- * (bytes, FIN/RST), TLS handshakes, losses. ctrl_port as above. 0 or -1. */
+ * (bytes, FIN/RST), TLS handshakes, losses. ctrl_port as above.
+ * Returns 0: printed; 1: printed, but the capture is damaged (truncated):
+ * the ladder ends with a "# WARNING: capture damaged ..." line and err
+ * holds the same text (without "# WARNING: "); -1: nothing printed, the
+ * file could not be read as a capture (message in err). */
 int wire_ladder_print(const char *pcap_path, int ctrl_port, FILE *out,
                       char *err, size_t errlen);
 

@@ -62,6 +62,14 @@ static json_t *tls_json(const wire_tls_info *t)
                                    t->h.versions[i], b, sizeof b)));
     json_object_set_new(o, "supported_versions", v);
   }
+  /* The server's choice (RFC 8446 4.1.3): absent until a ServerHello. */
+  if (t->server_hello) {
+    char b[16];
+    json_object_set_new(o, "negotiated",
+                        json_string(wire_tls_version_name(t->sh.version, b,
+                                                          sizeof b)));
+  }
+  json_object_set_new(o, "hello_retry", json_boolean(t->hrr));
   return o;
 }
 
@@ -95,6 +103,11 @@ char *wire_analysis_to_json(const wire_analysis *a)
   json_object_set_new(root, "undecoded",
                       json_integer((json_int_t)a->undecoded));
   json_object_set_new(root, "duration_s", json_real(a->duration));
+  /* A damaged capture: everything here covers only the packets before. */
+  json_object_set_new(root, "capture_truncated", json_boolean(a->truncated));
+  if (a->truncated)
+    json_object_set_new(root, "capture_error",
+                        json_string(a->capture_error));
   json_object_set_new(root, "mode", json_string(wire_mode_name(a->mode)));
   json_t *ss = json_array();
   for (size_t i = 0; i < a->nsessions; i++) {

@@ -39,6 +39,8 @@ int wire_ladder_print(const char *pcap_path, int ctrl_port, FILE *out,
   fprintf(out, "# %s: %llu packets, %.3f s, %zu control, %zu data, mode %s\n",
           pcap_path, (unsigned long long)a->packets, a->duration,
           a->nsessions, a->ndata, wire_mode_name(a->mode));
+  if (a->truncated)
+    fprintf(out, "# WARNING: the capture is damaged; see the last line\n");
   fprintf(out, "#   time     conn   module      server\n");
   for (size_t i = 0; i < a->nevents; i++) {
     const wire_event *e = &a->events[i];
@@ -58,6 +60,15 @@ int wire_ladder_print(const char *pcap_path, int ctrl_port, FILE *out,
     fprintf(out, "# %s\n", a->missing_notes[i]);
   for (size_t i = 0; i < a->nplaintext; i++)
     fprintf(out, "# plaintext: %s\n", a->plaintext[i]);
+  int rc = 0;
+  if (a->truncated) {
+    /* Last, where the reading stopped; the caller gets the same text. */
+    snprintf(err, errlen, "capture damaged after %llu packets (%s): the "
+             "ladder stops there", (unsigned long long)a->packets,
+             a->capture_error);
+    fprintf(out, "# WARNING: %s\n", err);
+    rc = 1;
+  }
   wire_analysis_free(a);
-  return 0;
+  return rc;
 }

@@ -110,3 +110,114 @@ int wire_tls_parse_hello(const uint8_t *p, size_t n, wire_tls_hello *out)
   }
   return 1;
 }
+
+/* SHA-256("HelloRetryRequest"): the random of a HelloRetryRequest,
+ * RFC 8446 4.1.3. */
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+    0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+    0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+/* One ServerHello body (RFC 8446 4.1.3; RFC 5246 7.4.1.3 when it has no
+ * extensions). 0 parsed, -1 malformed. */
+static int parse_sh_body(const uint8_t *p, size_t n,
+                         wire_tls_server_hello *out, bool *is_hrr)
+{
+  memset(out, 0, sizeof *out);
+  rd r = {p, n};
+  uint32_t v, sid, extlen;
+  const uint8_t *random;
+  if (!take_u(&r, 2, &v) || !take(&r, 32, &random))
+    return -1;
+  out->legacy_version = (uint16_t)v;
+  *is_hrr = memcmp(random, hrr_random, sizeof hrr_random) == 0;
+  /* session id (at most 32), cipher_suite, compression_method */
+  if (!take_u(&r, 1, &sid) || sid > 32 || !take(&r, sid, NULL) ||
+      !take(&r, 3, NULL))
+    return -1;
+  if (r.n && (!take_u(&r, 2, &extlen) || extlen != r.n))
+    return -1; /* the extensions fill the rest of the message exactly */
+  while (r.n) {
+    uint32_t type, len;
+    const uint8_t *body;
+    if (!take_u(&r, 2, &type) || !take_u(&r, 2, &len) ||
+        !take(&r, len, &body))
+      return -1;
+    if (type != 43) /* supported_versions, 4.2.1: one selected version */
+      continue;
+    if (len != 2)
+      return -1;
+    out->selected_version = (uint16_t)(body[0] << 8 | body[1]);
+  }
+  out->version =
+      out->selected_version ? out->selected_version : out->legacy_version;
+  return 0;
+}
+
+/* Takes the complete handshake messages at the start of hs[0..*n).
+ * 1 a ServerHello (not a retry) in out; 0 need more; -1 bad. */
+static int take_messages(uint8_t *hs, size_t *n, wire_tls_server_hello *out)
+{
+  while (*n >= 4) {
+    size_t mlen = (size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3];
+    if (hs[0] != 2 || mlen > WIRE_TLS_HELLO_MAX) /* 2: server_hello */
+      return -1;
+    if (*n < 4 + mlen)
+      return 0;
+    wire_tls_server_hello sh;
+    bool is_hrr;
+    if (parse_sh_body(hs + 4, mlen, &sh, &is_hrr) < 0)
+      return -1;
+    if (!is_hrr) {
+      sh.hrr = out->hrr;
+      *out = sh;
+      return 1;
+    }
+    out->hrr = true; /* the real ServerHello follows the 2nd ClientHello */
+    memmove(hs, hs + 4 + mlen, *n - 4 - mlen);
+    *n -= 4 + mlen;
+  }
+  return 0;
+}
+
+int wire_tls_parse_server_hello(const uint8_t *p, size_t n,
+                                wire_tls_server_hello *out)
+{
+  memset(out, 0, sizeof *out);
+  uint8_t hs[WIRE_TLS_HELLO_MAX + 4]; /* one message being reassembled */
+  size_t nhs = 0, off = 0;
+  while (off < n) {
+    if (n - off < 5)
+      return 0;
+    const uint8_t *h = p + off;
+    size_t rlen = (size_t)h[3] << 8 | h[4];
+    if (h[1] != 0x03 || rlen == 0 || rlen > WIRE_TLS_RECORD_MAX)
+      return -1;
+    size_t avail = n - off - 5 < rlen ? n - off - 5 : rlen;
+    if (h[0] == 20) { /* change_cipher_spec (8446 D.4): skipped */
+      if (avail < rlen)
+        return 0;
+      off += 5 + rlen;
+      continue;
+    }
+    if (h[0] != 22) /* an alert or encrypted data: no ServerHello */
+      return -1;
+    const uint8_t *q = h + 5;
+    for (size_t left = avail; left;) {
+      size_t k = sizeof hs - nhs;
+      if (k > left)
+        k = left;
+      memcpy(hs + nhs, q, k);
+      nhs += k;
+      q += k;
+      left -= k;
+      int rc = take_messages(hs, &nhs, out);
+      if (rc != 0)
+        return rc;
+    }
+    if (avail < rlen)
+      return 0;
+    off += 5 + rlen;
+  }
+  return 0;
+}

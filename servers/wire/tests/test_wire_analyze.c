@@ -1,6 +1,7 @@
 /* wire_analyze + wire_check + wire_ladder on synthesised captures: a
- * passive download, an active upload, a download the module resets, and
- * an explicit-FTPS session. */
+ * passive download, an active upload, a download the module resets, an
+ * explicit-FTPS session, one whose ServerHellos give the negotiated
+ * versions, and captures cut short or not captures at all. */
 #include "wire_analyze.h"
 #include "wire_check.h"
 #include "wire_synth.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char plain_path[64], tls_path[64];
+static char plain_path[64], tls_path[64], sh_path[64], cut_path[64];
 static uint8_t blob[5000];
 
 static void write_plain(const char *path)
@@ -116,6 +117,79 @@ static void write_tls(const char *path)
   synth_close(&s);
 }
 
+/* A ServerHello record (RFC 8446 4.1.3): selected 0 leaves the
+ * supported_versions extension out (TLS 1.2 and older). */
+static size_t sh_record(uint8_t *r, uint16_t selected, bool hrr)
+{
+  static const uint8_t hrr_random[32] = {
+      0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+      0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+      0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+  size_t b = 9;
+  r[b++] = 0x03, r[b++] = 0x03; /* legacy_version */
+  if (hrr)
+    memcpy(r + b, hrr_random, 32);
+  else
+    memset(r + b, 0x5a, 32);
+  b += 32;
+  r[b++] = 0;                                /* session id */
+  r[b++] = 0x13, r[b++] = 0x02, r[b++] = 0;  /* cipher, compression */
+  if (selected) {
+    r[b++] = 0, r[b++] = 6;                  /* extensions */
+    r[b++] = 0, r[b++] = 0x2b, r[b++] = 0, r[b++] = 2;
+    put16(r + b, selected), b += 2;
+  }
+  r[0] = 0x16, r[1] = 0x03, r[2] = 0x03;
+  put16(r + 3, b - 5);
+  r[5] = 2, r[6] = 0;
+  put16(r + 7, b - 9);
+  return b;
+}
+
+/* Explicit FTPS whose server retries the hello (TLS 1.3), its ServerHello
+ * cut over two TCP segments, and a data connection on TLS 1.2. */
+static void write_server_hellos(const char *path)
+{
+  static const uint8_t hello[] = {
+      0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+      20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+      0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00};
+  static const uint8_t ccs[] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
+  static const uint8_t appdata[] = {0x17, 0x03, 0x03, 0x00, 0x04, 1, 2, 3,
+                                    4};
+  uint8_t r[128];
+  synth s;
+  ck_assert_int_eq(synth_open(&s, path), 0);
+  flow c;
+  flow_open(&c, &s, synth_ep(127, 0, 0, 1, 42000), synth_ep(127, 0, 0, 1,
+                                                             2121), 1, 2);
+  flow_str(&c, 1, "220 ready\r\n");
+  flow_str(&c, 0, "AUTH TLS\r\n");
+  flow_str(&c, 1, "234 Proceed with negotiation.\r\n");
+  flow_send(&c, 0, hello, sizeof hello);
+  size_t n = sh_record(r, 0x0304, true);
+  flow_send(&c, 1, r, n);
+  flow_send(&c, 1, ccs, sizeof ccs);
+  flow_send(&c, 0, hello, sizeof hello); /* the second ClientHello */
+  n = sh_record(r, 0x0304, false);
+  flow_send(&c, 1, r, 20);
+  flow_send(&c, 1, r + 20, n - 20);
+  flow_send(&c, 1, appdata, sizeof appdata);
+  flow d;
+  flow_open(&d, &s, synth_ep(127, 0, 0, 1, 42001), synth_ep(127, 0, 0, 1,
+                                                             50020), 3, 4);
+  flow_send(&d, 0, hello, sizeof hello);
+  n = sh_record(r, 0, false);
+  flow_send(&d, 1, r, n);
+  flow_send(&d, 1, appdata, sizeof appdata);
+  flow_fin(&d, 1);
+  flow_fin(&d, 0);
+  flow_fin(&c, 0);
+  flow_fin(&c, 1);
+  synth_close(&s);
+}
+
 static void setup(void)
 {
   snprintf(plain_path, sizeof plain_path, "/tmp/wire-plain-%d.pcap",
@@ -123,14 +197,20 @@ static void setup(void)
   snprintf(tls_path, sizeof tls_path, "/tmp/wire-tls-%d.pcap", (int)getpid());
   for (size_t i = 0; i < sizeof blob; i++)
     blob[i] = (uint8_t)(i * 7);
+  snprintf(sh_path, sizeof sh_path, "/tmp/wire-sh-%d.pcap", (int)getpid());
+  snprintf(cut_path, sizeof cut_path, "/tmp/wire-cut-%d.pcap",
+           (int)getpid());
   write_plain(plain_path);
   write_tls(tls_path);
+  write_server_hellos(sh_path);
 }
 
 static void teardown(void)
 {
   unlink(plain_path);
   unlink(tls_path);
+  unlink(sh_path);
+  unlink(cut_path);
 }
 
 static wire_analysis *load(const char *path, int port)
@@ -218,12 +298,179 @@ START_TEST(test_tls_session)
   ck_assert(s->tls.hello);
   ck_assert_uint_eq(s->tls.h.legacy_version, 0x0303);
   ck_assert_uint_eq(s->ncmds, 2); /* USER, AUTH TLS; nothing after */
+  ck_assert(!s->tls.server_hello); /* its "ServerHello" has no body */
   ck_assert_uint_eq(a->ndata, 1);
   ck_assert(a->data[0].tls.tls);
   ck_assert_int_eq(a->data[0].direction, WIRE_XFER_DOWNLOAD);
   ck_assert_uint_eq(a->nplaintext, 1);
   ck_assert_ptr_nonnull(strstr(a->plaintext[0], "USER/PASS"));
   wire_analysis_free(a);
+}
+END_TEST
+
+/* The negotiated version per connection: HelloRetryRequest noted, the
+ * ServerHello after it taken, across a TCP segment boundary. */
+START_TEST(test_server_hellos)
+{
+  wire_analysis *a = load(sh_path, 2121);
+  ck_assert_uint_eq(a->nsessions, 1);
+  const wire_tls_info *t = &a->sessions[0].tls;
+  ck_assert(t->tls && t->hello && t->server_hello && t->hrr);
+  ck_assert_uint_eq(t->sh.version, 0x0304);
+  ck_assert_uint_eq(t->sh.selected_version, 0x0304);
+  ck_assert_uint_eq(t->sh.legacy_version, 0x0303);
+  ck_assert_uint_eq(a->ndata, 1);
+  t = &a->data[0].tls;
+  ck_assert(t->tls && t->server_hello && !t->hrr);
+  ck_assert_uint_eq(t->sh.version, 0x0303);
+  ck_assert_uint_eq(t->sh.selected_version, 0);
+  char *j = wire_analysis_to_json(a);
+  ck_assert_ptr_nonnull(j);
+  ck_assert_ptr_nonnull(strstr(j, "\"negotiated\":\"TLS1.3\",\"hello_retry\""
+                                  ":true"));
+  ck_assert_ptr_nonnull(strstr(j, "\"negotiated\":\"TLS1.2\",\"hello_retry\""
+                                  ":false"));
+  ck_assert_ptr_nonnull(strstr(j, "\"capture_truncated\":false"));
+  ck_assert_ptr_null(strstr(j, "capture_error"));
+  free(j);
+  wire_analysis_free(a);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  char err[128];
+  ck_assert_int_eq(wire_ladder_print(sh_path, 2121, f, err, sizeof err), 0);
+  fclose(f);
+  char *hrr = strstr(buf, "1 tls     <------  TLS HelloRetryRequest\n");
+  char *sh13 = strstr(buf, "1 tls     <------  TLS ServerHello TLS1.3\n");
+  ck_assert_ptr_nonnull(hrr);
+  ck_assert_ptr_nonnull(sh13);
+  ck_assert(hrr < sh13);
+  ck_assert_ptr_nonnull(strstr(buf, "2 tls     <------  TLS ServerHello "
+                                    "TLS1.2\n"));
+  free(buf);
+}
+END_TEST
+
+/* Captures cut anywhere: after the file header the packets before the
+ * damage are kept and the damage is said; before it, not a capture. */
+typedef struct cut_case {
+  const char *name;
+  long keep;        /* bytes kept; <= 0: that many cut off the end */
+  int rc;           /* wire_analyze_file */
+  bool truncated;
+  int lost;         /* packets missing from the full count; -1: all */
+  const char *err;  /* in capture_error (rc 0) or err (rc -1) */
+} cut_case;
+
+static const cut_case cut_cases[] = {
+    {"whole file", 0, 0, false, 0, NULL},
+    {"7 bytes off the end", -7, 0, true, 1, "truncated dump file"},
+    {"the last record's header cut", -80, 0, true, 1, "truncated dump file"},
+    {"header only", 24, 0, false, -1, NULL},
+    {"first record header cut", 24 + 8, 0, true, -1, "truncated dump file"},
+    {"first record cut (head -c 100 style)", 24 + 16 + 10, 0, true, -1,
+     "truncated dump file"},
+    {"file header cut", 20, -1, false, 0, "not a pcap or pcapng capture"},
+    {"empty file", -(1L << 30) /* all cut */, -1, false, 0,
+     "not a pcap or pcapng capture"},
+};
+
+static void write_prefix(const char *from, const char *to, long keep)
+{
+  FILE *f = fopen(from, "rb");
+  ck_assert_ptr_nonnull(f);
+  static uint8_t buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  ck_assert(n > 0 && n < sizeof buf);
+  size_t k = keep > 0 ? (size_t)keep
+             : (size_t)-keep >= n ? 0
+                                  : n - (size_t)-keep;
+  f = fopen(to, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(buf, 1, k, f), k);
+  fclose(f);
+}
+
+START_TEST(test_cut_table)
+{
+  const cut_case *k = &cut_cases[_i];
+  wire_analysis *full = load(plain_path, 2121);
+  uint64_t all = full->packets;
+  wire_analysis_free(full);
+  write_prefix(plain_path, cut_path, k->keep);
+  wire_analysis *a = NULL;
+  char err[256] = "";
+  int rc = wire_analyze_file(cut_path, 2121, &a, err, sizeof err);
+  ck_assert_msg(rc == k->rc, "%s: rc %d (%s)", k->name, rc, err);
+  if (rc < 0) {
+    ck_assert_ptr_null(a);
+    ck_assert_msg(strstr(err, k->err) && strstr(err, cut_path), "%s: %s",
+                  k->name, err);
+    return;
+  }
+  ck_assert_msg(a->truncated == k->truncated, "%s", k->name);
+  ck_assert_uint_eq(a->packets, k->lost < 0 ? 0 : all - (uint64_t)k->lost);
+  if (k->err)
+    ck_assert_msg(strstr(a->capture_error, k->err), "%s: \"%s\"", k->name,
+                  a->capture_error);
+  else
+    ck_assert_str_eq(a->capture_error, "");
+  ck_assert_uint_eq(a->undecoded, 0);
+  wire_analysis_free(a);
+}
+END_TEST
+
+/* The damage reaches JSON, the ladder (a warning line) and the ladder's
+ * caller (1); the last packets before it are still analysed. */
+START_TEST(test_cut_surfaces)
+{
+  write_prefix(plain_path, cut_path, -7);
+  wire_analysis *a = load(cut_path, 2121);
+  ck_assert_uint_eq(a->nsessions, 1);
+  ck_assert_uint_eq(a->sessions[0].ncmds, 10); /* QUIT is still there */
+  char *j = wire_analysis_to_json(a);
+  ck_assert_ptr_nonnull(j);
+  ck_assert_ptr_nonnull(strstr(j, "\"capture_truncated\":true,"
+                                  "\"capture_error\":\"truncated dump file"));
+  free(j);
+  char want[96];
+  snprintf(want, sizeof want, "# WARNING: capture damaged after %llu "
+           "packets (truncated dump file", (unsigned long long)a->packets);
+  wire_analysis_free(a);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  char err[256] = "";
+  ck_assert_int_eq(wire_ladder_print(cut_path, 2121, f, err, sizeof err), 1);
+  fclose(f);
+  ck_assert_msg(strstr(buf, want) != NULL, "%s", buf);
+  ck_assert_ptr_nonnull(strstr(buf, "  ------>  QUIT"));
+  ck_assert_ptr_nonnull(strstr(err, "truncated dump file"));
+  free(buf);
+}
+END_TEST
+
+/* Not a capture at all: an error that says so, and no ladder. */
+START_TEST(test_not_a_capture)
+{
+  FILE *f = fopen(cut_path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("220 this is an FTP log, not a capture\r\n", f);
+  fclose(f);
+  wire_analysis *a = (wire_analysis *)1;
+  char err[256] = "";
+  ck_assert_int_eq(wire_analyze_file(cut_path, 0, &a, err, sizeof err), -1);
+  ck_assert_ptr_null(a);
+  ck_assert_ptr_nonnull(strstr(err, "not a pcap or pcapng capture"));
+  char *buf = NULL;
+  size_t len = 0;
+  f = open_memstream(&buf, &len);
+  ck_assert_int_eq(wire_ladder_print(cut_path, 0, f, err, sizeof err), -1);
+  fclose(f);
+  ck_assert_uint_eq(len, 0);
+  ck_assert_ptr_nonnull(strstr(err, "not a pcap or pcapng capture"));
+  free(buf);
 }
 END_TEST
 
@@ -354,6 +601,11 @@ int main(void)
                       (int)(sizeof ccases / sizeof ccases[0]));
   tcase_add_test(tc, test_check_tls_capture);
   tcase_add_test(tc, test_bad_file);
+  tcase_add_test(tc, test_server_hellos);
+  tcase_add_loop_test(tc, test_cut_table, 0,
+                      (int)(sizeof cut_cases / sizeof cut_cases[0]));
+  tcase_add_test(tc, test_cut_surfaces);
+  tcase_add_test(tc, test_not_a_capture);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
