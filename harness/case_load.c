@@ -230,6 +230,14 @@ static int load_header(cl_loader *l, const cl_doc *dc, yaml_node_t **vals)
   const char *title = cl_nonempty(l, dc, vals[K_TITLE], "title");
   if (!title)
     return -1;
+  /* One line: list, the reports and JUnit show it as a row. */
+  for (const char *p = title; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+      cl_fail(l, dc, vals[K_TITLE],
+              "title: must be one line of text (control byte at %zu)",
+              (size_t)(p - title) + 1);
+      return -1;
+    }
   const char *spec = cl_nonempty(l, dc, vals[K_SPEC], "spec");
   if (!spec)
     return -1;

@@ -183,6 +183,37 @@ bool qh_filter_match(const char *expr, const qh_case *c)
   return !any_positive || positive_hit;
 }
 
+int qh_filter_check(const char *expr, char *err, size_t errlen)
+{
+  if (!expr)
+    return 0;
+  if (!*expr) {
+    snprintf(err, errlen, "empty filter");
+    return -1;
+  }
+  int i = 1;
+  for (const char *p = expr;; i++) {
+    size_t len = strcspn(p, ",");
+    const char *t = p[0] == '!' ? p + 1 : p;
+    size_t tl = (size_t)(p + len - t);
+    const char *why = NULL;
+    if (len == 0)
+      why = "is empty";
+    else if (tl == 0)
+      why = "is \"!\" without a term to exclude";
+    else if (tl == 4 && strncmp(t, "tag:", 4) == 0)
+      why = "is \"tag:\" without a tag name";
+    if (why) {
+      snprintf(err, errlen, "term %d %s", i, why);
+      return -1;
+    }
+    p += len;
+    if (*p != ',')
+      return 0;
+    p++;
+  }
+}
+
 void qh_case_set_filter(qh_case_set *set, const char *expr)
 {
   size_t k = 0;

@@ -27,6 +27,10 @@ size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
  * exclusion matches. NULL or "" selects everything. */
 bool qh_filter_match(const char *expr, const qh_case *c);
 
+/* 0 when expr is a well-formed filter; otherwise -1 and why in err (an
+ * empty term, "!" alone, "tag:" without a name). NULL is well-formed. */
+int qh_filter_check(const char *expr, char *err, size_t errlen);
+
 /* Keeps only the cases `expr` selects. */
 void qh_case_set_filter(qh_case_set *set, const char *expr);
 

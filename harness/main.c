@@ -1,19 +1,18 @@
 /* qftp-harness: command line (run, check, list, wire, diff). */
+#include "case_set.h"
+#include "netif.h"
 #include "qr_diff.h"
 #include "runner.h"
 #include "transport.h"
 #include "wire_analyze.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,8 +47,8 @@ static const char usage[] =
     "                        module can reach); with the simulator a\n"
     "                        loopback address of the run's own, 127.77.x.y\n"
     "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
-    "                        listens on (default lo; a lab NIC with a\n"
-    "                        device)\n"
+    "                        listens on (default: the one holding\n"
+    "                        --server-addr, lo with the simulator)\n"
     "Selection and expectations:\n"
     "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
     "                        tag:NAME, and !TERM to exclude\n"
@@ -59,8 +58,9 @@ static const char usage[] =
     "  --time-scale F        handed to qftp-sim; step timeouts scale with it\n"
     "                        (default 0.05 with --sim, 1 with --device)\n"
     "Output:\n"
-    "  --report-dir DIR      where results.json, junit.xml, report.html and\n"
-    "                        cases/<id>/ go (default ./qftp-reports)\n"
+    "  --report-dir DIR      where results.json, junit.xml, report.html,\n"
+    "                        results.tap and cases/<id>/ go (default\n"
+    "                        ./qftp-reports)\n"
     "  -j N                  parallel workers (only 1 is supported yet)\n"
     "  -v, --verbose         more progress output\n"
     "Locations:\n"
@@ -72,7 +72,9 @@ static const char usage[] =
     "Exit status: 0 all cases passed (or were skipped), 1 some case failed,\n"
     "2 usage, case-file or environment error: a case that could not run\n"
     "(verdict error), or an interrupted run. diff: 1 when a case that\n"
-    "passed in OLD does not pass in NEW.\n"
+    "passed in OLD fails or errs in NEW (pass -> skip is listed, not\n"
+    "counted). wire: 1 when the capture is damaged (printed up to the\n"
+    "damage).\n"
     "A run needs root: it creates a system user for vsftpd.\n";
 
 enum {
@@ -132,22 +134,6 @@ static int parse_long(const char *s, long lo, long hi, long *out)
   return 0;
 }
 
-/* true when addr is a dotted IPv4 address the servers can listen on. */
-static bool local_ipv4(const char *addr)
-{
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-    return false;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return false;
-  bool ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-  close(fd);
-  return ok;
-}
-
 /* qftp-sim, qftp-proxy and qftp-capture live beside qftp-harness in the
  * build tree; otherwise they are looked up in PATH. */
 static void beside_self(const char *name, char *buf, size_t len)
@@ -171,13 +157,24 @@ static void beside_self(const char *name, char *buf, size_t len)
   snprintf(buf, len, "%s", name); /* from PATH */
 }
 
+static bool is_help(const char *arg)
+{
+  return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 /* `wire FILE.pcap [--port N]`: any capture, ours or one from the field. */
 static int wire_main(int argc, char **argv)
 {
   const char *pcap = NULL;
   long port = 0;
   for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+    if (is_help(argv[i])) {
+      fputs(usage, stdout);
+      return QH_EXIT_PASS;
+    } else if (strcmp(argv[i], "--port") == 0) {
+      if (i + 1 == argc)
+        return bad_usage("%s", "wire: --port needs a value (the FTP control "
+                               "port)");
       if (parse_long(argv[++i], 1, 65535, &port) < 0)
         return bad_usage("--port: bad value '%s'", argv[i]);
     } else if (argv[i][0] == '-') {
@@ -191,9 +188,15 @@ static int wire_main(int argc, char **argv)
   if (!pcap)
     return bad_usage("%s", "wire: name a capture file (FILE.pcap)");
   char err[512];
-  if (wire_ladder_print(pcap, (int)port, stdout, err, sizeof err) < 0) {
+  int rc = wire_ladder_print(pcap, (int)port, stdout, err, sizeof err);
+  if (rc < 0) {
     fprintf(stderr, "qftp-harness: wire: %s\n", err);
     return QH_EXIT_ENV;
+  }
+  if (rc == 1) { /* printed up to the damage */
+    fflush(stdout);
+    fprintf(stderr, "qftp-harness: wire: warning: %s\n", err);
+    return QH_EXIT_FAIL;
   }
   return QH_EXIT_PASS;
 }
@@ -202,6 +205,11 @@ static int wire_main(int argc, char **argv)
  * each run; exit 1 when a case that passed before does not now. */
 static int diff_main(int argc, char **argv)
 {
+  for (int i = 2; i < argc; i++)
+    if (is_help(argv[i])) {
+      fputs(usage, stdout);
+      return QH_EXIT_PASS;
+    }
   if (argc != 4)
     return bad_usage("%s", "diff: name two results.json files (or report "
                            "directories)");
@@ -226,7 +234,7 @@ static int diff_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
   if (argc < 2)
-    return bad_usage("%s", "missing command (run, check or list)");
+    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
       strcmp(cmd, "help") == 0) {
@@ -250,7 +258,7 @@ int main(int argc, char **argv)
                    .profile = "note",
                    .time_scale = -1,
                    .server_addr = NULL,
-                   .capture_if = "lo"};
+                   .capture_if = NULL};
   const char *quirks[MAX_QUIRKS];
   size_t nquirks = 0;
   char sim_bin[PATH_MAX] = "";
@@ -260,7 +268,8 @@ int main(int argc, char **argv)
 
   optind = 2;
   int c;
-  while ((c = getopt_long(argc, argv, "vj:", longopts, NULL)) != -1) {
+  bool baud_set = false;
+  while ((c = getopt_long(argc, argv, "vhj:", longopts, NULL)) != -1) {
     long v;
     switch (c) {
     case OPT_SIM:
@@ -273,9 +282,10 @@ int main(int argc, char **argv)
       if (parse_long(optarg, 300, 4000000, &v) < 0 || !qh_tty_speed((int)v))
         return bad_usage("--baud: '%s' is not a supported rate (9600, 19200, "
                          "38400, 57600, 115200, 230400, 460800, 921600, "
-                         "1000000 .. 4000000)",
+                         "1000000, 1500000, 2000000, 3000000, 4000000)",
                          optarg);
       o.baud = (int)v;
+      baud_set = true;
       break;
     case OPT_RTSCTS:
       o.rtscts = true;
@@ -322,6 +332,7 @@ int main(int argc, char **argv)
       if (parse_long(optarg, 1, 64, &jobs) < 0)
         return bad_usage("-j: bad value '%s'", optarg);
       break;
+    case 'h':
     case OPT_HELP:
       fputs(usage, stdout);
       return 0;
@@ -336,6 +347,17 @@ int main(int argc, char **argv)
   if (jobs != 1)
     return bad_usage("%s", "-j: only one worker is supported yet (one "
                            "module per run)");
+  char why[128];
+  if (qh_filter_check(o.filter, why, sizeof why) < 0) {
+    fprintf(stderr, "qftp-harness: --filter '%s': %s\nTry 'qftp-harness "
+                    "--help'.\n",
+            o.filter, why);
+    return QH_EXIT_ENV;
+  }
+  bool run = strcmp(cmd, "run") == 0;
+  if (run && !o.device && (baud_set || o.rtscts))
+    fprintf(stderr, "qftp-harness: warning: --baud and --rtscts apply to "
+                    "--device only; the simulator's pty ignores them\n");
   o.paths = (const char *const *)argv + optind;
   o.npaths = (size_t)(argc - optind);
   o.quirks = quirks;
@@ -354,13 +376,39 @@ int main(int argc, char **argv)
     snprintf(loop_addr, sizeof loop_addr, "127.77.%u.%u", (pid / 254) % 256,
              pid % 254 + 1);
     o.server_addr = loop_addr;
-  } else if (strcmp(cmd, "run") == 0 && !local_ipv4(o.server_addr)) {
+  } else if (run && !qh_netif_local_ipv4(o.server_addr)) {
     return bad_usage("--server-addr: '%s' is not an IPv4 address of this "
                      "machine",
                      o.server_addr);
   }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
+  /* The capture listens where the module's packets arrive: the interface
+   * that holds the servers' address (lo for the simulator's 127.77.x.y). */
+  char capture_if[64];
+  if (run && o.capture_if && !qh_netif_exists(o.capture_if))
+    return bad_usage("--capture-if: no network interface '%s' on this "
+                     "machine",
+                     o.capture_if);
+  if (!o.capture_if) {
+    if (qh_netif_for_addr(o.server_addr, capture_if, sizeof capture_if) < 0)
+      snprintf(capture_if, sizeof capture_if, "lo");
+    o.capture_if = capture_if;
+  }
+  struct stat st;
+  if (sim_bin[0] && !o.device && run) {
+    const char *why = NULL;
+    if (stat(sim_bin, &st) < 0)
+      why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+      why = "not a file";
+    else if (access(sim_bin, X_OK) < 0)
+      why = "not executable";
+    if (why) {
+      fprintf(stderr, "qftp-harness: --sim-binary %s: %s\n", sim_bin, why);
+      return QH_EXIT_ENV;
+    }
+  }
   if (!sim_bin[0])
     beside_self("qftp-sim", sim_bin, sizeof sim_bin);
   o.sim_binary = sim_bin;

@@ -15,6 +15,7 @@
 #include "result.h"
 #include "silent_port.h"
 #include "srv_ftp.h"
+#include "srv_user.h"
 #include "transport.h"
 #include "vars.h"
 #include "wire_analyze.h"
@@ -398,7 +399,15 @@ static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
   char *json = wire_analysis_to_json(a);
   qh_case_set_evidence(cr, NULL, json);
   free(json);
-  if (c->wire.present) {
+  /* Our own capture cut short (disk full, killed writer): assertions on
+   * part of the exchange prove nothing either way. */
+  if (a->truncated) {
+    qh_case_note(cr, 0, "capture damaged: %s", a->capture_error);
+    if (c->wire.present && cr->verdict == QH_PASS)
+      qh_case_set_verdict(cr, QH_ERROR, 0, "capture damaged: %s",
+                          a->capture_error);
+  }
+  if (c->wire.present && !a->truncated) {
     qh_wire w;
     char msg[2048];
     if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0) {
@@ -622,7 +631,18 @@ static int load_set(const qh_run_opts *o, qh_case_set *set)
             errors == 1 ? "" : "s");
     return -1;
   }
+  /* Nothing to check is an error: a mistyped path must not pass a gate. */
+  if (set->n == 0) {
+    fprintf(stderr, "qftp-harness: no case files (*.yaml) in %s%s\n",
+            paths[0], n > 1 ? " and the other paths" : "");
+    return -1;
+  }
   qh_case_set_filter(set, o->filter);
+  if (set->n == 0) {
+    fprintf(stderr, "qftp-harness: no case selected by --filter '%s'\n",
+            o->filter);
+    return -1;
+  }
   return 0;
 }
 
@@ -660,15 +680,50 @@ int qh_list(const qh_run_opts *o)
  * project never deletes the suite's own cases/. */
 #define REPORT_MARK ".qftp-harness-report"
 
-static int prepare_report_dir(const char *dir, const char *cases_dir)
+/* true when dir is the project itself or inside one of its source
+ * folders (a report there would land in the suite's own tree). */
+static bool inside_project(const char *dir, const char *home)
+{
+  static const char *const own[] = {"cases",   "fixtures", "servers", "harness",
+                                    "sim",     "reports",  "ci",      ".ci"};
+  char d[PATH_MAX], h[PATH_MAX];
+  if (!realpath(dir, d) || !realpath(home, h))
+    return false;
+  if (strcmp(d, h) == 0)
+    return true;
+  size_t hl = strlen(h);
+  if (strncmp(d, h, hl) != 0 || d[hl] != '/')
+    return false;
+  const char *rest = d + hl + 1;
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    size_t n = strlen(own[i]);
+    if (strncmp(rest, own[i], n) == 0 && (rest[n] == '\0' || rest[n] == '/'))
+      return true;
+  }
+  return false;
+}
+
+static int prepare_report_dir(const char *dir, const char *cases_dir,
+                              const char *home)
 {
   struct stat st;
-  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+  bool existed = stat(dir, &st) == 0;
+  if (existed && !S_ISDIR(st.st_mode)) {
     fprintf(stderr, "qftp-harness: --report-dir %s: not a directory\n", dir);
     return -1;
   }
   if (qh_mkdirs(dir, 0755) < 0) {
     fprintf(stderr, "qftp-harness: %s: %s\n", dir, strerror(errno));
+    return -1;
+  }
+  if (inside_project(dir, home)) {
+    if (!existed)
+      rmdir(dir);
+    fprintf(stderr,
+            "qftp-harness: --report-dir %s is inside the project's own "
+            "sources: choose a directory of its own (default "
+            "./qftp-reports)\n",
+            dir);
     return -1;
   }
   char mark[PATH_MAX + 32];
@@ -755,11 +810,7 @@ int qh_run(const qh_run_opts *o)
     qh_case_set_free(&set);
     return QH_EXIT_ENV;
   }
-  if (set.n == 0) {
-    fprintf(stderr, "qftp-harness: no case selected\n");
-    qh_case_set_free(&set);
-    return QH_EXIT_ENV;
-  }
+
   char pdir[PATH_MAX];
   snprintf(pdir, sizeof pdir, "%s/fixtures/profiles", o->home);
   if (qc_profile_load_named(pdir, o->profile, &r.profile, err, sizeof err) <
@@ -773,10 +824,17 @@ int qh_run(const qh_run_opts *o)
   qh_run_result *res = NULL;
   char cases_dir[PATH_MAX + 16];
   snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->report_dir);
-  if (prepare_report_dir(o->report_dir, cases_dir) < 0)
+  if (prepare_report_dir(o->report_dir, cases_dir, o->home) < 0)
     goto out;
   /* vsftpd serves homes under here as the generated user: /tmp is
    * reachable by everyone, a report dir under /root may not be. */
+  /* A run killed with SIGKILL left its FTP user behind: gone now, not
+   * only when a case first starts a server. */
+  char reap_err[256];
+  int reaped = srv_user_reap_stale(reap_err, sizeof reap_err);
+  if (reaped > 0)
+    progress("removed %d FTP user%s left by killed runs\n", reaped,
+             reaped == 1 ? "" : "s");
   int swept = qh_work_dir_sweep("/tmp");
   if (swept > 0)
     progress("removed %d work director%s left by killed runs\n", swept,
@@ -824,8 +882,8 @@ int qh_run(const qh_run_opts *o)
            counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], res->duration_s,
            run_interrupted ? " (interrupted)" : "");
   progress("reports: %s/results.json\n         %s/junit.xml\n"
-           "         %s/report.html\n",
-           o->report_dir, o->report_dir, o->report_dir);
+           "         %s/report.html\n         %s/results.tap\n",
+           o->report_dir, o->report_dir, o->report_dir, o->report_dir);
   /* A case that could not run (server, capture, a bad variable) is an
    * environment or case-file error, whatever the others did. */
   if (run_interrupted || counts[QH_ERROR])

@@ -343,6 +343,12 @@ SSL_CTX *sim_tls_ctx_new(const sim_sslcfg *cfg, char *err, size_t len)
     SSL_CTX_set_security_level(ctx, 0); /* TLS 1.0/1.1 on OpenSSL 3 */
   if (cipher_lists(ctx, cfg->ciphers, old_proto, err, len) != 0)
     goto bad;
+  /* Key share for P-256 first, as embedded TLS stacks offer: vsftpd's
+   * only curve, so TLS 1.3 needs no HelloRetryRequest round trip. */
+  if (SSL_CTX_set1_groups_list(ctx, "P-256:X25519:P-384:P-521") != 1) {
+    snprintf(err, len, "OpenSSL refused the key exchange groups");
+    goto bad;
+  }
   /* Client sessions are kept by us (the pool), not OpenSSL's cache. */
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
                                           SSL_SESS_CACHE_NO_INTERNAL_STORE);

@@ -28,6 +28,27 @@ const char *qc_yaml_type_name(yaml_node_type_t t)
   return "?";
 }
 
+/* A message quotes values from the file: control bytes in them would
+ * break the one-line "file:line:col: what" form, so they are escaped. */
+static void escape_controls(char *s, size_t cap)
+{
+  char tmp[2048];
+  size_t o = 0;
+  for (const char *p = s; *p && o + 5 < sizeof tmp; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '\n' || c == '\r' || c == '\t') {
+      tmp[o++] = '\\';
+      tmp[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+    } else if (c < 0x20 || c == 0x7f) {
+      o += (size_t)snprintf(tmp + o, sizeof tmp - o, "\\x%02x", c);
+    } else {
+      tmp[o++] = (char)c;
+    }
+  }
+  tmp[o] = '\0';
+  snprintf(s, cap, "%s", tmp);
+}
+
 void qc_yaml_vfail(char *err, size_t errlen, const char *path,
                    const yaml_node_t *n, const char *fmt, va_list ap)
 {
@@ -37,6 +58,7 @@ void qc_yaml_vfail(char *err, size_t errlen, const char *path,
   if (w < 0 || (size_t)w >= errlen)
     return;
   vsnprintf(err + w, errlen - (size_t)w, fmt, ap);
+  escape_controls(err + w, errlen - (size_t)w);
 }
 
 void qc_yaml_fail(char *err, size_t errlen, const char *path,

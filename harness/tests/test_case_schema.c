@@ -302,21 +302,21 @@ static const struct {
     {F "{reply: '452x', on: STOR}\n",
      "7:13: fault 1: reply: \"452x\": " NOTREPLY},
     {F "{reply: \"452 a\\r\\n452 b\", on: STOR}\n",
-     "7:13: fault 1: reply: \"452 a\r\n452 b\": lines are separated by \\n "
+     "7:13: fault 1: reply: \"452 a\\r\\n452 b\": lines are separated by \\n "
      "alone"},
     {F "{reply: \"452 a\\n452 b\", on: STOR}\n",
-     "7:13: fault 1: reply: \"452 a\n452 b\": the first line of a multi-line "
+     "7:13: fault 1: reply: \"452 a\\n452 b\": the first line of a multi-line "
      "reply must be \"NNN-text\""},
     {F "{reply: \"452-a\", on: STOR}\n",
      "7:13: fault 1: reply: \"452-a\": \"NNN-\" starts a multi-line reply; "
      "its last line is missing"},
     {F "{reply: \"452-a\\n451 b\", on: STOR}\n",
-     "7:13: fault 1: reply: \"452-a\n451 b\": the last line must start with "
+     "7:13: fault 1: reply: \"452-a\\n451 b\": the last line must start with "
      "\"452 \""},
     {F "{reply: \"452-a\\n\\n452 b\", on: STOR}\n",
-     "7:13: fault 1: reply: \"452-a\n\n452 b\": empty line"},
+     "7:13: fault 1: reply: \"452-a\\n\\n452 b\": empty line"},
     {F "{reply: \"452-a\\n452 b\\n\", on: STOR}\n",
-     "7:13: fault 1: reply: \"452-a\n452 b\n\": the last line must start "
+     "7:13: fault 1: reply: \"452-a\\n452 b\\n\": the last line must start "
      "with \"452 \""},
     {F "{reply: '500 x', on: ST}\n",
      "7:26: fault 1: on: \"ST\" is not a command verb (3 or 4 letters)"},
@@ -495,6 +495,24 @@ START_TEST(test_flow_depth)
 }
 END_TEST
 
+/* Values quoted in a message keep it on one line; a title is one line. */
+START_TEST(test_one_line_messages)
+{
+  char err[1024] = "";
+  qh_case *c = NULL;
+  write_case("id: t\ntitle: \"a\\nb\"\nspec: \"1\"\nsteps:\n  - send: AT\n");
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "case.yaml:2:8: title: must be one line of text "
+                            "(control byte at 2)") != NULL,
+                "%s", err);
+  write_case("id: t\ntitle: T\nspec: \"1\"\nsteps:\n  - send: AT\n"
+             "faults:\n  - {reply: \"452-first\\n\\n452 last\", on: STOR}\n");
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_ptr_null(strchr(err, '\n'));
+  ck_assert_msg(strstr(err, "452-first\\n") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("case_schema");
@@ -504,6 +522,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_schema_defaults);
   tcase_add_test(tc, test_alias_budget);
   tcase_add_test(tc, test_flow_depth);
+  tcase_add_test(tc, test_one_line_messages);
   tcase_add_loop_test(tc, test_errors, 0, sizeof errors / sizeof errors[0]);
   suite_add_tcase(s, tc);
   return s;

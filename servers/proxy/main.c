@@ -21,13 +21,16 @@ static void on_signal(int sig)
   stop_flag = 1;
 }
 
+#define USAGE                                                                  \
+  "usage: qftp-proxy --listen ADDR:PORT --upstream ADDR:PORT "                 \
+  "--rules FILE.json [--log FILE] [--verbose]\n"                               \
+  "The fault-injecting FTP proxy qftp-harness starts for cases with\n"          \
+  "faults: (rules: servers/proxy/README.md). Exit: 0 after SIGTERM/SIGINT,\n"   \
+  "1 on a runtime failure, 2 on bad usage.\n"
+
 static int usage(const char *why)
 {
-  fprintf(stderr,
-          "qftp-proxy: %s\n"
-          "usage: qftp-proxy --listen ADDR:PORT --upstream ADDR:PORT "
-          "--rules FILE.json [--log FILE] [--verbose]\n",
-          why);
+  fprintf(stderr, "qftp-proxy: %s\n" USAGE, why);
   return 2;
 }
 
@@ -64,7 +67,8 @@ int main(int argc, char **argv)
       verbose = 1;
       break;
     case 'h':
-      return usage("help");
+      fputs(USAGE, stdout);
+      return 0;
     default:
       return usage("unknown option or missing value");
     }

@@ -30,10 +30,16 @@ static void on_signal(int sig)
     pcap_breakloop(the_pcap);
 }
 
+#define USAGE                                                                  \
+  "usage: qftp-capture -i IFACE -f BPF -w FILE.pcap [-B bytes]\n"              \
+  "Captures into FILE.pcap until SIGTERM/SIGINT (qftp-harness starts one\n"     \
+  "per case). -B: the kernel buffer, 65536..1073741824 (default 256 MiB).\n"    \
+  "stdout: \"ready\", then \"stats received=N dropped=N ifdropped=N\".\n"      \
+  "Exit: 0 stopped by a signal, 2 on an error.\n"
+
 static int usage(void)
 {
-  fprintf(stderr,
-          "usage: qftp-capture -i IFACE -f BPF -w FILE.pcap [-B bytes]\n");
+  fputs(USAGE, stderr);
   return 2;
 }
 
@@ -49,6 +55,11 @@ int main(int argc, char **argv)
   const char *iface = NULL, *filter = NULL, *path = NULL;
   unsigned long long bufsize = BUFFER_DEFAULT;
   int opt;
+  if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+                    strcmp(argv[1], "-h") == 0)) {
+    fputs(USAGE, stdout);
+    return 0;
+  }
   while ((opt = getopt(argc, argv, "i:f:w:B:")) != -1) {
     char *end;
     switch (opt) {
