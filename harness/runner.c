@@ -309,10 +309,10 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
   }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
-  chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
   /* AT+QFTPCFG settings last until the module restarts (2.1: "not
    * saved"), so one case's ssltype or transmode would leak into the next:
-   * back to the note's defaults, and echo on. */
+   * back to the note's defaults, and echo on. Before the context goes
+   * down: "contextid" names an active context (3.1). */
   static const char *const defaults[] = {
       "ATE1",
       "AT+QFTPCFG=\"filetype\",0",
@@ -331,6 +331,7 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
       r->restart_module = true;
       return;
     }
+  chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
