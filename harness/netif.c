@@ -8,27 +8,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
+/* bind() is no test: it accepts 0.0.0.0, and any address at all with
+ * net.ipv4.ip_nonlocal_bind=1. An address is ours when an interface
+ * holds it. */
 bool qh_netif_local_ipv4(const char *addr)
 {
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-    return false;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return false;
-  bool ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-  close(fd);
-  return ok;
+  char name[64];
+  return qh_netif_for_addr(addr, name, sizeof name) == 0;
 }
 
 int qh_netif_for_addr(const char *addr, char *name, size_t len)
 {
   struct in_addr want;
-  if (inet_pton(AF_INET, addr, &want) != 1)
+  if (inet_pton(AF_INET, addr, &want) != 1 || want.s_addr == INADDR_ANY ||
+      want.s_addr == INADDR_BROADCAST)
     return -1;
   /* All of 127/8 answers on lo without being listed address by address. */
   if ((ntohl(want.s_addr) >> 24) == 127) {

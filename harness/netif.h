@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* true when addr is a dotted IPv4 address of this machine (servers can
- * listen on it). */
+/* true when addr is a dotted IPv4 address one of this machine's
+ * interfaces holds (all of 127/8 on lo); never 0.0.0.0. */
 bool qh_netif_local_ipv4(const char *addr);
 
 /* The interface that holds IPv4 address addr ("lo" for 127.0.0.0/8):

@@ -12,6 +12,7 @@
 #include "qc_profile.h"
 #include "qc_time.h"
 #include "qr_report.h"
+#include "report_dir.h"
 #include "result.h"
 #include "silent_port.h"
 #include "srv_ftp.h"
@@ -49,10 +50,13 @@ enum {
 
 static volatile sig_atomic_t run_interrupted;
 
+/* 1 after the first Ctrl-C (the case ends, a short teardown runs), 2
+ * after the second (the teardown stops too). */
 static void on_signal(int sig)
 {
   (void)sig;
-  run_interrupted = 1;
+  if (run_interrupted < 2)
+    run_interrupted++;
 }
 
 typedef struct server_slot {
@@ -75,6 +79,7 @@ typedef struct run {
   char sim_log[PATH_MAX];
   char pending_note[512];  /* what the runner restarted before this case */
   bool restart_module;     /* the module stopped answering in a teardown */
+  bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
   int64_t t_start;
 } run;
 
@@ -234,7 +239,8 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
     return false;
   qh_line ln;
   /* Read in slices so Ctrl-C is seen within a fraction of a second. */
-  while (!run_interrupted && qc_remaining_ms(deadline) > 0) {
+  while (run_interrupted <= (r->tearing_down ? 1 : 0) &&
+         qc_remaining_ms(deadline) > 0) {
     int64_t slice = qc_deadline_in(200);
     int rc = qh_lines_next(&r->lines, r->t->fd,
                            slice < deadline ? slice : deadline, &ln);
@@ -278,18 +284,38 @@ static void drain_recorded(run *r, qh_case_result *cr, double t0s,
  * (note 1.5), so the first thing is to get an OK to a plain AT, with +++ and
  * its guard times if need be. What it says goes into the transcript after
  * a '#' marker; it never changes the verdict. */
+static void teardown_steps(run *r, qh_case_result *cr, int64_t t0);
+
 static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
 {
   if (r->t->fd < 0 || r->lines.eof)
     return;
+  r->tearing_down = true;
+  teardown_steps(r, cr, t0);
+  r->tearing_down = false;
+}
+
+/* After a Ctrl-C the teardown is short: no +++ rescue, a capped wait for
+ * the close; a second Ctrl-C ends it. */
+static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
+{
   double t0s = (double)t0 / 1000.0;
-  qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "teardown");
+  bool hurry = run_interrupted != 0;
+  qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
+               hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
+                     : "teardown");
   static const char *const close_stops[] = {"+QFTPCLOSE:", "ERROR",
                                             "+CME ERROR", NULL};
   static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
   /* What a failed step left unread (the rest of a download, its URC). */
   drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
   if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
+    if (run_interrupted) {
+      qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                   "no OK to AT: interrupted, the module is left as it is");
+      r->restart_module = true;
+      return;
+    }
     /* Still in data mode: +++ between guard times (1 s, scaled). */
     int64_t guard = (int64_t)(r->o->time_scale * 1500) + 20;
     qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
@@ -308,6 +334,8 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
     }
   }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
+  if (hurry && wait > 5000)
+    wait = 5000;
   chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
   /* AT+QFTPCFG settings last until the module restarts (2.1: "not
    * saved"), so one case's ssltype or transmode would leak into the next:
@@ -325,8 +353,9 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
       "AT+QFTPCFG=\"restenable\",0",
       "AT+QFTPCFG=\"cache\",0",
   };
-  for (size_t i = 0;
-       i < sizeof defaults / sizeof defaults[0] && !run_interrupted; i++)
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] &&
+                     run_interrupted < 2;
+       i++)
     if (!chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS)) {
       r->restart_module = true;
       return;
@@ -573,8 +602,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
       .ctx = r,
   };
   qh_engine_run(c, &env, cr);
-  if (!run_interrupted)
-    teardown_module(r, cr, t0);
+  teardown_module(r, cr, t0);
   if (sl && sl->proxy && c->nfaults) {
     /* A fault may still hold traffic (a delayed reply the module gave up
      * on): it belongs to this case, not to the next one's capture. */
@@ -675,80 +703,6 @@ int qh_list(const qh_run_opts *o)
   return QH_EXIT_PASS;
 }
 
-/* The report directory: created if missing, marked as ours, and emptied of
- * a previous run's case directories — but only when it is a report
- * directory (our mark, or a results.json), so `--report-dir .` in the
- * project never deletes the suite's own cases/. */
-#define REPORT_MARK ".qftp-harness-report"
-
-/* true when dir is the project itself or inside one of its source
- * folders (a report there would land in the suite's own tree). */
-static bool inside_project(const char *dir, const char *home)
-{
-  static const char *const own[] = {"cases",   "fixtures", "servers", "harness",
-                                    "sim",     "reports",  "ci",      ".ci"};
-  char d[PATH_MAX], h[PATH_MAX];
-  if (!realpath(dir, d) || !realpath(home, h))
-    return false;
-  if (strcmp(d, h) == 0)
-    return true;
-  size_t hl = strlen(h);
-  if (strncmp(d, h, hl) != 0 || d[hl] != '/')
-    return false;
-  const char *rest = d + hl + 1;
-  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-    size_t n = strlen(own[i]);
-    if (strncmp(rest, own[i], n) == 0 && (rest[n] == '\0' || rest[n] == '/'))
-      return true;
-  }
-  return false;
-}
-
-static int prepare_report_dir(const char *dir, const char *cases_dir,
-                              const char *home)
-{
-  struct stat st;
-  bool existed = stat(dir, &st) == 0;
-  if (existed && !S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "qftp-harness: --report-dir %s: not a directory\n", dir);
-    return -1;
-  }
-  if (qh_mkdirs(dir, 0755) < 0) {
-    fprintf(stderr, "qftp-harness: %s: %s\n", dir, strerror(errno));
-    return -1;
-  }
-  if (inside_project(dir, home)) {
-    if (!existed)
-      rmdir(dir);
-    fprintf(stderr,
-            "qftp-harness: --report-dir %s is inside the project's own "
-            "sources: choose a directory of its own (default "
-            "./qftp-reports)\n",
-            dir);
-    return -1;
-  }
-  char mark[PATH_MAX + 32];
-  snprintf(mark, sizeof mark, "%s/" REPORT_MARK, dir);
-  char results[PATH_MAX + 32];
-  snprintf(results, sizeof results, "%s/results.json", dir);
-  bool ours = stat(mark, &st) == 0 || stat(results, &st) == 0;
-  if (!ours && stat(cases_dir, &st) == 0) {
-    fprintf(stderr,
-            "qftp-harness: %s already exists and is not from a report of "
-            "ours: choose another --report-dir\n",
-            cases_dir);
-    return -1;
-  }
-  FILE *f = fopen(mark, "w");
-  if (!f || fputs("qftp-harness report directory; its cases/ is replaced "
-                  "by each run\n", f) < 0 || fclose(f) != 0) {
-    fprintf(stderr, "qftp-harness: %s: %s\n", mark, strerror(errno));
-    return -1;
-  }
-  qh_remove_tree(cases_dir); /* a previous run's cases are not this run's */
-  return 0;
-}
-
 static int open_module(run *r, char *err, size_t errlen)
 {
   const qh_run_opts *o = r->o;
@@ -823,12 +777,10 @@ int qh_run(const qh_run_opts *o)
 
   int rc = QH_EXIT_ENV;
   qh_run_result *res = NULL;
-  char cases_dir[PATH_MAX + 16];
-  snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->report_dir);
-  if (prepare_report_dir(o->report_dir, cases_dir, o->home) < 0)
+  if (qh_report_dir_prepare(o->report_dir, o->home, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: %s\n", err);
     goto out;
-  /* vsftpd serves homes under here as the generated user: /tmp is
-   * reachable by everyone, a report dir under /root may not be. */
+  }
   /* A run killed with SIGKILL left its FTP user behind: gone now, not
    * only when a case first starts a server. */
   char reap_err[256];
@@ -840,6 +792,8 @@ int qh_run(const qh_run_opts *o)
   if (swept > 0)
     progress("removed %d work director%s left by killed runs\n", swept,
              swept == 1 ? "y" : "ies");
+  /* vsftpd serves homes under here as the generated user: /tmp is
+   * reachable by everyone, a report dir under /root may not be. */
   if (qh_work_dir_create("/tmp", r.work_dir, sizeof r.work_dir) < 0) {
     fprintf(stderr, "qftp-harness: cannot create a work directory: %s\n",
             strerror(errno));

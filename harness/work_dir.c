@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,15 @@
 #include <unistd.h>
 
 #define PID_FILE "runner.pid"
+
+/* The inode of our pid namespace: a pid means something only inside it
+ * (another container sharing /tmp has runs we cannot see). 0 if unknown. */
+static unsigned long long pid_ns(void)
+{
+  struct stat st;
+  return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long long)st.st_ino
+                                             : 0;
+}
 
 int qh_work_dir_create(const char *base, char *dir, size_t dirlen)
 {
@@ -27,7 +37,7 @@ int qh_work_dir_create(const char *base, char *dir, size_t dirlen)
   char pid_path[PATH_MAX];
   snprintf(pid_path, sizeof pid_path, "%s/" PID_FILE, dir);
   FILE *f = fopen(pid_path, "w");
-  int ok = f && fprintf(f, "%ld\n", (long)getpid()) > 0;
+  int ok = f && fprintf(f, "%ld %llu\n", (long)getpid(), pid_ns()) > 0;
   if (f && fclose(f) != 0)
     ok = 0;
   if (!ok || chmod(dir, 0755) < 0) {
@@ -39,16 +49,27 @@ int qh_work_dir_create(const char *base, char *dir, size_t dirlen)
   return 0;
 }
 
-/* The pid recorded in dir, or 0 when there is none or it is garbage. */
+/* The pid recorded in dir by a runner of ours (same user, same pid
+ * namespace), or 0: no record, garbage, a symlink, someone else's. */
 static long recorded_pid(const char *dir)
 {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/" PID_FILE, dir);
-  FILE *f = fopen(path, "r");
-  if (!f)
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
     return 0;
+  struct stat st;
+  FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                    st.st_uid == geteuid()
+                ? fdopen(fd, "r")
+                : NULL;
+  if (!f) {
+    close(fd);
+    return 0;
+  }
   long pid = 0;
-  if (fscanf(f, "%ld", &pid) != 1 || pid <= 0)
+  unsigned long long ns = 0;
+  if (fscanf(f, "%ld %llu", &pid, &ns) != 2 || pid <= 0 || ns != pid_ns())
     pid = 0;
   fclose(f);
   return pid;
@@ -70,8 +91,9 @@ int qh_work_dir_sweep(const char *base)
         (int)sizeof path)
       continue;
     struct stat st;
-    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-      continue;
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+        st.st_uid != geteuid())
+      continue; /* only what a runner of ours made */
     long pid = recorded_pid(path);
     /* EPERM means the process exists under another user: alive. */
     if (pid == 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)

@@ -15,9 +15,10 @@
 int qh_work_dir_create(const char *base, char *dir, size_t dirlen);
 
 /* Removes base/qftp-run-* directories whose recorded runner is gone (a
- * run killed with SIGKILL cannot clean up after itself). Directories
- * without a pid record, or whose runner lives, are left alone. Returns how
- * many were removed. */
+ * run killed with SIGKILL cannot clean up after itself). Only directories
+ * owned by this user with a pid record of this user's, written in this
+ * pid namespace, are candidates; those whose runner lives are left alone.
+ * Returns how many were removed. */
 int qh_work_dir_sweep(const char *base);
 
 #endif

@@ -67,7 +67,9 @@ int sim_tls_pool_attach(SSL_CTX *ctx)
  * socket. Read what is there; with the pool empty, wait for it a little. */
 void sim_tls_pool_collect(sim_io *io, int max_ms)
 {
-  if (!io->ssl || SSL_version(io->ssl) < TLS1_3_VERSION)
+  /* SSL_version() says TLS 1.3 before a handshake has chosen anything. */
+  if (!io->ssl || !SSL_is_init_finished(io->ssl) ||
+      SSL_version(io->ssl) != TLS1_3_VERSION)
     return;
   SSL_CTX *ctx = SSL_get_SSL_CTX(io->ssl);
   pool *p = pool_index < 0 ? NULL : SSL_CTX_get_ex_data(ctx, pool_index);

@@ -57,6 +57,17 @@ pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* The exec-failure pipe, moved above stdio before stdio is replaced;
+     * it survives the sweep and is close-on-exec, so a successful exec
+     * closes it and the parent reads EOF. */
+    int hi = fcntl(pipefd[1], F_DUPFD_CLOEXEC, 3);
+    if (hi < 0) {
+      int e = errno;
+      if (write(pipefd[1], &e, sizeof e) < 0) {
+        /* nothing more we can report */
+      }
+      _exit(127);
+    }
     int fds[3] = {in_fd, out_fd, err_fd};
     for (int i = 0; i < 3; i++) {
       int fd = fds[i];
@@ -65,13 +76,7 @@ pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
       if (fd >= 0 && fd != i)
         dup2(fd, i);
     }
-    int keep = pipefd[1];
-    /* The exec-failure pipe survives the sweep (it is close-on-exec, so a
-     * successful exec closes it and the parent reads EOF). */
-    int hi = fcntl(keep, F_DUPFD_CLOEXEC, 1000);
     close_other_fds(hi);
-    if (hi < 0)
-      _exit(127);
     execvp(argv[0], argv);
     int e = errno;
     if (write(hi, &e, sizeof e) < 0) {

@@ -178,55 +178,50 @@ static int no_second_doc(const char *path, const char *why, yaml_parser_t *p,
 }
 
 /* libyaml has no nesting limit and its scanner slows down with the square
- * of the flow depth ("[[[[..." in a 1 MiB file parses for minutes): flow
- * collections deeper than this are refused before it sees them. The scan
- * skips quoted scalars and comments; a stray bracket in a plain scalar
- * counts, which only matters if QC_YAML_MAX_FLOW_DEPTH of them pile up. */
+ * of the flow depth ("[[[[..." in a 1 MiB file parses for minutes). A
+ * first pass over libyaml's own tokens stops at the first collection
+ * nested deeper than this: exact (quotes, block scalars and comments are
+ * the scanner's business) and linear, since it never goes deeper. A scan
+ * error is left for the real parse to report. */
 #define QC_YAML_MAX_FLOW_DEPTH 64
 
 static int flow_depth_check(const char *path, const char *text, size_t len,
                             char *err, size_t errlen)
 {
-  unsigned long line = 1, col = 0;
-  int depth = 0;
-  char quote = 0;
-  bool comment = false;
-  for (size_t i = 0; i < len; i++) {
-    char c = text[i];
-    col++;
-    if (c == '\n') {
-      line++;
-      col = 0;
-      comment = false;
-      continue;
-    }
-    if (comment)
-      continue;
-    if (quote) {
-      if (quote == '"' && c == '\\' && i + 1 < len && text[i + 1] != '\n')
-        i++, col++;
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    bool at_word = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
-                   text[i - 1] == '\n' || text[i - 1] == '[' ||
-                   text[i - 1] == '{' || text[i - 1] == ',';
-    if (c == '#' && at_word)
-      comment = true;
-    else if ((c == '\'' || c == '"') && at_word)
-      quote = c;
-    else if (c == '[' || c == '{') {
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+  }
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  int depth = 0, rc = 0;
+  for (;;) {
+    yaml_token_t t;
+    if (!yaml_parser_scan(&p, &t))
+      break;
+    yaml_token_type_t type = t.type;
+    yaml_mark_t at = t.start_mark;
+    yaml_token_delete(&t);
+    if (type == YAML_STREAM_END_TOKEN)
+      break;
+    if (type == YAML_FLOW_SEQUENCE_START_TOKEN ||
+        type == YAML_FLOW_MAPPING_START_TOKEN) {
       if (++depth > QC_YAML_MAX_FLOW_DEPTH) {
         snprintf(err, errlen,
                  "%s:%lu:%lu: flow collections nested deeper than %d", path,
-                 line, col, QC_YAML_MAX_FLOW_DEPTH);
-        return -1;
+                 (unsigned long)at.line + 1, (unsigned long)at.column + 1,
+                 QC_YAML_MAX_FLOW_DEPTH);
+        rc = -1;
+        break;
       }
-    } else if ((c == ']' || c == '}') && depth > 0)
+    } else if ((type == YAML_FLOW_SEQUENCE_END_TOKEN ||
+                type == YAML_FLOW_MAPPING_END_TOKEN) &&
+               depth > 0) {
       depth--;
+    }
   }
-  return 0;
+  yaml_parser_delete(&p);
+  return rc;
 }
 
 int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,

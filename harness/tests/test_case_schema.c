@@ -412,7 +412,7 @@ static const struct {
      "7:36: server_expect: files item 2: path \"a\" already listed (line 7)"},
     {E "files: [{path: a, size: 2e3}]\n",
      "7:27: server_expect: files item 1: size: bad number \"2e3\" (bytes, 0 "
-     "to 4294967296)"},
+     "to 1099511627776)"},
     {E "log_contains: [ok, [x]]\n",
      "7:22: server_expect: log_contains item 2: expected a scalar, got a "
      "sequence"},
@@ -490,6 +490,30 @@ START_TEST(test_flow_depth)
   ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
   ck_assert_ptr_null(c);
   ck_assert_msg(strstr(err, "case.yaml:7:68: flow collections nested deeper "
+                            "than 64") != NULL,
+                "%s", err);
+
+  /* Brackets in a block scalar, or after a lone quote in a plain one, are
+   * text: they neither count nor hide what follows. */
+  w = snprintf(text, sizeof text,
+               "id: t\ntitle: T\nspec: \"1\"\nsteps:\n  - send: a 'b\n"
+               "  - send_raw: |\n      ");
+  for (int i = 0; i < 70; i++)
+    text[w++] = '[';
+  memcpy(text + w, "\n", 2);
+  write_case(text);
+  ck_assert_msg(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err) == 0, "%s",
+                err);
+  qh_case_free(c);
+  c = NULL;
+  w = snprintf(text, sizeof text,
+               "id: t\ntitle: T\nspec: \"1\"\nsteps:\n  - send: a 'b\nx: ");
+  for (int i = 0; i < 65; i++)
+    text[w++] = '[';
+  memcpy(text + w, "\n", 2);
+  write_case(text);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "case.yaml:6:68: flow collections nested deeper "
                             "than 64") != NULL,
                 "%s", err);
 }

@@ -23,6 +23,8 @@ START_TEST(test_not_ours)
   ck_assert(!qh_netif_local_ipv4("192.0.2.1"));
   ck_assert_int_eq(qh_netif_for_addr("192.0.2.1", name, sizeof name), -1);
   ck_assert_str_eq(name, "unchanged");
+  ck_assert(!qh_netif_local_ipv4("0.0.0.0")); /* bindable, not an address */
+  ck_assert(!qh_netif_local_ipv4("255.255.255.255"));
   ck_assert(!qh_netif_local_ipv4("not-an-address"));
   ck_assert(!qh_netif_local_ipv4("1.2.3"));
   ck_assert_int_eq(qh_netif_for_addr("host.example", name, sizeof name), -1);

@@ -74,10 +74,19 @@ END_TEST
 
 START_TEST(test_sweep_removes_only_dead_runs)
 {
-  char text[32];
-  snprintf(text, sizeof text, "%ld\n", (long)dead_pid());
+  char text[64];
+  struct stat ns;
+  ck_assert_int_eq(stat("/proc/self/ns/pid", &ns), 0);
+  snprintf(text, sizeof text, "%ld %llu\n", (long)dead_pid(),
+           (unsigned long long)ns.st_ino);
   make_dir_with_pid(QH_WORK_DIR_PREFIX "dead01", text);
-  snprintf(text, sizeof text, "%ld\n", (long)getpid());
+  /* A dead pid of another pid namespace: that run may live elsewhere. */
+  char other[64];
+  snprintf(other, sizeof other, "%ld %llu\n", (long)dead_pid(),
+           (unsigned long long)ns.st_ino + 1);
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "otherns", other);
+  snprintf(text, sizeof text, "%ld %llu\n", (long)getpid(),
+           (unsigned long long)ns.st_ino);
   make_dir_with_pid(QH_WORK_DIR_PREFIX "live01", text);
   make_dir_with_pid(QH_WORK_DIR_PREFIX "nopid1", NULL);
   make_dir_with_pid(QH_WORK_DIR_PREFIX "junk01", "not a pid\n");
@@ -89,11 +98,39 @@ START_TEST(test_sweep_removes_only_dead_runs)
   ck_assert(!exists(p));
   snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "live01", base);
   ck_assert(exists(p));
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "otherns", base);
+  ck_assert(exists(p));
   snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "nopid1", base);
   ck_assert(exists(p));
   snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "junk01", base);
   ck_assert(exists(p));
   snprintf(p, sizeof p, "%s/other-dead", base);
+  ck_assert(exists(p));
+}
+END_TEST
+
+/* As root: a directory (or pid record) another user made is never ours to
+ * remove, whatever pid it names. */
+START_TEST(test_sweep_ignores_other_users)
+{
+  if (geteuid() != 0)
+    return; /* chown needs root; the rule is the same for everyone */
+  struct stat ns;
+  ck_assert_int_eq(stat("/proc/self/ns/pid", &ns), 0);
+  char text[64];
+  snprintf(text, sizeof text, "%ld %llu\n", (long)dead_pid(),
+           (unsigned long long)ns.st_ino);
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "theirs", text);
+  make_dir_with_pid(QH_WORK_DIR_PREFIX "planted", text);
+  char p[PATH_MAX];
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "theirs", base);
+  ck_assert_int_eq(chown(p, 65534, 65534), 0);
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "planted/runner.pid", base);
+  ck_assert_int_eq(chown(p, 65534, 65534), 0);
+  ck_assert_int_eq(qh_work_dir_sweep(base), 0);
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "theirs", base);
+  ck_assert(exists(p));
+  snprintf(p, sizeof p, "%s/" QH_WORK_DIR_PREFIX "planted", base);
   ck_assert(exists(p));
 }
 END_TEST
@@ -118,6 +155,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_create_records_pid);
   tcase_add_test(tc, test_sweep_removes_only_dead_runs);
+  tcase_add_test(tc, test_sweep_ignores_other_users);
   tcase_add_test(tc, test_sweep_missing_base);
   tcase_add_test(tc, test_create_name_too_long);
   suite_add_tcase(s, tc);
