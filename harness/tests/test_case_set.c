@@ -2,6 +2,8 @@
  * check that refuses a malformed filter before a run starts. */
 #include "case_set.h"
 
+#include "../common/tests/qc_test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +75,5 @@ int main(void)
   tcase_add_loop_test(tc, test_filter_check, 0,
                       sizeof checks / sizeof checks[0]);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(s);
 }

@@ -1,6 +1,8 @@
 /* Unit tests: netif (local addresses, the interface holding one). */
 #include "netif.h"
 
+#include "../common/tests/qc_test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +41,5 @@ int main(void)
   tcase_add_test(tc, test_loopback);
   tcase_add_test(tc, test_not_ours);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(s);
 }

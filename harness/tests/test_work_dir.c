@@ -3,6 +3,8 @@
 
 #include "fsutil.h"
 
+#include "../common/tests/qc_test_util.h"
+
 #include <check.h>
 #include <limits.h>
 #include <signal.h>
@@ -159,9 +161,5 @@ int main(void)
   tcase_add_test(tc, test_sweep_missing_base);
   tcase_add_test(tc, test_create_name_too_long);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(s);
 }

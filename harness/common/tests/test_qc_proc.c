@@ -2,6 +2,8 @@
 #include "qc_proc.h"
 #include "qc_time.h"
 
+#include "qc_test_util.h"
+
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -126,9 +128,5 @@ int main(void)
   tcase_add_test(tc, test_fds_not_inherited);
   tcase_add_test(tc, test_stop_group);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return qc_test_run(s);
 }
