@@ -283,20 +283,9 @@ static void drain_recorded(run *r, qh_case_result *cr, double t0s,
  * session, no PDP context. A failed case may have left it in data mode
  * (note 1.5), so the first thing is to get an OK to a plain AT, with +++ and
  * its guard times if need be. What it says goes into the transcript after
- * a '#' marker; it never changes the verdict. */
-static void teardown_steps(run *r, qh_case_result *cr, int64_t t0);
-
-static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
-{
-  if (r->t->fd < 0 || r->lines.eof)
-    return;
-  r->tearing_down = true;
-  teardown_steps(r, cr, t0);
-  r->tearing_down = false;
-}
-
-/* After a Ctrl-C the teardown is short: no +++ rescue, a capped wait for
- * the close; a second Ctrl-C ends it. */
+ * a '#' marker; it never changes the verdict. After a Ctrl-C the
+ * teardown is short: no +++ rescue, a capped wait for the close; a second
+ * Ctrl-C ends it. */
 static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
 {
   double t0s = (double)t0 / 1000.0;
@@ -362,6 +351,15 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
     }
   chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+}
+
+static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
+{
+  if (r->t->fd < 0 || r->lines.eof)
+    return;
+  r->tearing_down = true;
+  teardown_steps(r, cr, t0);
+  r->tearing_down = false;
 }
 
 /* The case's wire assertions with ${...} substituted in the globs. The
