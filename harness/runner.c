@@ -613,11 +613,19 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   finish_wire(r, c, cr, cap, pcap, ctrl_port, &vars);
 
   char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/server.log", case_dir);
   if (srv) {
-    snprintf(path, sizeof path, "%s/server.log", case_dir);
     if (srv_ftp_copy_log_since(srv, log_off, path, err, sizeof err) < 0)
       qh_case_note(cr, 0, "server log not copied: %s", err);
     finish_server(c, cr, srv, log_off);
+  } else {
+    /* Every case directory has the same files: this one says why it is
+     * empty rather than leaving a reader to wonder. */
+    FILE *f = fopen(path, "w");
+    if (f) {
+      fputs("# no FTP server in this case (server profile none)\n", f);
+      fclose(f);
+    }
   }
   if (r->sim_log[0]) {
     snprintf(path, sizeof path, "%s/module.log", case_dir);
