@@ -78,7 +78,9 @@ typedef struct run {
   char work_dir[64]; /* servers' files, under /tmp: reachable by vsftpd */
   char sim_log[PATH_MAX];
   char pending_note[512];  /* what the runner restarted before this case */
-  bool restart_module;     /* the module stopped answering in a teardown */
+  /* Why the teardown wants the module started again before the next
+   * case (NULL: it does not). */
+  const char *restart_module;
   bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
   int64_t t_start;
 } run;
@@ -198,9 +200,9 @@ static int ensure_module(run *r, char *err, size_t errlen)
     return 0;
   if (alive)
     snprintf(why, sizeof why, "%s",
-             r->restart_module ? "it stopped answering AT"
+             r->restart_module ? r->restart_module
                                : "the module's line hung up");
-  r->restart_module = false;
+  r->restart_module = NULL;
   progress("  restarting the module (%s)\n", why);
   if (r->t->ops->restart(r->t, err, errlen) < 0)
     return -1;
@@ -226,9 +228,10 @@ static int ensure_server(run *r, srv_ftp *srv, char *err, size_t errlen)
 }
 
 /* Sends one line and reads until a line starting with one of `stops`
- * arrives or the deadline passes; everything goes into the transcript. */
-static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
-                 const char *const *stops, int ms)
+ * arrives (returns its index) or the deadline passes (-1, also on a
+ * hang-up or Ctrl-C); everything goes into the transcript. */
+static int chat(run *r, qh_case_result *cr, double t0s, const char *line,
+                const char *const *stops, int ms)
 {
   int64_t deadline = qc_deadline_in(ms);
   char buf[256];
@@ -236,7 +239,7 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
   double now = (double)qc_now_ms() / 1000.0 - t0s;
   qh_case_add_line(cr, now, '>', line, (size_t)-1);
   if (qh_transport_write(r->t, buf, strlen(buf), deadline) != 0)
-    return false;
+    return -1;
   qh_line ln;
   /* Read in slices so Ctrl-C is seen within a fraction of a second. */
   while (run_interrupted <= (r->tearing_down ? 1 : 0) &&
@@ -247,14 +250,14 @@ static bool chat(run *r, qh_case_result *cr, double t0s, const char *line,
     if (rc == QC_IO_TIMEOUT)
       continue;
     if (rc != 1)
-      return false;
+      return -1;
     qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
                      ln.len);
-    for (size_t i = 0; stops[i]; i++)
+    for (int i = 0; stops[i]; i++)
       if (strncmp(ln.text, stops[i], strlen(stops[i])) == 0)
-        return true;
+        return i;
   }
-  return false;
+  return -1;
 }
 
 /* Reads what the module still says until `quiet_ms` of silence (at most
@@ -293,16 +296,16 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
   qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
                hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
                      : "teardown");
-  static const char *const close_stops[] = {"+QFTPCLOSE:", "ERROR",
-                                            "+CME ERROR", NULL};
+  static const char *const close_stops[] = {"+QFTPCLOSE:", "+CME ERROR: 603",
+                                            "ERROR", "+CME ERROR", NULL};
   static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
   /* What a failed step left unread (the rest of a download, its URC). */
   drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
-  if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
+  if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
     if (run_interrupted) {
       qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "no OK to AT: interrupted, the module is left as it is");
-      r->restart_module = true;
+      r->restart_module = "it stopped answering AT";
       return;
     }
     /* Still in data mode: +++ between guard times (1 s, scaled). */
@@ -313,19 +316,27 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
     qc_sleep_until(qc_deadline_in(guard));
     drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
-    if (!chat(r, cr, t0s, "AT", ok_stops, 1000)) {
+    if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
       /* A module that answers nothing is not torn down command by
        * command: the next case starts it again (or reopens the line). */
       qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "the module does not answer AT: it will be restarted");
-      r->restart_module = true;
+      r->restart_module = "it stopped answering AT";
       return;
     }
   }
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   if (hurry && wait > 5000)
     wait = 5000;
-  chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait);
+  if (chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait) == 1) {
+    /* Busy (603): a transfer still runs or an upload is held open between
+     * <beof> 0 parts (2.5) until rsptimeout. The next case must not
+     * inherit it: start the module again. */
+    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "the module is busy: it will be restarted");
+    r->restart_module = "it was still busy after the case (603)";
+    return;
+  }
   /* AT+QFTPCFG settings last until the module restarts (2.1: "not
    * saved"), so one case's ssltype or transmode would leak into the next:
    * back to the note's defaults, and echo on. Before the context goes
@@ -345,8 +356,8 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] &&
                      run_interrupted < 2;
        i++)
-    if (!chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS)) {
-      r->restart_module = true;
+    if (chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS) < 0) {
+      r->restart_module = "it stopped answering AT";
       return;
     }
   chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);

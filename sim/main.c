@@ -11,6 +11,7 @@
 #include "sim_file.h"
 #include "sim_ftp.h"
 #include "sim_log.h"
+#include "sim_outq.h"
 #include "sim_quirk.h"
 #include "sim_xfer.h"
 
@@ -30,7 +31,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define OUT_DEADLINE_MS 1000 /* a host that stops reading loses output */
+#define OUT_DRAIN_MS 1000 /* at exit: what the host has not read by then */
 
 typedef struct {
   const char *link;
@@ -244,9 +245,7 @@ static int make_root(const char *given, char *root, size_t len, bool *ours)
 
 static void pty_write(void *wctx, const char *buf, size_t n)
 {
-  int fd = *(int *)wctx;
-  if (qc_write_all(fd, buf, n, qc_deadline_in(OUT_DEADLINE_MS)) != 0)
-    sim_log("at: output dropped (host not reading)");
+  sim_outq_write(wctx, buf, n);
 }
 
 static const char *prof_get(const void *p, const char *key)
@@ -288,7 +287,7 @@ static int64_t min64(int64_t a, int64_t b)
   return a < b ? a : b;
 }
 
-static int run_loop(sim_ctx *c, int master, int sigfd)
+static int run_loop(sim_ctx *c, sim_outq *out, int master, int sigfd)
 {
   static sim_at_framer fr;
   sim_at_framer_init(&fr);
@@ -296,12 +295,20 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
     /* Back-pressure: a COM: upload whose data socket is slow stops the
      * reading of the pty (the host's writes block, as on a real UART). */
     size_t room = sim_xfer_input_room(c->xfer);
-    struct pollfd p[4] = {{.fd = master, .events = room ? POLLIN : 0},
-                          {.fd = sigfd, .events = POLLIN},
-                          {.fd = -1},
-                          {.fd = -1}};
+    size_t queued = sim_outq_pending(out);
+    struct pollfd p[4] = {
+        {.fd = master,
+         .events = (short)((room ? POLLIN : 0) | (queued ? POLLOUT : 0))},
+        {.fd = sigfd, .events = POLLIN},
+        {.fd = -1},
+        {.fd = -1}};
     p[2].fd = sim_ftp_poll_fd(c->ftp, &p[2].events);
     p[3].fd = sim_xfer_poll_fd(c->xfer, &p[3].events);
+    /* Back-pressure the other way: a host that does not read holds a
+     * download's socket still, so no byte is lost (a real module's UART
+     * with flow control held off). */
+    if (queued >= SIM_OUTQ_HIGH)
+      p[3].events &= (short)~POLLIN;
     int64_t dl = min64(sim_ftp_next_deadline(c->ftp),
                        min64(sim_xfer_next_deadline(c->xfer),
                              min64(sim_file_next_deadline(c),
@@ -319,6 +326,8 @@ static int run_loop(sim_ctx *c, int master, int sigfd)
         return 0;
       }
     }
+    if (n > 0 && (p[0].revents & POLLOUT))
+      sim_outq_flush(out);
     if (n > 0 && room && (p[0].revents & POLLIN)) {
       char buf[4096];
       size_t want = room < sizeof buf ? room : sizeof buf;
@@ -372,7 +381,9 @@ int main(int argc, char **argv)
   rc = 1;
   if (sigfd < 0 || make_root(o.root, root, sizeof root, &root_ours) != 0)
     goto out;
-  if (open_pty(&master, &slave, slave_name, sizeof slave_name) != 0)
+  static sim_outq outq;
+  if (open_pty(&master, &slave, slave_name, sizeof slave_name) != 0 ||
+      sim_outq_init(&outq, master) != 0)
     goto out;
   if (make_link(o.link, slave_name) != 0)
     goto out;
@@ -380,7 +391,7 @@ int main(int argc, char **argv)
   static sim_ctx c;
   sim_ctx_init(&c);
   c.write = pty_write;
-  c.wctx = &master;
+  c.wctx = &outq;
   c.prof_get = prof_get;
   c.prof = prof;
   c.time_scale = o.scale;
@@ -398,8 +409,10 @@ int main(int argc, char **argv)
   if (c.ftp && c.xfer) {
     sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
             slave_name, o.profile, root, o.scale);
-    rc = run_loop(&c, master, sigfd);
+    rc = run_loop(&c, &outq, master, sigfd);
   }
+  sim_outq_drain(&outq, qc_deadline_in(OUT_DRAIN_MS));
+  sim_outq_free(&outq);
   sim_xfer_free(c.xfer);
   sim_ftp_free(c.ftp);
   sim_file_shutdown(&c);

@@ -210,6 +210,34 @@ START_TEST(test_get_com_byte_exact)
 }
 END_TEST
 
+/* A host that stops reading mid-download (flow control held off) loses
+ * nothing: the simulator queues, then stops reading the data socket. The
+ * pause is longer than any write deadline, shorter than rsptimeout. */
+START_TEST(test_get_com_host_pauses)
+{
+  enum { N = 3 << 20 };
+  char *payload = malloc(N), *got = malloc(N);
+  ck_assert(payload && got);
+  for (size_t i = 0; i < N; i++)
+    payload[i] = (char)(i * 131 + (i >> 12));
+  e2e_sim s;
+  e2e_sim_start(&s, "note", NULL);
+  xsrv f = {.payload = payload, .payload_len = N};
+  session(&s, &f);
+  ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"rsptimeout\",180\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPGET=\"a.bin\",\"COM:\"\r", "\r\nCONNECT\r\n"));
+  usleep(1300 * 1000); /* scaled rsptimeout: 1.8 s */
+  e2e_read_exact(&s, got, N);
+  ck_assert(memcmp(got, payload, N) == 0);
+  char tail[64];
+  snprintf(tail, sizeof tail, "\r\nOK\r\n\r\n+QFTPGET: 0,%d\r\n", N);
+  ck_assert(e2e_expect(&s, tail));
+  end_session(&s, &f);
+  free(payload);
+  free(got);
+}
+END_TEST
+
 START_TEST(test_list_size_mdtm)
 {
   e2e_sim s;
@@ -535,6 +563,7 @@ int main(void)
   TCase *tc = tcase_create("xfer");
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_get_com_byte_exact);
+  tcase_add_test(tc, test_get_com_host_pauses);
   tcase_add_test(tc, test_list_size_mdtm);
   tcase_add_test(tc, test_put_uploadlen_and_plus);
   tcase_add_test(tc, test_local_files);
