@@ -6,6 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config   # toolchain
+  clang                              # the second compiler CI builds with
   check                              # unit tests
   libyaml-dev libjansson-dev         # case files, results.json
   libssl-dev openssl                 # FTPS in the simulator, certificates

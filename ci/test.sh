@@ -2,7 +2,8 @@
 # The test job: installs dependencies, builds, runs every Check suite and
 # the end-to-end tests (the suite against qftp-sim and vsftpd, killing the
 # module and the server mid-run, malformed case files), then builds again
-# with ASan+UBSan and runs the unit tests under it.
+# with clang (warnings are errors there too), and once more with ASan+UBSan
+# to run the unit tests under it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/ci/deps.sh"
@@ -11,6 +12,9 @@ echo "== build"
 bash "$top/ci/build.sh" "$top/build"
 echo "== unit and end-to-end tests"
 ctest --test-dir "$top/build" --output-on-failure --timeout 600
+
+echo "== clang build (-Werror)"
+CC=clang bash "$top/ci/build.sh" "$top/build-clang"
 
 echo "== unit tests under ASan+UBSan"
 bash "$top/ci/build.sh" "$top/build-sanitize" -DSANITIZE=ON

@@ -67,7 +67,8 @@ int wire_tls_parse_hello(const uint8_t *p, size_t n, wire_tls_hello *out)
   if (n < 9)
     return 0;
   size_t rlen = (size_t)p[3] << 8 | p[4];
-  if (rlen > WIRE_TLS_HELLO_MAX || p[5] != 0x01) /* 1: client_hello */
+  /* A record too short for the handshake header cannot hold a hello. */
+  if (rlen < 4 || rlen > WIRE_TLS_HELLO_MAX || p[5] != 0x01) /* client_hello */
     return -1;
   if (n < 5 + rlen)
     return 0;

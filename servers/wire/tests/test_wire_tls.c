@@ -237,6 +237,26 @@ START_TEST(test_server_hello_prefixes)
 END_TEST
 
 /* The ClientHello parser leaves a ServerHello alone, and the reverse. */
+/* A ClientHello record shorter than its own handshake header (0 to 3
+ * bytes): not a hello, and nothing is read past the record. */
+START_TEST(test_client_hello_short_record)
+{
+  size_t rlen = (size_t)_i;
+  size_t n = 5 + rlen;
+  uint8_t *p = calloc(1, n < 9 ? 9 : n);
+  ck_assert_ptr_nonnull(p);
+  p[0] = 0x16, p[1] = 0x03, p[2] = 0x01;
+  put16(p + 3, rlen);
+  if (rlen > 0)
+    p[5] = 0x01;
+  /* The whole buffer (9 bytes at least) is handed over: the parser must
+   * still refuse a record whose length says it ends before the header. */
+  wire_tls_hello h;
+  ck_assert_int_eq(wire_tls_parse_hello(p, n < 9 ? 9 : n, &h), -1);
+  free(p);
+}
+END_TEST
+
 START_TEST(test_hello_kinds_apart)
 {
   size_t n;
@@ -260,6 +280,7 @@ int main(void)
   tcase_add_loop_test(tc, test_server_hello_table, 0, ncases);
   tcase_add_loop_test(tc, test_server_hello_prefixes, 0, ncases);
   tcase_add_test(tc, test_hello_kinds_apart);
+  tcase_add_loop_test(tc, test_client_hello_short_record, 0, 4);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
