@@ -8,6 +8,7 @@ void sim_at_framer_init(sim_at_framer *f)
   f->len = 0;
   f->overlong = false;
   f->ready = false;
+  f->after_cr = false;
   f->buf[0] = '\0';
 }
 
@@ -17,7 +18,12 @@ static bool starts_at(const char *s, size_t len)
          (s[1] == 'T' || s[1] == 't');
 }
 
-sim_at_event sim_at_framer_byte(sim_at_framer *f, unsigned char c)
+bool sim_at_framer_echoes(const sim_at_framer *f, unsigned char c)
+{
+  return !(c == '\n' && f->after_cr);
+}
+
+static sim_at_event frame_byte(sim_at_framer *f, unsigned char c)
 {
   if (f->ready)
     sim_at_framer_init(f);
@@ -44,6 +50,13 @@ sim_at_event sim_at_framer_byte(sim_at_framer *f, unsigned char c)
     f->ready = true;
   else
     sim_at_framer_init(f);
+  return ev;
+}
+
+sim_at_event sim_at_framer_byte(sim_at_framer *f, unsigned char c)
+{
+  sim_at_event ev = frame_byte(f, c);
+  f->after_cr = c == '\r'; /* after frame_byte: its resets clear it */
   return ev;
 }
 

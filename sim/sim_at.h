@@ -29,6 +29,7 @@ typedef struct {
   size_t len;
   bool overlong; /* discarding until CR */
   bool ready;    /* buf holds a delivered line; cleared on the next byte */
+  bool after_cr; /* the last byte was a CR (kept across lines) */
 } sim_at_framer;
 
 void sim_at_framer_init(sim_at_framer *f);
@@ -39,6 +40,13 @@ void sim_at_framer_init(sim_at_framer *f);
 sim_at_event sim_at_framer_byte(sim_at_framer *f, unsigned char c);
 
 const char *sim_at_framer_line(const sim_at_framer *f, size_t *len);
+
+/* Whether byte c, about to be fed, is echoed under ATE1 (V.250 5.2.3).
+ * A command line ends at its CR (S3, 5.2.1); the LF a host sends after
+ * it (CR LF line ends) belongs to no command line and is not echoed, so
+ * the echo of "AT\r\n" is "AT\r" and the response follows as the next
+ * line. Every other byte is echoed as received. */
+bool sim_at_framer_echoes(const sim_at_framer *f, unsigned char c);
 
 /* Command forms (1.2); a table row ORs the ones it accepts. */
 typedef enum {

@@ -98,6 +98,46 @@ START_TEST(test_framer_limit_exact)
 }
 END_TEST
 
+/* What ATE1 sends back for the host bytes `in`: each byte the framer
+ * says it echoes, in the order main.c feeds them (echo, then frame). */
+static const struct {
+  const char *in;
+  const char *echo;
+} echo_cases[] = {
+    {"AT\r", "AT\r"},
+    /* CR LF line ends (Quectel's host SDK): the LF is not echoed, so the
+     * response is the next line after the echo. */
+    {"AT\r\n", "AT\r"},
+    {"AT+QFTPGET=\"a\",\"COM:\"\r\nAT\r\n",
+     "AT+QFTPGET=\"a\",\"COM:\"\rAT\r"},
+    /* Only the LF right after a CR; a stray LF elsewhere is echoed. */
+    {"\nAT\r", "\nAT\r"},
+    {"A\nT\r\n", "A\nT\r"},
+    {"AT\r\n\n", "AT\r\n"},
+    /* A CR alone (empty line) still ends a line for this purpose. */
+    {"\r\nAT\r\n", "\rAT\r"},
+    /* After a garbage line (ERROR) too. */
+    {"xx\r\nAT\r\n", "xx\rAT\r"},
+    {"AT\n\r", "AT\n\r"},
+};
+
+START_TEST(test_echo_table)
+{
+  sim_at_framer f;
+  sim_at_framer_init(&f);
+  const char *in = echo_cases[_i].in;
+  char out[128];
+  size_t o = 0;
+  for (size_t i = 0; in[i]; i++) {
+    if (sim_at_framer_echoes(&f, (unsigned char)in[i]))
+      out[o++] = in[i];
+    (void)sim_at_framer_byte(&f, (unsigned char)in[i]);
+  }
+  out[o] = '\0';
+  ck_assert_str_eq(out, echo_cases[_i].echo);
+}
+END_TEST
+
 static const struct {
   const char *line;
   int rc;
@@ -251,6 +291,8 @@ int main(void)
                       sizeof frame_cases / sizeof frame_cases[0]);
   tcase_add_test(tc, test_framer_overlong);
   tcase_add_test(tc, test_framer_limit_exact);
+  tcase_add_loop_test(tc, test_echo_table, 0,
+                      sizeof echo_cases / sizeof echo_cases[0]);
   tcase_add_loop_test(tc, test_split_table, 0,
                       sizeof split_cases / sizeof split_cases[0]);
   tcase_add_loop_test(tc, test_params_table, 0,
