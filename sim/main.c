@@ -267,7 +267,9 @@ static void on_pty_bytes(sim_ctx *c, sim_at_framer *fr, const char *b, size_t n)
       i += sim_xfer_input(c->xfer, b + i, n - i);
       continue;
     }
-    if (c->echo && !(c->quirks & SIM_QUIRK_NO_ECHO))
+    /* The framer says which bytes echo: not the LF after a line's CR. */
+    if (c->echo && !(c->quirks & SIM_QUIRK_NO_ECHO) &&
+        sim_at_framer_echoes(fr, (unsigned char)b[i]))
       sim_out_raw(c, b + i, 1);
     sim_at_event ev = sim_at_framer_byte(fr, (unsigned char)b[i++]);
     if (ev == SIM_AT_EV_ERROR) {
