@@ -1,4 +1,5 @@
-/* qftp-harness: command line (run, check, list, wire, diff). */
+/* qftp-harness: command line (run, check, list, wire, diff): a table of
+ * subcommands (commands[] at the end). */
 #include "case_set.h"
 #include "netif.h"
 #include "qr_diff.h"
@@ -91,6 +92,9 @@ enum {
   OPT_HOME,
   OPT_SIMBIN,
   OPT_CAPTURE_IF,
+  OPT_TAGS,
+  OPT_WAIVERS,
+  OPT_REVISION,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -109,6 +113,9 @@ static const struct option longopts[] = {
     {"home", required_argument, NULL, OPT_HOME},
     {"sim-binary", required_argument, NULL, OPT_SIMBIN},
     {"capture-if", required_argument, NULL, OPT_CAPTURE_IF},
+    {"tags", no_argument, NULL, OPT_TAGS},
+    {"waivers", required_argument, NULL, OPT_WAIVERS},
+    {"module-revision", required_argument, NULL, OPT_REVISION},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -231,28 +238,11 @@ static int diff_main(int argc, char **argv)
   return c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
 }
 
-int main(int argc, char **argv)
+/* `run`, `check`, `list`: the commands that load cases (argv[1] says
+ * which). */
+static int cases_main(int argc, char **argv)
 {
-  if (argc < 2)
-    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
   const char *cmd = argv[1];
-  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-      strcmp(cmd, "help") == 0) {
-    fputs(usage, stdout);
-    return 0;
-  }
-  if (strcmp(cmd, "--version") == 0) {
-    printf("qftp-harness %s\n", QFTP_VERSION);
-    return 0;
-  }
-  if (strcmp(cmd, "wire") == 0)
-    return wire_main(argc, argv);
-  if (strcmp(cmd, "diff") == 0)
-    return diff_main(argc, argv);
-  if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
-      strcmp(cmd, "list") != 0)
-    return bad_usage("unknown command '%s'", cmd);
-
   qh_run_opts o = {.baud = 115200,
                    .report_dir = "qftp-reports",
                    .profile = "note",
@@ -324,6 +314,23 @@ int main(int argc, char **argv)
       break;
     case OPT_CAPTURE_IF:
       o.capture_if = optarg;
+      break;
+    case OPT_TAGS:
+      if (strcmp(cmd, "list") != 0)
+        return bad_usage("%s", "--tags goes with list");
+      o.list_tags = true;
+      break;
+    case OPT_WAIVERS:
+      if (strcmp(cmd, "list") == 0)
+        return bad_usage("%s", "--waivers goes with run or check");
+      o.waivers_path = optarg;
+      break;
+    case OPT_REVISION:
+      if (!*optarg || strlen(optarg) > 128 || strpbrk(optarg, "\r\n\t"))
+        return bad_usage("--module-revision: '%s' is not one line of 1-128 "
+                         "characters",
+                         optarg);
+      o.module_revision = optarg;
       break;
     case 'v':
       o.verbose = true;
@@ -428,4 +435,33 @@ int main(int argc, char **argv)
     return QH_EXIT_ENV;
   }
   return qh_run(&o);
+}
+
+/* The subcommands: a new one is one line here (and its usage text). */
+static const struct {
+  const char *name;
+  int (*main)(int argc, char **argv);
+} commands[] = {
+    {"run", cases_main},   {"check", cases_main}, {"list", cases_main},
+    {"wire", wire_main},   {"diff", diff_main},
+};
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0) {
+    printf("qftp-harness %s\n", QFTP_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(cmd, commands[i].name) == 0)
+      return commands[i].main(argc, argv);
+  return bad_usage("unknown command '%s'", cmd);
 }

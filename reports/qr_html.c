@@ -26,6 +26,7 @@ static const char css[] =
     "th{background:#eee}"
     ".pass{background:#cfc}.fail{background:#fcc}"
     ".error{background:#fc9}.skip{background:#ddd}"
+    ".waived{background:#ccf}.stale,.unmatched{background:#ff9}"
     ".num{text-align:right}"
     "pre,.tr td{font-family:monospace;white-space:pre-wrap}"
     ".d-out{color:#036}.d-in{color:#060}.d-note{color:#777}"
@@ -60,7 +61,7 @@ static qh_verdict verdict_of(const json_t *c)
 static void header(qr_buf *b, const json_t *doc)
 {
   const json_t *cases = qr_doc_arr(doc, "cases");
-  size_t cnt[4] = {0, 0, 0, 0};
+  size_t cnt[QH_VERDICTS] = {0};
   size_t i;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -69,7 +70,7 @@ static void header(qr_buf *b, const json_t *doc)
   }
   qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p>");
   static const char *const keys[] = {"started_at", "target", "profile",
-                                     "version"};
+                                     "module_revision", "version"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
     qr_buf_addf(b, "%s<b>%s</b>: ", k ? " &middot; " : "", keys[k]);
     esc_key(b, doc, keys[k]);
@@ -81,12 +82,14 @@ static void header(qr_buf *b, const json_t *doc)
   qr_buf_addf(b,
               "<table><tr><th>total</th><th class=\"pass\">pass</th>"
               "<th class=\"fail\">fail</th><th class=\"error\">error</th>"
-              "<th class=\"skip\">skip</th></tr>\n"
+              "<th class=\"skip\">skip</th>"
+              "<th class=\"waived\">waived</th></tr>\n"
               "<tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-              "<td class=\"num\">%zu</td></tr></table>\n",
+              "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+              "</tr></table>\n",
               json_array_size(cases), cnt[QH_PASS], cnt[QH_FAIL], cnt[QH_ERROR],
-              cnt[QH_SKIP]);
+              cnt[QH_SKIP], cnt[QH_WAIVED]);
 }
 
 static void case_row(qr_buf *b, const json_t *c, size_t idx)
@@ -105,7 +108,58 @@ static void case_row(qr_buf *b, const json_t *c, size_t idx)
               qh_verdict_name(v), qh_verdict_name(v),
               qr_doc_num(c, "duration_s"));
   esc_key(b, c, "reason");
+  const json_t *w = json_object_get(c, "waiver");
+  if (json_is_object(w)) { /* the failure stays; the waiver beside it */
+    qr_buf_adds(b, "<br><b>waived</b>: ");
+    esc_key(b, w, "reason");
+    qr_buf_adds(b, " (");
+    esc_key(b, w, "reference");
+    qr_buf_adds(b, ")");
+  }
   qr_buf_adds(b, "</td></tr>\n");
+}
+
+/* Every waiver of the run with what became of it; stale and unmatched
+ * ones stand out: they are to be removed or corrected. */
+static void waivers_table(qr_buf *b, const json_t *doc)
+{
+  const json_t *wv = qr_doc_arr(doc, "waivers");
+  if (!json_array_size(wv))
+    return;
+  qr_buf_adds(b, "<h2>Waivers</h2>\n<p>from ");
+  esc_key(b, doc, "waivers_file");
+  qr_buf_adds(b, "</p>\n<table><tr><th>case</th><th>status</th>"
+                 "<th>cases</th><th>reason</th><th>reference</th>"
+                 "<th>revision</th><th>where</th></tr>\n");
+  size_t i, k;
+  const json_t *w, *id;
+  json_array_foreach(wv, i, w)
+  {
+    size_t n;
+    const char *st = qr_doc_str(w, "status", &n);
+    qr_buf_adds(b, "<tr><td>");
+    esc_key(b, w, "case");
+    qr_buf_adds(b, "</td><td class=\"");
+    esc(b, st, n);
+    qr_buf_adds(b, "\">");
+    esc(b, st, n);
+    qr_buf_adds(b, "</td><td>");
+    json_array_foreach(qr_doc_arr(w, "cases"), k, id)
+    {
+      if (k)
+        qr_buf_adds(b, ", ");
+      esc(b, json_string_value(id) ? json_string_value(id) : "",
+          json_string_length(id));
+    }
+    static const char *const cols[] = {"reason", "reference", "revision",
+                                       "where"};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+      qr_buf_adds(b, "</td><td>");
+      esc_key(b, w, cols[c]);
+    }
+    qr_buf_adds(b, "</td></tr>\n");
+  }
+  qr_buf_adds(b, "</table>\n");
 }
 
 static const char *dir_class(const char *d, size_t n)
@@ -355,7 +409,9 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   {
     case_row(b, c, i);
   }
-  qr_buf_adds(b, "</table>\n<h2>Transcripts</h2>\n");
+  qr_buf_adds(b, "</table>\n");
+  waivers_table(b, doc);
+  qr_buf_adds(b, "<h2>Transcripts</h2>\n");
   json_array_foreach(cases, i, c)
   {
     case_details(b, c, i, report_dir);
