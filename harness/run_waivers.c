@@ -70,9 +70,9 @@ size_t qh_run_waivers_report(const qh_waivers *w, const char *rev,
   }
   if (other_rev) {
     fprintf(out,
-            "warning: %zu waiver%s name a module revision and this run has "
+            "warning: %zu waiver%s a module revision and this run has "
             "none (--module-revision): not applied\n",
-            other_rev, other_rev == 1 ? "" : "s");
+            other_rev, other_rev == 1 ? " names" : "s name");
     warnings++;
   }
   free(ids);
