@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "qr_doc.h"
@@ -92,6 +93,22 @@ static void header(qr_buf *b, const json_t *doc)
               cnt[QH_SKIP], cnt[QH_WAIVED]);
 }
 
+/* A waiver's reference: a link when it is a web address, text else. */
+static void reference(qr_buf *b, const json_t *w)
+{
+  size_t n;
+  const char *r = qr_doc_str(w, "reference", &n);
+  bool web = strncmp(r, "https://", 8) == 0 || strncmp(r, "http://", 7) == 0;
+  if (web) {
+    qr_buf_adds(b, "<a href=\"");
+    esc(b, r, n);
+    qr_buf_adds(b, "\">");
+  }
+  esc(b, r, n);
+  if (web)
+    qr_buf_adds(b, "</a>");
+}
+
 static void case_row(qr_buf *b, const json_t *c, size_t idx)
 {
   qh_verdict v = verdict_of(c);
@@ -113,7 +130,7 @@ static void case_row(qr_buf *b, const json_t *c, size_t idx)
     qr_buf_adds(b, "<br><b>waived</b>: ");
     esc_key(b, w, "reason");
     qr_buf_adds(b, " (");
-    esc_key(b, w, "reference");
+    reference(b, w);
     qr_buf_adds(b, ")");
   }
   qr_buf_adds(b, "</td></tr>\n");
@@ -151,12 +168,14 @@ static void waivers_table(qr_buf *b, const json_t *doc)
       esc(b, json_string_value(id) ? json_string_value(id) : "",
           json_string_length(id));
     }
-    static const char *const cols[] = {"reason", "reference", "revision",
-                                       "where"};
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-      qr_buf_adds(b, "</td><td>");
-      esc_key(b, w, cols[c]);
-    }
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "reason");
+    qr_buf_adds(b, "</td><td>");
+    reference(b, w);
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "revision");
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "where");
     qr_buf_adds(b, "</td></tr>\n");
   }
   qr_buf_adds(b, "</table>\n");

@@ -453,6 +453,11 @@ START_TEST(test_waived_everywhere)
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"stale\">stale</td>"));
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"unmatched\">unmatched</td>"));
   ck_assert_ptr_nonnull(strstr(h, "firmware answers 601 &lt;sic&gt;"));
+  /* A web reference is a link; another is text. */
+  ck_assert_ptr_nonnull(strstr(
+      h, "(<a href=\"https://bugs.example/FW-1?a=1&amp;b=2\">"
+         "https://bugs.example/FW-1?a=1&amp;b=2</a>)"));
+  ck_assert_ptr_nonnull(strstr(h, "<td>FW-2</td>"));
   free(h);
 }
 END_TEST
