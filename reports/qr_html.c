@@ -10,9 +10,9 @@
 #include "qr_report.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "qr_doc.h"
