@@ -181,6 +181,12 @@ typedef struct qh_case {
 int qh_case_load(const char *path, const char *fragments_dir, qh_case **out,
                  char *err, size_t errlen);
 
+/* As qh_case_load, and the file's `id:` must equal want_id (the id its
+ * place under the cases root gives, case_id.h); NULL checks nothing. */
+int qh_case_load_as(const char *path, const char *fragments_dir,
+                    const char *want_id, qh_case **out, char *err,
+                    size_t errlen);
+
 void qh_case_free(qh_case *c);
 
 /* true if the case carries `tag`. */

@@ -13,6 +13,7 @@
  * node (libyaml marks are 0-based; we print 1-based). The partly built case
  * is freed on every error path. */
 #include "case_parse.h"
+#include "case_id.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -227,6 +228,22 @@ static int load_header(cl_loader *l, const cl_doc *dc, yaml_node_t **vals)
             id, CL_MAX_ID);
     return -1;
   }
+  /* "." and ".." would be no directory of their own in a report. */
+  if (!qh_case_id_valid(id)) {
+    cl_fail(l, dc, vals[K_ID],
+            "id: \"%.64s\" must be non-empty parts joined by single dots "
+            "(no leading, trailing or double dot)",
+            id);
+    return -1;
+  }
+  if (l->want_id && strcmp(id, l->want_id) != 0) {
+    cl_fail(l, dc, vals[K_ID],
+            "id: \"%.64s\" does not follow the file's place: it must be "
+            "\"%s\" (folders under the cases root joined with dots, then "
+            "the file name)",
+            id, l->want_id);
+    return -1;
+  }
   const char *title = cl_nonempty(l, dc, vals[K_TITLE], "title");
   if (!title)
     return -1;
@@ -289,6 +306,13 @@ static int load_case(cl_loader *l, const char *path)
 int qh_case_load(const char *path, const char *fragments_dir, qh_case **out,
                  char *err, size_t errlen)
 {
+  return qh_case_load_as(path, fragments_dir, NULL, out, err, errlen);
+}
+
+int qh_case_load_as(const char *path, const char *fragments_dir,
+                    const char *want_id, qh_case **out, char *err,
+                    size_t errlen)
+{
   *out = NULL;
   if (errlen)
     err[0] = '\0';
@@ -300,7 +324,11 @@ int qh_case_load(const char *path, const char *fragments_dir, qh_case **out,
   }
   c->wire.tls_control = c->wire.tls_data = -1; /* unspecified */
   cl_loader l = {
-      .c = c, .fragments_dir = fragments_dir, .err = err, .errlen = errlen};
+      .c = c,
+      .fragments_dir = fragments_dir,
+      .want_id = want_id,
+      .err = err,
+      .errlen = errlen};
   if (load_case(&l, path) < 0) {
     qh_case_free(c);
     return -1;

@@ -153,6 +153,7 @@ typedef struct cl_doc {
 typedef struct cl_loader {
   qh_case *c;
   const char *fragments_dir;
+  const char *want_id; /* the id the file's place gives; NULL: not checked */
   char *err;
   size_t errlen;
   const char *stack[CL_MAX_FRAG_DEPTH + 1]; /* fragments being spliced */

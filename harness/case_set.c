@@ -1,33 +1,44 @@
 /* case_set: discovery, loading and selection of case files. */
 #include "case_set.h"
+#include "case_id.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 enum { SET_MAX_FILES = 100000, SET_MAX_DEPTH = 16 };
 
+/* A case file found: its path and its path relative to the cases root
+ * (what its id is derived from). */
+typedef struct found {
+  char *path, *rel;
+} found;
+
 typedef struct names {
-  char **v;
+  found *v;
   size_t n, cap;
 } names;
 
-static int names_add(names *ns, const char *s)
+static int names_add(names *ns, const char *path, const char *rel)
 {
   if (ns->n == ns->cap) {
     size_t cap = ns->cap ? ns->cap * 2 : 64;
-    char **v = realloc(ns->v, cap * sizeof *v);
+    found *v = realloc(ns->v, cap * sizeof *v);
     if (!v)
       return -1;
     ns->v = v;
     ns->cap = cap;
   }
-  if (!(ns->v[ns->n] = strdup(s)))
+  char *p = strdup(path), *r = strdup(rel);
+  if (!p || !r) {
+    free(p);
+    free(r);
     return -1;
-  ns->n++;
+  }
+  ns->v[ns->n++] = (found){p, r};
   return 0;
 }
 
@@ -38,7 +49,9 @@ static bool has_yaml_suffix(const char *name)
          (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
-static size_t walk(const char *dir, int depth, names *out, FILE *errs)
+/* dir is `rel` (ends in "/" unless empty) below the cases root. */
+static size_t walk(const char *dir, const char *rel, int depth, names *out,
+                   FILE *errs)
 {
   if (depth > SET_MAX_DEPTH) {
     fprintf(errs, "%s: directories nested too deep\n", dir);
@@ -54,9 +67,11 @@ static size_t walk(const char *dir, int depth, names *out, FILE *errs)
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.' || e->d_name[0] == '_')
       continue;
-    char path[4096];
+    char path[4096], sub[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
-        sizeof path) {
+            sizeof path ||
+        (size_t)snprintf(sub, sizeof sub, "%s%s", rel, e->d_name) >=
+            sizeof sub) {
       fprintf(errs, "%s/%s: path too long\n", dir, e->d_name);
       errors++;
       continue;
@@ -64,10 +79,15 @@ static size_t walk(const char *dir, int depth, names *out, FILE *errs)
     struct stat st;
     if (stat(path, &st) < 0)
       continue; /* a dangling link is no case */
-    if (S_ISDIR(st.st_mode))
-      errors += walk(path, depth + 1, out, errs);
-    else if (S_ISREG(st.st_mode) && has_yaml_suffix(e->d_name) &&
-             out->n < SET_MAX_FILES && names_add(out, path) < 0) {
+    if (S_ISDIR(st.st_mode)) {
+      size_t n = strlen(sub);
+      if (n + 1 < sizeof sub) {
+        sub[n] = '/';
+        sub[n + 1] = '\0';
+      }
+      errors += walk(path, sub, depth + 1, out, errs);
+    } else if (S_ISREG(st.st_mode) && has_yaml_suffix(e->d_name) &&
+               out->n < SET_MAX_FILES && names_add(out, path, sub) < 0) {
       fprintf(errs, "out of memory\n");
       errors++;
     }
@@ -76,9 +96,34 @@ static size_t walk(const char *dir, int depth, names *out, FILE *errs)
   return errors;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_found(const void *a, const void *b)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  return strcmp(((const found *)a)->path, ((const found *)b)->path);
+}
+
+/* Where `arg` lies below the cases root: a directory gives the prefix of
+ * its files' relative paths ("" or "faults/"), a file its relative path.
+ * Inside the project's cases directory (root_real, resolved) the root is
+ * that directory, so `run cases/faults` and `run cases/faults/x.yaml` give
+ * the ids the whole suite gives; elsewhere a directory argument is its own
+ * root and a file argument lies directly in its root. */
+static void arg_rel(const char *arg, bool is_dir, const char *root_real,
+                    char *out, size_t len)
+{
+  char real[PATH_MAX];
+  size_t rn = root_real ? strlen(root_real) : 0;
+  if (rn && realpath(arg, real) && strncmp(real, root_real, rn) == 0 &&
+      (real[rn] == '\0' || real[rn] == '/')) {
+    const char *rest = real[rn] ? real + rn + 1 : "";
+    snprintf(out, len, "%s%s", rest, is_dir && *rest ? "/" : "");
+    return;
+  }
+  if (is_dir) {
+    out[0] = '\0';
+    return;
+  }
+  const char *slash = strrchr(arg, '/');
+  snprintf(out, len, "%s", slash ? slash + 1 : arg);
 }
 
 static int cmp_case(const void *a, const void *b)
@@ -88,28 +133,45 @@ static int cmp_case(const void *a, const void *b)
 }
 
 size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
-                        size_t npaths, const char *fragments_dir, FILE *errs)
+                        size_t npaths, const char *fragments_dir,
+                        const char *cases_root, FILE *errs)
 {
   names files = {0};
   size_t errors = 0;
+  char root_real[PATH_MAX];
+  if (!cases_root || !realpath(cases_root, root_real))
+    root_real[0] = '\0';
   for (size_t i = 0; i < npaths; i++) {
     struct stat st;
+    char rel[PATH_MAX];
     if (stat(paths[i], &st) < 0) {
       fprintf(errs, "%s: %s\n", paths[i], strerror(errno));
       errors++;
-    } else if (S_ISDIR(st.st_mode)) {
-      errors += walk(paths[i], 0, &files, errs);
-    } else if (names_add(&files, paths[i]) < 0) {
+      continue;
+    }
+    bool dir = S_ISDIR(st.st_mode);
+    arg_rel(paths[i], dir, root_real[0] ? root_real : NULL, rel, sizeof rel);
+    if (dir) {
+      errors += walk(paths[i], rel, 0, &files, errs);
+    } else if (names_add(&files, paths[i], rel) < 0) {
       fprintf(errs, "out of memory\n");
       errors++;
     }
   }
   if (files.n > 1) /* qsort(NULL, 0, ...) is undefined */
-    qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    qsort(files.v, files.n, sizeof *files.v, cmp_found);
   for (size_t i = 0; i < files.n; i++) {
-    char err[1024];
+    char err[1024], id[QH_CASE_ID_MAX + 1];
     qh_case *c = NULL;
-    if (qh_case_load(files.v[i], fragments_dir, &c, err, sizeof err) < 0) {
+    if (qh_case_id_derive(files.v[i].rel, id, sizeof id, err, sizeof err) <
+        0) {
+      fprintf(errs, "%s:1:1: no case id follows from the file's place: %s\n",
+              files.v[i].path, err);
+      errors++;
+      continue;
+    }
+    if (qh_case_load_as(files.v[i].path, fragments_dir, id, &c, err,
+                        sizeof err) < 0) {
       fprintf(errs, "%s\n", err);
       errors++;
       continue;
@@ -128,8 +190,10 @@ size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
     }
     set->cases[set->n++] = c;
   }
-  for (size_t i = 0; i < files.n; i++)
-    free(files.v[i]);
+  for (size_t i = 0; i < files.n; i++) {
+    free(files.v[i].path);
+    free(files.v[i].rel);
+  }
   free(files.v);
 
   if (set->n > 1)
@@ -142,76 +206,6 @@ size_t qh_case_set_load(qh_case_set *set, const char *const *paths,
       errors++;
     }
   return errors;
-}
-
-static bool term_match(const char *term, size_t len, const qh_case *c)
-{
-  char t[256];
-  if (len >= sizeof t)
-    len = sizeof t - 1;
-  memcpy(t, term, len);
-  t[len] = '\0';
-  if (strncmp(t, "tag:", 4) == 0)
-    return qh_case_has_tag(c, t + 4);
-  return fnmatch(t, c->id, 0) == 0;
-}
-
-bool qh_filter_match(const char *expr, const qh_case *c)
-{
-  if (!expr || !*expr)
-    return true;
-  bool any_positive = false, positive_hit = false;
-  const char *p = expr;
-  while (*p) {
-    size_t len = strcspn(p, ",");
-    bool neg = p[0] == '!';
-    const char *t = neg ? p + 1 : p;
-    size_t tl = neg ? len - 1 : len;
-    if (tl > 0) {
-      bool m = term_match(t, tl, c);
-      if (neg && m)
-        return false;
-      if (!neg) {
-        any_positive = true;
-        positive_hit = positive_hit || m;
-      }
-    }
-    p += len;
-    if (*p == ',')
-      p++;
-  }
-  return !any_positive || positive_hit;
-}
-
-int qh_filter_check(const char *expr, char *err, size_t errlen)
-{
-  if (!expr)
-    return 0;
-  if (!*expr) {
-    snprintf(err, errlen, "empty filter");
-    return -1;
-  }
-  int i = 1;
-  for (const char *p = expr;; i++) {
-    size_t len = strcspn(p, ",");
-    const char *t = p[0] == '!' ? p + 1 : p;
-    size_t tl = (size_t)(p + len - t);
-    const char *why = NULL;
-    if (len == 0)
-      why = "is empty";
-    else if (tl == 0)
-      why = "is \"!\" without a term to exclude";
-    else if (tl == 4 && strncmp(t, "tag:", 4) == 0)
-      why = "is \"tag:\" without a tag name";
-    if (why) {
-      snprintf(err, errlen, "term %d %s", i, why);
-      return -1;
-    }
-    p += len;
-    if (*p != ',')
-      return 0;
-    p++;
-  }
 }
 
 void qh_case_set_filter(qh_case_set *set, const char *expr)
@@ -232,4 +226,59 @@ void qh_case_set_free(qh_case_set *set)
     qh_case_free(set->cases[i]);
   free(set->cases);
   memset(set, 0, sizeof *set);
+}
+
+size_t qh_case_set_dead_term(const qh_case_set *set, const char *expr,
+                             char *term, size_t termlen)
+{
+  char t[256];
+  bool neg;
+  for (size_t i = 1; qh_filter_term(expr, i, t, sizeof t, &neg); i++) {
+    bool hit = false;
+    for (size_t k = 0; k < set->n && !hit; k++)
+      hit = qh_filter_term_match(t, set->cases[k]);
+    if (!hit) {
+      snprintf(term, termlen, "%s%s", neg ? "!" : "", t);
+      return i;
+    }
+  }
+  return 0;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t qh_case_set_tags(const qh_case_set *set, const char ***tags,
+                        size_t **counts)
+{
+  size_t total = 0;
+  for (size_t i = 0; i < set->n; i++)
+    total += set->cases[i]->ntags;
+  const char **all = malloc((total ? total : 1) * sizeof *all);
+  size_t *cnt = malloc((total ? total : 1) * sizeof *cnt);
+  if (!all || !cnt) {
+    free(all);
+    free(cnt);
+    return (size_t)-1;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < set->n; i++)
+    for (size_t t = 0; t < set->cases[i]->ntags; t++)
+      all[k++] = set->cases[i]->tags[t];
+  if (k > 1)
+    qsort(all, k, sizeof *all, cmp_cstr);
+  size_t n = 0; /* a case lists a tag at most once: runs are case counts */
+  for (size_t i = 0; i < k; i++) {
+    if (n && strcmp(all[n - 1], all[i]) == 0) {
+      cnt[n - 1]++;
+    } else {
+      all[n] = all[i];
+      cnt[n++] = 1;
+    }
+  }
+  *tags = all;
+  *counts = cnt;
+  return n;
 }

@@ -1,4 +1,5 @@
-/* qftp-harness: command line (run, check, list, wire, diff). */
+/* qftp-harness: command line (run, check, list, wire, diff): a table of
+ * subcommands (commands[] at the end). */
 #include "case_set.h"
 #include "netif.h"
 #include "qr_diff.h"
@@ -25,7 +26,9 @@ enum { MAX_QUIRKS = 32 };
 static const char usage[] =
     "usage: qftp-harness run [PATH...] [options]   run cases, write reports\n"
     "       qftp-harness check [PATH...]           validate case files only\n"
-    "       qftp-harness list [PATH...] [--filter EXPR]  print case ids\n"
+    "       qftp-harness list [PATH...] [--filter EXPR] [--tags]\n"
+    "                                              print case ids (--tags:\n"
+    "                                              each tag, its case count)\n"
     "       qftp-harness wire FILE.pcap [--port N]   print the FTP exchange\n"
     "                                              of a capture as a ladder\n"
     "       qftp-harness diff OLD NEW                compare two runs'\n"
@@ -34,7 +37,8 @@ static const char usage[] =
     "       qftp-harness --help | --version\n"
     "\n"
     "PATH is a case file or a directory searched for *.yaml (default: the\n"
-    "cases/ directory of the project).\n"
+    "cases/ directory of the project). A case's id follows its file:\n"
+    "cases/faults/x.yaml is faults.x, and its id: must say so.\n"
     "\n"
     "Target (run):\n"
     "  --sim                 spawn the simulated module qftp-sim (default)\n"
@@ -51,12 +55,26 @@ static const char usage[] =
     "                        --server-addr, lo with the simulator)\n"
     "Selection and expectations:\n"
     "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
-    "                        tag:NAME, and !TERM to exclude\n"
+    "                        tag:GLOB (tag:reply:4*), and !TERM to exclude;\n"
+    "                        a term that matches no case is an error\n"
     "  --profile NAME        module profile from fixtures/profiles (default\n"
     "                        note); the simulator plays the same profile\n"
     "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
     "  --time-scale F        handed to qftp-sim; step timeouts scale with it\n"
     "                        (default 0.05 with --sim, 1 with --device)\n"
+    "  --waivers FILE        known failures (run, check): YAML\n"
+    "                          waivers:\n"
+    "                            - case: ID-OR-GLOB\n"
+    "                              reason: TEXT\n"
+    "                              reference: BUG-URL-OR-DOCUMENT\n"
+    "                              revision: REV      (optional)\n"
+    "                        a failed case a waiver names is reported as\n"
+    "                        waived (its failure kept); a waiver whose case\n"
+    "                        passed is stale, one of no case unmatched:\n"
+    "                        warnings\n"
+    "  --module-revision REV the module's firmware revision, recorded in\n"
+    "                        results.json; a waiver with a revision applies\n"
+    "                        only when it equals REV\n"
     "Output:\n"
     "  --report-dir DIR      where results.json, junit.xml, report.html,\n"
     "                        results.tap and cases/<id>/ go (default\n"
@@ -69,10 +87,11 @@ static const char usage[] =
     "                        tree this program was built from)\n"
     "  --sim-binary PATH     qftp-sim to spawn (default: beside this program)\n"
     "\n"
-    "Exit status: 0 all cases passed (or were skipped), 1 some case failed,\n"
-    "2 usage, case-file or environment error: a case that could not run\n"
-    "(verdict error), or an interrupted run. diff: 1 when a case that\n"
-    "passed in OLD fails or errs in NEW (pass -> skip is listed, not\n"
+    "Exit status: 0 all cases passed (or were skipped or waived; stale\n"
+    "waivers are warnings), 1 some case failed, 2 usage, case-file,\n"
+    "waivers-file or environment error: a case that could not run (verdict\n"
+    "error), or an interrupted run. diff: 1 when a case that passed in OLD\n"
+    "fails or errs in NEW (pass -> skip and pass -> waived are listed, not\n"
     "counted). wire: 1 when the capture is damaged (printed up to the\n"
     "damage).\n"
     "A run needs root: it creates a system user for vsftpd.\n";
@@ -91,6 +110,9 @@ enum {
   OPT_HOME,
   OPT_SIMBIN,
   OPT_CAPTURE_IF,
+  OPT_TAGS,
+  OPT_WAIVERS,
+  OPT_REVISION,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -109,6 +131,9 @@ static const struct option longopts[] = {
     {"home", required_argument, NULL, OPT_HOME},
     {"sim-binary", required_argument, NULL, OPT_SIMBIN},
     {"capture-if", required_argument, NULL, OPT_CAPTURE_IF},
+    {"tags", no_argument, NULL, OPT_TAGS},
+    {"waivers", required_argument, NULL, OPT_WAIVERS},
+    {"module-revision", required_argument, NULL, OPT_REVISION},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -231,28 +256,11 @@ static int diff_main(int argc, char **argv)
   return c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
 }
 
-int main(int argc, char **argv)
+/* `run`, `check`, `list`: the commands that load cases (argv[1] says
+ * which). */
+static int cases_main(int argc, char **argv)
 {
-  if (argc < 2)
-    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
   const char *cmd = argv[1];
-  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-      strcmp(cmd, "help") == 0) {
-    fputs(usage, stdout);
-    return 0;
-  }
-  if (strcmp(cmd, "--version") == 0) {
-    printf("qftp-harness %s\n", QFTP_VERSION);
-    return 0;
-  }
-  if (strcmp(cmd, "wire") == 0)
-    return wire_main(argc, argv);
-  if (strcmp(cmd, "diff") == 0)
-    return diff_main(argc, argv);
-  if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
-      strcmp(cmd, "list") != 0)
-    return bad_usage("unknown command '%s'", cmd);
-
   qh_run_opts o = {.baud = 115200,
                    .report_dir = "qftp-reports",
                    .profile = "note",
@@ -324,6 +332,23 @@ int main(int argc, char **argv)
       break;
     case OPT_CAPTURE_IF:
       o.capture_if = optarg;
+      break;
+    case OPT_TAGS:
+      if (strcmp(cmd, "list") != 0)
+        return bad_usage("%s", "--tags goes with list");
+      o.list_tags = true;
+      break;
+    case OPT_WAIVERS:
+      if (strcmp(cmd, "list") == 0)
+        return bad_usage("%s", "--waivers goes with run or check");
+      o.waivers_path = optarg;
+      break;
+    case OPT_REVISION:
+      if (!*optarg || strlen(optarg) > 128 || strpbrk(optarg, "\r\n\t"))
+        return bad_usage("--module-revision: '%s' is not one line of 1-128 "
+                         "characters",
+                         optarg);
+      o.module_revision = optarg;
       break;
     case 'v':
       o.verbose = true;
@@ -428,4 +453,33 @@ int main(int argc, char **argv)
     return QH_EXIT_ENV;
   }
   return qh_run(&o);
+}
+
+/* The subcommands: a new one is one line here (and its usage text). */
+static const struct {
+  const char *name;
+  int (*main)(int argc, char **argv);
+} commands[] = {
+    {"run", cases_main},   {"check", cases_main}, {"list", cases_main},
+    {"wire", wire_main},   {"diff", diff_main},
+};
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0) {
+    printf("qftp-harness %s\n", QFTP_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(cmd, commands[i].name) == 0)
+      return commands[i].main(argc, argv);
+  return bad_usage("unknown command '%s'", cmd);
 }

@@ -14,7 +14,26 @@ typedef enum qh_verdict {
   QH_FAIL,  /* the module (or the wire) did not do what the case expects */
   QH_ERROR, /* the case could not be run: environment, server, bad case */
   QH_SKIP,  /* not applicable here (a needs: tag this target lacks) */
+  QH_WAIVED, /* failed, and a waiver (--waivers) names the failure as known;
+                counts as passed for the exit status, never reads as pass */
 } qh_verdict;
+
+enum { QH_VERDICTS = 5 }; /* how many verdicts there are */
+
+/* A waiver (harness/waivers.h) as the reports show it. On a case: the one
+ * that turned its failure into `waived` (status, where, cases unset). On
+ * the run: every waiver of the file, with what became of it. */
+typedef struct qh_waiver_note {
+  char *pattern;   /* the waiver's `case`: an id or a glob */
+  char *reason;
+  char *reference; /* bug tracker URL or document */
+  char *revision;  /* NULL: any module revision */
+  char *status;    /* run: "applied", "stale", "unmatched", "not-run",
+                      "other-revision", "idle" */
+  char *where;     /* run: "file:line:col" of the entry */
+  char **cases;    /* run: ids it waived (applied) or that passed (stale) */
+  size_t ncases, cap;
+} qh_waiver_note;
 
 /* One transcript entry. dir: '>' bytes sent to the module, '<' a line (or
  * raw bytes) from it, '#' a note of the harness's own (step boundaries,
@@ -31,7 +50,9 @@ typedef struct qh_case_result {
   char **tags;
   size_t ntags;
   qh_verdict verdict;
-  char *reason;       /* NULL on pass: "step 4 (case.yaml:12:5): ..." */
+  char *reason;       /* NULL on pass: "step 4 (case.yaml:12:5): ..."; on
+                         waived, the failure's own reason */
+  qh_waiver_note *waiver; /* verdict waived: the waiver; NULL otherwise */
   int failed_step;    /* 1-based; 0 when none */
   double started;     /* seconds since the run started */
   double duration_s;
@@ -57,13 +78,17 @@ typedef struct qh_run_result {
    * the reports must not read as a complete run. */
   bool interrupted;
   size_t planned; /* cases selected for the run */
+  char *module_revision; /* --module-revision; NULL when not given */
+  char *waivers_file;    /* --waivers; NULL when not given */
+  qh_waiver_note *waivers; /* every waiver of the file, with its status */
+  size_t nwaivers, waivers_cap;
   qh_case_result *cases;
   size_t ncases, cap;
 } qh_run_result;
 
 const char *qh_verdict_name(qh_verdict v); /* "pass", "fail", ... */
 
-/* Parses "pass"/"fail"/"error"/"skip"; -1 when unknown. */
+/* Parses "pass"/"fail"/"error"/"skip"/"waived"; -1 when unknown. */
 int qh_verdict_parse(const char *s);
 
 /* Model building (reports/qr_model.c). Allocation failure aborts: the
@@ -91,8 +116,23 @@ void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
 /* Attaches JSON evidence (copied); invalid JSON is stored as a string. */
 void qh_case_set_evidence(qh_case_result *c, const char *server_json,
                           const char *wire_json);
+/* Turns a failed case into a waived one: the verdict becomes QH_WAIVED,
+ * the failure's reason and step stay, the waiver is attached (copied;
+ * revision may be NULL). */
+void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
+                   const char *reference, const char *revision);
+/* Records the run's module revision and waivers file (either may be
+ * NULL). */
+void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
+                            const char *waivers_file);
+/* Appends a run-level waiver (copied) and returns it. */
+qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
+                                  const char *reason, const char *reference,
+                                  const char *revision, const char *status,
+                                  const char *where);
+void qh_waiver_note_add_case(qh_waiver_note *w, const char *id);
 /* Counts of each verdict. */
-void qh_run_counts(const qh_run_result *r, size_t counts[4]);
+void qh_run_counts(const qh_run_result *r, size_t counts[QH_VERDICTS]);
 void qh_run_result_free(qh_run_result *r);
 
 #endif

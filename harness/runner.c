@@ -13,6 +13,7 @@
 #include "qc_time.h"
 #include "qr_report.h"
 #include "report_dir.h"
+#include "run_waivers.h"
 #include "result.h"
 #include "silent_port.h"
 #include "srv_ftp.h"
@@ -83,6 +84,8 @@ typedef struct run {
   const char *restart_module;
   bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
   int64_t t_start;
+  const qh_waivers *waivers;     /* --waivers; NULL without */
+  const qh_waiver **waived_by;   /* per case result: the waiver applied */
 } run;
 
 static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -646,9 +649,14 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
 done:
   r->cur_srv = NULL;
   cr->duration_s = (double)(qc_now_ms() - t0) / 1000.0;
-  progress("[%*zu/%zu] %-40s %-5s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
+  const qh_waiver *wv = qh_run_waive(r->waivers, r->o->module_revision, cr);
+  if (r->waived_by)
+    r->waived_by[res->ncases - 1] = wv;
+  progress("[%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
            total, c->id, qh_verdict_name(cr->verdict), cr->duration_s,
            cr->reason ? "\n        " : "", cr->reason ? cr->reason : "");
+  if (wv)
+    progress("        waived: %s (%s)\n", wv->reason, wv->reference);
 }
 
 static void install_signals(void)
@@ -663,7 +671,11 @@ static void install_signals(void)
   signal(SIGPIPE, SIG_IGN);
 }
 
-static int load_set(const qh_run_opts *o, qh_case_set *set)
+/* Loads and filters the cases; *all_ids (when given) gets the id of every
+ * case loaded, before the filter (a waiver is judged against the suite,
+ * not the selection). */
+static int load_set(const qh_run_opts *o, qh_case_set *set, char ***all_ids,
+                    size_t *nall)
 {
   char cases_dir[PATH_MAX], frag[PATH_MAX];
   snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->home);
@@ -671,7 +683,7 @@ static int load_set(const qh_run_opts *o, qh_case_set *set)
   const char *def[] = {cases_dir};
   const char *const *paths = o->npaths ? o->paths : def;
   size_t n = o->npaths ? o->npaths : 1;
-  size_t errors = qh_case_set_load(set, paths, n, frag, stderr);
+  size_t errors = qh_case_set_load(set, paths, n, frag, cases_dir, stderr);
   if (errors) {
     fprintf(stderr, "qftp-harness: %zu case file error%s\n", errors,
             errors == 1 ? "" : "s");
@@ -682,6 +694,26 @@ static int load_set(const qh_run_opts *o, qh_case_set *set)
     fprintf(stderr, "qftp-harness: no case files (*.yaml) in %s%s\n",
             paths[0], n > 1 ? " and the other paths" : "");
     return -1;
+  }
+  char term[256];
+  size_t bad = qh_case_set_dead_term(set, o->filter, term, sizeof term);
+  if (bad) {
+    fprintf(stderr,
+            "qftp-harness: --filter term %zu '%s' matches no case (of %zu "
+            "loaded)\n",
+            bad, term, set->n);
+    return -1;
+  }
+  if (all_ids) {
+    *all_ids = calloc(set->n, sizeof **all_ids);
+    for (size_t i = 0; *all_ids && i < set->n; i++)
+      if (!((*all_ids)[i] = strdup(set->cases[i]->id)))
+        break;
+    *nall = *all_ids ? set->n : 0;
+    if (!*all_ids || (set->n && !(*all_ids)[set->n - 1])) {
+      fprintf(stderr, "qftp-harness: out of memory\n");
+      return -1;
+    }
   }
   qh_case_set_filter(set, o->filter);
   if (set->n == 0) {
@@ -695,7 +727,15 @@ static int load_set(const qh_run_opts *o, qh_case_set *set)
 int qh_check(const qh_run_opts *o)
 {
   qh_case_set set = {0};
-  int rc = load_set(o, &set);
+  int rc = load_set(o, &set, NULL, NULL);
+  if (rc == 0 && o->waivers_path) { /* check validates a waivers file too */
+    qh_waivers w;
+    char err[1024];
+    rc = qh_waivers_load(o->waivers_path, &w, err, sizeof err);
+    if (rc < 0)
+      fprintf(stderr, "qftp-harness: waivers: %s\n", err);
+    qh_waivers_free(&w);
+  }
   if (rc == 0)
     printf("%zu case%s OK\n", set.n, set.n == 1 ? "" : "s");
   qh_case_set_free(&set);
@@ -705,9 +745,25 @@ int qh_check(const qh_run_opts *o)
 int qh_list(const qh_run_opts *o)
 {
   qh_case_set set = {0};
-  if (load_set(o, &set) < 0) {
+  if (load_set(o, &set, NULL, NULL) < 0) {
     qh_case_set_free(&set);
     return QH_EXIT_ENV;
+  }
+  if (o->list_tags) {
+    const char **tags;
+    size_t *counts;
+    size_t n = qh_case_set_tags(&set, &tags, &counts);
+    if (n == (size_t)-1) {
+      fprintf(stderr, "qftp-harness: out of memory\n");
+      qh_case_set_free(&set);
+      return QH_EXIT_ENV;
+    }
+    for (size_t i = 0; i < n; i++)
+      printf("%s\t%zu\n", tags[i], counts[i]);
+    free(tags);
+    free(counts);
+    qh_case_set_free(&set);
+    return QH_EXIT_PASS;
   }
   for (size_t i = 0; i < set.n; i++) {
     const qh_case *c = set.cases[i];
@@ -778,9 +834,26 @@ int qh_run(const qh_run_opts *o)
   char err[1024];
 
   qh_case_set set = {0};
-  if (load_set(o, &set) < 0) {
-    qh_case_set_free(&set);
-    return QH_EXIT_ENV;
+  char **all_ids = NULL;
+  size_t nall = 0;
+  qh_waivers waivers = {0};
+  int rc = QH_EXIT_ENV;
+  qh_run_result *res = NULL;
+  if (load_set(o, &set, &all_ids, &nall) < 0)
+    goto out_cases;
+  /* A bad waivers file stops the run before anything starts, like a bad
+   * case file. */
+  if (o->waivers_path) {
+    if (qh_waivers_load(o->waivers_path, &waivers, err, sizeof err) < 0) {
+      fprintf(stderr, "qftp-harness: waivers: %s\n", err);
+      goto out_cases;
+    }
+    r.waivers = &waivers;
+  }
+  r.waived_by = calloc(set.n ? set.n : 1, sizeof *r.waived_by);
+  if (!r.waived_by) {
+    fprintf(stderr, "qftp-harness: out of memory\n");
+    goto out_cases;
   }
 
   char pdir[PATH_MAX];
@@ -788,12 +861,9 @@ int qh_run(const qh_run_opts *o)
   if (qc_profile_load_named(pdir, o->profile, &r.profile, err, sizeof err) <
       0) {
     fprintf(stderr, "qftp-harness: profile: %s\n", err);
-    qh_case_set_free(&set);
-    return QH_EXIT_ENV;
+    goto out_cases;
   }
 
-  int rc = QH_EXIT_ENV;
-  qh_run_result *res = NULL;
   if (qh_report_dir_prepare(o->report_dir, o->home, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: %s\n", err);
     goto out;
@@ -835,6 +905,7 @@ int qh_run(const qh_run_opts *o)
   res = qh_run_result_new(o->device ? o->device : "sim", o->profile,
                           o->time_scale);
   res->planned = set.n;
+  qh_run_set_waiver_info(res, o->module_revision, o->waivers_path);
   for (size_t i = 0; i < set.n && !run_interrupted; i++) {
     run_case(&r, set.cases[i], res, i + 1, set.n);
   }
@@ -842,22 +913,36 @@ int qh_run(const qh_run_opts *o)
   res->interrupted = run_interrupted != 0;
 
   stop_all(&r);
+  /* Warnings after the last case's line, before the summary. */
+  printf("\n");
+  qh_run_waivers_report(r.waivers, o->module_revision,
+                        (const char *const *)all_ids, nall,
+                        (const qh_waiver *const *)r.waived_by, res, stdout);
   if (qr_write_all(res, o->report_dir, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: reports: %s\n", err);
     goto out;
   }
-  size_t counts[4];
+  size_t counts[QH_VERDICTS], stale = 0;
   qh_run_counts(res, counts);
-  progress("\n%zu case%s: %zu passed, %zu failed, %zu errors, %zu skipped "
-           "in %.1f s%s\n",
+  for (size_t i = 0; i < res->nwaivers; i++)
+    stale += strcmp(res->waivers[i].status, "stale") == 0;
+  char waived[64] = "", stale_s[64] = "";
+  if (r.waivers)
+    snprintf(waived, sizeof waived, ", %zu waived", counts[QH_WAIVED]);
+  if (stale)
+    snprintf(stale_s, sizeof stale_s, " (%zu stale waiver%s)", stale,
+             stale == 1 ? "" : "s");
+  progress("%zu case%s: %zu passed, %zu failed, %zu errors, %zu skipped%s "
+           "in %.1f s%s%s\n",
            res->ncases, res->ncases == 1 ? "" : "s", counts[QH_PASS],
-           counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], res->duration_s,
-           run_interrupted ? " (interrupted)" : "");
+           counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], waived,
+           res->duration_s, run_interrupted ? " (interrupted)" : "", stale_s);
   progress("reports: %s/results.json\n         %s/junit.xml\n"
            "         %s/report.html\n         %s/results.tap\n",
            o->report_dir, o->report_dir, o->report_dir, o->report_dir);
   /* A case that could not run (server, capture, a bad variable) is an
-   * environment or case-file error, whatever the others did. */
+   * environment or case-file error, whatever the others did. A waived
+   * case counts as passed; a stale waiver is only a warning. */
   if (run_interrupted || counts[QH_ERROR])
     rc = QH_EXIT_ENV;
   else if (counts[QH_FAIL])
@@ -870,6 +955,12 @@ out:
     qh_remove_tree(r.work_dir);
   qh_run_result_free(res);
   qc_profile_free(r.profile);
+out_cases:
   qh_case_set_free(&set);
+  for (size_t i = 0; i < nall; i++)
+    free(all_ids[i]);
+  free(all_ids);
+  free(r.waived_by);
+  qh_waivers_free(&waivers);
   return rc;
 }

@@ -1,7 +1,8 @@
 /* runner: one run — find cases, start what the run owns, run each case,
  * restart what died, always tear down, write the reports.
  *
- * Exit status (DESIGN.md): 0 every case passed (or was skipped), 1 some case
+ * Exit status (DESIGN.md): 0 every case passed (or was skipped or waived;
+ * a stale waiver is a warning only), 1 some case
  * failed, 2 usage, case-file or environment error (a server or the module
  * could not be started, a case could not run — verdict error —, the run
  * was interrupted). */
@@ -32,6 +33,9 @@ typedef struct qh_run_opts {
   const char *capture_binary; /* qftp-capture */
   const char *capture_if;   /* interface the capture listens on */
   bool verbose;
+  bool list_tags;           /* list: "tag<TAB>cases" instead of cases */
+  const char *waivers_path; /* --waivers FILE (harness/waivers.h); NULL */
+  const char *module_revision; /* --module-revision; NULL: unknown */
 } qh_run_opts;
 
 int qh_run(const qh_run_opts *o);
@@ -39,7 +43,8 @@ int qh_run(const qh_run_opts *o);
 /* `check`: loads every case, prints each error; 0 or 2. */
 int qh_check(const qh_run_opts *o);
 
-/* `list`: prints "id<TAB>spec<TAB>tags<TAB>title" of the selected cases. */
+/* `list`: prints "id<TAB>spec<TAB>tags<TAB>title" of the selected cases;
+ * with list_tags, each of their tags and how many of them carry it. */
 int qh_list(const qh_run_opts *o);
 
 #endif

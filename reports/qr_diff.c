@@ -85,6 +85,10 @@ static void line(FILE *out, const char *what, const json_t *c_old,
   const char *reason = c_new ? str(c_new, "reason") : "";
   if (*reason)
     fprintf(out, ": %s", reason);
+  /* A waived failure names its waiver: the reader sees why it is known. */
+  const json_t *w = c_new ? json_object_get(c_new, "waiver") : NULL;
+  if (json_is_object(w))
+    fprintf(out, " [waived: %s (%s)]", str(w, "reason"), str(w, "reference"));
   fputc('\n', out);
 }
 
@@ -127,6 +131,11 @@ static void compare(FILE *out, const side *a, const json_t *cb,
   if (pa && strcmp(vb, "skip") == 0) {
     n->skipped++;
     line(out, "skipped", ca, cb, false);
+  } else if (pa && strcmp(vb, "waived") == 0) {
+    /* A known failure now, with a waiver saying so: news, and a run with
+     * waived cases still succeeds. */
+    n->waived++;
+    line(out, "waived", ca, cb, false);
   } else if (pa && !pb) {
     n->regressed++;
     line(out, "regressed", ca, cb, false);
@@ -172,10 +181,10 @@ int qr_diff(const char *old_json, const char *new_json, FILE *out,
     line(out, not_run ? "not run" : "removed", c, NULL, not_run);
   }
   fprintf(out,
-          "%zu regressed, %zu fixed, %zu changed, %zu skipped, %zu new, "
-          "%zu removed, %zu not run, %zu unchanged\n",
+          "%zu regressed, %zu fixed, %zu changed, %zu skipped, %zu waived, "
+          "%zu new, %zu removed, %zu not run, %zu unchanged\n",
           counts->regressed, counts->fixed, counts->changed, counts->skipped,
-          counts->added, counts->removed, counts->notrun, counts->same);
+          counts->waived, counts->added, counts->removed, counts->notrun, counts->same);
   side_free(&a);
   side_free(&b);
   return 0;

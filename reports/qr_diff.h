@@ -3,7 +3,9 @@
  * Reads two results.json files and pairs their cases by id. A case that
  * passed before and fails or errs now is a regression; one that passed
  * and is skipped now is listed as skipped, not a regression (a run with
- * skips still succeeds); one that did not pass and does now is fixed; a
+ * skips still succeeds); one that passed and is waived now (a failure a
+ * waiver names as known) is listed as waived, not a regression either;
+ * one that did not pass and does now is fixed; a
  * case whose verdict stayed but whose reason changed is reported as
  * changed (a different failure is news too). A case one run has and the
  * other lacks is new or removed, unless the run that lacks it was
@@ -15,7 +17,8 @@
 #include <stdio.h>
 
 typedef struct qr_diff_counts {
-  size_t regressed, fixed, changed, skipped, added, removed, notrun, same;
+  size_t regressed, fixed, changed, skipped, waived, added, removed, notrun,
+      same;
 } qr_diff_counts;
 
 /* Prints to out: first a "warning: ..." line for each thing that makes

@@ -31,6 +31,17 @@ static const char *shape_error(const json_t *doc)
       return "a case without a string \"id\"";
     if (qh_verdict_parse(json_string_value(json_object_get(c, "verdict"))) < 0)
       return "a case with an unknown \"verdict\"";
+    const json_t *w = json_object_get(c, "waiver");
+    if (w && !json_is_object(w) && !json_is_null(w))
+      return "a case whose \"waiver\" is not an object";
+  }
+  const json_t *wv = json_object_get(doc, "waivers");
+  if (wv && !json_is_array(wv))
+    return "\"waivers\" is not an array";
+  json_array_foreach(wv, i, c)
+  {
+    if (!json_is_object(c))
+      return "a waiver that is not an object";
   }
   const json_t *in = json_object_get(doc, "interrupted");
   if (in && !json_is_boolean(in))

@@ -10,6 +10,7 @@
 #include "qr_report.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static const char css[] =
     "th{background:#eee}"
     ".pass{background:#cfc}.fail{background:#fcc}"
     ".error{background:#fc9}.skip{background:#ddd}"
+    ".waived{background:#ccf}.stale,.unmatched{background:#ff9}"
     ".num{text-align:right}"
     "pre,.tr td{font-family:monospace;white-space:pre-wrap}"
     ".d-out{color:#036}.d-in{color:#060}.d-note{color:#777}"
@@ -60,7 +62,7 @@ static qh_verdict verdict_of(const json_t *c)
 static void header(qr_buf *b, const json_t *doc)
 {
   const json_t *cases = qr_doc_arr(doc, "cases");
-  size_t cnt[4] = {0, 0, 0, 0};
+  size_t cnt[QH_VERDICTS] = {0};
   size_t i;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -69,7 +71,7 @@ static void header(qr_buf *b, const json_t *doc)
   }
   qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p>");
   static const char *const keys[] = {"started_at", "target", "profile",
-                                     "version"};
+                                     "module_revision", "version"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
     qr_buf_addf(b, "%s<b>%s</b>: ", k ? " &middot; " : "", keys[k]);
     esc_key(b, doc, keys[k]);
@@ -81,12 +83,30 @@ static void header(qr_buf *b, const json_t *doc)
   qr_buf_addf(b,
               "<table><tr><th>total</th><th class=\"pass\">pass</th>"
               "<th class=\"fail\">fail</th><th class=\"error\">error</th>"
-              "<th class=\"skip\">skip</th></tr>\n"
+              "<th class=\"skip\">skip</th>"
+              "<th class=\"waived\">waived</th></tr>\n"
               "<tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-              "<td class=\"num\">%zu</td></tr></table>\n",
+              "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+              "</tr></table>\n",
               json_array_size(cases), cnt[QH_PASS], cnt[QH_FAIL], cnt[QH_ERROR],
-              cnt[QH_SKIP]);
+              cnt[QH_SKIP], cnt[QH_WAIVED]);
+}
+
+/* A waiver's reference: a link when it is a web address, text else. */
+static void reference(qr_buf *b, const json_t *w)
+{
+  size_t n;
+  const char *r = qr_doc_str(w, "reference", &n);
+  bool web = strncmp(r, "https://", 8) == 0 || strncmp(r, "http://", 7) == 0;
+  if (web) {
+    qr_buf_adds(b, "<a href=\"");
+    esc(b, r, n);
+    qr_buf_adds(b, "\">");
+  }
+  esc(b, r, n);
+  if (web)
+    qr_buf_adds(b, "</a>");
 }
 
 static void case_row(qr_buf *b, const json_t *c, size_t idx)
@@ -105,7 +125,60 @@ static void case_row(qr_buf *b, const json_t *c, size_t idx)
               qh_verdict_name(v), qh_verdict_name(v),
               qr_doc_num(c, "duration_s"));
   esc_key(b, c, "reason");
+  const json_t *w = json_object_get(c, "waiver");
+  if (json_is_object(w)) { /* the failure stays; the waiver beside it */
+    qr_buf_adds(b, "<br><b>waived</b>: ");
+    esc_key(b, w, "reason");
+    qr_buf_adds(b, " (");
+    reference(b, w);
+    qr_buf_adds(b, ")");
+  }
   qr_buf_adds(b, "</td></tr>\n");
+}
+
+/* Every waiver of the run with what became of it; stale and unmatched
+ * ones stand out: they are to be removed or corrected. */
+static void waivers_table(qr_buf *b, const json_t *doc)
+{
+  const json_t *wv = qr_doc_arr(doc, "waivers");
+  if (!json_array_size(wv))
+    return;
+  qr_buf_adds(b, "<h2>Waivers</h2>\n<p>from ");
+  esc_key(b, doc, "waivers_file");
+  qr_buf_adds(b, "</p>\n<table><tr><th>case</th><th>status</th>"
+                 "<th>cases</th><th>reason</th><th>reference</th>"
+                 "<th>revision</th><th>where</th></tr>\n");
+  size_t i, k;
+  const json_t *w, *id;
+  json_array_foreach(wv, i, w)
+  {
+    size_t n;
+    const char *st = qr_doc_str(w, "status", &n);
+    qr_buf_adds(b, "<tr><td>");
+    esc_key(b, w, "case");
+    qr_buf_adds(b, "</td><td class=\"");
+    esc(b, st, n);
+    qr_buf_adds(b, "\">");
+    esc(b, st, n);
+    qr_buf_adds(b, "</td><td>");
+    json_array_foreach(qr_doc_arr(w, "cases"), k, id)
+    {
+      if (k)
+        qr_buf_adds(b, ", ");
+      esc(b, json_string_value(id) ? json_string_value(id) : "",
+          json_string_length(id));
+    }
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "reason");
+    qr_buf_adds(b, "</td><td>");
+    reference(b, w);
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "revision");
+    qr_buf_adds(b, "</td><td>");
+    esc_key(b, w, "where");
+    qr_buf_adds(b, "</td></tr>\n");
+  }
+  qr_buf_adds(b, "</table>\n");
 }
 
 static const char *dir_class(const char *d, size_t n)
@@ -355,7 +428,9 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   {
     case_row(b, c, i);
   }
-  qr_buf_adds(b, "</table>\n<h2>Transcripts</h2>\n");
+  qr_buf_adds(b, "</table>\n");
+  waivers_table(b, doc);
+  qr_buf_adds(b, "<h2>Transcripts</h2>\n");
   json_array_foreach(cases, i, c)
   {
     case_details(b, c, i, report_dir);

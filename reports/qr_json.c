@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,26 @@ static void push(json_t *a, json_t *v, int *bad)
     *bad = 1;
 }
 
+/* A waiver; run_level adds its status, where it is written and its
+ * cases. */
+static json_t *waiver_json(const qh_waiver_note *w, bool run_level, int *bad)
+{
+  json_t *o = json_object();
+  put(o, "case", jstr(w->pattern), bad);
+  put(o, "reason", jstr(w->reason), bad);
+  put(o, "reference", jstr(w->reference), bad);
+  put(o, "revision", jstr(w->revision), bad);
+  if (!run_level)
+    return o;
+  put(o, "status", jstr(w->status), bad);
+  put(o, "where", jstr(w->where), bad);
+  json_t *ids = json_array();
+  for (size_t i = 0; i < w->ncases; i++)
+    push(ids, jstr(w->cases[i]), bad);
+  put(o, "cases", ids, bad);
+  return o;
+}
+
 static json_t *case_json(const qh_case_result *c, int *bad)
 {
   json_t *o = json_object();
@@ -69,6 +90,8 @@ static json_t *case_json(const qh_case_result *c, int *bad)
   put(o, "verdict", json_string(qh_verdict_name(c->verdict)), bad);
   put(o, "reason", c->verdict == QH_PASS ? json_null() : jstr(c->reason), bad);
   put(o, "failed_step", json_integer(c->failed_step), bad);
+  if (c->waiver) /* only on a waived case: the failure above is known */
+    put(o, "waiver", waiver_json(c->waiver, false, bad), bad);
   put(o, "started_s", jsec(c->started), bad);
   put(o, "duration_s", jsec(c->duration_s), bad);
   put(o, "dir", jstr(c->dir), bad);
@@ -116,7 +139,9 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   put(o, "interrupted", json_boolean(r->interrupted), bad);
   size_t planned = r->planned > r->ncases ? r->planned : r->ncases;
   put(o, "planned", json_integer((json_int_t)planned), bad);
-  size_t n[4];
+  put(o, "module_revision", jstr(r->module_revision), bad);
+  put(o, "waivers_file", jstr(r->waivers_file), bad);
+  size_t n[QH_VERDICTS];
   qh_run_counts(r, n);
   json_t *sum = json_object();
   put(sum, "total", json_integer((json_int_t)r->ncases), bad);
@@ -124,7 +149,16 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   put(sum, "fail", json_integer((json_int_t)n[QH_FAIL]), bad);
   put(sum, "error", json_integer((json_int_t)n[QH_ERROR]), bad);
   put(sum, "skip", json_integer((json_int_t)n[QH_SKIP]), bad);
+  put(sum, "waived", json_integer((json_int_t)n[QH_WAIVED]), bad);
+  size_t stale = 0;
+  for (size_t i = 0; i < r->nwaivers; i++)
+    stale += strcmp(r->waivers[i].status, "stale") == 0;
+  put(sum, "stale_waivers", json_integer((json_int_t)stale), bad);
   put(o, "summary", sum, bad);
+  json_t *wv = json_array();
+  for (size_t i = 0; i < r->nwaivers; i++)
+    push(wv, waiver_json(&r->waivers[i], true, bad), bad);
+  put(o, "waivers", wv, bad);
   json_t *cases = json_array();
   for (size_t i = 0; i < r->ncases; i++)
     push(cases, case_json(&r->cases[i], bad), bad);

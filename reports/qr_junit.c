@@ -78,6 +78,38 @@ static void system_out(qr_buf *b, const json_t *c)
   qr_buf_adds(b, "</system-out>\n");
 }
 
+/* A waived case is <skipped>: CI servers (GitLab, Jenkins) show it
+ * neither green nor red, with the message beside it. The message says it
+ * is a waived failure and why; the body keeps the failure itself. */
+static void waived(qr_buf *b, const json_t *c, const char *reason, size_t n)
+{
+  const json_t *w = json_object_get(c, "waiver");
+  size_t wn, rn;
+  const char *wr = qr_doc_str(w, "reason", &wn);
+  const char *ref = qr_doc_str(w, "reference", &rn);
+  qr_buf b2;
+  qr_buf_init(&b2, 0);
+  qr_buf_adds(&b2, "waived failure: ");
+  qr_buf_add(&b2, wr, wn);
+  qr_buf_adds(&b2, " (");
+  qr_buf_add(&b2, ref, rn);
+  qr_buf_adds(&b2, ")");
+  qr_buf_adds(b, "    <skipped");
+  attr(b, "message", b2.p ? b2.p : "", b2.len);
+  qr_buf_free(&b2);
+  qr_buf_adds(b, " type=\"waived\">");
+  qr_buf_adds(b, "failure: ");
+  esc(b, reason, n, 0);
+  double step = qr_doc_num(c, "failed_step");
+  if (step > 0)
+    qr_buf_addf(b, "\n(step %.0f)", step);
+  qr_buf_adds(b, "\nwaiver: ");
+  esc(b, wr, wn, 0);
+  qr_buf_adds(b, "\nreference: ");
+  esc(b, ref, rn, 0);
+  qr_buf_adds(b, "</skipped>\n");
+}
+
 /* <failure>, <error> or <skipped> for a verdict that is not a pass. */
 static void outcome(qr_buf *b, const json_t *c, qh_verdict v)
 {
@@ -96,6 +128,9 @@ static void outcome(qr_buf *b, const json_t *c, qh_verdict v)
   case QH_SKIP:
     tag = "skipped";
     break;
+  case QH_WAIVED:
+    waived(b, c, reason, n);
+    return;
   }
   qr_buf_addf(b, "    <%s", tag);
   attr(b, "message", reason, n);
@@ -150,7 +185,7 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
   qr_doc_run st = qr_doc_run_state(doc);
-  size_t cnt[4] = {0, 0, 0, 0};
+  size_t cnt[QH_VERDICTS] = {0};
   size_t i;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -163,14 +198,17 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
               "<testsuite name=\"qftp-harness\" tests=\"%zu\" "
               "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
               "time=\"%.3f\"",
-              st.ran + extra, cnt[QH_FAIL], cnt[QH_ERROR] + extra, cnt[QH_SKIP],
+              st.ran + extra, cnt[QH_FAIL], cnt[QH_ERROR] + extra,
+              cnt[QH_SKIP] + cnt[QH_WAIVED],
               qr_doc_num(doc, "duration_s"));
   attr_key(b, "timestamp", doc, "started_at");
   qr_buf_adds(b, ">\n  <properties>\n");
   static const char *const props[] = {"version", "target", "profile",
-                                      "time_scale"};
+                                      "time_scale", "module_revision"};
   for (size_t k = 0; k < sizeof props / sizeof props[0]; k++)
     property(b, doc, props[k]);
+  qr_buf_addf(b, "    <property name=\"waived\" value=\"%zu\"/>\n",
+              cnt[QH_WAIVED]);
   qr_buf_addf(b,
               "    <property name=\"planned\" value=\"%zu\"/>\n"
               "    <property name=\"interrupted\" value=\"%s\"/>\n",

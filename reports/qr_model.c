@@ -23,6 +23,7 @@ static const char *const verdict_names[] = {
     [QH_FAIL] = "fail",
     [QH_ERROR] = "error",
     [QH_SKIP] = "skip",
+    [QH_WAIVED] = "waived",
 };
 
 const char *qh_verdict_name(qh_verdict v)
@@ -215,13 +216,75 @@ void qh_case_set_evidence(qh_case_result *c, const char *server_json,
   }
 }
 
-void qh_run_counts(const qh_run_result *r, size_t counts[4])
+void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
+                   const char *reference, const char *revision)
 {
-  for (int i = 0; i < 4; i++)
+  c->verdict = QH_WAIVED;
+  if (!c->waiver) {
+    c->waiver = calloc(1, sizeof *c->waiver);
+    if (!c->waiver)
+      oom();
+  }
+  c->waiver->pattern = xstrdup(pattern ? pattern : "");
+  c->waiver->reason = xstrdup(reason ? reason : "");
+  c->waiver->reference = xstrdup(reference ? reference : "");
+  c->waiver->revision = xstrdup(revision);
+}
+
+void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
+                            const char *waivers_file)
+{
+  free(r->module_revision);
+  free(r->waivers_file);
+  r->module_revision = xstrdup(module_revision);
+  r->waivers_file = xstrdup(waivers_file);
+}
+
+qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
+                                  const char *reason, const char *reference,
+                                  const char *revision, const char *status,
+                                  const char *where)
+{
+  grow((void **)&r->waivers, &r->waivers_cap, r->nwaivers, sizeof *r->waivers);
+  qh_waiver_note *w = &r->waivers[r->nwaivers++];
+  memset(w, 0, sizeof *w);
+  w->pattern = xstrdup(pattern ? pattern : "");
+  w->reason = xstrdup(reason ? reason : "");
+  w->reference = xstrdup(reference ? reference : "");
+  w->revision = xstrdup(revision);
+  w->status = xstrdup(status ? status : "");
+  w->where = xstrdup(where ? where : "");
+  return w;
+}
+
+void qh_waiver_note_add_case(qh_waiver_note *w, const char *id)
+{
+  grow((void **)&w->cases, &w->cap, w->ncases, sizeof *w->cases);
+  w->cases[w->ncases++] = xstrdup(id ? id : "");
+}
+
+static void note_free(qh_waiver_note *w)
+{
+  if (!w)
+    return;
+  free(w->pattern);
+  free(w->reason);
+  free(w->reference);
+  free(w->revision);
+  free(w->status);
+  free(w->where);
+  for (size_t i = 0; i < w->ncases; i++)
+    free(w->cases[i]);
+  free(w->cases);
+}
+
+void qh_run_counts(const qh_run_result *r, size_t counts[QH_VERDICTS])
+{
+  for (int i = 0; i < QH_VERDICTS; i++)
     counts[i] = 0;
   for (size_t i = 0; i < r->ncases; i++) {
     unsigned v = (unsigned)r->cases[i].verdict;
-    if (v < 4)
+    if (v < QH_VERDICTS)
       counts[v]++;
   }
 }
@@ -245,6 +308,8 @@ static void case_free(qh_case_result *c)
   free(c->dir);
   free(c->server_json);
   free(c->wire_json);
+  note_free(c->waiver);
+  free(c->waiver);
 }
 
 void qh_run_result_free(qh_run_result *r)
@@ -254,6 +319,11 @@ void qh_run_result_free(qh_run_result *r)
   for (size_t i = 0; i < r->ncases; i++)
     case_free(&r->cases[i]);
   free(r->cases);
+  for (size_t i = 0; i < r->nwaivers; i++)
+    note_free(&r->waivers[i]);
+  free(r->waivers);
+  free(r->module_revision);
+  free(r->waivers_file);
   free(r->started_at);
   free(r->target);
   free(r->profile);

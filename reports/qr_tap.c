@@ -1,7 +1,8 @@
 /* qr_tap: results.tap (TAP version 13) rendered from results.json.
  *
- * pass -> "ok", skip -> "ok ... # SKIP", fail and error -> "not ok" with a
- * YAML block (verdict, reason, failed step, duration). Strings in the
+ * pass -> "ok", skip -> "ok ... # SKIP", waived -> "not ok ... # TODO" (a
+ * known failure, which TAP consumers do not count), fail and error ->
+ * "not ok"; every "not ok" has a YAML block (verdict, reason, failed step, duration). Strings in the
  * block are JSON-quoted: JSON is YAML, and that quoting escapes anything
  * that could break a line. The plan is the number of cases the run
  * planned; an interrupted run ends with "Bail out!". */
@@ -51,9 +52,15 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     qr_buf_addf(b, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
     const char *id = qr_doc_str(c, "id", &n);
     description(b, id, n);
+    const json_t *w = json_object_get(c, "waiver");
     if (v == QH_SKIP) {
       const char *r = qr_doc_str(c, "reason", &n);
       qr_buf_adds(b, " # SKIP ");
+      description(b, r, n);
+    } else if (v == QH_WAIVED) {
+      /* TAP's way to say "fails, and that is known": not ok # TODO. */
+      const char *r = qr_doc_str(w, "reason", &n);
+      qr_buf_adds(b, " # TODO waived: ");
       description(b, r, n);
     }
     qr_buf_addc(b, '\n');
@@ -61,6 +68,12 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
       continue;
     qr_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qh_verdict_name(v));
     yaml_str(b, reason);
+    if (v == QH_WAIVED) {
+      qr_buf_adds(b, "\n  waiver_reason: ");
+      yaml_str(b, json_object_get(w, "reason"));
+      qr_buf_adds(b, "\n  waiver_reference: ");
+      yaml_str(b, json_object_get(w, "reference"));
+    }
     qr_buf_addf(b, "\n  failed_step: %.0f\n  duration_s: %.3f\n  file: ",
                 qr_doc_num(c, "failed_step"), qr_doc_num(c, "duration_s"));
     yaml_str(b, json_object_get(c, "file"));

@@ -1,5 +1,6 @@
-/* Unit tests: the --filter expression (case_set.c): selection and the
- * check that refuses a malformed filter before a run starts. */
+/* Unit tests: the --filter expression (case_filter.c): selection, tag
+ * globs, the check that refuses a malformed filter before a run starts,
+ * terms that match nothing, and the tag counts of list --tags. */
 #include "case_set.h"
 
 #include "../common/tests/qc_test_util.h"
@@ -8,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *tags_a[] = {"get", "ftps"};
-static char *tags_b[] = {"put"};
-static qh_case case_a = {.id = "ftps.explicit", .tags = tags_a, .ntags = 2};
-static qh_case case_b = {.id = "put.com", .tags = tags_b, .ntags = 1};
+static char *tags_a[] = {"get", "ftps", "reply:421"};
+static char *tags_b[] = {"put", "reply:550"};
+static qh_case case_a = {.id = "ftps.explicit", .tags = tags_a, .ntags = 3};
+static qh_case case_b = {.id = "put.com", .tags = tags_b, .ntags = 2};
 
 static const struct {
   const char *expr;
@@ -25,6 +26,13 @@ static const struct {
     {"tag:get,!ftps.*", false, false},
     {"*,!put.com", true, false},
     {"nosuch", false, false},
+    /* tag: takes a glob */
+    {"tag:reply:4*", true, false},
+    {"tag:reply:*", true, true},
+    {"tag:reply:[45]5?", false, true},
+    {"tag:p*", false, true},
+    {"!tag:reply:5*", true, false},
+    {"tag:reply", false, false}, /* a glob matches the whole tag */
 };
 
 START_TEST(test_filter_match)
@@ -66,6 +74,62 @@ START_TEST(test_filter_check)
 }
 END_TEST
 
+/* A term that matches no case of the set: named, with its position. */
+static qh_case *set_cases[] = {&case_a, &case_b};
+static const qh_case_set set = {.cases = set_cases, .n = 2, .cap = 2};
+
+static const struct {
+  const char *expr;
+  size_t dead; /* 1-based term that matches nothing; 0: none */
+  const char *term;
+} deads[] = {
+    {NULL, 0, ""},
+    {"ftps.*,tag:put", 0, ""},
+    {"ftps.*,nosuch", 2, "nosuch"},
+    {"!nosuch.*", 1, "!nosuch.*"},
+    {"tag:reply:6*", 1, "tag:reply:6*"},
+    {"*,!tag:ftps,!tag:zzz", 3, "!tag:zzz"},
+};
+
+START_TEST(test_dead_term)
+{
+  char term[64] = "";
+  ck_assert_uint_eq(qh_case_set_dead_term(&set, deads[_i].expr, term,
+                                          sizeof term),
+                    deads[_i].dead);
+  if (deads[_i].dead)
+    ck_assert_str_eq(term, deads[_i].term);
+}
+END_TEST
+
+START_TEST(test_tag_counts)
+{
+  const char **tags;
+  size_t *counts;
+  size_t n = qh_case_set_tags(&set, &tags, &counts);
+  ck_assert_uint_eq(n, 5);
+  static const char *const want[] = {"ftps", "get", "put", "reply:421",
+                                     "reply:550"};
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_str_eq(tags[i], want[i]);
+    ck_assert_uint_eq(counts[i], 1);
+  }
+  free(tags);
+  free(counts);
+  /* Two cases with the same tag count twice. */
+  static char *tb[] = {"get"};
+  qh_case c3 = {.id = "get.x", .tags = tb, .ntags = 1};
+  qh_case *three[] = {&case_a, &case_b, &c3};
+  qh_case_set s3 = {.cases = three, .n = 3, .cap = 3};
+  n = qh_case_set_tags(&s3, &tags, &counts);
+  ck_assert_uint_eq(n, 5);
+  ck_assert_str_eq(tags[1], "get");
+  ck_assert_uint_eq(counts[1], 2);
+  free(tags);
+  free(counts);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("case_set");
@@ -74,6 +138,8 @@ int main(void)
                       sizeof matches / sizeof matches[0]);
   tcase_add_loop_test(tc, test_filter_check, 0,
                       sizeof checks / sizeof checks[0]);
+  tcase_add_loop_test(tc, test_dead_term, 0, sizeof deads / sizeof deads[0]);
+  tcase_add_test(tc, test_tag_counts);
   suite_add_tcase(s, tc);
   return qc_test_run(s);
 }

@@ -79,8 +79,8 @@ START_TEST(test_diff_classifies)
   ck_assert_ptr_nonnull(strstr(text, "new        fresh: fail: boom\n"));
   ck_assert_ptr_nonnull(strstr(text, "removed    gone: pass\n"));
   ck_assert_ptr_nonnull(
-      strstr(text, "1 regressed, 1 fixed, 1 changed, 1 skipped, 1 new, "
-                   "1 removed, 0 not run, 1 unchanged\n"));
+      strstr(text, "1 regressed, 1 fixed, 1 changed, 1 skipped, 0 waived, "
+                   "1 new, 1 removed, 0 not run, 1 unchanged\n"));
   ck_assert_ptr_null(strstr(text, "warning:"));
   free(text);
 }
@@ -99,6 +99,12 @@ static const struct {
     {"x:skip:r", "x:skip:r", NULL, 0},
     {"x:error:r", "x:pass", "fixed", 0},
     {"x:pass", "x:pass", NULL, 0},
+    /* A waived failure is known: not a regression, but listed. */
+    {"x:pass", "x:waived:r", "waived", 0},
+    {"x:fail:r", "x:waived:r", "changed", 0},
+    {"x:waived:r", "x:pass", "fixed", 0},
+    {"x:waived:r", "x:fail:r", "changed", 0},
+    {"x:waived:r", "x:waived:r", NULL, 0},
 };
 
 START_TEST(test_diff_pairs)

@@ -164,12 +164,21 @@ START_TEST(test_counts)
   qh_run_result *r = tu_sample_run();
   qh_case_set_verdict(qh_run_add_case(r, "f2", "t", "s", "f", NULL, 0), QH_FAIL,
                       1, "again");
-  size_t n[4];
+  qh_case_result *w = qh_run_add_case(r, "f3", "t", "s", "f", NULL, 0);
+  qh_case_set_verdict(w, QH_FAIL, 2, "known");
+  qh_case_waive(w, "f*", "bug", "https://bugs/1", NULL);
+  size_t n[QH_VERDICTS];
   qh_run_counts(r, n);
   ck_assert_uint_eq(n[QH_PASS], 1);
   ck_assert_uint_eq(n[QH_FAIL], 2);
   ck_assert_uint_eq(n[QH_ERROR], 1);
   ck_assert_uint_eq(n[QH_SKIP], 1);
+  ck_assert_uint_eq(n[QH_WAIVED], 1);
+  /* Waiving keeps the failure's reason and step. */
+  ck_assert_str_eq(w->reason, "known");
+  ck_assert_int_eq(w->failed_step, 2);
+  ck_assert_str_eq(w->waiver->reference, "https://bugs/1");
+  ck_assert_ptr_null(w->waiver->revision);
   qh_run_result_free(r);
   qh_run_result_free(NULL);
 }

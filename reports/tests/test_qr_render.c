@@ -381,6 +381,87 @@ START_TEST(test_html_links_after_write_all)
 }
 END_TEST
 
+/* A run with a waived failure, a stale waiver and an unmatched one: every
+ * format says "waived" (never pass), keeps the failure and names the
+ * waiver; results.json and the page list the waivers with their status. */
+static void waived_run(void)
+{
+  char err[256] = "";
+  qh_run_result *r = qh_run_result_new("sim", "note", 0.05);
+  qh_run_set_waiver_info(r, "EG25GGBR07A08M2G", "ci/waivers.yaml");
+  qh_case_result *c = qh_run_add_case(r, "replies.cwd-421", "t", "2.4",
+                                      "cases/replies/cwd-421.yaml", NULL, 0);
+  qh_case_set_verdict(c, QH_FAIL, 3, "step 3: expected `+QFTPCWD: 625,421`");
+  qh_case_waive(c, "replies.*", "firmware answers 601 <sic>",
+                "https://bugs.example/FW-1?a=1&b=2", NULL);
+  qh_run_add_case(r, "open.login", "t", "3.1", "f", NULL, 0);
+  qh_waiver_note *w = qh_run_add_waiver(r, "replies.*", "firmware answers 601",
+                                        "https://bugs.example/FW-1", NULL,
+                                        "applied", "ci/waivers.yaml:2:5");
+  qh_waiver_note_add_case(w, "replies.cwd-421");
+  w = qh_run_add_waiver(r, "open.login", "old bug", "FW-2", "R1", "stale",
+                        "ci/waivers.yaml:6:5");
+  qh_waiver_note_add_case(w, "open.login");
+  qh_run_add_waiver(r, "nosuch", "typo", "FW-3", NULL, "unmatched",
+                    "ci/waivers.yaml:10:5");
+  ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
+  qh_run_result_free(r);
+}
+
+START_TEST(test_waived_everywhere)
+{
+  char err[256] = "", why[256] = "";
+  waived_run();
+  char *j = tu_slurp(json);
+  ck_assert_ptr_nonnull(strstr(j, "\"verdict\": \"waived\""));
+  ck_assert_ptr_nonnull(
+      strstr(j, "\"reason\": \"step 3: expected `+QFTPCWD: 625,421`\""));
+  ck_assert_ptr_nonnull(
+      strstr(j, "\"module_revision\": \"EG25GGBR07A08M2G\""));
+  ck_assert_ptr_nonnull(strstr(j, "\"waived\": 1"));
+  ck_assert_ptr_nonnull(strstr(j, "\"stale_waivers\": 1"));
+  ck_assert_ptr_nonnull(strstr(j, "\"status\": \"stale\""));
+  ck_assert_ptr_nonnull(strstr(j, "\"status\": \"unmatched\""));
+  free(j);
+
+  ck_assert_msg(qr_render_junit(json, xml, err, sizeof err) == 0, "%s", err);
+  char *x = tu_slurp(xml);
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s", why);
+  ck_assert_ptr_nonnull(
+      strstr(x, "failures=\"0\" errors=\"0\" skipped=\"1\""));
+  ck_assert_ptr_nonnull(strstr(
+      x, "<skipped message=\"waived failure: firmware answers 601 &lt;sic&gt; "
+         "(https://bugs.example/FW-1?a=1&amp;b=2)\" type=\"waived\">failure: "
+         "step 3"));
+  ck_assert_ptr_null(strstr(x, "<failure"));
+  free(x);
+
+  ck_assert_msg(qr_render_tap(json, tap, err, sizeof err) == 0, "%s", err);
+  char *t = tu_slurp(tap);
+  ck_assert_ptr_nonnull(strstr(t, "not ok 1 - replies.cwd-421 # TODO waived: "
+                                  "firmware answers 601 <sic>\n"));
+  ck_assert_ptr_nonnull(strstr(t, "  verdict: waived\n"));
+  ck_assert_ptr_nonnull(strstr(
+      t, "  waiver_reference: \"https://bugs.example/FW-1?a=1&b=2\"\n"));
+  ck_assert_ptr_nonnull(strstr(t, "ok 2 - open.login\n"));
+  free(t);
+
+  ck_assert_msg(qr_render_html(json, html, err, sizeof err) == 0, "%s", err);
+  char *h = tu_slurp(html);
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"waived\">waived</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<h2>Waivers</h2>"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"stale\">stale</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"unmatched\">unmatched</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "firmware answers 601 &lt;sic&gt;"));
+  /* A web reference is a link; another is text. */
+  ck_assert_ptr_nonnull(strstr(
+      h, "(<a href=\"https://bugs.example/FW-1?a=1&amp;b=2\">"
+         "https://bugs.example/FW-1?a=1&amp;b=2</a>)"));
+  ck_assert_ptr_nonnull(strstr(h, "<td>FW-2</td>"));
+  free(h);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_render");
@@ -398,6 +479,7 @@ int main(void)
   tcase_add_test(tc, test_html_interrupted);
   tcase_add_test(tc, test_html_case_links);
   tcase_add_test(tc, test_html_links_after_write_all);
+  tcase_add_test(tc, test_waived_everywhere);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
