@@ -1,5 +1,6 @@
 /* qftp-harness: command line (run, check, list, wire, diff). */
 #include "case_set.h"
+#include "coverage.h"
 #include "netif.h"
 #include "qr_diff.h"
 #include "runner.h"
@@ -31,6 +32,10 @@ static const char usage[] =
     "       qftp-harness diff OLD NEW                compare two runs'\n"
     "                                              results.json (e.g. two\n"
     "                                              firmware builds)\n"
+    "       qftp-harness coverage [--json] [RESULTS]  the note's items the\n"
+    "                                              passing cases cover; 1\n"
+    "                                              when one is uncovered\n"
+    "                                              (coverage --help)\n"
     "       qftp-harness --help | --version\n"
     "\n"
     "PATH is a case file or a directory searched for *.yaml (default: the\n"
@@ -249,6 +254,8 @@ int main(int argc, char **argv)
     return wire_main(argc, argv);
   if (strcmp(cmd, "diff") == 0)
     return diff_main(argc, argv);
+  if (strcmp(cmd, "coverage") == 0)
+    return qh_coverage_main(argc, argv);
   if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
       strcmp(cmd, "list") != 0)
     return bad_usage("unknown command '%s'", cmd);
