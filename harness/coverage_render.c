@@ -7,8 +7,8 @@
 
 static const char *const kind_titles[QH_KIND_COUNT] = {
     "command x form (2.1-2.18; only the forms the note defines are required)",
-    "AT+QFTPCFG parameter x value class (2.1 ranges; read_back: a set, "
-    "then a query of that key)",
+    ("AT+QFTPCFG parameter x value class (2.1 ranges; read_back: a set, "
+     "then a query of that key)"),
     "err (chapter 5)",
     "FTP reply x command family (chapter 6; required where RFC 959 allows)",
     "post-condition: a command after each err",
