@@ -1,6 +1,7 @@
 /* qftp-harness: command line (run, check, list, wire, diff): a table of
  * subcommands (commands[] at the end). */
 #include "case_set.h"
+#include "coverage.h"
 #include "netif.h"
 #include "qr_diff.h"
 #include "runner.h"
@@ -34,6 +35,10 @@ static const char usage[] =
     "       qftp-harness diff OLD NEW                compare two runs'\n"
     "                                              results.json (e.g. two\n"
     "                                              firmware builds)\n"
+    "       qftp-harness coverage [--json] [RESULTS]  the note's items the\n"
+    "                                              passing cases cover; 1\n"
+    "                                              when one is uncovered\n"
+    "                                              (coverage --help)\n"
     "       qftp-harness --help | --version\n"
     "\n"
     "PATH is a case file or a directory searched for *.yaml (default: the\n"
@@ -461,13 +466,13 @@ static const struct {
   int (*main)(int argc, char **argv);
 } commands[] = {
     {"run", cases_main},   {"check", cases_main}, {"list", cases_main},
-    {"wire", wire_main},   {"diff", diff_main},
+    {"wire", wire_main},   {"diff", diff_main},   {"coverage", qh_coverage_main},
 };
 
 int main(int argc, char **argv)
 {
   if (argc < 2)
-    return bad_usage("%s", "missing command (run, check, list, wire or diff)");
+    return bad_usage("%s", "missing command (run, check, list, wire, diff or coverage)");
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
       strcmp(cmd, "help") == 0) {
