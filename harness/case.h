@@ -130,6 +130,8 @@ typedef struct qh_wire {
   bool data_given;  /* `data:` present (an empty list: none at all) */
   int tls_control;  /* -1 unspecified, 0 plain, 1 TLS required */
   int tls_data;
+  uint16_t tls_version; /* every TLS connection negotiated this (RFC 8446
+                           numbering: 0x0303 is TLS 1.2); 0 unspecified */
   bool no_plaintext; /* no USER/PASS argument or payload byte in clear */
   qh_wire_mode mode;
   qh_where where;

@@ -68,6 +68,7 @@ const cl_keydef cl_keys[] = {
     {"opened_by", SC_WIRE_DATA, K_OPENED_BY, 0, 0},
     {"control", SC_WIRE_TLS, K_CONTROL, 0, 0},
     {"data", SC_WIRE_TLS, K_DATA, 0, 0},
+    {"version", SC_WIRE_TLS, K_VERSION, 0, 0},
     {"files", SC_SEXPECT, K_FILES, 0, 0},
     {"log_contains", SC_SEXPECT, K_LOG_CONTAINS, 0, 0},
     {"path", SC_SFILE, K_PATH, KF_REQUIRED, 0},

@@ -119,6 +119,7 @@ typedef enum cl_key {
   K_DIRECTION,
   K_OPENED_BY,
   K_CONTROL,
+  K_VERSION,
   K_LOG_CONTAINS,
   K_FTITLE,
   K_FSTEPS,

@@ -92,6 +92,16 @@ static int load_tls(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
       return -1;
     w->tls_data = on;
   }
+  if (vals[K_VERSION]) {
+    /* The ServerHello's choice, as the wire analysis names it. */
+    static const char *const names[] = {"TLS1.0", "TLS1.1", "TLS1.2",
+                                        "TLS1.3"};
+    int i;
+    if (cl_enum_value(l, dc, vals[K_VERSION], "wire: tls: version", names, 4,
+                      &i) < 0)
+      return -1;
+    w->tls_version = (uint16_t)(0x0301 + i);
+  }
   return 0;
 }
 

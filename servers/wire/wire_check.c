@@ -180,6 +180,26 @@ static int check_tls(const wire_analysis *a, const qh_wire *w, char *msg,
       if (a->data[i].tls.tls != (w->tls_data == 1))
         return fail(msg, len, "wire: data connection %zu: expected %s, saw %s",
                     i + 1, word[w->tls_data == 1], word[a->data[i].tls.tls]);
+  if (w->tls_version) {
+    char wb[16], saw[16];
+    const char *want = wire_tls_version_name(w->tls_version, wb, sizeof wb);
+    for (size_t i = 0; i < a->nsessions + a->ndata; i++) {
+      bool ctl = i < a->nsessions;
+      const wire_tls_info *t =
+          ctl ? &a->sessions[i].tls : &a->data[i - a->nsessions].tls;
+      if (!t->tls)
+        continue;
+      const char *what = ctl ? "control connection" : "data connection";
+      size_t no = ctl ? a->sessions[i].conn : i - a->nsessions + 1;
+      if (!t->server_hello)
+        return fail(msg, len, "wire: %s %zu: expected %s negotiated, saw no "
+                    "ServerHello", what, no, want);
+      if (t->sh.version != w->tls_version)
+        return fail(msg, len, "wire: %s %zu: expected %s negotiated, saw %s",
+                    what, no, want,
+                    wire_tls_version_name(t->sh.version, saw, sizeof saw));
+    }
+  }
   if (w->no_plaintext) {
     for (size_t i = 0; i < a->nsessions; i++)
       if (a->sessions[i].clear_login)

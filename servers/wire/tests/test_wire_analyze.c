@@ -578,6 +578,28 @@ START_TEST(test_check_tls_capture)
 }
 END_TEST
 
+/* wire: tls: version: every TLS connection negotiated that version; the
+ * capture has TLS 1.3 on control and TLS 1.2 on data, so neither passes. */
+START_TEST(test_check_tls_version)
+{
+  wire_analysis *a = load(sh_path, 2121);
+  qh_wire w;
+  memset(&w, 0, sizeof w);
+  w.present = true;
+  w.tls_control = w.tls_data = -1;
+  char msg[300];
+  w.tls_version = 0x0304;
+  ck_assert_int_eq(wire_check(a, &w, msg, sizeof msg), -1);
+  ck_assert_str_eq(msg, "wire: data connection 1: expected TLS1.3 "
+                        "negotiated, saw TLS1.2");
+  w.tls_version = 0x0303;
+  ck_assert_int_eq(wire_check(a, &w, msg, sizeof msg), -1);
+  ck_assert_str_eq(msg, "wire: control connection 1: expected TLS1.2 "
+                        "negotiated, saw TLS1.3");
+  wire_analysis_free(a);
+}
+END_TEST
+
 START_TEST(test_bad_file)
 {
   wire_analysis *a = (wire_analysis *)1;
@@ -600,6 +622,7 @@ int main(void)
   tcase_add_loop_test(tc, test_check_table, 0,
                       (int)(sizeof ccases / sizeof ccases[0]));
   tcase_add_test(tc, test_check_tls_capture);
+  tcase_add_test(tc, test_check_tls_version);
   tcase_add_test(tc, test_bad_file);
   tcase_add_test(tc, test_server_hellos);
   tcase_add_loop_test(tc, test_cut_table, 0,
