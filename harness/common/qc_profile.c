@@ -399,6 +399,22 @@ static int load_base(loader *l, const own_val *b, const char *dir,
   return 0;
 }
 
+/* `v` as a YAML double-quoted string, for messages: "\"" not """. */
+static void quoted(const char *v, char *buf, size_t len)
+{
+  size_t o = 0;
+  if (len < 3)
+    return;
+  buf[o++] = '"';
+  for (; *v && o + 4 < len; v++) {
+    if (*v == '"' || *v == '\\')
+      buf[o++] = '\\';
+    buf[o++] = *v;
+  }
+  buf[o++] = '"';
+  buf[o] = '\0';
+}
+
 /* The checks that need the whole file: name, evidence. */
 static int check_file(loader *l, const yaml_node_t *root, const char *name,
                       bool test)
@@ -426,10 +442,13 @@ static int check_file(loader *l, const yaml_node_t *root, const char *name,
     for (size_t j = 0; j < l->nevs && !cited; j++)
       cited = strcmp(l->evs[j].key, k->key) == 0;
     if (!cited) {
+      char have[128], note[128];
+      quoted(v->value, have, sizeof have);
+      quoted(k->dflt, note, sizeof note);
       fail_at(l, v->vn,
-              "key \"%s\": \"%s\" differs from the note's \"%s\" and has no "
+              "key \"%s\": %s differs from the note's %s and has no "
               "evidence (add evidence: {%s: \"owner/repo:path\"})",
-              k->key, v->value, k->dflt, k->key);
+              k->key, have, note, k->key);
       return -1;
     }
   }

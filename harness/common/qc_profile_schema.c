@@ -205,11 +205,16 @@ void qc_pschema_type_text(const qc_pkey *k, char *buf, size_t len)
     snprintf(buf, len, "err code (chapter 5)");
     return;
   case QC_PT_ENUM:
+    /* Each choice as a YAML double-quoted string: "" and "\"" read. */
     o = (size_t)snprintf(buf, len, "one of");
-    for (size_t i = 0; k->choices[i] && o < len; i++)
-      o += (size_t)snprintf(buf + o, len - o, "%s `%s%s`", i ? "," : "",
-                            strcmp(k->choices[i], "\"") == 0 ? "\\" : "",
-                            k->choices[i]);
+    for (size_t i = 0; k->choices[i] && o < len; i++) {
+      o += (size_t)snprintf(buf + o, len - o, "%s \"", i ? "," : "");
+      for (const char *c = k->choices[i]; *c && o < len; c++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%c",
+                              *c == '"' || *c == '\\' ? "\\" : "", *c);
+      if (o < len)
+        o += (size_t)snprintf(buf + o, len - o, "\"");
+    }
     return;
   }
 }

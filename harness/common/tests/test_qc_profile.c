@@ -210,7 +210,7 @@ static const struct {
     {"name: x\ntest: true\nstat_initial: two\n",
      "3:15: key \"stat_initial\": expected an integer, got \"two\""},
     {"name: x\ntest: true\npwd_quote: \"'\"\n",
-     "3:12: key \"pwd_quote\": expected one of ``, `\\\"`, got \"'\""},
+     "3:12: key \"pwd_quote\": expected one of \"\", \"\\\"\", got \"'\""},
     {"name: x\ntest: true\nopen_refused_err: 630\n",
      "3:19: key \"open_refused_err\": 630 is not an <err> code of chapter 5 "
      "(601-631)"},
@@ -233,6 +233,9 @@ static const struct {
     {"name: x\nb: *x\n", "2:4: YAML aliases are not allowed here (write "
                          "each value out)"},
     /* evidence */
+    {"name: x\npwd_quote: '\"'\n",
+     "2:12: key \"pwd_quote\": \"\\\"\" differs from the note's \"\" and has "
+     "no evidence (add evidence: {pwd_quote: \"owner/repo:path\"})"},
     {"name: x\naccount_mask: true\n",
      "2:15: key \"account_mask\": \"true\" differs from the note's \"false\" "
      "and has no evidence (add evidence: {account_mask: "
