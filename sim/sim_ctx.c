@@ -1,5 +1,7 @@
 #include "sim_ctx.h"
 
+#include "qc_profile_schema.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,19 @@ long sim_ctx_prof_long(const sim_ctx *c, const char *key, long dflt)
     return dflt;
   char *end;
   long x = strtol(v, &end, 10);
-  return (end != v && *end == '\0') ? x : dflt;
+  if (end == v || *end != '\0')
+    return dflt;
+  /* The loader already refuses values out of the schema's range; clamp
+   * again here so a limit can never go negative or past a buffer (a
+   * negative max_account_len once let a long user name overrun cfg.user). */
+  const qc_pkey *k = qc_pschema_find(key);
+  if (k && k->type == QC_PT_INT) {
+    if (x < k->min)
+      x = k->min;
+    if (x > k->max)
+      x = k->max;
+  }
+  return x;
 }
 
 bool sim_ctx_prof_bool(const sim_ctx *c, const char *key, bool dflt)

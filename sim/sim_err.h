@@ -1,12 +1,15 @@
 /* sim_err: the <err> codes of chapter 5 and the FTP reply -> <err> map.
  *
  * Pure. The note pairs err 614-629 with the chapter 6 replies only by
- * wording; the module profile's "err.<reply>" keys decide, and the note's
- * pairing is the fallback when a profile lacks a key. */
+ * wording; the module profile's "err.<reply>" keys decide (the profile
+ * loader fills them from qc_err.c), and qc_err.c's pairing is the fallback
+ * when there is no profile. */
 #ifndef SIM_ERR_H
 #define SIM_ERR_H
 
 #include <stddef.h>
+
+#include "qc_err.h"
 
 enum {
   SIM_ERR_OK = 0,
@@ -27,11 +30,8 @@ enum {
   SIM_ERR_SSL_AUTH = 631,
 };
 
-typedef struct {
-  int code;
-  const char *name; /* the note's English wording */
-  int reply;        /* chapter 6 reply of the same wording, or 0 */
-} sim_err_entry;
+/* A chapter 5 row (code, wording), from harness/common/qc_err.h. */
+typedef qc_err_code sim_err_entry;
 
 /* The whole chapter 5 table in the note's order. */
 size_t sim_err_count(void);
@@ -44,8 +44,7 @@ const char *sim_err_name(int code);
 typedef const char *(*sim_err_lookup)(const void *ctx, const char *key);
 
 /* <err> for FTP reply `reply`: the profile's "err.<reply>" when it is a
- * chapter 5 code, else the note's pairing, else 627 for 553 (same wording
- * as 550), else 601. `get` may be NULL (no profile). */
+ * chapter 5 code, else qc_err.c's pairing (553 -> 627 included), else 601. `get` may be NULL (no profile). */
 int sim_err_for_reply(int reply, sim_err_lookup get, const void *ctx);
 
 #endif

@@ -1,14 +1,21 @@
 /* qc_profile: a module profile, fixtures/profiles/<name>.yaml.
  *
- * A profile records what the application note leaves open and what a given
- * firmware does (PWD quoting, which err a reply maps to, ...). The runner
- * substitutes its values into case expectations as ${profile.<key>}; the
- * simulator plays the same values. The file is a YAML mapping; nested
- * mappings flatten to dotted keys, so
+ * A profile records what a module does where the application note leaves
+ * the behaviour open or where a firmware departs from the note. Every key
+ * is typed in one table (qc_profile_schema.h; reference in
+ * docs/PROFILES.md); a key the file does not set has the table's default,
+ * the note's value. The file is a YAML mapping; nested mappings name
+ * dotted keys, so
  *     err:
  *       "530": 625
- * is the key "err.530" with the value "625". Leaves are scalars; sequences
- * are rejected. Keys are unique (a duplicate is an error). */
+ * sets "err.530". A profile may start from another (`base: note`) and list
+ * only its differences; `name`, `description` and `test` are its own.
+ * Every module value that differs from the note must cite its source in
+ * an `evidence:` mapping (key -> "owner/repo:path ..."), except in the
+ * `note` profile and in profiles marked `test: true`. Unknown keys, wrong
+ * types, values out of range, YAML anchors/aliases, evidence missing or
+ * for keys the file does not set, a missing base or a cycle of bases are
+ * errors reported as "path:line:col: what". */
 #ifndef QC_PROFILE_H
 #define QC_PROFILE_H
 
@@ -17,8 +24,9 @@
 
 typedef struct qc_profile qc_profile;
 
-/* Parses `path`. On error returns -1 and writes "path:line:col: what" to
- * err; on success returns 0 and *out owns the profile (qc_profile_free). */
+/* Parses `path` (its bases are looked up beside it). On error returns -1
+ * and writes "path:line:col: what" to err; on success returns 0 and *out
+ * owns the profile (qc_profile_free). */
 int qc_profile_load(const char *path, qc_profile **out, char *err,
                     size_t errlen);
 
@@ -26,15 +34,22 @@ int qc_profile_load(const char *path, qc_profile **out, char *err,
 int qc_profile_load_named(const char *dir, const char *name, qc_profile **out,
                           char *err, size_t errlen);
 
-/* The value of `key`, or NULL when absent. Owned by the profile. */
+/* The value of `key`: the file's, else its bases', else the schema's
+ * default; NULL for a key the schema does not have (or `base` when none).
+ * Owned by the profile. */
 const char *qc_profile_get(const qc_profile *p, const char *key);
 
-/* Integer / boolean views of a value; `dflt` when absent or malformed.
- * Booleans accept true/false/yes/no/1/0. */
+/* Integer / boolean views of a value; `dflt` when absent or malformed. */
 long qc_profile_get_long(const qc_profile *p, const char *key, long dflt);
 bool qc_profile_get_bool(const qc_profile *p, const char *key, bool dflt);
 
-/* Iteration in file order: number of keys, and the i-th key/value. */
+/* Name of the profile (this one or a base) whose file set `key`, or NULL
+ * when the value is the schema default. */
+const char *qc_profile_origin(const qc_profile *p, const char *key);
+/* Evidence cited for `key` by the profile that set it, or NULL. */
+const char *qc_profile_evidence(const qc_profile *p, const char *key);
+
+/* Iteration over every schema key in schema order, with its value. */
 size_t qc_profile_count(const qc_profile *p);
 const char *qc_profile_key_at(const qc_profile *p, size_t i);
 const char *qc_profile_value_at(const qc_profile *p, size_t i);

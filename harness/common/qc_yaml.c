@@ -186,7 +186,7 @@ static int no_second_doc(const char *path, const char *why, yaml_parser_t *p,
 #define QC_YAML_MAX_FLOW_DEPTH 64
 
 static int flow_depth_check(const char *path, const char *text, size_t len,
-                            char *err, size_t errlen)
+                            unsigned flags, char *err, size_t errlen)
 {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
@@ -204,6 +204,18 @@ static int flow_depth_check(const char *path, const char *text, size_t len,
     yaml_token_delete(&t);
     if (type == YAML_STREAM_END_TOKEN)
       break;
+    /* An alias repeats a subtree without repeating its text: a small
+     * file of nested aliases names a tree too big to walk. Refused here,
+     * before anything is built, where the caller has no use for them. */
+    if ((flags & QC_YAML_NO_ALIASES) &&
+        (type == YAML_ANCHOR_TOKEN || type == YAML_ALIAS_TOKEN)) {
+      snprintf(err, errlen,
+               "%s:%lu:%lu: YAML %s not allowed here (write each value out)",
+               path, (unsigned long)at.line + 1, (unsigned long)at.column + 1,
+               type == YAML_ANCHOR_TOKEN ? "anchors are" : "aliases are");
+      rc = -1;
+      break;
+    }
     if (type == YAML_FLOW_SEQUENCE_START_TOKEN ||
         type == YAML_FLOW_MAPPING_START_TOKEN) {
       if (++depth > QC_YAML_MAX_FLOW_DEPTH) {
@@ -228,13 +240,20 @@ int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,
                      yaml_document_t *doc, yaml_node_t **root, char *err,
                      size_t errlen)
 {
+  return qc_yaml_load_map_flags(path, o, 0, doc, root, err, errlen);
+}
+
+int qc_yaml_load_map_flags(const char *path, const qc_yaml_opts *o,
+                           unsigned flags, yaml_document_t *doc,
+                           yaml_node_t **root, char *err, size_t errlen)
+{
   memset(doc, 0, sizeof *doc);
   *root = NULL;
   size_t len = 0;
   char *text = read_bounded(path, o->max_bytes, &len, err, errlen);
   if (!text)
     return -1;
-  if (flow_depth_check(path, text, len, err, errlen) < 0) {
+  if (flow_depth_check(path, text, len, flags, err, errlen) < 0) {
     free(text);
     return -1;
   }

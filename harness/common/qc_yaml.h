@@ -28,6 +28,14 @@ int qc_yaml_load_map(const char *path, const qc_yaml_opts *o,
                      yaml_document_t *doc, yaml_node_t **root, char *err,
                      size_t errlen);
 
+/* As qc_yaml_load_map, with QC_YAML_* flags. QC_YAML_NO_ALIASES: any
+ * anchor or alias is an error at its line and column, found by a linear
+ * pass over the tokens before the document is built. */
+enum { QC_YAML_NO_ALIASES = 1u << 0 };
+int qc_yaml_load_map_flags(const char *path, const qc_yaml_opts *o,
+                           unsigned flags, yaml_document_t *doc,
+                           yaml_node_t **root, char *err, size_t errlen);
+
 /* "a scalar", "a sequence", "a mapping", "nothing": for "got %s". */
 const char *qc_yaml_type_name(yaml_node_type_t t);
 

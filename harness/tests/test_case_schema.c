@@ -384,7 +384,7 @@ static const struct {
     {W "tls: {control: maybe}\n",
      "7:18: wire: tls: control: expected true or false, got \"maybe\""},
     {W "tls: {both: true}\n", "7:9: wire: tls: unknown key \"both\" (expected "
-                              "one of control, data)"},
+                              "one of control, data, version)"},
     {W "no_plaintext: 1\n",
      "7:17: wire: no_plaintext: expected true or false, got \"1\""},
     {W "protocol: x\n",

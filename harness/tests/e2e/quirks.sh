@@ -30,7 +30,7 @@ prot-c|note|ftps.explicit|expected TLS, saw plain
 late-urc|note|open.urc-within-rsptimeout|got nothing within
 ignore-guard-times|note|put.plus-in-payload|+QFTPPUT: 0,3
 wrong-stat-during-transfer|note|faults.stat-during-transfer|+QFTPSTAT: 0,2
-pwd-unquoted|firmware|dir.cwd-pwd|expected `+QFTPPWD: 0,"/"`
+pwd-unquoted|eg800k|dir.cwd-pwd|expected `+QFTPPWD: 0,"/"`
 pwd-quoted|note|dir.cwd-pwd|expected `+QFTPPWD: 0,/`
 no-echo|note|at.echo|expected `AT`, got `OK`
 '
