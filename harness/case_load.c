@@ -14,6 +14,7 @@
  * is freed on every error path. */
 #include "case_parse.h"
 #include "case_id.h"
+#include "qc_profile_schema.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -183,6 +184,37 @@ static int load_server(cl_loader *l, const cl_doc *dc, const yaml_node_t *map)
 
 /* ---- the case ---------------------------------------------------------- */
 
+/* A tag profile:KEY:VALUE runs the case only under profiles whose KEY has
+ * VALUE; KEY must be a schema key and VALUE valid for it. */
+static int check_profile_tag(cl_loader *l, const cl_doc *dc,
+                             const yaml_node_t *n, const char *t)
+{
+  if (strncmp(t, "profile:", 8) != 0)
+    return 0;
+  const char *colon = strrchr(t, ':');
+  char key[CL_MAX_TAG + 1];
+  size_t klen = (size_t)(colon - (t + 8));
+  if (colon == t + 7 || klen == 0 || klen >= sizeof key) {
+    cl_fail(l, dc, n, "tags: \"%s\": expected profile:KEY:VALUE", t);
+    return -1;
+  }
+  memcpy(key, t + 8, klen);
+  key[klen] = '\0';
+  const qc_pkey *k = qc_pschema_find(key);
+  if (!k) {
+    const char *s = qc_pschema_suggest(key);
+    cl_fail(l, dc, n, "tags: \"%s\": no profile key \"%s\"%s%s%s", t, key,
+            s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
+    return -1;
+  }
+  char why[160];
+  if (qc_pschema_check(k, colon + 1, why, sizeof why) < 0) {
+    cl_fail(l, dc, n, "tags: \"%s\": %s", t, why);
+    return -1;
+  }
+  return 0;
+}
+
 static int load_tags(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq)
 {
   if (cl_expect_type(l, dc, seq, YAML_SEQUENCE_NODE, "tags") < 0)
@@ -199,6 +231,8 @@ static int load_tags(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq)
               CL_MAX_TAG);
       return -1;
     }
+    if (check_profile_tag(l, dc, n, t) < 0)
+      return -1;
     if (qh_case_has_tag(c, t)) {
       cl_fail(l, dc, n, "tags: \"%s\" listed twice", t);
       return -1;

@@ -54,7 +54,7 @@ EOF
 id: matrix.put-com-$sn-$mn
 title: AT+QFTPPUT from COM ended at once by +++ stores an empty file ($mn)
 spec: "2.5"
-tags: [matrix, put, data-mode, $mn, only-profile:note]
+tags: [matrix, put, data-mode, $mn, profile:plus_aborts_upload:false]
 steps:
   - use: login
   - send: AT+QFTPCFG="transmode",$m

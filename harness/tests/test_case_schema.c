@@ -268,6 +268,15 @@ static const struct {
      "5:13: step 1: escape: bad number \"x\" (seconds, e.g. 0.5)"},
     {ST "dtr: off\n", "5:10: step 1: dtr: \"off\" is not one of down | up"},
     {ST "dtr: {}\n", "5:10: step 1: dtr: expected a scalar, got a mapping"},
+    /* profile:KEY:VALUE tags name a profile key and a value of its type */
+    {H "tags: [profile:plus_aborts_uplaod:true]\n" S,
+     "4:8: tags: \"profile:plus_aborts_uplaod:true\": no profile key "
+     "\"plus_aborts_uplaod\" (did you mean plus_aborts_upload?)"},
+    {H "tags: [profile:plus_aborts_upload:ture]\n" S,
+     "4:8: tags: \"profile:plus_aborts_upload:ture\": expected a boolean "
+     "(true or false), got \"ture\""},
+    {H "tags: [profile:x]\n" S,
+     "4:8: tags: \"profile:x\": expected profile:KEY:VALUE"},
     /* faults */
     {H S "faults: x\n", "6:9: faults: expected a sequence, got a scalar"},
     {H "server: {profile: ftps-explicit}\n" S "faults: []\n",

@@ -40,7 +40,7 @@ END_TEST
 START_TEST(test_cfg_and_pdp)
 {
   e2e_sim s;
-  e2e_sim_start(&s, "firmware", NULL);
+  e2e_sim_start(&s, "eg800k", NULL);
   ck_assert(e2e_chat(&s, "ATE0\r", "OK\r\n"));
   ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"contextid\",2\r", "\r\nERROR\r\n"));
   ck_assert(e2e_chat(&s, "AT+QIACT=2\r", "\r\nOK\r\n"));
@@ -122,7 +122,7 @@ END_TEST
 START_TEST(test_session)
 {
   e2e_sim s;
-  e2e_sim_start(&s, "firmware", NULL); /* quotes PWD */
+  e2e_sim_start(&s, "eg800k", NULL); /* quotes PWD */
   e2e_srv f = {.on_cmd = on_cmd,
                .greeting = "220-Welcome\r\n220-200 not the end\r\n220 Go\r\n",
                .user = "230 Login successful.\r\n"};

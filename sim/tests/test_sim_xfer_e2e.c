@@ -241,7 +241,7 @@ END_TEST
 START_TEST(test_list_size_mdtm)
 {
   e2e_sim s;
-  e2e_sim_start(&s, "firmware", NULL);
+  e2e_sim_start(&s, "eg800k", NULL);
   static const char listing[] = "-rw-r--r-- 1 ftp ftp 5 Jan 1 a.txt\r\n";
   xsrv f = {.payload = listing, .payload_len = sizeof listing - 1};
   session(&s, &f);
