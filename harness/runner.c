@@ -352,6 +352,8 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
       "AT+QFTPCFG=\"rsptimeout\",90",
       "AT+QFTPCFG=\"ssltype\",0",
       "AT+QFTPCFG=\"SSL_ctxID\",0",
+      /* <data_timeout> keeps its value across types: its default first. */
+      "AT+QFTPCFG=\"data_address\",2,25",
       "AT+QFTPCFG=\"data_address\",0",
       "AT+QFTPCFG=\"restenable\",0",
       "AT+QFTPCFG=\"cache\",0",
