@@ -203,6 +203,11 @@ reply_case() {
     esac
     echo "  - wait_for: \"$urc: \${profile.err.$code},$code\""
     after_steps "$state"
+    # A refused login step is the last one the module sends.
+    case $cmd in
+    greeting) printf 'wire:\n  forbidden: ["USER *"]\n';;
+    USER) printf 'wire:\n  forbidden: ["PASS *"]\n';;
+    esac
   } > "$out/$c-$code.yaml"
 }
 
@@ -214,6 +219,11 @@ echo "$table" | while IFS='|' read -r fam cmd sec first after; do
 done
 
 # ---- multi-line replies with code-like body lines (RFC 959 4.2) ----------
+# Each body holds a line with another code and a space (a reader that
+# takes it, or stops there, reports that code), then a "421 " line: a
+# reader that stops early and keeps the first code is left with a 421,
+# which closes the session or answers the next command, and the step
+# after the result catches that.
 # name | spec | on | reply | steps after login (or after OPEN's OK for the
 # login ones) | title
 multi() {
@@ -244,7 +254,7 @@ in_step='  - send: AT+QFTPPWD
 
 multi greeting 2.2 greeting \
   '220-Welcome\n200 This line is not the end\n421 Nor is this one\n 220 Indented, not the end\n220-Still the greeting\n220 Ready' \
-  'A multi-line greeting whose body holds 200, 421 and 220-lines is read to its last 220 line' \
+  'A multi-line greeting whose body holds 200, 421 and 220 lines is read to its last 220 line' \
   "$open_steps  - wait_for: \"+QFTPOPEN: 0,0\"
 $in_step"
 
@@ -255,13 +265,15 @@ multi greeting-421 2.2 greeting \
   - send: AT+QFTPSTAT
   - expect: OK
   - expect: \"+QFTPSTAT: 0,4\"
+wire:
+  forbidden: [\"USER *\"]
 "
 
 # PASS never reaches the server here: the next command's real 530 shows
 # the module reads the server's replies in step (not "230 Logged in").
 multi pass-230 2.2 PASS \
-  '230-Welcome aboard\n530 This line is not the end\n230 Logged in' \
-  'A multi-line 230 to PASS whose body holds a 530 line logs in' \
+  '230-Welcome aboard\n530 This line is not the end\n421 Nor is this one\n230 Logged in' \
+  'A multi-line 230 to PASS whose body holds 530 and 421 lines logs in' \
   "$open_steps  - wait_for: \"+QFTPOPEN: 0,0\"
   - send: AT+QFTPPWD
   - expect: OK
@@ -269,8 +281,8 @@ multi pass-230 2.2 PASS \
 "
 
 multi pass-530 2.2 PASS \
-  '530-Login incorrect\n230 This line is not the end\n530 Login incorrect.' \
-  'A multi-line 530 to PASS whose body holds a 230 line refuses the login with 530' \
+  '530-Login incorrect\n230 This line is not the end\n421 Nor is this one\n530 Login incorrect.' \
+  'A multi-line 530 to PASS whose body holds 230 and 421 lines refuses the login with 530' \
   "$open_steps  - wait_for: \"+QFTPOPEN: \${profile.err.530},530\"
   - send: AT+QFTPSTAT
   - expect: OK
@@ -278,8 +290,8 @@ multi pass-530 2.2 PASS \
 "
 
 multi cwd-250 2.3 CWD \
-  '250-Directory changed\n550 This line is not the end\n250 Directory successfully changed.' \
-  'A multi-line 250 to CWD whose body holds a 550 line is success, and the next reply is read in step' \
+  '250-Directory changed\n550 This line is not the end\n421 Nor is this one\n250 Directory successfully changed.' \
+  'A multi-line 250 to CWD whose body holds 550 and 421 lines is success, and the next reply is read in step' \
   "  - use: login
   - send: AT+QFTPCWD=\"sub\"
   - expect: OK
@@ -288,8 +300,8 @@ $in_step" \
   '    - { path: sub, dir: true }'
 
 multi cwd-550 2.3 CWD \
-  '550-No such directory\n250 This line is not the end\n550 Failed to change directory.' \
-  'A multi-line 550 to CWD whose body holds a 250 line is 550, and the next reply is read in step' \
+  '550-No such directory\n250 This line is not the end\n421 Nor is this one\n550 Failed to change directory.' \
+  'A multi-line 550 to CWD whose body holds 250 and 421 lines is 550, and the next reply is read in step' \
   "  - use: login
   - send: AT+QFTPCWD=\"sub\"
   - expect: OK
@@ -297,8 +309,8 @@ multi cwd-550 2.3 CWD \
 $in_step"
 
 multi size-213 2.7 SIZE \
-  '213-1234\n550 This line is not the end\n213 1234' \
-  'A multi-line 213 to SIZE whose body holds a 550 line gives the size, and the next reply is read in step' \
+  '213-1234\n550 This line is not the end\n421 Nor is this one\n213 1234' \
+  'A multi-line 213 to SIZE whose body holds 550 and 421 lines gives the size, and the next reply is read in step' \
   "  - use: login
   - send: AT+QFTPSIZE=\"a.txt\"
   - expect: OK
@@ -307,8 +319,8 @@ $in_step" \
   '    - { path: a.txt, text: "a\n" }'
 
 multi retr-550 2.6 RETR \
-  '550-Failed to open file\n226 This line is not the end\n150 Nor is this one\n550 Failed to open file.' \
-  'A multi-line 550 to RETR whose body holds 226 and 150 lines fails the download with 550' \
+  '550-Failed to open file\n226 This line is not the end\n421 Nor is this one\n550 Failed to open file.' \
+  'A multi-line 550 to RETR whose body holds 226 and 421 lines fails the download with 550' \
   "  - use: login
   - send: AT+QFTPGET=\"f.bin\",\"UFS:r.bin\"
   - expect: OK
@@ -320,8 +332,8 @@ $in_step" \
   '    - { path: f.bin, size: 100, seed: 5 }'
 
 multi retr-150-426 2.6 RETR \
-  '150-Opening data connection\n426 This line is not the end\n150 Here it comes\n426-Connection closed\n226 This line is not the end\n426 Transfer aborted.' \
-  'A multi-line 150 then a multi-line 426 to RETR, each body holding the other code, fail the download with 426' \
+  '150-Opening data connection\n426 This line is not the end\n421 Nor is this one\n150 Here it comes\n426-Connection closed\n226 This line is not the end\n421 Nor is this one\n426 Transfer aborted.' \
+  'A multi-line 150 then a multi-line 426 to RETR, bodies holding the other code and 421, fail the download with 426' \
   "  - use: login
   - send: AT+QFTPGET=\"f.bin\",\"UFS:r.bin\"
   - expect: OK
