@@ -11,9 +11,8 @@
 # the next command is refused.
 #
 #   generate.sh          rewrite the cases in this directory
-#   generate.sh --check  exit 1 when the committed files differ from
-#                        what this script writes (run by ci/test.sh's
-#                        case check, or by hand)
+#   generate.sh --check  exit 1 (and show the difference) when the files
+#                        here differ from what this script writes
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
