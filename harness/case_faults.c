@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Per kind: must `on` be given (control faults) or is it refused (data
  * connection and PASV faults, which have their own trigger)? */
@@ -30,30 +31,65 @@ static bool needs_on(qh_fault_kind k)
   return false;
 }
 
-/* An FTP reply (RFC 959 4.2): "NNN text", NNN 100..599; several lines as
- * "NNN-first\n...\nNNN last". NULL if good, else what is wrong. */
+/* The code of a reply line ("NNN", "NNN text", "NNN-text", 100..599), or
+ * 0 when the line is not one. */
+static int line_code(const char *p, size_t l)
+{
+  if (l < 3 || p[0] < '1' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
+      !isdigit((unsigned char)p[2]) || (l > 3 && p[3] != ' ' && p[3] != '-'))
+    return 0;
+  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+/* What a command gets (RFC 959 4.2, 5.4): one or more whole replies, lines
+ * joined by "\n". A reply is "NNN text" alone, or "NNN-text", any lines,
+ * "NNN text" with the same code; every reply but the last is preliminary
+ * (1xx), e.g. "150 Opening\n451 Local error". NULL if good, else what is
+ * wrong. */
 static const char *reply_problem(const char *s, char *buf, size_t len)
 {
-  if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-      !isdigit((unsigned char)s[2]) || s[0] < '1' || s[0] > '5' ||
-      (s[3] && s[3] != ' ' && s[3] != '-'))
+  if (!line_code(s, strcspn(s, "\n")))
     return "must start with a reply code 100..599 (\"NNN text\")";
   if (strchr(s, '\r'))
     return "lines are separated by \\n alone";
-  const char *nl = strchr(s, '\n');
-  if (!nl) {
-    if (s[3] == '-')
-      return "\"NNN-\" starts a multi-line reply; its last line is missing";
-    return NULL;
-  }
-  if (s[3] != '-')
-    return "the first line of a multi-line reply must be \"NNN-text\"";
-  const char *last = strrchr(s, '\n') + 1;
-  for (const char *p = s; p < last; p = strchr(p, '\n') + 1)
-    if (p[0] == '\n')
-      return "empty line";
-  if (strncmp(last, s, 3) != 0 || (last[3] && last[3] != ' ')) {
+  if (s[strlen(s) - 1] == '\n') {
     snprintf(buf, len, "the last line must start with \"%.3s \"", s);
+    return buf;
+  }
+  int open = 0;     /* code of the multi-line reply being read; 0 none */
+  size_t lines = 0; /* lines of the reply being read */
+  for (const char *p = s;;) {
+    const char *nl = strchr(p, '\n');
+    size_t l = nl ? (size_t)(nl - p) : strlen(p);
+    int c = line_code(p, l);
+    bool ends = false; /* this line completes a reply */
+    lines++;
+    if (l == 0)
+      return "empty line";
+    if (!open && !c)
+      return "a line after a complete reply must start one (\"NNN text\")";
+    if (!open) {
+      lines = 1;
+      if (l > 3 && p[3] == '-')
+        open = c;
+      else
+        ends = true;
+    } else if (c == open && (l == 3 || p[3] == ' ')) {
+      open = 0; /* 4.2: only the same code and a space ends it */
+      ends = true;
+    }
+    if (ends && nl && p[0] != '1')
+      return lines == 1 /* meant as one reply, or a sequence? */
+                 ? "the first line of a multi-line reply must be \"NNN-text\""
+                 : "only a 1xx reply may come before another";
+    if (!nl)
+      break;
+    p = nl + 1;
+  }
+  if (open && lines == 1)
+    return "\"NNN-\" starts a multi-line reply; its last line is missing";
+  if (open) {
+    snprintf(buf, len, "the last line must start with \"%d \"", open);
     return buf;
   }
   return NULL;
@@ -64,7 +100,7 @@ static int fault_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
 {
   static const char *const control_names[] = {"control"};
   const char *s, *why;
-  char buf[64];
+  char buf[128];
   int idx;
   uint64_t u;
   struct in_addr a;
@@ -104,7 +140,9 @@ static int fault_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
   return -1;
 }
 
-/* `on`: a command verb, [A-Za-z]{3,4}, kept in upper case. */
+/* `on`: a command verb, [A-Za-z]{3,4}, kept in upper case; or, for a
+ * reply, "greeting": the server's first reply instead (the proxy's
+ * pseudo-verb GREETING). */
 static int on_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
                     const char *what, qh_fault *f)
 {
@@ -114,6 +152,13 @@ static int on_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
   if (!s)
     return -1;
   size_t n = strlen(s);
+  if (strcasecmp(s, "greeting") == 0) {
+    if (f->kind != QH_FAULT_REPLY) {
+      cl_fail(l, dc, v, "%s: \"greeting\" goes with reply only", full);
+      return -1;
+    }
+    return (f->on = cl_dup(l, dc, v, "GREETING")) ? 0 : -1;
+  }
   bool ok = n >= 3 && n <= 4;
   for (size_t i = 0; ok && i < n; i++)
     ok = isalpha((unsigned char)s[i]);

@@ -75,26 +75,43 @@ static bool verb_norm(const char *in, char out[PX_VERB_MAX])
   return true;
 }
 
-/* Every line of an injected reply must be a reply line (RFC 959 4.2):
- * three digits 1xx-5xx, then space, '-' or the end. */
+/* The code of a reply line "NNN", "NNN text" or "NNN-text" (1xx-5xx), or
+ * 0 when the line is not one. */
+static int line_code(const char *p, size_t l)
+{
+  if (l < 3 || p[0] < '1' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
+      !isdigit((unsigned char)p[2]) || (l > 3 && p[3] != ' ' && p[3] != '-'))
+    return 0;
+  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+/* An injected text is one or more whole replies (RFC 959 4.2), lines
+ * joined by "\n": "NNN text" alone, or "NNN-text", any non-empty lines
+ * (code-like ones included), then "NNN text" with the same code. Several
+ * replies in a row are what a command gets, e.g. "150 ...\n226 ...". */
 static bool reply_ok(const char *s)
 {
   size_t len = strlen(s);
-  if (len == 0 || len > PX_REPLY_TEXT_MAX)
+  if (len == 0 || len > PX_REPLY_TEXT_MAX || strchr(s, '\r'))
     return false;
+  int open = 0; /* code of the multi-line reply being read; 0 none */
   const char *p = s;
   for (;;) {
     const char *nl = strchr(p, '\n');
     size_t l = nl ? (size_t)(nl - p) : strlen(p);
-    if (l < 3 || p[0] < '1' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
-        !isdigit((unsigned char)p[2]))
+    int c = line_code(p, l);
+    if (l == 0)
       return false;
-    if (l > 3 && p[3] != ' ' && p[3] != '-')
-      return false;
-    if (memchr(p, '\r', l))
-      return false;
+    if (!open) {
+      if (!c)
+        return false;
+      if (l > 3 && p[3] == '-')
+        open = c;
+    } else if (c == open && (l == 3 || p[3] == ' ')) {
+      open = 0; /* only the same code and a space ends it */
+    }
     if (!nl)
-      return true;
+      return open == 0;
     p = nl + 1;
   }
 }
@@ -159,6 +176,8 @@ static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
   if (is_control_kind(k)) {
     if (!json_is_string(on) || !verb_norm(json_string_value(on), r->on))
       return fail(err, errlen, i, "\"on\" must be a command verb");
+    if (strcmp(r->on, PX_ON_GREETING) == 0 && k != PX_KIND_REPLY)
+      return fail(err, errlen, i, "\"on\": \"GREETING\" takes kind reply only");
   } else if (on) {
     return fail(err, errlen, i, "\"on\" applies to control kinds only");
   }
@@ -173,7 +192,8 @@ static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
   if (k == PX_KIND_REPLY) {
     if (!json_is_string(rep) || !reply_ok(json_string_value(rep)))
       return fail(err, errlen, i,
-                  "\"reply\" must be lines of \"NNN text\" (100-599)");
+                  "\"reply\" must be whole replies: \"NNN text\" lines (100-599), "
+                  "a multi-line one from \"NNN-\" to \"NNN \"");
     r->reply = strdup(json_string_value(rep));
     if (!r->reply)
       return fail(err, errlen, i, "out of memory");

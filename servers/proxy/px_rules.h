@@ -25,6 +25,11 @@ typedef enum px_kind {
   PX_KIND_COUNT
 } px_kind;
 
+/* The `on` of a reply rule that replaces the server's first reply (its
+ * greeting, RFC 959 5.4 "connection establishment") instead of the reply
+ * to a command. */
+#define PX_ON_GREETING "GREETING"
+
 /* "reply", "delay", ... as written in the rules file. */
 const char *px_kind_name(px_kind k);
 
@@ -39,7 +44,7 @@ typedef struct px_rule {
   px_kind kind;
   char on[PX_VERB_MAX]; /* upper case verb; "" for data kinds */
   int nth;              /* 1-based occurrence; 0 = every one */
-  char *reply;          /* REPLY: lines joined by "\n", no CR */
+  char *reply;          /* REPLY: whole replies, lines joined by "\n" */
   int delay_ms;         /* DELAY */
   uint64_t bytes;       /* DATA_CLOSE */
   char address[64];     /* REWRITE_PASV: dotted IPv4 */

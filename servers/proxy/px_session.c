@@ -51,6 +51,7 @@ struct px_session {
   int64_t hold_until; /* a reply is held until then; 0 none */
   int64_t deadline;   /* CONNECTING / CLOSING */
   unsigned ndata;     /* data channels set up so far */
+  bool greeted;       /* the server's first reply (greeting) was handled */
   px_data data[PX_SESS_DATA];
 };
 
@@ -403,9 +404,22 @@ static bool on_replies(px_session *s, int64_t now)
       px_log(s->id, "holding reply %d", code);
       continue;
     }
-    if (px_buf_room(&s->cout) < len + PX_SLACK)
+    if (px_buf_room(&s->cout) < len + PX_SLACK ||
+        (!s->greeted && px_buf_room(&s->cout) < 2 * PX_REPLY_TEXT_MAX))
       return true;
     s->hold_until = 0;
+    if (!s->greeted) {
+      s->greeted = true;
+      const px_rule *g =
+          px_rules_on_command(&s->rules, &s->counts, PX_ON_GREETING);
+      if (g && g->kind == PX_KIND_REPLY) {
+        px_log(s->id, "fault reply on greeting (was %.*s): %s", (int)len,
+               s->sin.data, g->reply);
+        inject_reply(s, g->reply);
+        px_buf_consume(&s->sin, len);
+        continue;
+      }
+    }
     char out[192];
     const char *src = s->sin.data;
     size_t n = len;

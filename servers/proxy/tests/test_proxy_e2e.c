@@ -350,6 +350,40 @@ START_TEST(test_reply_injected)
 }
 END_TEST
 
+START_TEST(test_greeting_and_sequence)
+{
+  start_all("{\"faults\":[{\"kind\":\"reply\",\"on\":\"greeting\","
+            "\"reply\":\"220-Hi\\n200 not the end\\n 220 nor this\\n220 "
+            "Ready\"},{\"kind\":\"reply\",\"on\":\"RETR\",\"reply\":"
+            "\"150 Opening\\n451 Local error\"}]}");
+  client c = {.have = 0};
+  char r[512];
+  c.fd = connect_port(proxy_port);
+  ck_assert_int_ge(c.fd, 0);
+  /* the server's "220 fake ready" is replaced, the body is not the end */
+  ck_assert_int_eq(reply(&c, r, sizeof r), 220);
+  ck_assert_str_eq(r, "220-Hi\r\n200 not the end\r\n 220 nor this\r\n220 "
+                      "Ready\r\n");
+  ck_assert_int_eq(cmd(&c, "USER test", r, sizeof r), 331);
+  ck_assert_int_eq(cmd(&c, "PASS test", r, sizeof r), 230);
+  /* a preliminary and a final reply, both injected */
+  ck_assert_int_eq(cmd(&c, "RETR x.bin", r, sizeof r), 150);
+  ck_assert_int_eq(reply(&c, r, sizeof r), 451);
+  ck_assert_str_eq(r, "451 Local error\r\n");
+  ck_assert_int_eq(cmd(&c, "NOOP", r, sizeof r), 250);
+  ck_assert(!fake_saw(&F, "RETR"));
+  close(c.fd);
+  /* each session has its own greeting: replaced again */
+  c.have = 0;
+  c.fd = connect_port(proxy_port);
+  ck_assert_int_ge(c.fd, 0);
+  ck_assert_int_eq(reply(&c, r, sizeof r), 220);
+  ck_assert_ptr_nonnull(strstr(r, "220 Ready"));
+  close(c.fd);
+  stop_all();
+}
+END_TEST
+
 START_TEST(test_delay)
 {
   start_all("{\"faults\":[{\"kind\":\"delay\",\"on\":\"NOOP\",\"nth\":1,"
@@ -515,6 +549,7 @@ int main(void)
   tcase_set_timeout(tc, 15);
   tcase_add_test(tc, test_relay_login);
   tcase_add_test(tc, test_reply_injected);
+  tcase_add_test(tc, test_greeting_and_sequence);
   tcase_add_test(tc, test_delay);
   tcase_add_test(tc, test_close_and_reset);
   tcase_add_test(tc, test_reset);

@@ -36,7 +36,25 @@ static const parse_case parse_cases[] = {
     {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"STOR\",\"reply\":"
      "\"150-a\\n150 b\"}]}",
      0, NULL, PX_KIND_REPLY},
+    /* whole replies: code-like and plain body lines, a 1xx then a final */
+    {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"greeting\",\"reply\":"
+     "\"220-Hi\\n200 not the end\\n text\\n220-more\\n220 Ready\"}]}",
+     0, NULL, PX_KIND_REPLY},
+    {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"RETR\",\"reply\":"
+     "\"150 Opening\\n451 Local error\"}]}",
+     0, NULL, PX_KIND_REPLY},
     /* malformed */
+    {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"RETR\",\"reply\":"
+     "\"220-a\\n200 b\"}]}",
+     -1, "whole replies", 0},
+    {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"RETR\",\"reply\":"
+     "\"220-a\\n\\n220 b\"}]}",
+     -1, "whole replies", 0},
+    {"{\"faults\":[{\"kind\":\"reply\",\"on\":\"RETR\",\"reply\":"
+     "\"220 a\\ntext\"}]}",
+     -1, "whole replies", 0},
+    {"{\"faults\":[{\"kind\":\"close\",\"on\":\"GREETING\"}]}", -1,
+     "kind reply only", 0},
     {"{\"faults\":[", -1, "line", 0},
     {"[1,2]", -1, "top level", 0},
     {"{\"faults\":{}}", -1, "array", 0},
