@@ -302,6 +302,11 @@ static const struct {
      "7:5: fault 1: reply needs \"on\" (the command it fires on)"},
     {F "{delay: 5}\n", "7:5: fault 1: delay needs \"on\" (the command it "
                        "fires on)"},
+    {F "{delay: 5, on: greeting}\n",
+     "7:20: fault 1: on: \"greeting\" goes with reply only"},
+    {F "{reply: \"150 a\\n226-b\\n226 c\\n150 d\", on: RETR}\n",
+     "7:13: fault 1: reply: \"150 a\\n226-b\\n226 c\\n150 d\": only a 1xx "
+     "reply may come before another"},
     {F "{reply: '600 x', on: STOR}\n",
      "7:13: fault 1: reply: \"600 x\": " NOTREPLY},
     {F "{reply: '099 x', on: STOR}\n",
