@@ -179,6 +179,58 @@ START_TEST(test_open_timeout)
 }
 END_TEST
 
+/* The server ends the session while nothing is in flight: after its
+ * reply to CWD it closes (FIN), resets (RST), or says 421 first (an idle
+ * timeout, as vsftpd's). The module finds out on its own: closed (4),
+ * every command 606 at once, AT+QFTPCLOSE OK and 0,0, then no session
+ * (601) until a new open, which works (sim/README.md). */
+static void on_cmd_drop(e2e_srv *f, const char *line)
+{
+  struct linger lg = {.l_onoff = 1, .l_linger = 0};
+  if (!strncmp(line, "CWD /fin", 8)) {
+    e2e_srv_say(f, "250 ok\r\n");
+    f->stop = true;
+  } else if (!strncmp(line, "CWD /rst", 8)) {
+    e2e_srv_say(f, "250 ok\r\n");
+    setsockopt(f->cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    f->stop = true;
+  } else if (!strncmp(line, "CWD /421", 8)) {
+    e2e_srv_say(f, "250 ok\r\n421 Timeout.\r\n");
+    f->stop = true;
+  } else {
+    e2e_srv_say(f, reply_for(f, line));
+  }
+}
+
+START_TEST(test_idle_drop)
+{
+  static const char *const how[] = {"fin", "rst", "421"};
+  e2e_sim s;
+  e2e_sim_start(&s, "note", NULL);
+  ck_assert(e2e_chat(&s, "ATE0\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QIACT=1\r", "OK\r\n"));
+  for (size_t i = 0; i < sizeof how / sizeof how[0]; i++) {
+    e2e_srv f = {.on_cmd = on_cmd_drop, .user = "230 Login successful.\r\n"};
+    e2e_srv_start(&f);
+    char cwd[64];
+    snprintf(cwd, sizeof cwd, "AT+QFTPCWD=\"/%s\"\r", how[i]);
+    ck_assert(open_to(&s, f.port, "OK\r\n\r\n+QFTPOPEN: 0,0\r\n"));
+    ck_assert_msg(e2e_chat(&s, cwd, "OK\r\n\r\n+QFTPCWD: 0,0\r\n"), "%s", how[i]);
+    e2e_srv_join(&f); /* the server has closed: let the module see it */
+    usleep(100000);
+    ck_assert_msg(e2e_chat(&s, "AT+QFTPSTAT\r", "OK\r\n\r\n+QFTPSTAT: 0,4\r\n"),
+                  "%s", how[i]);
+    ck_assert(e2e_chat(&s, "AT+QFTPCWD=\"/\"\r", "+CME ERROR: 606\r\n"));
+    ck_assert(e2e_chat(&s, "AT+QFTPPWD\r", "+CME ERROR: 606\r\n"));
+    ck_assert(e2e_chat(&s, "AT+QFTPGET=\"a\",\"COM:\"\r", "+CME ERROR: 606\r\n"));
+    ck_assert(e2e_chat(&s, "AT+QFTPCLOSE\r", "OK\r\n\r\n+QFTPCLOSE: 0,0\r\n"));
+    ck_assert(e2e_chat(&s, "AT+QFTPSTAT\r", "OK\r\n\r\n+QFTPSTAT: 0,4\r\n"));
+    ck_assert(e2e_chat(&s, "AT+QFTPCWD=\"/\"\r", "+CME ERROR: 601\r\n"));
+  }
+  e2e_sim_stop(&s);
+}
+END_TEST
+
 int main(void)
 {
   signal(SIGPIPE, SIG_IGN);
@@ -191,6 +243,7 @@ int main(void)
   tcase_add_test(tc, test_session);
   tcase_add_test(tc, test_open_530);
   tcase_add_test(tc, test_open_timeout);
+  tcase_add_test(tc, test_idle_drop);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
