@@ -79,7 +79,7 @@ struct sim_xfer {
   bool ok_sent;          /* "OK" that ends data mode printed */
   bool reported;         /* URC (or +CME ERROR) printed */
   bool partial;          /* downloadlen reached: any final reply is fine */
-  bool aborted;          /* "+++" aborted a PUT: no URC */
+  bool aborted;          /* "+++" aborted the transfer: no URC */
   int err, reply;        /* the first failure */
   int64_t gap_deadline;  /* rsptimeout between data packets */
 };
@@ -570,13 +570,16 @@ size_t sim_xfer_input_room(const sim_xfer *x)
 
 static void on_escape(sim_xfer *x)
 {
-  if (x->r.kind != SIM_XFER_PUT) {
+  bool put = x->r.kind == SIM_XFER_PUT;
+  if (!put && !sim_ctx_prof_bool(x->c, "plus_aborts_download", false)) {
     sim_out_ok(x->c);
     set_state(x, XS_PAUSED); /* the data socket is not read meanwhile */
     return;
   }
-  if (sim_ctx_prof_bool(x->c, "plus_aborts_upload", false)) {
-    x->aborted = true; /* firmware: the upload is abandoned (NOTES.md) */
+  /* Firmware that abandons the transfer instead (profile keys; EG800K
+   * for downloads): no URC, STAT back to 1, ATO has nothing to resume. */
+  if (!put || sim_ctx_prof_bool(x->c, "plus_aborts_upload", false)) {
+    x->aborted = true;
     sim_out_ok(x->c);
     sim_data_close(&x->d, true);
     data_done(x);

@@ -351,7 +351,7 @@ static const struct {
     {F "{data: close_after}\n",
      "7:5: fault 1: data: close_after needs \"bytes\""},
     {F "{data: reset, bytes: 5}\n",
-     "7:19: fault 1: \"bytes\" only goes with data: close_after"},
+     "7:19: fault 1: \"bytes\" only goes with data: close_after or stall"},
     {F "{data: close, bytes: 5}\n",
      "7:12: fault 1: data: \"close\" is not one of close_after | reset | "
      "stall | refuse"},

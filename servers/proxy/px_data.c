@@ -117,9 +117,11 @@ int px_data_active(px_data *d, unsigned sid, unsigned n,
   return setup(d, sid, n, false, local, client, fault, offer);
 }
 
+/* close_after, and a stall after some bytes: forward that many, then act. */
 static bool limited(const px_data *d)
 {
-  return d->fault && d->fault->kind == PX_KIND_DATA_CLOSE;
+  return d->fault && (d->fault->kind == PX_KIND_DATA_CLOSE ||
+                      (d->fault->kind == PX_KIND_DATA_STALL && d->fault->bytes));
 }
 
 static size_t read_max(const px_data *d)
@@ -225,7 +227,7 @@ static void on_connected(px_data *d)
     px_data_close(d, "data_reset");
     return;
   }
-  if (f && f->kind == PX_KIND_DATA_STALL) {
+  if (f && f->kind == PX_KIND_DATA_STALL && !f->bytes) {
     px_log(d->sid, "fault data_stall data%u: nothing forwarded", d->n);
     set_state(d, PX_DATA_STALLED);
     return;
@@ -283,6 +285,13 @@ static void relay(px_data *d, const struct pollfd p[PX_DATA_NFDS])
   if (!pump(d, d->sfd, sr, &d->s2c, d->cfd, cr, &d->s_eof, false, &d->n_s2c))
     return;
   bool flushed = d->c2s.len == 0 && d->s2c.len == 0;
+  if (limited(d) && d->taken >= d->fault->bytes && flushed &&
+      d->fault->kind == PX_KIND_DATA_STALL) {
+    px_log(d->sid, "fault data_stall data%u: nothing forwarded after %llu "
+           "bytes", d->n, (unsigned long long)d->taken);
+    set_state(d, PX_DATA_STALLED);
+    return;
+  }
   if (limited(d) && d->taken >= d->fault->bytes && flushed) {
     px_log(d->sid, "fault data_close data%u: FIN after %llu bytes", d->n,
            (unsigned long long)d->taken);
