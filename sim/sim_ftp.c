@@ -42,6 +42,7 @@ struct sim_ftp {
   struct addrinfo *ai_list, *ai_next;
   int connect_errno;
   bool lost;
+  bool wedged; /* busy_after_data_fail: 603 to every command until CLOSE */
   sim_reply_reader rr;
   char rbuf[RBUF_SIZE];
   size_t rlen;
@@ -137,13 +138,19 @@ bool sim_ftp_lost(const sim_ftp *f)
 void sim_ftp_clear_lost(sim_ftp *f)
 {
   f->lost = false;
+  f->wedged = false;
+}
+
+void sim_ftp_wedge(sim_ftp *f)
+{
+  f->wedged = true;
 }
 
 int sim_ftp_gate(const sim_ftp *f)
 {
   switch (f->st) {
   case SIM_FTP_IDLE:
-    return 0;
+    return f->wedged ? SIM_ERR_BUSY : 0;
   case SIM_FTP_CLOSED:
     return f->lost ? SIM_ERR_CTRL_CLOSED : SIM_ERR_UNKNOWN;
   case SIM_FTP_RESOLVING:
@@ -280,6 +287,7 @@ int sim_ftp_open(sim_ftp *f, int tag, const char *host, int port,
     return -1;
   f->tag = tag;
   f->lost = false;
+  f->wedged = false;
   f->deadline = qc_deadline_in(timeout_ms);
   snprintf(f->host, sizeof f->host, "%s", host);
   snprintf(f->port, sizeof f->port, "%d", port);
@@ -387,6 +395,7 @@ int sim_ftp_quit(sim_ftp *f, int tag, int64_t timeout_ms)
     return -1;
   f->tag = tag;
   f->lost = false;
+  f->wedged = false;
   f->deadline = qc_deadline_in(timeout_ms);
   if (send_line(f, "QUIT") != 0)
     finish(f, SIM_FTP_CLOSED, 0, 0, NULL);

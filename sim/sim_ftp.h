@@ -56,6 +56,11 @@ bool sim_ftp_resolver_busy(const sim_ftp *f);
 bool sim_ftp_lost(const sim_ftp *f);
 void sim_ftp_clear_lost(sim_ftp *f);
 
+/* Firmware that answers 603 to every FTP command after a data connection
+ * failed to open (profile busy_after_data_fail), until AT+QFTPCLOSE ends
+ * the session. */
+void sim_ftp_wedge(sim_ftp *f);
+
 /* What the session lets a new command do: 0 (logged in, idle), else the
  * +CME ERROR to answer: 606 after a lost session, 601 with none, 603
  * while opening, busy or closing. */

@@ -48,6 +48,11 @@ static const qc_pkey rows[] = {
      "`+++` during a `COM:` download aborts it (`AT+QFTPSTAT` back to 1, "
      "`ATO` answers `NO CARRIER`) instead of pausing it (1.5: `ATO` "
      "resumes)"},
+    {"busy_after_data_fail", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
+     true, "2.5, 2.6, 5",
+     "after a data connection fails to open (`615`), every FTP command "
+     "answers `+CME ERROR: 603` until `AT+QFTPCLOSE` (the note says nothing "
+     "of the session after a 615)"},
     {"close_async", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "true", false,
      "2.18",
      "`AT+QFTPCLOSE` answers `OK` first, then `+QFTPCLOSE: 0,0`; a new open "
