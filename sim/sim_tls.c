@@ -14,6 +14,7 @@
 
 #define CIPHER_IDS_MAX 64    /* ids in one "ciphersuite" list */
 #define CIPHER_LIST_MAX 2048 /* the OpenSSL names joined with ':' */
+#define SIM_TLS_CLOSE_MS 2000 /* longest wait for room to send close_notify */
 
 void sim_sslcfg_defaults(sim_sslcfg *s)
 {
@@ -122,10 +123,23 @@ static size_t tls_pending(const sim_io *io)
   return (size_t)SSL_pending(io->ssl);
 }
 
+/* Sends close_notify (no wait for the peer's). The socket is non-blocking:
+ * after a burst of upload data its send buffer may be full, and a FIN
+ * without close_notify makes the server fail the upload (vsftpd: 426). So
+ * a shutdown that wants to write waits for room, briefly and boundedly. */
 static void tls_close(sim_io *io, bool rst)
 {
-  if (!rst)
-    SSL_shutdown(io->ssl); /* close_notify, once; no wait for the peer's */
+  if (!rst) {
+    int64_t dl = qc_deadline_in(SIM_TLS_CLOSE_MS);
+    for (;;) {
+      int r = SSL_shutdown(io->ssl);
+      if (r >= 0 || SSL_get_error(io->ssl, r) != SSL_ERROR_WANT_WRITE ||
+          qc_now_ms() >= dl)
+        break;
+      struct pollfd p = {.fd = io->fd, .events = POLLOUT};
+      poll(&p, 1, (int)qc_remaining_ms(dl));
+    }
+  }
   ERR_clear_error();
 }
 
