@@ -226,14 +226,16 @@ static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     return -1;
   }
   bool close_after = f->kind == QH_FAULT_DATA_CLOSE;
-  bool stall = f->kind == QH_FAULT_DATA_STALL;
+  bool stall = f->kind == QH_FAULT_DATA_STALL ||
+               f->kind == QH_FAULT_DATA_RESET;
   if (close_after && !kn[K_BYTES]) {
     cl_fail(l, dc, item, "%s: data: close_after needs \"bytes\"", what);
     return -1;
   }
   if (!close_after && !stall && kn[K_BYTES]) {
     cl_fail(l, dc, kn[K_BYTES],
-            "%s: \"bytes\" only goes with data: close_after or stall", what);
+            "%s: \"bytes\" only goes with data: close_after, stall or "
+            "reset", what);
     return -1;
   }
   if (fault_value(l, dc, vals[d->key], full, f) < 0)

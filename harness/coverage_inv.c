@@ -81,7 +81,9 @@ const size_t qh_cov_nerrs = sizeof qh_cov_errs / sizeof *qh_cov_errs;
 /* Chapter 6 x RFC 959 5.4 (command-reply sequences; RFC 3659 for SIZE,
  * MDTM, MLSD). login: USER PASS ACCT; directory: CWD PWD MKD RMD; file:
  * SIZE DELE MDTM RNFR RNTO; transfer: RETR STOR REST TYPE PASV PORT;
- * listing: LIST NLST MLSD TYPE PASV PORT. */
+ * listing: LIST NLST MLSD PASV PORT (a listing sets no type: the note's
+ * LIST/NLST/MLSD take none, so TYPE, and with it 504, is the transfer
+ * family's alone). */
 #define ALL (FAM(LOGIN) | FAM(DIRECTORY) | FAM(FILE) | FAM(TRANSFER) | \
              FAM(LISTING))
 const qh_cov_reply qh_cov_replies[] = {
@@ -95,7 +97,7 @@ const qh_cov_reply qh_cov_replies[] = {
     {501, ALL},
     {502, FAM(DIRECTORY) | FAM(FILE) | FAM(TRANSFER) | FAM(LISTING)},
     {503, FAM(LOGIN) | FAM(FILE)},                    /* PASS ACCT RNTO */
-    {504, FAM(TRANSFER) | FAM(LISTING)},              /* TYPE */
+    {504, FAM(TRANSFER)},                             /* TYPE */
     {530, ALL},
     {532, FAM(FILE) | FAM(TRANSFER)},                 /* RNTO STOR */
     {550, FAM(DIRECTORY) | FAM(FILE) | FAM(TRANSFER) | FAM(LISTING)},

@@ -63,7 +63,8 @@ char *qh_proxy_rules_json(const qh_fault *f, size_t n)
     if (f[i].kind == QH_FAULT_DELAY)
       json_object_set_new(o, "delay_ms", json_integer(f[i].delay_ms));
     if (f[i].kind == QH_FAULT_DATA_CLOSE ||
-        (f[i].kind == QH_FAULT_DATA_STALL && f[i].bytes))
+        ((f[i].kind == QH_FAULT_DATA_STALL ||
+          f[i].kind == QH_FAULT_DATA_RESET) && f[i].bytes))
       json_object_set_new(o, "bytes", json_integer((json_int_t)f[i].bytes));
     if (f[i].kind == QH_FAULT_REWRITE_PASV && f[i].address)
       json_object_set_new(o, "address", json_string(f[i].address));

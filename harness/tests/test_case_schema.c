@@ -350,8 +350,9 @@ static const struct {
      "7:13: fault 1: reset: \"x\" is not one of control"},
     {F "{data: close_after}\n",
      "7:5: fault 1: data: close_after needs \"bytes\""},
-    {F "{data: reset, bytes: 5}\n",
-     "7:19: fault 1: \"bytes\" only goes with data: close_after or stall"},
+    {F "{data: refuse, bytes: 5}\n",
+     "7:20: fault 1: \"bytes\" only goes with data: close_after, stall or "
+     "reset"},
     {F "{data: close, bytes: 5}\n",
      "7:12: fault 1: data: \"close\" is not one of close_after | reset | "
      "stall | refuse"},

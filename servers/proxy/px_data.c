@@ -117,11 +117,16 @@ int px_data_active(px_data *d, unsigned sid, unsigned n,
   return setup(d, sid, n, false, local, client, fault, offer);
 }
 
-/* close_after, and a stall after some bytes: forward that many, then act. */
+/* close_after, and a stall or reset after some bytes: forward that many,
+ * then act. */
 static bool limited(const px_data *d)
 {
-  return d->fault && (d->fault->kind == PX_KIND_DATA_CLOSE ||
-                      (d->fault->kind == PX_KIND_DATA_STALL && d->fault->bytes));
+  if (!d->fault)
+    return false;
+  px_kind k = d->fault->kind;
+  return k == PX_KIND_DATA_CLOSE ||
+         ((k == PX_KIND_DATA_STALL || k == PX_KIND_DATA_RESET) &&
+          d->fault->bytes);
 }
 
 static size_t read_max(const px_data *d)
@@ -220,7 +225,7 @@ static void on_connected(px_data *d)
     return;
   }
   const px_rule *f = d->fault;
-  if (f && f->kind == PX_KIND_DATA_RESET) {
+  if (f && f->kind == PX_KIND_DATA_RESET && !f->bytes) {
     px_log(d->sid, "fault data_reset data%u: RST to client", d->n);
     px_net_reset(d->cfd);
     d->cfd = -1;
@@ -285,6 +290,16 @@ static void relay(px_data *d, const struct pollfd p[PX_DATA_NFDS])
   if (!pump(d, d->sfd, sr, &d->s2c, d->cfd, cr, &d->s_eof, false, &d->n_s2c))
     return;
   bool flushed = d->c2s.len == 0 && d->s2c.len == 0;
+  if (limited(d) && d->taken >= d->fault->bytes && flushed &&
+      d->fault->kind == PX_KIND_DATA_RESET) {
+    px_log(d->sid, "fault data_reset data%u: RST after %llu bytes", d->n,
+           (unsigned long long)d->taken);
+    px_net_reset(d->cfd);
+    px_net_reset(d->sfd);
+    d->cfd = d->sfd = -1;
+    px_data_close(d, "data_reset");
+    return;
+  }
   if (limited(d) && d->taken >= d->fault->bytes && flushed &&
       d->fault->kind == PX_KIND_DATA_STALL) {
     px_log(d->sid, "fault data_stall data%u: nothing forwarded after %llu "
