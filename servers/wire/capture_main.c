@@ -23,7 +23,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 /* 16 MiB = 64 blocks of 256 KiB: with data packets snapped to ~400
  * bytes that is ~40000 packets, over a second of loopback at full speed
@@ -31,16 +33,23 @@
 #define BUFFER_DEFAULT (16 << 20)
 #define TIMEOUT_DEFAULT 20 /* ms before a partly filled block is handed over */
 #define POLL_MS 100 /* how often the stop flag and the flush are looked at */
+#define DRAIN_MAX_MS 1000 /* reading what is left after SIGTERM, at most */
+
+static int64_t now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static volatile sig_atomic_t stop_flag;
-static pcap_t *the_pcap;
 
 static void on_signal(int sig)
 {
   (void)sig;
+  /* No pcap_breakloop: the loop polls a non-blocking handle, and a break
+   * flag left set would end the final drain before it read anything. */
   stop_flag = 1;
-  if (the_pcap)
-    pcap_breakloop(the_pcap);
 }
 
 #define USAGE                                                                  \
@@ -159,7 +168,6 @@ int main(int argc, char **argv)
   if (!d || fd < 0)
     return die_pcap(p, path);
 
-  the_pcap = p;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
@@ -187,14 +195,19 @@ int main(int argc, char **argv)
     pcap_dump_flush(d);
   }
   /* What the kernel already holds belongs to the capture: the last FIN,
-   * maybe in a block the kernel hands over only after -t ms. */
-  for (int quiet = 0, i = 0; status == 0 && quiet < 3 && i < 1000; i++) {
+   * maybe in a block the kernel hands over only when its timer (-t ms)
+   * fires, within two periods. Read until that has passed and the ring is
+   * quiet, within DRAIN_MAX_MS whatever arrives. */
+  int64_t t_stop = now_ms();
+  for (int quiet = 0; status == 0 && now_ms() - t_stop < DRAIN_MAX_MS;) {
     struct pollfd pfd = {fd, POLLIN, 0};
     poll(&pfd, 1, (int)tmo);
     int n = pcap_dispatch(p, -1, pcap_dump, (u_char *)d);
-    if (n < 0)
+    if (n == PCAP_ERROR)
       break;
-    quiet = n == 0 ? quiet + 1 : 0;
+    quiet = n > 0 ? 0 : quiet + 1;
+    if (quiet >= 2 && now_ms() - t_stop >= 3 * (int64_t)tmo)
+      break;
   }
   pcap_dump_flush(d);
   pcap_dump_close(d);
@@ -206,7 +219,6 @@ int main(int argc, char **argv)
   else
     fprintf(stderr, "qftp-capture: stats: %s\n", pcap_geterr(p));
   fflush(stdout);
-  the_pcap = NULL;
   pcap_close(p);
   return status;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 START_TEST(test_live_capture)
@@ -273,6 +274,48 @@ START_TEST(test_capture_bad_iface)
 }
 END_TEST
 
+/* A stand-in for qftp-capture that reports drops: wire_capture_stop says
+ * so apart from a failure (WIRE_CAPTURE_DROPPED, the count in err), and
+ * a tool that dies without stats is a failure (-1). */
+static void fake_tool(const char *path, const char *on_term)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\ntrap '%s' TERM\necho ready\n"
+             "while :; do sleep 0.05; done\n", on_term);
+  fclose(f);
+  ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+START_TEST(test_capture_drops_reported)
+{
+  char tool[64], err[512];
+  snprintf(tool, sizeof tool, "/tmp/wire-fake-cap-%d", (int)getpid());
+  fake_tool(tool, "echo stats received=40 dropped=3 ifdropped=1; exit 0");
+  wire_capture *cap;
+  ck_assert_msg(wire_capture_start(tool, "lo", "tcp", "", 0, "/dev/null", &cap,
+                                   err, sizeof err) == 0, "%s", err);
+  wire_capture_stats st;
+  ck_assert_int_eq(wire_capture_stop(cap, &st, err, sizeof err),
+                   WIRE_CAPTURE_DROPPED);
+  ck_assert_str_eq(err, "capture dropped 4 packets");
+  ck_assert_uint_eq(st.received, 40);
+  ck_assert_uint_eq(st.dropped, 3);
+
+  fake_tool(tool, "echo stats received=40 dropped=0 ifdropped=0; exit 0");
+  ck_assert_int_eq(wire_capture_start(tool, "lo", "tcp", "", 0, "/dev/null",
+                                      &cap, err, sizeof err), 0);
+  ck_assert_int_eq(wire_capture_stop(cap, &st, err, sizeof err), 0);
+
+  fake_tool(tool, "exit 3");
+  ck_assert_int_eq(wire_capture_start(tool, "lo", "tcp", "", 0, "/dev/null",
+                                      &cap, err, sizeof err), 0);
+  ck_assert_int_eq(wire_capture_stop(cap, &st, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "capture gave no stats"));
+  unlink(tool);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("wire_live");
@@ -281,6 +324,7 @@ int main(void)
   tcase_add_test(tc, test_live_capture);
   tcase_add_test(tc, test_filter_build);
   tcase_add_test(tc, test_live_own_flows);
+  tcase_add_test(tc, test_capture_drops_reported);
   tcase_add_test(tc, test_capture_bad_iface);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
