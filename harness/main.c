@@ -8,6 +8,7 @@
 #include "transport.h"
 #include "wire_analyze.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -58,6 +59,11 @@ static const char usage[] =
     "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
     "                        listens on (default: the one holding\n"
     "                        --server-addr, lo with the simulator)\n"
+    "  --module-addr ADDR    the module's IP address as the servers see it:\n"
+    "                        the capture keeps only its flows with the\n"
+    "                        servers (default: with the simulator the\n"
+    "                        address this machine connects from; with\n"
+    "                        --device any address)\n"
     "Selection and expectations:\n"
     "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
     "                        tag:GLOB (tag:reply:4*), and !TERM to exclude;\n"
@@ -115,6 +121,7 @@ enum {
   OPT_HOME,
   OPT_SIMBIN,
   OPT_CAPTURE_IF,
+  OPT_MODULE_ADDR,
   OPT_TAGS,
   OPT_WAIVERS,
   OPT_REVISION,
@@ -136,6 +143,7 @@ static const struct option longopts[] = {
     {"home", required_argument, NULL, OPT_HOME},
     {"sim-binary", required_argument, NULL, OPT_SIMBIN},
     {"capture-if", required_argument, NULL, OPT_CAPTURE_IF},
+    {"module-addr", required_argument, NULL, OPT_MODULE_ADDR},
     {"tags", no_argument, NULL, OPT_TAGS},
     {"waivers", required_argument, NULL, OPT_WAIVERS},
     {"module-revision", required_argument, NULL, OPT_REVISION},
@@ -338,6 +346,16 @@ static int cases_main(int argc, char **argv)
     case OPT_CAPTURE_IF:
       o.capture_if = optarg;
       break;
+    case OPT_MODULE_ADDR: {
+      unsigned char a[16];
+      if (inet_pton(AF_INET, optarg, a) != 1 &&
+          inet_pton(AF_INET6, optarg, a) != 1)
+        return bad_usage("--module-addr: '%s' is not an IPv4 or IPv6 "
+                         "address",
+                         optarg);
+      o.module_addr = optarg;
+      break;
+    }
     case OPT_TAGS:
       if (strcmp(cmd, "list") != 0)
         return bad_usage("%s", "--tags goes with list");

@@ -32,6 +32,9 @@ typedef struct qh_run_opts {
   const char *proxy_binary; /* qftp-proxy */
   const char *capture_binary; /* qftp-capture */
   const char *capture_if;   /* interface the capture listens on */
+  const char *module_addr;  /* --module-addr: the module's IP, for the
+                               capture filter; NULL: the simulator's
+                               source address, any with a device */
   bool verbose;
   bool list_tags;           /* list: "tag<TAB>cases" instead of cases */
   const char *waivers_path; /* --waivers FILE (harness/waivers.h); NULL */

@@ -55,6 +55,28 @@ static const srv_conf_kv *lookup(const srv_conf_kv *kv, size_t n,
   return NULL;
 }
 
+/* Placeholders computed from others when the table does not name them.
+ * DATA_PORT: the port active-mode data connections come from, the
+ * control port - 1 (RFC 959 3.2's default L-1; what ProFTPD uses on its
+ * own), so a capture filter can name it in advance. */
+static const srv_conf_kv *derived(const srv_conf_kv *kv, size_t n,
+                                  const char *name, size_t len,
+                                  srv_conf_kv *tmp, char *buf, size_t blen)
+{
+  if (len != 9 || memcmp(name, "DATA_PORT", 9) != 0)
+    return NULL;
+  const srv_conf_kv *lp = lookup(kv, n, "LISTEN_PORT", 11);
+  char *end;
+  long port = lp && lp->value ? strtol(lp->value, &end, 10) : 0;
+  tmp->key = "DATA_PORT";
+  tmp->value = NULL; /* "no value" unless LISTEN_PORT is a port above 1 */
+  if (lp && lp->value && !*end && port > 1 && port <= 65535) {
+    snprintf(buf, blen, "%ld", port - 1);
+    tmp->value = buf;
+  }
+  return lp ? tmp : NULL;
+}
+
 int srv_conf_render(const char *tmpl, const srv_conf_kv *kv, size_t n,
                     char **out, char *err, size_t errlen)
 {
@@ -88,7 +110,11 @@ int srv_conf_render(const char *tmpl, const srv_conf_kv *kv, size_t n,
                (int)(len > SRV_CONF_NAME_MAX ? SRV_CONF_NAME_MAX : len), name);
       goto fail;
     }
+    srv_conf_kv tmp;
+    char dbuf[16];
     const srv_conf_kv *e = lookup(kv, n, name, len);
+    if (!e)
+      e = derived(kv, n, name, len, &tmp, dbuf, sizeof dbuf);
     if (!e) {
       snprintf(err, errlen, "line %d: unknown placeholder @%.*s@", line,
                (int)len, name);

@@ -8,7 +8,10 @@
  * line break (it would inject a config line) or an unterminated
  * placeholder is an error naming the placeholder and its line. "@@" is a
  * literal '@' (vsftpd's ssl_ciphers=DEFAULT:@@SECLEVEL=0); a lone '@' not
- * followed by a name is kept as is; unused keys are fine. */
+ * followed by a name is kept as is; unused keys are fine. Derived
+ * placeholder: @DATA_PORT@, when the table has no DATA_PORT, is
+ * LISTEN_PORT - 1 (the active-mode source port; "no value" if
+ * LISTEN_PORT is not a port above 1). */
 #ifndef SRV_CONF_H
 #define SRV_CONF_H
 

@@ -84,6 +84,30 @@ static const char *const profiles[] = {"plain", "ftps-explicit",
 
 /* Renders servers/vsftpd/<profile>.conf.in and checks each line is a
  * comment or key=value with no blank around '=' or at the end. */
+/* @DATA_PORT@ is LISTEN_PORT - 1 unless the table names it. */
+START_TEST(test_render_data_port)
+{
+  char *out, err[256] = "";
+  srv_conf_kv kv[] = {{"LISTEN_PORT", "2121"}};
+  ck_assert_int_eq(srv_conf_render("p=@DATA_PORT@\n", kv, 1, &out, err,
+                                   sizeof err), 0);
+  ck_assert_str_eq(out, "p=2120\n");
+  free(out);
+  srv_conf_kv named[] = {{"LISTEN_PORT", "2121"}, {"DATA_PORT", "20"}};
+  ck_assert_int_eq(srv_conf_render("p=@DATA_PORT@", named, 2, &out, err,
+                                   sizeof err), 0);
+  ck_assert_str_eq(out, "p=20");
+  free(out);
+  srv_conf_kv low[] = {{"LISTEN_PORT", "1"}};
+  ck_assert_int_eq(srv_conf_render("p=@DATA_PORT@", low, 1, &out, err,
+                                   sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "no value for placeholder @DATA_PORT@"));
+  ck_assert_int_eq(srv_conf_render("p=@DATA_PORT@", table, NTABLE, &out, err,
+                                   sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "unknown placeholder @DATA_PORT@"));
+}
+END_TEST
+
 START_TEST(test_shipped_templates)
 {
   char path[512], err[256], *tmpl, *out;
@@ -99,6 +123,9 @@ START_TEST(test_shipped_templates)
   ck_assert_ptr_nonnull(strstr(out, "\nseccomp_sandbox=NO\n"));
   ck_assert_ptr_nonnull(strstr(out, "\npam_service_name=qftp-x\n"));
   ck_assert_ptr_nonnull(strstr(out, "\nchroot_local_user=YES\n"));
+  /* active-mode data from L-1: the capture filter names it in advance */
+  ck_assert_ptr_nonnull(strstr(out, "\nconnect_from_port_20=YES\n"));
+  ck_assert_ptr_nonnull(strstr(out, "\nftp_data_port=2120\n"));
   for (char *line = out; *line;) {
     char *nl = strchr(line, '\n');
     ck_assert_msg(nl != NULL, "%s: last line lacks a newline", profiles[_i]);
@@ -133,6 +160,7 @@ int main(void)
 {
   Suite *s = suite_create("srv_conf");
   TCase *tc = tcase_create("render");
+  tcase_add_test(tc, test_render_data_port);
   tcase_add_loop_test(tc, test_render_table, 0, sizeof cases / sizeof cases[0]);
   tcase_add_test(tc, test_render_too_big);
   tcase_add_loop_test(tc, test_shipped_templates, 0,

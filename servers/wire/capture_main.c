@@ -1,9 +1,21 @@
-/* qftp-capture -i IFACE -f BPF -w FILE.pcap [-B bytes]
+/* qftp-capture -i IFACE -f BPF -w FILE.pcap [-c BPF] [-s N] [-B bytes]
+ *               [-t ms]
  *
  * Captures into a pcap until SIGTERM/SIGINT. stdout: "ready" once the
- * filter is set, then "stats received=N dropped=N ifdropped=N" at the end.
- * Errors: a message on stderr, exit 2. Immediate mode with a 256 MiB buffer:
- * the 2 MB default dropped packets on loopback (FIN and 226 among them). */
+ * filter is set, then "stats received=N dropped=N ifdropped=N" at the end
+ * (counted from the moment the filter was set: only packets the filter
+ * takes, so drops are of the run's own flows).
+ * Errors: a message on stderr, exit 2.
+ *
+ * Memory: no immediate mode, so libpcap takes TPACKET_V3, whose ring
+ * blocks hold packets back to back at their captured length (V2, what
+ * immediate mode gets, gives every packet a slot sized for the largest
+ * frame: 64 KiB on loopback). A block is handed over when full or after
+ * -t ms. With -s the kernel keeps only headers and N payload bytes of
+ * data packets (wire_bpf.h), so the ring needs room for headers, not for
+ * the bytes of a transfer. */
+#include "wire_bpf.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -11,29 +23,45 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
-#define SNAPLEN 262144
-/* The ring must absorb a 64 MiB loopback transfer at full speed while the
- * writer falls behind: 16 and 64 MiB both dropped packets on 2 vCPUs. */
-#define BUFFER_DEFAULT (256 << 20)
+/* 16 MiB = 64 blocks of 256 KiB: with data packets snapped to ~400
+ * bytes that is ~40000 packets, over a second of loopback at full speed
+ * (64 KiB segments) for a writer that stops. */
+#define BUFFER_DEFAULT (16 << 20)
+#define TIMEOUT_DEFAULT 20 /* ms before a partly filled block is handed over */
 #define POLL_MS 100 /* how often the stop flag and the flush are looked at */
+#define DRAIN_MAX_MS 1000 /* reading what is left after SIGTERM, at most */
+
+static int64_t now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static volatile sig_atomic_t stop_flag;
-static pcap_t *the_pcap;
 
 static void on_signal(int sig)
 {
   (void)sig;
+  /* No pcap_breakloop: the loop polls a non-blocking handle, and a break
+   * flag left set would end the final drain before it read anything. */
   stop_flag = 1;
-  if (the_pcap)
-    pcap_breakloop(the_pcap);
 }
 
 #define USAGE                                                                  \
-  "usage: qftp-capture -i IFACE -f BPF -w FILE.pcap [-B bytes]\n"              \
-  "Captures into FILE.pcap until SIGTERM/SIGINT (qftp-harness starts one\n"     \
-  "per case). -B: the kernel buffer, 65536..1073741824 (default 256 MiB).\n"    \
+  "usage: qftp-capture -i IFACE -f BPF -w FILE.pcap [-c BPF] [-s N]\n"         \
+  "                    [-B bytes] [-t ms]\n"                                    \
+  "Captures what -f matches into FILE.pcap until SIGTERM/SIGINT (qftp-harness\n"\
+  "starts one per case).\n"                                                     \
+  "  -s N   keep headers and N TCP payload bytes (1..65535) of each packet,\n"  \
+  "         16389 when it starts a TLS handshake record (default: whole)\n"    \
+  "  -c BPF packets this matches are kept whole (the control connections)\n"  \
+  "  -B     kernel ring, 65536..1073741824 bytes (default 16 MiB)\n"           \
+  "  -t     ms before a partly filled ring block is read, 1..1000 (20)\n"     \
   "stdout: \"ready\", then \"stats received=N dropped=N ifdropped=N\".\n"      \
   "Exit: 0 stopped by a signal, 2 on an error.\n"
 
@@ -52,20 +80,37 @@ static int die_pcap(pcap_t *p, const char *what)
 
 int main(int argc, char **argv)
 {
-  const char *iface = NULL, *filter = NULL, *path = NULL;
-  unsigned long long bufsize = BUFFER_DEFAULT;
+  const char *iface = NULL, *filter = NULL, *path = NULL, *whole = NULL;
+  unsigned long long bufsize = BUFFER_DEFAULT, snap = 0, tmo = TIMEOUT_DEFAULT;
   int opt;
   if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
                     strcmp(argv[1], "-h") == 0)) {
     fputs(USAGE, stdout);
     return 0;
   }
-  while ((opt = getopt(argc, argv, "i:f:w:B:")) != -1) {
+  while ((opt = getopt(argc, argv, "i:f:w:B:c:s:t:")) != -1) {
     char *end;
     switch (opt) {
     case 'i': iface = optarg; break;
     case 'f': filter = optarg; break;
     case 'w': path = optarg; break;
+    case 'c': whole = optarg; break;
+    case 's':
+      errno = 0;
+      snap = strtoull(optarg, &end, 10);
+      if (errno || *end || snap < 1 || snap > WIRE_BPF_SNAP_MAX) {
+        fprintf(stderr, "qftp-capture: -s wants 1..%u\n", WIRE_BPF_SNAP_MAX);
+        return 2;
+      }
+      break;
+    case 't':
+      errno = 0;
+      tmo = strtoull(optarg, &end, 10);
+      if (errno || *end || tmo < 1 || tmo > 1000) {
+        fprintf(stderr, "qftp-capture: -t wants 1..1000\n");
+        return 2;
+      }
+      break;
     case 'B':
       errno = 0;
       bufsize = strtoull(optarg, &end, 10);
@@ -86,7 +131,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "qftp-capture: %s: %s\n", iface, errbuf);
     return 2;
   }
-  if (pcap_set_snaplen(p, SNAPLEN) || pcap_set_immediate_mode(p, 1) ||
+  if (pcap_set_snaplen(p, (int)WIRE_BPF_WHOLE) ||
+      pcap_set_timeout(p, (int)tmo) ||
       pcap_set_buffer_size(p, (int)bufsize) || pcap_set_promisc(p, 0))
     return die_pcap(p, "setup");
   int rc = pcap_activate(p);
@@ -95,12 +141,23 @@ int main(int argc, char **argv)
   if (rc > 0)
     fprintf(stderr, "qftp-capture: warning: %s\n", pcap_geterr(p));
   struct bpf_program prog;
-  if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
-    return die_pcap(p, "filter");
+  char ferr[PCAP_ERRBUF_SIZE + 256];
+  if (wire_bpf_build(p, filter, whole, (unsigned)snap, &prog, ferr,
+                     sizeof ferr) < 0) {
+    fprintf(stderr, "qftp-capture: %s\n", ferr);
+    pcap_close(p);
+    return 2;
+  }
   rc = pcap_setfilter(p, &prog);
   pcap_freecode(&prog);
   if (rc < 0)
     return die_pcap(p, "setfilter");
+  /* What the ring took or lost before the filter was set is not the
+   * run's: the counts start here (libpcap adds the kernel's counters up,
+   * and reading them resets the kernel's). */
+  struct pcap_stat base;
+  if (pcap_stats(p, &base) < 0)
+    memset(&base, 0, sizeof base);
   if (pcap_setnonblock(p, 1, errbuf) < 0) {
     fprintf(stderr, "qftp-capture: nonblock: %s\n", errbuf);
     pcap_close(p);
@@ -111,7 +168,6 @@ int main(int argc, char **argv)
   if (!d || fd < 0)
     return die_pcap(p, path);
 
-  the_pcap = p;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
@@ -138,20 +194,31 @@ int main(int argc, char **argv)
     }
     pcap_dump_flush(d);
   }
-  /* What the kernel already holds belongs to the capture: the last FIN. */
-  for (int i = 0; i < 1000 && status == 0; i++)
-    if (pcap_dispatch(p, -1, pcap_dump, (u_char *)d) <= 0)
+  /* What the kernel already holds belongs to the capture: the last FIN,
+   * maybe in a block the kernel hands over only when its timer (-t ms)
+   * fires, within two periods. Read until that has passed and the ring is
+   * quiet, within DRAIN_MAX_MS whatever arrives. */
+  int64_t t_stop = now_ms();
+  for (int quiet = 0; status == 0 && now_ms() - t_stop < DRAIN_MAX_MS;) {
+    struct pollfd pfd = {fd, POLLIN, 0};
+    poll(&pfd, 1, (int)tmo);
+    int n = pcap_dispatch(p, -1, pcap_dump, (u_char *)d);
+    if (n == PCAP_ERROR)
       break;
+    quiet = n > 0 ? 0 : quiet + 1;
+    if (quiet >= 2 && now_ms() - t_stop >= 3 * (int64_t)tmo)
+      break;
+  }
   pcap_dump_flush(d);
   pcap_dump_close(d);
   struct pcap_stat ps;
   if (pcap_stats(p, &ps) == 0)
-    printf("stats received=%u dropped=%u ifdropped=%u\n", ps.ps_recv,
-           ps.ps_drop, ps.ps_ifdrop);
+    printf("stats received=%u dropped=%u ifdropped=%u\n",
+           ps.ps_recv - base.ps_recv, ps.ps_drop - base.ps_drop,
+           ps.ps_ifdrop - base.ps_ifdrop);
   else
     fprintf(stderr, "qftp-capture: stats: %s\n", pcap_geterr(p));
   fflush(stdout);
-  the_pcap = NULL;
   pcap_close(p);
   return status;
 }

@@ -552,6 +552,35 @@ static void on_data(void *ctx, wire_conn *c, int dir, uint64_t off,
   consume(x, c, s, dir, p + k, n - k, ts);
 }
 
+/* Bytes past the capture's snap length: they count (byte counts follow
+ * the sequence numbers), but nothing after them can be parsed in order. */
+static void on_cut(void *ctx, wire_conn *c, int dir, uint64_t off, uint64_t n)
+{
+  actx *x = ctx;
+  cstate *s = c->user;
+  (void)off;
+  x->a->uncaptured += n;
+  if (!s || s->role == ROLE_OTHER || s->role == ROLE_UNKNOWN)
+    return;
+  if (s->role == ROLE_DATA) {
+    wire_data_conn *d = &x->a->data[s->idx];
+    if (dir == s->mdir)
+      d->to_server += n;
+    else
+      d->to_client += n;
+  }
+  /* A hello not complete by now never will be: its version stays out. */
+  s->hello_done[dir] = true;
+  free(s->hello[dir]);
+  s->hello[dir] = NULL;
+  if (s->sn[dir] == SNIFF_PENDING)
+    s->sn[dir] = SNIFF_PLAIN;
+  /* The control channel is captured whole; if it was not, the line in
+   * progress is broken, as after a hole. */
+  if (s->role == ROLE_CONTROL)
+    s->lines[dir].cut = true;
+}
+
 static void on_gap(void *ctx, wire_conn *c, int dir, uint64_t off, uint64_t n)
 {
   actx *x = ctx;
@@ -712,7 +741,7 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
   actx x;
   memset(&x, 0, sizeof x);
   x.a = calloc(1, sizeof *x.a);
-  wire_reasm_ops ops = {on_open, on_data, on_gap, on_close};
+  wire_reasm_ops ops = {on_open, on_data, on_gap, on_close, on_cut};
   x.r = x.a ? wire_reasm_new(&ops, &x) : NULL;
   if (!x.r) {
     free(x.a);

@@ -124,6 +124,8 @@ typedef struct wire_analysis {
   unsigned other_conns;     /* TCP connections neither control nor data */
   wire_mode mode;
   uint64_t missing;         /* bytes lost in the capture, all streams */
+  uint64_t uncaptured;      /* payload bytes past the snap length: sent,
+                               counted, not in the capture */
   char **missing_notes;     /* "connection 3 (a -> b): missing N bytes at
                                offset X" */
   size_t nmissing_notes;

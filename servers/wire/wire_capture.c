@@ -6,12 +6,14 @@
 #include "qc_time.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,8 +70,9 @@ static void cap_free(wire_capture *c)
 }
 
 int wire_capture_start(const char *binary, const char *iface,
-                       const char *filter, const char *pcap_path,
-                       wire_capture **out, char *err, size_t errlen)
+                       const char *filter, const char *whole, unsigned snap,
+                       const char *pcap_path, wire_capture **out, char *err,
+                       size_t errlen)
 {
   *out = NULL;
   int po[2], pe[2];
@@ -91,8 +94,20 @@ int wire_capture_start(const char *binary, const char *iface,
   }
   c->out_fd = po[0];
   c->err_fd = pe[0];
-  char *argv[] = {(char *)binary, "-i", (char *)iface, "-f", (char *)filter,
-                  "-w", (char *)pcap_path, NULL};
+  char snaps[16];
+  snprintf(snaps, sizeof snaps, "%u", snap);
+  char *argv[12] = {(char *)binary, "-i", (char *)iface, "-f", (char *)filter,
+                    "-w", (char *)pcap_path};
+  size_t na = 7;
+  if (snap) {
+    argv[na++] = "-s";
+    argv[na++] = snaps;
+    if (whole && *whole) {
+      argv[na++] = "-c";
+      argv[na++] = (char *)whole;
+    }
+  }
+  argv[na] = NULL;
   c->pid = qc_spawn(argv, -1, po[1], pe[1], err, errlen);
   close(po[1]);
   close(pe[1]);
@@ -148,39 +163,127 @@ int wire_capture_stop(wire_capture *c, wire_capture_stats *st, char *err,
     snprintf(err, errlen, "capture gave no stats (%s): %s", sts,
              why[0] ? why : "no message");
     rc = -1;
-  } else if (st->dropped || st->ifdropped) {
-    /* A capture with holes cannot support a wire verdict. */
-    snprintf(err, errlen, "capture dropped %llu packets (%llu by the "
-             "interface) of %llu", (unsigned long long)st->dropped,
-             (unsigned long long)st->ifdropped,
-             (unsigned long long)st->received);
-    rc = -1;
   } else if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     snprintf(err, errlen, "capture %s", sts);
     rc = -1;
+  } else if (st->dropped || st->ifdropped) {
+    /* A capture with holes cannot support a wire verdict. */
+    snprintf(err, errlen, "capture dropped %llu packets",
+             (unsigned long long)(st->dropped + st->ifdropped));
+    rc = WIRE_CAPTURE_DROPPED;
   }
   cap_free(c);
   return rc;
 }
 
-int wire_filter_build(char *buf, size_t len, const char *server_addr,
-                      int ctrl_port, int pasv_lo, int pasv_hi,
-                      bool any_tcp_to_server)
+int wire_flows_add(wire_flows *f, bool whole, int lo, int hi)
 {
-  unsigned char a[16];
-  if (!server_addr || (inet_pton(AF_INET, server_addr, a) != 1 &&
-                       inet_pton(AF_INET6, server_addr, a) != 1))
+  if (!hi)
+    hi = lo;
+  size_t *n = whole ? &f->nwhole : &f->ndata;
+  wire_port_range *r = whole ? f->whole : f->data;
+  if (lo < 1 || hi < lo || hi > 65535 || *n >= WIRE_FLOWS_MAX)
     return -1;
-  int n;
-  if (any_tcp_to_server)
-    n = snprintf(buf, len, "tcp and host %s", server_addr);
-  else if (ctrl_port < 1 || ctrl_port > 65535)
+  r[*n].lo = lo;
+  r[*n].hi = hi;
+  (*n)++;
+  return 0;
+}
+
+static bool is_literal(const char *a)
+{
+  unsigned char b[16];
+  return a && (inet_pton(AF_INET, a, b) == 1 || inet_pton(AF_INET6, a, b) == 1);
+}
+
+/* "(src|dst) port P or (src|dst) portrange A-B ..." of one side. */
+static int ports(char *b, size_t len, const char *side,
+                 const wire_port_range *r, size_t n)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n && o < len; i++) {
+    int k = r[i].lo == r[i].hi
+                ? snprintf(b + o, len - o, "%s%s port %d", i ? " or " : "",
+                           side, r[i].lo)
+                : snprintf(b + o, len - o, "%s%s portrange %d-%d",
+                           i ? " or " : "", side, r[i].lo, r[i].hi);
+    if (k < 0)
+      return -1;
+    o += (size_t)k;
+  }
+  return o < len ? 0 : -1;
+}
+
+/* tcp [and host M] and ((src host S and (src ports)) or (dst host S and
+ * (dst ports))) over the ranges r[0..n). */
+static int expr(char *buf, size_t len, const wire_flows *f,
+                const wire_port_range *r, size_t n)
+{
+  char sp[WIRE_FILTER_MAX / 2], dp[WIRE_FILTER_MAX / 2];
+  if (ports(sp, sizeof sp, "src", r, n) < 0 ||
+      ports(dp, sizeof dp, "dst", r, n) < 0)
     return -1;
-  else if (pasv_lo > 0 && pasv_hi >= pasv_lo && pasv_hi <= 65535)
-    n = snprintf(buf, len, "tcp and host %s and (port %d or portrange %d-%d)",
-                 server_addr, ctrl_port, pasv_lo, pasv_hi);
-  else
-    n = snprintf(buf, len, "tcp and host %s and port %d", server_addr,
-                 ctrl_port);
-  return n < 0 || (size_t)n >= len ? -1 : 0;
+  char m[80] = "";
+  if (f->module_addr)
+    snprintf(m, sizeof m, " and host %s", f->module_addr);
+  int k = snprintf(buf, len,
+                   "tcp%s and ((src host %s and (%s)) or (dst host %s and "
+                   "(%s)))",
+                   m, f->server_addr, sp, f->server_addr, dp);
+  return k < 0 || (size_t)k >= len ? -1 : 0;
+}
+
+int wire_filter_build(const wire_flows *f, char *filter, size_t flen,
+                      char *whole, size_t wlen)
+{
+  if (!is_literal(f->server_addr) ||
+      (f->module_addr && !is_literal(f->module_addr)) ||
+      f->nwhole + f->ndata == 0 || f->nwhole > WIRE_FLOWS_MAX ||
+      f->ndata > WIRE_FLOWS_MAX || wlen == 0)
+    return -1;
+  wire_port_range all[2 * WIRE_FLOWS_MAX];
+  memcpy(all, f->whole, f->nwhole * sizeof *all);
+  memcpy(all + f->nwhole, f->data, f->ndata * sizeof *all);
+  whole[0] = '\0';
+  if (expr(filter, flen, f, all, f->nwhole + f->ndata) < 0)
+    return -1;
+  return f->nwhole ? expr(whole, wlen, f, f->whole, f->nwhole) : 0;
+}
+
+int wire_source_addr(const char *dst, char *buf, size_t len)
+{
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+  socklen_t sl;
+  if (inet_pton(AF_INET, dst, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons(9); /* any: a UDP connect sends nothing */
+    sl = sizeof *a4;
+  } else if (inet_pton(AF_INET6, dst, &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons(9);
+    sl = sizeof *a6;
+  } else {
+    return -1;
+  }
+  int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  struct sockaddr_storage me;
+  socklen_t ml = sizeof me;
+  int rc = connect(fd, (struct sockaddr *)&ss, sl) == 0 &&
+                   getsockname(fd, (struct sockaddr *)&me, &ml) == 0
+               ? 0
+               : -1;
+  close(fd);
+  if (rc == 0) {
+    const void *src = me.ss_family == AF_INET
+                          ? (const void *)&((struct sockaddr_in *)&me)->sin_addr
+                          : (const void *)&((struct sockaddr_in6 *)&me)->sin6_addr;
+    if (!inet_ntop(me.ss_family, src, buf, (socklen_t)len))
+      rc = -1;
+  }
+  return rc;
 }

@@ -3,7 +3,8 @@
  * Capturing needs root (or CAP_NET_RAW); the tool runs as its own process
  * so a crash or a hang in libpcap cannot take the runner with it, and so
  * SIGTERM gives a clean flush. Protocol on its stdout: "ready" once the
- * filter is set, "stats received=N dropped=N ifdropped=N" at the end. */
+ * filter is set, "stats received=N dropped=N ifdropped=N" at the end
+ * (counted over the filter's packets only). */
 #ifndef WIRE_CAPTURE_H
 #define WIRE_CAPTURE_H
 
@@ -13,7 +14,12 @@
 
 #define WIRE_CAPTURE_READY_MS 5000 /* wait for "ready" */
 #define WIRE_CAPTURE_STOP_MS 5000  /* wait for "stats" after SIGTERM */
-#define WIRE_FILTER_MAX 256        /* a filter built by wire_filter_build */
+#define WIRE_FILTER_MAX 2048       /* a filter built by wire_filter_build */
+#define WIRE_FLOWS_MAX 8           /* port ranges of each kind */
+#define WIRE_CAPTURE_SNAP 256      /* TCP payload bytes kept of data packets */
+/* wire_capture_stop: the capture worked but the kernel dropped packets of
+ * the filter's flows (st says how many). */
+#define WIRE_CAPTURE_DROPPED 1
 
 typedef struct wire_capture wire_capture;
 
@@ -21,27 +27,55 @@ typedef struct wire_capture_stats {
   uint64_t received, dropped, ifdropped;
 } wire_capture_stats;
 
-/* Spawns `binary -i iface -f filter -w pcap_path` and waits (5 s) for
- * "ready". 0 with *out (owned by the caller until wire_capture_stop), or
- * -1 with err (the tool's stderr, when it said why). */
-int wire_capture_start(const char *binary, const char *iface,
-                       const char *filter, const char *pcap_path,
-                       wire_capture **out, char *err, size_t errlen);
+typedef struct wire_port_range {
+  int lo, hi; /* lo == hi: one port */
+} wire_port_range;
 
-/* SIGTERM, reads the stats line (5 s), reaps, frees c. 0, or -1 when the
- * tool failed, timed out or reported drops (err says which; st is filled
- * whenever the stats line came). Always frees c and reaps the child. */
+/* The flows of one case, by the server's side: a TCP packet belongs to
+ * them when its server-side end is server_addr and one of the ports, and
+ * (when module_addr is known) its other end is module_addr. Ports on the
+ * server side only: the module's ports are ephemeral (and on loopback
+ * both ends share addresses), the server's are the run's own. */
+typedef struct wire_flows {
+  const char *server_addr;             /* IPv4/IPv6 literal; required */
+  const char *module_addr;             /* NULL: any address */
+  wire_port_range whole[WIRE_FLOWS_MAX]; /* control ports: kept whole */
+  size_t nwhole;
+  wire_port_range data[WIRE_FLOWS_MAX];  /* data ports: snapped */
+  size_t ndata;
+} wire_flows;
+
+/* Adds a port (hi 0: lo alone) to f->whole or f->data. -1 when full or
+ * out of 1..65535. */
+int wire_flows_add(wire_flows *f, bool whole, int lo, int hi);
+
+/* The capture's two expressions (tcpdump syntax): `filter`, every packet
+ * of the flows; `whole`, those kept whole (the control ports), or "" when
+ * there are none. 0, or -1 if an address is not a literal, no port was
+ * given, or it does not fit. */
+int wire_filter_build(const wire_flows *f, char *filter, size_t flen,
+                      char *whole, size_t wlen);
+
+/* The source address this host uses to reach `dst` (what a local client
+ * such as the simulator's connects from): a routing lookup, no packet
+ * sent. 0, or -1. */
+int wire_source_addr(const char *dst, char *buf, size_t len);
+
+/* Spawns `binary -i iface -f filter -w pcap_path [-c whole -s snap]` and
+ * waits (5 s) for "ready". snap 0: every packet whole. 0 with *out (owned
+ * by the caller until wire_capture_stop), or -1 with err (the tool's
+ * stderr, when it said why). */
+int wire_capture_start(const char *binary, const char *iface,
+                       const char *filter, const char *whole, unsigned snap,
+                       const char *pcap_path, wire_capture **out, char *err,
+                       size_t errlen);
+
+/* SIGTERM, reads the stats line (5 s), reaps, frees c. 0; or
+ * WIRE_CAPTURE_DROPPED when the kernel dropped packets of the flows (err:
+ * "capture dropped N packets ..."; the pcap is sound but has holes); or
+ * -1 when the tool failed or timed out (err says which). st is filled
+ * whenever the stats line came. Always frees c and reaps the child. */
 int wire_capture_stop(wire_capture *c, wire_capture_stats *st, char *err,
                       size_t errlen);
-
-/* A BPF filter for one server. any_tcp_to_server: "tcp and host SERVER" —
- * the safe choice on loopback, where active-mode data connections go from
- * the server's port 20 (or an ephemeral one) to a module port no filter can
- * know in advance. Otherwise the control port and the passive range only
- * (pasv_lo 0: no range). 0, or -1 if it does not fit or the address is not
- * a plain IPv4/IPv6 literal. */
-int wire_filter_build(char *buf, size_t len, const char *server_addr,
-                      int ctrl_port, int pasv_lo, int pasv_hi,
-                      bool any_tcp_to_server);
 
 #endif

@@ -149,6 +149,8 @@ char *wire_analysis_to_json(const wire_analysis *a)
                       json_integer(a->other_conns));
   json_object_set_new(root, "missing_bytes",
                       json_integer((json_int_t)a->missing));
+  json_object_set_new(root, "uncaptured_bytes",
+                      json_integer((json_int_t)a->uncaptured));
   json_object_set_new(root, "missing",
                       strs_json(a->missing_notes, a->nmissing_notes));
   json_object_set_new(root, "plaintext",

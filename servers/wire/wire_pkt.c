@@ -104,12 +104,15 @@ int wire_pkt_decode(int lt, const uint8_t *p, size_t n, double ts,
   } else {
     return 0;
   }
+  /* Snapped (caplen < len): the headers must be whole; the payload past
+   * the snap length is counted from the IP length, not captured. */
+  size_t wire_end = end;
   if (end > n)
-    end = n; /* snapped: keep what was captured */
+    end = n;
   if (end < o + 20)
     return -1;
   size_t doff = (size_t)(p[o + 12] >> 4) * 4;
-  if (doff < 20 || o + doff > end)
+  if (doff < 20 || o + doff > end || o + doff > wire_end)
     return -1;
   s->src.port = be16(p + o);
   s->dst.port = be16(p + o + 2);
@@ -118,5 +121,6 @@ int wire_pkt_decode(int lt, const uint8_t *p, size_t n, double ts,
   s->flags = p[o + 13] & 0x1f;
   s->payload = p + o + doff;
   s->len = end - o - doff;
+  s->cut = wire_end - end;
   return 1;
 }

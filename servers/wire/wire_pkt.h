@@ -8,8 +8,10 @@
 
 #include "wire_reasm.h"
 
-/* 1: out holds the segment (payload points into p); 0: not TCP over IP, or
- * a fragment (ignored); -1: truncated or malformed. */
+/* 1: out holds the segment (payload points into p; out->len bytes of it
+ * captured, out->cut more on the wire past the snap length, from the IP
+ * length); 0: not TCP over IP, or a fragment (ignored); -1: malformed, or
+ * cut inside its IP or TCP header. */
 int wire_pkt_decode(int linktype, const uint8_t *p, size_t caplen, double ts,
                     wire_tcp_seg *out);
 

@@ -11,7 +11,8 @@
 typedef struct wire_ooo {
   struct wire_ooo *next;
   uint64_t off;
-  size_t len;
+  size_t len; /* captured bytes in data */
+  size_t cut; /* then this many uncaptured ones */
   uint8_t data[];
 } wire_ooo;
 
@@ -172,13 +173,30 @@ static int64_t seq_off(const wire_reasm_dir *d, uint32_t seq)
   return (int64_t)d->next + delta;
 }
 
+/* n captured bytes, then cut uncaptured ones, at d->next; skip of them
+ * (from the front) were delivered already. */
 static void deliver(wire_reasm *r, wire_conn *c, int dir, const uint8_t *p,
-                    size_t n, double ts)
+                    size_t n, size_t cut, uint64_t skip, double ts)
 {
   wire_reasm_dir *d = &c->d[dir];
+  if (skip >= (uint64_t)n + cut)
+    return;
+  if (skip <= n) {
+    p += skip;
+    n -= (size_t)skip;
+  } else {
+    cut -= (size_t)(skip - n);
+    n = 0;
+  }
   if (n && r->ops.on_data)
     r->ops.on_data(r->ctx, c, dir, d->next, p, n, ts);
   d->next += n;
+  if (cut) {
+    if (r->ops.on_cut)
+      r->ops.on_cut(r->ctx, c, dir, d->next, cut);
+    d->uncaptured += cut;
+    d->next += cut;
+  }
 }
 
 static void declare_gap(wire_reasm *r, wire_conn *c, int dir, uint64_t to)
@@ -202,20 +220,20 @@ static void drain(wire_reasm *r, wire_conn *c, int dir, double ts)
     wire_ooo *o = d->ooo;
     d->ooo = o->next;
     d->ooo_bytes -= o->len;
-    uint64_t end = o->off + o->len;
+    uint64_t end = o->off + o->len + o->cut;
     if (end > d->next) {
-      size_t skip = (size_t)(d->next - o->off);
+      uint64_t skip = d->next - o->off;
       d->dups += skip;
-      deliver(r, c, dir, o->data + skip, o->len - skip, ts);
+      deliver(r, c, dir, o->data, o->len, o->cut, skip, ts);
     } else {
-      d->dups += o->len;
+      d->dups += o->len + o->cut;
     }
     free(o);
   }
 }
 
 static int buffer_seg(wire_reasm *r, wire_conn *c, int dir, uint64_t off,
-                      const uint8_t *p, size_t n, double ts)
+                      const uint8_t *p, size_t n, size_t cut, double ts)
 {
   wire_reasm_dir *d = &c->d[dir];
   /* Over budget: the hole before the first buffered segment is taken as
@@ -226,9 +244,7 @@ static int buffer_seg(wire_reasm *r, wire_conn *c, int dir, uint64_t off,
   }
   if (n > WIRE_REASM_OOO_MAX || off <= d->next) {
     declare_gap(r, c, dir, off);
-    size_t skip = off < d->next ? (size_t)(d->next - off) : 0;
-    if (skip < n)
-      deliver(r, c, dir, p + skip, n - skip, ts);
+    deliver(r, c, dir, p, n, cut, off < d->next ? d->next - off : 0, ts);
     return 0;
   }
   wire_ooo *o = malloc(sizeof *o + n);
@@ -236,6 +252,7 @@ static int buffer_seg(wire_reasm *r, wire_conn *c, int dir, uint64_t off,
     return -1;
   o->off = off;
   o->len = n;
+  o->cut = cut;
   memcpy(o->data, p, n);
   wire_ooo **pp = &d->ooo;
   while (*pp && (*pp)->off <= off)
@@ -297,22 +314,28 @@ int wire_reasm_feed(wire_reasm *r, const wire_tcp_seg *s, char *err,
 
   int64_t off = seq_off(d, seq);
   const uint8_t *p = s->payload;
-  size_t n = s->len;
+  size_t n = s->len, cut = s->cut;
+  uint64_t total = (uint64_t)n + cut;
   if (off < (int64_t)d->next) { /* retransmission: trim what we have */
     uint64_t have = d->next - (uint64_t)(off < 0 ? 0 : off);
     if (off < 0)
       have = d->next + (uint64_t)(-off);
-    size_t skip = have < n ? (size_t)have : n;
+    uint64_t skip = have < total ? have : total;
     d->dups += skip;
-    p += skip;
-    n -= skip;
+    if (skip <= n) {
+      p += skip;
+      n -= (size_t)skip;
+    } else {
+      cut -= (size_t)(skip - n);
+      n = 0;
+    }
     off = (int64_t)d->next;
   }
-  if (n) {
+  if (n + cut) {
     if ((uint64_t)off == d->next) {
-      deliver(r, c, dir, p, n, s->ts);
+      deliver(r, c, dir, p, n, cut, 0, s->ts);
       drain(r, c, dir, s->ts);
-    } else if (buffer_seg(r, c, dir, (uint64_t)off, p, n, s->ts) < 0) {
+    } else if (buffer_seg(r, c, dir, (uint64_t)off, p, n, cut, s->ts) < 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
     }
@@ -320,7 +343,7 @@ int wire_reasm_feed(wire_reasm *r, const wire_tcp_seg *s, char *err,
   if ((s->flags & WIRE_TCP_FIN) && !d->fin) {
     d->fin = true;
     d->fin_ts = s->ts;
-    d->fin_off = (uint64_t)off + n;
+    d->fin_off = (uint64_t)off + n + cut;
     note_close(r, c, dir, false, s->ts);
   }
   return 0;

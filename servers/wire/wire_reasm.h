@@ -5,7 +5,10 @@
  * order, exactly once. Out-of-order segments are buffered (at most
  * WIRE_REASM_OOO_MAX bytes per direction), duplicates and retransmissions
  * are dropped, overlaps trimmed. A hole that never fills (a capture drop)
- * is reported through on_gap and counted as missing bytes. The "client"
+ * is reported through on_gap and counted as missing bytes. A segment cut
+ * by the capture's snap length (caplen < len) keeps its place in the
+ * sequence space: its uncaptured tail goes to on_cut, counts in `next`
+ * and in `uncaptured`, never in `missing`. The "client"
  * of a connection is the side that sent the SYN; without a SYN in the
  * capture the sender of the first segment is taken and the connection is
  * flagged (no_syn). All connections are kept until wire_reasm_free. */
@@ -34,7 +37,9 @@ typedef struct wire_tcp_seg {
   uint32_t seq, ack;
   uint8_t flags; /* WIRE_TCP_* */
   const uint8_t *payload;
-  size_t len;
+  size_t len; /* payload bytes captured */
+  size_t cut; /* payload bytes on the wire after them, not captured (the
+                 capture's snap length); they count in the stream */
 } wire_tcp_seg;
 
 /* Direction index: 0 client -> server, 1 server -> client. */
@@ -48,6 +53,7 @@ typedef struct wire_reasm_dir {
   uint64_t missing;   /* bytes declared lost */
   uint64_t first_gap; /* stream offset of the first loss */
   uint64_t dups;      /* retransmitted / duplicate bytes dropped */
+  uint64_t uncaptured; /* bytes sent but cut by the snap length */
   bool fin, rst;      /* this side sent FIN / RST */
   double fin_ts, rst_ts;
   uint64_t fin_off;   /* stream offset of the FIN */
@@ -78,6 +84,9 @@ typedef struct wire_reasm_ops {
   void (*on_gap)(void *ctx, wire_conn *c, int dir, uint64_t off, uint64_t n);
   /* The sender of direction dir sent FIN (rst false) or RST. */
   void (*on_close)(void *ctx, wire_conn *c, int dir, bool rst, double ts);
+  /* n in-order bytes at stream offset off were on the wire but are not
+   * in the capture (snap length): not lost, only unseen. */
+  void (*on_cut)(void *ctx, wire_conn *c, int dir, uint64_t off, uint64_t n);
 } wire_reasm_ops;
 
 typedef struct wire_reasm wire_reasm;

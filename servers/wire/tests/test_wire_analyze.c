@@ -13,12 +13,15 @@
 #include <unistd.h>
 
 static char plain_path[64], tls_path[64], sh_path[64], cut_path[64];
+static char snap_path[64];
 static uint8_t blob[5000];
 
-static void write_plain(const char *path)
+static void write_plain(const char *path, size_t snap)
 {
   synth s;
   ck_assert_int_eq(synth_open(&s, path), 0);
+  s.snap = snap;
+  s.whole_port = 2121;
   wire_endpoint m = synth_ep(127, 0, 0, 1, 40000);
   wire_endpoint v = synth_ep(127, 0, 0, 1, 2121);
   flow c;
@@ -78,7 +81,7 @@ static void write_plain(const char *path)
 
 /* Explicit FTPS: AUTH TLS in clear, then TLS; one data connection in TLS
  * and, a leak, USER sent before AUTH. */
-static void write_tls(const char *path)
+static void write_tls(const char *path, size_t snap)
 {
   static const uint8_t hello[] = {
       0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
@@ -92,6 +95,8 @@ static void write_tls(const char *path)
                                    0};
   synth s;
   ck_assert_int_eq(synth_open(&s, path), 0);
+  s.snap = snap;
+  s.whole_port = 2121;
   flow c;
   flow_open(&c, &s, synth_ep(127, 0, 0, 1, 41000), synth_ep(127, 0, 0, 1,
                                                              2121), 1, 2);
@@ -148,7 +153,7 @@ static size_t sh_record(uint8_t *r, uint16_t selected, bool hrr)
 
 /* Explicit FTPS whose server retries the hello (TLS 1.3), its ServerHello
  * cut over two TCP segments, and a data connection on TLS 1.2. */
-static void write_server_hellos(const char *path)
+static void write_server_hellos(const char *path, size_t snap)
 {
   static const uint8_t hello[] = {
       0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
@@ -161,6 +166,8 @@ static void write_server_hellos(const char *path)
   uint8_t r[128];
   synth s;
   ck_assert_int_eq(synth_open(&s, path), 0);
+  s.snap = snap;
+  s.whole_port = 2121;
   flow c;
   flow_open(&c, &s, synth_ep(127, 0, 0, 1, 42000), synth_ep(127, 0, 0, 1,
                                                              2121), 1, 2);
@@ -200,9 +207,11 @@ static void setup(void)
   snprintf(sh_path, sizeof sh_path, "/tmp/wire-sh-%d.pcap", (int)getpid());
   snprintf(cut_path, sizeof cut_path, "/tmp/wire-cut-%d.pcap",
            (int)getpid());
-  write_plain(plain_path);
-  write_tls(tls_path);
-  write_server_hellos(sh_path);
+  snprintf(snap_path, sizeof snap_path, "/tmp/wire-snap-%d.pcap",
+           (int)getpid());
+  write_plain(plain_path, 0);
+  write_tls(tls_path, 0);
+  write_server_hellos(sh_path, 0);
 }
 
 static void teardown(void)
@@ -211,6 +220,7 @@ static void teardown(void)
   unlink(tls_path);
   unlink(sh_path);
   unlink(cut_path);
+  unlink(snap_path);
 }
 
 static wire_analysis *load(const char *path, int port)
@@ -600,6 +610,76 @@ START_TEST(test_check_tls_version)
 }
 END_TEST
 
+/* Snapped as qftp-capture snaps (data payloads cut after 16 bytes, the
+ * control port whole): byte counts come from the sequence numbers, so the
+ * analysis is the unsnapped one; nothing is missing, the rest is
+ * "uncaptured". */
+START_TEST(test_snapped_plain)
+{
+  write_plain(snap_path, 16);
+  wire_analysis *a = load(snap_path, 2121);
+  ck_assert_uint_eq(a->nsessions, 1);
+  ck_assert_uint_eq(a->sessions[0].ncmds, 10);
+  ck_assert_str_eq(a->sessions[0].cmds[5].text, "PORT 127,0,0,1,156,66");
+  ck_assert_uint_eq(a->sessions[0].nreplies, 13);
+  ck_assert(!a->sessions[0].truncated);
+  ck_assert_uint_eq(a->ndata, 3);
+  ck_assert_uint_eq(a->data[0].bytes, 5000);
+  ck_assert_int_eq(a->data[0].direction, WIRE_XFER_DOWNLOAD);
+  ck_assert_uint_eq(a->data[1].bytes, 3000);
+  ck_assert_int_eq(a->data[1].direction, WIRE_XFER_UPLOAD);
+  ck_assert_uint_eq(a->data[2].bytes, 1000);
+  ck_assert_int_eq(a->data[2].module_close, WIRE_CLOSE_RST);
+  ck_assert_uint_eq(a->missing, 0);
+  ck_assert_uint_eq(a->data[0].missing, 0);
+  /* 5000 in 4 segments, 3000 in 3, 1000 in 1, 18 of unrelated HTTP. */
+  ck_assert_uint_eq(a->uncaptured, (5000 - 4 * 16) + (3000 - 3 * 16) +
+                                       (1000 - 16) + (18 - 16));
+  char *j = wire_analysis_to_json(a);
+  ck_assert_ptr_nonnull(strstr(j, "\"missing_bytes\":0,"));
+  ck_assert_ptr_nonnull(strstr(j, "\"uncaptured_bytes\":8874"));
+  free(j);
+  wire_analysis_free(a);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  char err[128];
+  ck_assert_int_eq(wire_ladder_print(snap_path, 2121, f, err, sizeof err), 0);
+  fclose(f);
+  ck_assert_ptr_nonnull(strstr(buf, "RST (to server 0, to client 1000"));
+  ck_assert_ptr_null(strstr(buf, "missing"));
+  free(buf);
+}
+END_TEST
+
+/* Hellos shorter than the snap length are read whole on data connections
+ * too; a snap that cuts one leaves its version out, and never invents
+ * missing bytes. */
+START_TEST(test_snapped_tls)
+{
+  write_server_hellos(snap_path, 64);
+  wire_analysis *a = load(snap_path, 2121);
+  const wire_tls_info *t = &a->data[0].tls;
+  ck_assert(t->tls && t->server_hello && t->hello);
+  ck_assert_uint_eq(t->sh.version, 0x0303);
+  ck_assert_uint_eq(a->sessions[0].tls.sh.version, 0x0304);
+  ck_assert_uint_eq(a->uncaptured, 0);
+  wire_analysis_free(a);
+
+  write_tls(snap_path, 8);
+  a = load(snap_path, 2121);
+  ck_assert_uint_eq(a->ndata, 1);
+  t = &a->data[0].tls;
+  ck_assert(t->tls);
+  ck_assert(!t->hello);   /* the ClientHello was cut after 8 bytes */
+  ck_assert_uint_eq(a->data[0].to_client, 9 + 3 * 21);
+  ck_assert_uint_eq(a->data[0].to_server, 50);
+  ck_assert_uint_eq(a->missing, 0);
+  ck_assert(a->sessions[0].tls.hello); /* the control port stays whole */
+  wire_analysis_free(a);
+}
+END_TEST
+
 START_TEST(test_bad_file)
 {
   wire_analysis *a = (wire_analysis *)1;
@@ -624,6 +704,8 @@ int main(void)
   tcase_add_test(tc, test_check_tls_capture);
   tcase_add_test(tc, test_check_tls_version);
   tcase_add_test(tc, test_bad_file);
+  tcase_add_test(tc, test_snapped_plain);
+  tcase_add_test(tc, test_snapped_tls);
   tcase_add_test(tc, test_server_hellos);
   tcase_add_loop_test(tc, test_cut_table, 0,
                       (int)(sizeof cut_cases / sizeof cut_cases[0]));

@@ -90,6 +90,16 @@ static void on_gap(void *ctx, wire_conn *c, int dir, uint64_t off,
     s->buf[s->n++] = '#';
 }
 
+/* Uncaptured bytes show as '_' (a gap as '#'). */
+static void on_cut(void *ctx, wire_conn *c, int dir, uint64_t off, uint64_t n)
+{
+  sink *s = ctx;
+  (void)c, (void)off;
+  for (uint64_t i = 0; dir == WIRE_C2S && i < n && s->n + 1 < sizeof s->buf;
+       i++)
+    s->buf[s->n++] = '_';
+}
+
 static void on_close(void *ctx, wire_conn *c, int dir, bool rst, double ts)
 {
   (void)c, (void)dir, (void)rst, (void)ts;
@@ -119,7 +129,7 @@ START_TEST(test_reasm_table)
   const reasm_case *k = &cases[_i];
   sink s;
   memset(&s, 0, sizeof s);
-  wire_reasm_ops ops = {NULL, on_data, on_gap, on_close};
+  wire_reasm_ops ops = {NULL, on_data, on_gap, on_close, NULL};
   wire_reasm *r = wire_reasm_new(&ops, &s);
   ck_assert_ptr_nonnull(r);
   char err[128];
@@ -212,6 +222,41 @@ START_TEST(test_reasm_port_reuse)
 }
 END_TEST
 
+/* Segments cut by the snap length (caplen < len): in order, out of
+ * order, retransmitted over a cut one, and a FIN after them. The stream
+ * keeps its length; nothing is missing. */
+START_TEST(test_reasm_snapped)
+{
+  sink k;
+  memset(&k, 0, sizeof k);
+  wire_reasm_ops ops = {NULL, on_data, on_gap, on_close, on_cut};
+  wire_reasm *r = wire_reasm_new(&ops, &k);
+  char err[64];
+  wire_tcp_seg a = mkseg(0, 100, 0, WIRE_TCP_SYN, NULL);
+  wire_reasm_feed(r, &a, err, sizeof err);
+  wire_tcp_seg x = mkseg(0, 101, 0, WIRE_TCP_ACK, "ab"); /* 2 + 4 cut */
+  x.cut = 4;
+  wire_tcp_seg z = mkseg(0, 111, 0, WIRE_TCP_ACK, "kl"); /* early */
+  z.cut = 1;
+  wire_tcp_seg y = mkseg(0, 105, 0, WIRE_TCP_ACK, "efghij"); /* overlaps */
+  wire_tcp_seg f = mkseg(0, 114, 0, WIRE_TCP_ACK | WIRE_TCP_FIN, NULL);
+  ck_assert_int_eq(wire_reasm_feed(r, &x, err, sizeof err), 0);
+  ck_assert_int_eq(wire_reasm_feed(r, &z, err, sizeof err), 0);
+  ck_assert_int_eq(wire_reasm_feed(r, &y, err, sizeof err), 0);
+  ck_assert_int_eq(wire_reasm_feed(r, &f, err, sizeof err), 0);
+  wire_reasm_finish(r);
+  k.buf[k.n] = '\0';
+  ck_assert_str_eq(k.buf, "ab____ghijkl_");
+  wire_conn *c = wire_reasm_conn(r, 0);
+  ck_assert_uint_eq(c->d[0].next, 13);
+  ck_assert_uint_eq(c->d[0].uncaptured, 5);
+  ck_assert_uint_eq(c->d[0].missing, 0);
+  ck_assert_uint_eq(c->d[0].dups, 2);
+  ck_assert_uint_eq(c->d[0].fin_off, 13);
+  wire_reasm_free(r);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("wire_reasm");
@@ -221,6 +266,7 @@ int main(void)
   tcase_add_test(tc, test_reasm_synack_first);
   tcase_add_test(tc, test_reasm_acked_but_absent);
   tcase_add_test(tc, test_reasm_port_reuse);
+  tcase_add_test(tc, test_reasm_snapped);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

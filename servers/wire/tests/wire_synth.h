@@ -14,6 +14,11 @@ typedef struct synth {
   pcap_t *p;
   pcap_dumper_t *d;
   double t;
+  /* As qftp-capture snaps: with snap > 0, a frame keeps at most snap
+   * payload bytes unless one of its ports is whole_port (the control
+   * port); its IP length stays the wire's. */
+  size_t snap;
+  unsigned whole_port;
 } synth;
 
 typedef struct flow {
@@ -27,6 +32,8 @@ static inline int synth_open(synth *s, const char *path)
   s->p = pcap_open_dead(DLT_EN10MB, 262144);
   s->d = s->p ? pcap_dump_open(s->p, path) : NULL;
   s->t = 1000.0;
+  s->snap = 0;
+  s->whole_port = 0;
   return s->d ? 0 : -1;
 }
 
@@ -79,6 +86,9 @@ static inline void synth_pkt(synth *s, const wire_endpoint *src,
   h.ts.tv_sec = (time_t)s->t;
   h.ts.tv_usec = (suseconds_t)((s->t - (double)h.ts.tv_sec) * 1e6);
   h.caplen = h.len = (bpf_u_int32)(54 + n);
+  if (s->snap && n > s->snap && src->port != s->whole_port &&
+      dst->port != s->whole_port)
+    h.caplen = (bpf_u_int32)(54 + s->snap);
   pcap_dump((u_char *)s->d, &h, f);
 }
 
