@@ -548,8 +548,8 @@ static int do_dtr(engine *e, bool up)
   qh_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
   if (qh_transport_set_dtr(e->env->t, up) < 0) {
     char msg[160];
-    snprintf(msg, sizeof msg, "dtr: this line has no DTR (%s)",
-             strerror(errno));
+    snprintf(msg, sizeof msg, "dtr: cannot set DTR on %.100s (%s)",
+             e->env->t->target, strerror(errno));
     conclude(e, QH_ERROR, msg);
     return -1;
   }

@@ -254,7 +254,10 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
 /* Makes sure the module answers before a case: restarts the simulator the
  * harness owns, reopens a device that stopped answering, waits for a
  * device that went away. Returns 0, or -1 with err. */
-static int ensure_module(run *r, char *err, size_t errlen)
+static void teardown_module(run *r, qh_case_result *cr, int64_t t0);
+
+static int ensure_module(run *r, qh_case_result *cr, int64_t t0, char *err,
+                         size_t errlen)
 {
   char why[256];
   bool alive = qh_transport_alive(r->t, why, sizeof why);
@@ -269,6 +272,16 @@ static int ensure_module(run *r, char *err, size_t errlen)
   if (!qh_transport_has(r->t, QH_CAP_OWNED) && !alive) {
     if (wait_for_device(r, why, err, errlen) < 0)
       return -1;
+    /* The module kept what the lost case left (a session, an active
+     * context): the teardown that case could not do happens now, in this
+     * case's transcript before its steps. */
+    teardown_module(r, cr, t0);
+    if (r->restart_module) {
+      snprintf(err, errlen, "the device (%s) came back, the module could "
+               "not be reset: %s", r->t->target, r->restart_module);
+      r->restart_module = NULL;
+      return -1;
+    }
   } else {
     bool owned = qh_transport_has(r->t, QH_CAP_OWNED);
     progress("  %s the module (%s)\n", owned ? "restarting" : "reopening",
@@ -630,7 +643,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   bool need_srv = strcmp(sp, "none") != 0;
   r->pending_note[0] = '\0';
   r->module_error = false;
-  if (ensure_module(r, err, sizeof err) < 0) {
+  if (ensure_module(r, cr, t0, err, sizeof err) < 0) {
     qh_case_set_verdict(cr, QH_ERROR, 0, "module: %s", err);
     r->module_error = true;
     goto done;

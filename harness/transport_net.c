@@ -449,10 +449,18 @@ static int negotiate(qh_transport *t, char *err, size_t errlen)
   }
   if (net_set_line(t, &p->opts, err, errlen) < 0)
     return -1;
-  if (net_set_modem(t, QH_LINE_DTR, p->opts.dtr) < 0 ||
-      net_set_modem(t, QH_LINE_RTS, true) < 0) {
+  /* DTR and RTS up without waiting for the answer: a server whose port
+   * has no modem lines (ser2net on a pty) does not answer, and the line
+   * works without them. A dtr step does wait (net_set_modem). */
+  uint8_t m[32];
+  size_t k1 = qh_cpo_cmd8(m, sizeof m, QH_CPO_SET_CONTROL,
+                          p->opts.dtr ? QH_CPO_CONTROL_DTR_ON
+                                      : QH_CPO_CONTROL_DTR_OFF);
+  size_t k2 = qh_cpo_cmd8(m + k1, sizeof m - k1, QH_CPO_SET_CONTROL,
+                          QH_CPO_CONTROL_RTS_ON);
+  if (sock_write(t, m, k1 + k2, qc_deadline_in(NET_CONTROL_MS)) != 0) {
     snprintf(err, errlen, "%s: %s", t->target,
-             t->lost[0] ? t->lost : "no answer to SET-CONTROL (DTR/RTS)");
+             t->lost[0] ? t->lost : strerror(errno));
     return -1;
   }
   return 0;
@@ -487,8 +495,9 @@ static bool net_alive(qh_transport *t, char *why, size_t len)
     return false;
   }
   /* Never blocks, never consumes: an error or a hang-up is visible. */
-  struct pollfd pf = {.fd = t->fd, .events = 0};
-  if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLERR | POLLHUP))) {
+  struct pollfd pf = {.fd = t->fd, .events = POLLRDHUP};
+  if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLERR | POLLHUP | POLLRDHUP))) {
+    mark_lost(t, "connection closed by peer");
     snprintf(why, len, "%s: connection closed", t->target);
     return false;
   }
