@@ -127,8 +127,10 @@ static int next_line(engine *e, int64_t deadline, qh_line *ln)
 static void describe_no_line(engine *e, int r, double waited, const char *want,
                              char *buf, size_t len)
 {
-  (void)e;
-  if (r == 0)
+  if (r == 0 && qh_transport_lost(e->env->t))
+    snprintf(buf, len, "expected `%.1024s`, the device went away after %.1f s",
+             want, waited);
+  else if (r == 0)
     snprintf(buf, len, "expected `%.1024s`, the module hung up after %.1f s", want,
              waited);
   else if (r == QC_IO_TIMEOUT)

@@ -96,8 +96,8 @@ static void tty_mark_lost(qh_transport *t, const char *what)
   tty_priv *p = t->priv;
   struct stat st;
   if (stat(p->path, &st) < 0)
-    snprintf(t->lost, sizeof t->lost, "device %s vanished: %s (%s)", p->path,
-             what, strerror(errno));
+    snprintf(t->lost, sizeof t->lost, "device %s vanished: %s (the node is "
+             "gone: %s)", p->path, what, strerror(errno));
   else
     snprintf(t->lost, sizeof t->lost, "device %s vanished: %s", p->path,
              what);

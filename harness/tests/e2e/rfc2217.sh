@@ -146,6 +146,35 @@ jq -r '.cases[-1].transcript' "$w/r-gone/results.json" | grep -q "run stopped" |
   jq -r '.cases[-1]' "$w/r-gone/results.json" | grep -q "run stopped" || fail "gone: no reason in results.json"
 for f in junit.xml report.html results.tap; do [ -s "$w/r-gone/$f" ] || fail "gone: no $f"; done
 
+echo "== a tty that vanishes: the simulator's pty, the simulator killed and started again"
+start_sim() {
+  "$sim" --link "$w/tty" --root "$w/root" --time-scale "$scale" --profile note \
+    --profile-dir "$home/fixtures/profiles" >>"$w/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1 100); do [ -e "$w/tty" ] && return 0; sleep 0.05; done
+  fail "qftp-sim made no pty: $(cat "$w/sim.log")"
+}
+run r-tty "$w/tty" --filter "$long" >"$w/tty.out" 2>&1 &
+h=$!
+for _ in $(seq 1 300); do [ -d "$w/r-tty/cases" ] && [ "$(ls "$w/r-tty/cases" | wc -l)" -ge 3 ] && break; sleep 0.05; done
+sleep 0.3
+kill -KILL "$sim_pid"; wait "$sim_pid" 2>/dev/null; sim_pid=''
+rm -f "$w/tty" # what the device node does on a USB re-enumeration
+sleep 3
+start_sim
+for _ in $(seq 1 1200); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$h" 2>/dev/null && fail "tty: the run is still going after 120 s"
+wait "$h"; rc=$?; h=''
+cat "$w/tty.out"
+grep -q "waiting for the device ($w/tty) up to 60 s" "$w/tty.out" || fail "tty: no 'waiting for the device'"
+[ "$(count r-tty fail)" = 0 ] || fail "tty: a case failed"
+[ "$(count r-tty error)" -le 1 ] || fail "tty: more than the case in flight is an error"
+[ "$(count r-tty total)" = "$(jq -r .planned "$w/r-tty/results.json")" ] || fail "tty: not every case ran"
+if [ "$(count r-tty error)" = 1 ]; then
+  jq -r '.cases[] | select(.verdict == "error") | .reason' "$w/r-tty/results.json" |
+    grep -q "device $w/tty vanished" || fail "tty: the error does not say the device vanished"
+fi
+
 echo "== a dead port"
 start=$(date +%s)
 run r-dead "rfc2217://127.0.0.1:$dead_port" --filter "$few" 2>"$w/dead.err"; rc=$?
