@@ -550,8 +550,12 @@ static int do_dtr(engine *e, bool up)
   qh_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
   if (qh_transport_set_dtr(e->env->t, up) < 0) {
     char msg[160];
-    snprintf(msg, sizeof msg, "dtr: cannot set DTR on %.100s (%s)",
-             e->env->t->target, strerror(errno));
+    int err = errno;
+    bool none = err == ENOTTY || err == ENOTSUP || err == EINVAL;
+    snprintf(msg, sizeof msg, "dtr: %s %.100s (%s)",
+             none ? "no DTR line on" : "cannot set DTR on",
+             e->env->t->target[0] ? e->env->t->target : "this line",
+             strerror(err));
     conclude(e, QH_ERROR, msg);
     return -1;
   }
