@@ -2,11 +2,13 @@
 # End-to-end: the module over the network. qftp-sim is started by hand on
 # a pty and Debian's ser2net serves that pty on loopback ports, once as
 # telnet(rfc2217) and once as raw tcp; the harness runs cases through
-# rfc2217:// and tcp://. Then ser2net is killed in the middle of a run and
-# started again: the run waits for the device and goes on (at most the
-# case in flight is an error, nothing fails). Then it is killed for good:
-# the run stops, the rest is not run, exit 2. A dead port is diagnosed at
-# once. Every process started here is stopped, every file removed.
+# rfc2217:// and tcp://. Then ser2net is killed in the middle of a case and
+# started again: the run waits for the device and goes on (the case in
+# flight is an error, nothing fails). With --max-module-errors 1 the run
+# stops after that case; killed for good (--device-wait 2), the run stops
+# once the wait is over; the rest is not run, exit 2. A dead port is diagnosed at
+# once. The same for a tty that vanishes (the simulator's pty used as a
+# device). Every process started here is stopped, every file removed.
 # usage: rfc2217.sh HARNESS_BINARY SIM_BINARY PROJECT_DIR
 set -uo pipefail
 bin=$1 sim=$2 home=$3
@@ -42,11 +44,14 @@ rfc_port=$(free_port) raw_port=$(free_port) dead_port=$(free_port)
 [ "$rfc_port" != "$raw_port" ] || raw_port=$((rfc_port + 1))
 
 mkdir -p "$w/root"
-"$sim" --link "$w/tty" --root "$w/root" --time-scale "$scale" --profile note \
-  --profile-dir "$home/fixtures/profiles" >"$w/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 1 100); do [ -e "$w/tty" ] && break; sleep 0.05; done
-[ -e "$w/tty" ] || fail "qftp-sim made no pty: $(cat "$w/sim.log")"
+start_sim() {
+  "$sim" --link "$w/tty" --root "$w/root" --time-scale "$scale" --profile note \
+    --profile-dir "$home/fixtures/profiles" >>"$w/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1 100); do [ -e "$w/tty" ] && return 0; sleep 0.05; done
+  fail "qftp-sim made no pty: $(cat "$w/sim.log")"
+}
+start_sim
 
 cat >"$w/ser2net.yaml" <<YAML
 connection: &rfc
@@ -99,81 +104,102 @@ grep -q "do not apply to tcp://" "$w/raw.err" || fail "tcp: no warning about --b
 dtr=$(jq -r '.cases[] | select(.tags | index("needs:dtr")) | "\(.verdict) \(.reason)"' "$w/r-raw/results.json")
 case "$dtr" in "skip needs:dtr: tcp://"*) ;; *) fail "tcp: needs:dtr case: $dtr" ;; esac
 
-echo "== ser2net killed mid-run, back after 5 s"
-long='tag:smoke,at.*,get.*'
-run r-loss "rfc2217://127.0.0.1:$rfc_port" --filter "$long" >"$w/loss.out" 2>&1 &
+# The loss cases: net.a-device-lost sleeps 3 s after its login, the device
+# goes away in that sleep; net.b-after and net.c-after follow.
+net="$(cd "$(dirname "$0")" && pwd)/net-cases"
+wait_case() { # report-dir case-id: bounded wait until the case started
+  for _ in $(seq 1 300); do [ -d "$w/$1/cases/$2" ] && return 0; sleep 0.05; done
+  fail "$1: case $2 never started"
+}
+wait_run() { # label: bounded wait for the run in $h, its status in rc
+  for _ in $(seq 1 1200); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$h" 2>/dev/null && fail "$1: the run is still going after 120 s"
+  wait "$h"; rc=$?; h=''
+}
+kill_ser2net() { kill -KILL "$s2n_pid"; wait "$s2n_pid" 2>/dev/null; s2n_pid=''; }
+field() { jq -r --arg id "$2" ".cases[] | select(.id == \$id) | .$3" "$w/$1/results.json"; }
+
+echo "== ser2net killed mid-case, back after 5 s"
+run r-loss "rfc2217://127.0.0.1:$rfc_port" "$net" >"$w/loss.out" 2>&1 &
 h=$!
-for _ in $(seq 1 300); do [ -d "$w/r-loss/cases" ] && [ "$(ls "$w/r-loss/cases" | wc -l)" -ge 3 ] && break; sleep 0.05; done
-sleep 0.3
-kill -KILL "$s2n_pid"; wait "$s2n_pid" 2>/dev/null; s2n_pid=''
+wait_case r-loss net.a-device-lost
+sleep 1
+kill_ser2net
 sleep 5
 start_ser2net
-for _ in $(seq 1 1200); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$h" 2>/dev/null && fail "loss: the run is still going after 120 s"
-wait "$h"; rc=$?; h=''
+wait_run loss
 cat "$w/loss.out"
+[ "$rc" -eq 2 ] || fail "loss: exit status $rc, expected 2 (one error)"
 grep -q "waiting for the device (rfc2217://127.0.0.1:$rfc_port) up to 60 s" "$w/loss.out" ||
   fail "loss: no 'waiting for the device'"
 grep -q "restarting" "$w/loss.out" && fail "loss: says restarting about hardware"
-[ "$(count r-loss fail)" = 0 ] || fail "loss: a case failed"
-[ "$(count r-loss error)" -le 1 ] || fail "loss: more than the case in flight is an error"
+[ "$(field r-loss net.a-device-lost verdict)" = error ] || fail "loss: the case in flight is not an error"
+field r-loss net.a-device-lost reason | grep -q "rfc2217://127.0.0.1:$rfc_port: connection closed by peer" ||
+  fail "loss: reason: $(field r-loss net.a-device-lost reason)"
+[ "$(verdict r-loss net.b-after)" = pass ] || fail "loss: b: $(field r-loss net.b-after reason)"
+[ "$(verdict r-loss net.c-after)" = pass ] || fail "loss: c: $(field r-loss net.c-after reason)"
 [ "$(jq -r .interrupted "$w/r-loss/results.json")" = false ] || fail "loss: the run did not go on"
-[ "$(count r-loss total)" = "$(jq -r .planned "$w/r-loss/results.json")" ] || fail "loss: not every case ran"
-if [ "$(count r-loss error)" = 1 ]; then
-  [ "$rc" -eq 2 ] || fail "loss: one error, exit status $rc"
-  jq -r '.cases[] | select(.verdict == "error") | .reason' "$w/r-loss/results.json" |
-    grep -q "connection closed by peer\|not open" || fail "loss: the error does not say why"
-else
-  [ "$rc" -eq 0 ] || fail "loss: exit status $rc"
-fi
+
+echo "== ser2net killed mid-case, --max-module-errors 1"
+run r-max "rfc2217://127.0.0.1:$rfc_port" "$net" --max-module-errors 1 >"$w/max.out" 2>&1 &
+h=$!
+wait_case r-max net.a-device-lost
+sleep 1
+kill_ser2net
+wait_run max
+start_ser2net
+cat "$w/max.out"
+[ "$rc" -eq 2 ] || fail "max: exit status $rc, expected 2"
+grep -q "stopping the run: 1 consecutive" "$w/max.out" || fail "max: no reason on the console"
+[ "$(count r-max total)" = 1 ] && [ "$(count r-max error)" = 1 ] || fail "max: ran more than the case in flight"
+[ "$(jq -r .interrupted "$w/r-max/results.json")" = true ] &&
+  [ "$(jq -r .planned "$w/r-max/results.json")" = 3 ] || fail "max: the rest is not marked not run"
+jq -r '.cases[0].transcript' "$w/r-max/results.json" | grep -q "run stopped: 1 consecutive" ||
+  fail "max: no reason in results.json"
+for f in junit.xml report.html results.tap; do [ -s "$w/r-max/$f" ] || fail "max: no $f"; done
+# A stopped run leaves the module as the lost case had it (logged in, a
+# context active); a run on hardware begins with whatever it finds. Here
+# the module starts afresh.
+stop "$sim_pid"; sim_pid=''
+start_sim
 
 echo "== ser2net killed for good (--device-wait 2)"
-run r-gone "rfc2217://127.0.0.1:$rfc_port" --filter "$long" --device-wait 2 >"$w/gone.out" 2>&1 &
+run r-gone "rfc2217://127.0.0.1:$rfc_port" "$net" --device-wait 2 >"$w/gone.out" 2>&1 &
 h=$!
-for _ in $(seq 1 300); do [ -d "$w/r-gone/cases" ] && [ "$(ls "$w/r-gone/cases" | wc -l)" -ge 2 ] && break; sleep 0.05; done
-sleep 0.3
-kill -KILL "$s2n_pid"; wait "$s2n_pid" 2>/dev/null; s2n_pid=''
-for _ in $(seq 1 600); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$h" 2>/dev/null && fail "gone: the run is still going after 60 s"
-wait "$h"; rc=$?; h=''
+wait_case r-gone net.a-device-lost
+sleep 1
+kill_ser2net
+wait_run gone
 cat "$w/gone.out"
 [ "$rc" -eq 2 ] || fail "gone: exit status $rc, expected 2"
-grep -q "did not come back within 2 s" "$w/gone.out" || fail "gone: no diagnosis"
+grep -q "waiting for the device (rfc2217://127.0.0.1:$rfc_port) up to 2 s" "$w/gone.out" ||
+  fail "gone: no 'waiting for the device'"
+field r-gone net.b-after reason | grep -q "did not come back within 2 s" || fail "gone: no diagnosis"
 [ "$(count r-gone fail)" = 0 ] || fail "gone: a case failed"
+[ "$(count r-gone total)" = 2 ] || fail "gone: $(count r-gone total) cases ran, expected 2"
 [ "$(jq -r .interrupted "$w/r-gone/results.json")" = true ] || fail "gone: the rest is not marked not run"
-[ "$(count r-gone total)" -lt "$(jq -r .planned "$w/r-gone/results.json")" ] || fail "gone: every case ran"
-jq -r '.cases[-1].transcript' "$w/r-gone/results.json" | grep -q "run stopped" ||
-  jq -r '.cases[-1]' "$w/r-gone/results.json" | grep -q "run stopped" || fail "gone: no reason in results.json"
 for f in junit.xml report.html results.tap; do [ -s "$w/r-gone/$f" ] || fail "gone: no $f"; done
+stop "$sim_pid"; sim_pid=''
+start_sim
 
 echo "== a tty that vanishes: the simulator's pty, the simulator killed and started again"
-start_sim() {
-  "$sim" --link "$w/tty" --root "$w/root" --time-scale "$scale" --profile note \
-    --profile-dir "$home/fixtures/profiles" >>"$w/sim.log" 2>&1 &
-  sim_pid=$!
-  for _ in $(seq 1 100); do [ -e "$w/tty" ] && return 0; sleep 0.05; done
-  fail "qftp-sim made no pty: $(cat "$w/sim.log")"
-}
-run r-tty "$w/tty" --filter "$long" >"$w/tty.out" 2>&1 &
+run r-tty "$w/tty" "$net" >"$w/tty.out" 2>&1 &
 h=$!
-for _ in $(seq 1 300); do [ -d "$w/r-tty/cases" ] && [ "$(ls "$w/r-tty/cases" | wc -l)" -ge 3 ] && break; sleep 0.05; done
-sleep 0.3
+wait_case r-tty net.a-device-lost
+sleep 1
 kill -KILL "$sim_pid"; wait "$sim_pid" 2>/dev/null; sim_pid=''
 rm -f "$w/tty" # what the device node does on a USB re-enumeration
 sleep 3
 start_sim
-for _ in $(seq 1 1200); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$h" 2>/dev/null && fail "tty: the run is still going after 120 s"
-wait "$h"; rc=$?; h=''
+wait_run tty
 cat "$w/tty.out"
+[ "$rc" -eq 2 ] || fail "tty: exit status $rc, expected 2 (one error)"
 grep -q "waiting for the device ($w/tty) up to 60 s" "$w/tty.out" || fail "tty: no 'waiting for the device'"
-[ "$(count r-tty fail)" = 0 ] || fail "tty: a case failed"
-[ "$(count r-tty error)" -le 1 ] || fail "tty: more than the case in flight is an error"
-[ "$(count r-tty total)" = "$(jq -r .planned "$w/r-tty/results.json")" ] || fail "tty: not every case ran"
-if [ "$(count r-tty error)" = 1 ]; then
-  jq -r '.cases[] | select(.verdict == "error") | .reason' "$w/r-tty/results.json" |
-    grep -q "device $w/tty vanished" || fail "tty: the error does not say the device vanished"
-fi
+[ "$(field r-tty net.a-device-lost verdict)" = error ] || fail "tty: the case in flight is not an error"
+field r-tty net.a-device-lost reason | grep -q "device $w/tty vanished" ||
+  fail "tty: reason: $(field r-tty net.a-device-lost reason)"
+[ "$(verdict r-tty net.b-after)" = pass ] || fail "tty: b: $(field r-tty net.b-after reason)"
+[ "$(verdict r-tty net.c-after)" = pass ] || fail "tty: c: $(field r-tty net.c-after reason)"
 
 echo "== a dead port"
 start=$(date +%s)
