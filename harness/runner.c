@@ -217,6 +217,7 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
   int64_t end = qc_deadline_in((int64_t)wait_s * 1000);
   int backoff = RUN_DEVICE_BACKOFF_MIN_MS;
   char last[512] = "";
+  bool back = false;
   for (;;) {
     if (run_interrupted) {
       progress("\n");
@@ -224,17 +225,24 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
                r->t->target);
       return -1;
     }
-    if (qh_transport_restart(r->t, last, sizeof last) == 0) {
+    /* Reopen until the line is there, then ask until the module answers:
+     * a module re-enumerated on USB may still be booting. */
+    bool open = qh_transport_is_open(r->t) && !qh_transport_lost(r->t);
+    if (!open && qh_transport_restart(r->t, last, sizeof last) == 0) {
       qh_lines_init(&r->lines);
-      progress(" back after %.1f s\n",
-               (double)(qc_now_ms() - start) / 1000.0);
-      if (qh_reconnect_check(r->t, &r->lines, last, sizeof last) == 0)
+      open = true;
+      if (!back) {
+        back = true;
+        progress(" back after %.1f s", (double)(qc_now_ms() - start) / 1000.0);
+      }
+    }
+    if (open) {
+      char why_not[256];
+      if (qh_reconnect_check(r->t, &r->lines, why_not, sizeof why_not) == 0) {
+        progress(", the module answers\n");
         return 0;
-      progress("  the device is back but the module does not answer: %s\n",
-               last);
-      snprintf(err, errlen, "the device (%s) came back, the module does not "
-               "answer: %s", r->t->target, last);
-      return -1;
+      }
+      snprintf(last, sizeof last, "%s", why_not);
     }
     if (qc_remaining_ms(end) <= 0)
       break;
@@ -245,8 +253,12 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
                                                        : backoff * 2;
   }
   progress("\n");
-  snprintf(err, errlen, "the device (%s) did not come back within %d s: %s",
-           r->t->target, wait_s, last);
+  if (back)
+    snprintf(err, errlen, "the device (%s) came back, the module did not "
+             "answer within %d s: %s", r->t->target, wait_s, last);
+  else
+    snprintf(err, errlen, "the device (%s) did not come back within %d s: %s",
+             r->t->target, wait_s, last);
   snprintf(r->stop_reason, sizeof r->stop_reason, "%s", err);
   return -1;
 }
