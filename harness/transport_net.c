@@ -288,6 +288,12 @@ static int net_write(qh_transport *t, const void *buf, size_t n,
   net_priv *p = t->priv;
   if (!p->rfc2217)
     return sock_write(t, buf, n, deadline);
+  /* What the server said meanwhile (a FLOWCONTROL-SUSPEND among it) is
+   * taken in without waiting. */
+  if (pump(t, qc_now_ms()) == 0) {
+    errno = EPIPE;
+    return QC_IO_ERR;
+  }
   /* FLOWCONTROL-SUSPEND: the server's buffer is full; wait for RESUME. */
   while (p->suspended) {
     if (qc_remaining_ms(deadline) <= 0)

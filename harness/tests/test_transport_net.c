@@ -169,6 +169,55 @@ START_TEST(test_rfc2217)
 }
 END_TEST
 
+/* FLOWCONTROL-SUSPEND holds our writes until RESUME (or the deadline). */
+static void suspend_server(int lfd)
+{
+  int c = accept(lfd, NULL, NULL);
+  if (c < 0)
+    _exit(11);
+  static const uint8_t hello[] = {0xff, 0xfb, 0x00, 0xff, 0xfd, 0x00,
+                                  0xff, 0xfd, 0x2c};
+  put(c, hello, sizeof hello);
+  qh_tn_dec d;
+  qh_tn_dec_init(&d);
+  uint8_t payload[256], controls[16];
+  size_t nc = 0;
+  serve(c, &d, payload, 0, controls, &nc);
+  put(c, "\xff\xfa\x2c\x6c\xff\xf0", 6); /* SUSPEND */
+  usleep(800000);
+  put(c, "\xff\xfa\x2c\x6d\xff\xf0", 6); /* RESUME */
+  size_t n = serve(c, &d, payload, 1, controls, &nc);
+  _exit(n == 1 && payload[0] == 'z' ? 0 : 12);
+}
+
+START_TEST(test_rfc2217_suspend)
+{
+  int port;
+  int lfd = listen_any(&port);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    alarm(20);
+    suspend_server(lfd);
+  }
+  close(lfd);
+  char url[64], err[256] = "";
+  snprintf(url, sizeof url, "rfc2217://127.0.0.1:%d", port);
+  qh_tty_opts o = {.baud = 115200, .dtr = true};
+  qh_transport *t = qh_transport_net_new(url, &o, err, sizeof err);
+  ck_assert_msg(t != NULL, "%s", err);
+  usleep(300000); /* the SUSPEND is on its way */
+  ck_assert_int_eq(qh_transport_write(t, "z", 1, qc_deadline_in(100)),
+                   QC_IO_TIMEOUT);
+  ck_assert_int_eq(qh_transport_write(t, "z", 1, qc_deadline_in(5000)), 0);
+  int st;
+  ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server status %d",
+                st);
+  qh_transport_close(t);
+}
+END_TEST
+
 /* A server that never negotiates: the connect fails within its deadline
  * with a diagnosis. */
 START_TEST(test_rfc2217_silent_server)
@@ -240,6 +289,7 @@ int main(void)
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, test_rfc2217);
+  tcase_add_test(tc, test_rfc2217_suspend);
   tcase_add_test(tc, test_rfc2217_silent_server);
   tcase_add_test(tc, test_raw_tcp);
   tcase_add_test(tc, test_bad_urls);
