@@ -14,6 +14,7 @@ PACKAGES=(
   vsftpd                             # the FTP server under test
   passwd libpam-modules util-linux procps  # useradd, pam_unix, unshare, pgrep
   jq                                 # end-to-end tests read results.json
+  ser2net                            # end-to-end: the module over RFC 2217 / raw TCP
   libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3  # proftpd's libraries
 )
 
@@ -65,10 +66,12 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The Debian package starts a system vsftpd on port 21; the harness runs its
-# own per run, so the system one is only in the way.
+# The Debian packages start a system vsftpd on port 21 and a system
+# ser2net with the package's example ports; the harness and its tests run
+# their own, so the system ones are only in the way.
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now vsftpd >/dev/null 2>&1 || true
+  systemctl disable --now ser2net >/dev/null 2>&1 || true
 fi
 install_proftpd
 echo "deps: done"

@@ -2,6 +2,7 @@
 #include "at_lines.h"
 
 #include "qc_io.h"
+#include "transport.h"
 #include "qc_time.h"
 
 #include <string.h>
@@ -59,7 +60,7 @@ bool qh_lines_pop(qh_lines *l, qh_line *out)
   return true;
 }
 
-static int fill(qh_lines *l, int fd, int64_t deadline)
+static int fill(qh_lines *l, qh_transport *t, int64_t deadline)
 {
   if (l->eof)
     return 0;
@@ -67,7 +68,7 @@ static int fill(qh_lines *l, int fd, int64_t deadline)
   size_t room = sizeof l->buf - l->len;
   if (room > sizeof tmp)
     room = sizeof tmp;
-  ssize_t r = qc_read_some(fd, tmp, room, deadline);
+  long r = qh_transport_read(t, tmp, room, deadline);
   if (r == 0)
     l->eof = true;
   if (r <= 0)
@@ -76,31 +77,31 @@ static int fill(qh_lines *l, int fd, int64_t deadline)
   return 1;
 }
 
-int qh_lines_next(qh_lines *l, int fd, int64_t deadline, qh_line *out)
+int qh_lines_next(qh_lines *l, qh_transport *t, int64_t deadline, qh_line *out)
 {
   for (;;) {
     if (qh_lines_pop(l, out))
       return 1;
-    int r = fill(l, fd, deadline);
+    int r = fill(l, t, deadline);
     if (r <= 0)
       return r;
   }
 }
 
-int qh_lines_wait_any(qh_lines *l, int fd, int64_t deadline)
+int qh_lines_wait_any(qh_lines *l, qh_transport *t, int64_t deadline)
 {
   if (qh_lines_pending(l))
     return 1;
-  return fill(l, fd, deadline);
+  return fill(l, t, deadline);
 }
 
-long qh_lines_read_raw(qh_lines *l, int fd, void *buf, size_t n,
+long qh_lines_read_raw(qh_lines *l, qh_transport *t, void *buf, size_t n,
                        int64_t deadline)
 {
   if (n == 0)
     return 0;
   if (l->len == 0) {
-    int r = fill(l, fd, deadline);
+    int r = fill(l, t, deadline);
     if (r <= 0)
       return r;
   }
@@ -115,11 +116,11 @@ long qh_lines_read_raw(qh_lines *l, int fd, void *buf, size_t n,
   memmove(l->buf, l->buf + skip + take, l->len - skip - take);
   l->len -= skip + take;
   if (take == 0) /* only the framing LF was queued */
-    return qh_lines_read_raw(l, fd, buf, n, deadline);
+    return qh_lines_read_raw(l, t, buf, n, deadline);
   return (long)take;
 }
 
-size_t qh_lines_drain(qh_lines *l, int fd, int quiet_ms, int max_ms)
+size_t qh_lines_drain(qh_lines *l, qh_transport *t, int quiet_ms, int max_ms)
 {
   size_t n = l->len + l->cur;
   l->len = 0;
@@ -130,7 +131,7 @@ size_t qh_lines_drain(qh_lines *l, int fd, int quiet_ms, int max_ms)
     int64_t d = qc_deadline_in(quiet_ms);
     if (d > end)
       d = end;
-    int r = fill(l, fd, d);
+    int r = fill(l, t, d);
     if (r <= 0)
       break;
     n += l->len;

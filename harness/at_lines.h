@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "transport.h"
+
 enum { QH_LINE_MAX = 4096, QH_LINES_BUF = 65536 };
 
 typedef struct qh_lines {
@@ -41,26 +43,26 @@ size_t qh_lines_feed(qh_lines *l, const void *bytes, size_t n);
  * false when no complete line is queued yet. */
 bool qh_lines_pop(qh_lines *l, qh_line *out);
 
-/* Reads from fd until a complete line arrives: 1 line, 0 the far end hung
+/* Reads from the transport until a complete line arrives: 1 line, 0 the far end hung
  * up (no line left), QC_IO_TIMEOUT, QC_IO_ERR. */
-int qh_lines_next(qh_lines *l, int fd, int64_t deadline, qh_line *out);
+int qh_lines_next(qh_lines *l, qh_transport *t, int64_t deadline, qh_line *out);
 
 /* true if any byte is queued or a partial line is pending. */
 bool qh_lines_pending(const qh_lines *l);
 
 /* Waits until at least one byte is available: 1, 0 hang-up, QC_IO_TIMEOUT,
  * QC_IO_ERR. */
-int qh_lines_wait_any(qh_lines *l, int fd, int64_t deadline);
+int qh_lines_wait_any(qh_lines *l, qh_transport *t, int64_t deadline);
 
 /* Data mode (note 1.5): reads up to n raw bytes — first those already
- * queued, then from fd — without framing them. A LF that completes the CR
+ * queued, then from the transport — without framing them. A LF that completes the CR
  * of the line before (CONNECT\r\n) is framing and is dropped. Returns the
  * count (> 0), 0 hang-up, QC_IO_TIMEOUT, QC_IO_ERR. */
-long qh_lines_read_raw(qh_lines *l, int fd, void *buf, size_t n,
+long qh_lines_read_raw(qh_lines *l, qh_transport *t, void *buf, size_t n,
                        int64_t deadline);
 
 /* Reads and discards until `quiet_ms` pass without a byte or `max_ms` is
  * reached; returns the number of bytes discarded (partial line included). */
-size_t qh_lines_drain(qh_lines *l, int fd, int quiet_ms, int max_ms);
+size_t qh_lines_drain(qh_lines *l, qh_transport *t, int quiet_ms, int max_ms);
 
 #endif

@@ -75,6 +75,15 @@ static void conclude(engine *e, qh_verdict v, const char *what)
   char world[512] = "";
   if (v != QH_PASS && e->env->explain)
     e->env->explain(e->env->ctx, world, sizeof world);
+  /* A device that went away mid-case is the environment's doing: the
+   * case is an error with the reason, never a failure of the module. */
+  const char *lost = qh_transport_lost(e->env->t);
+  if (lost && v == QH_FAIL)
+    v = QH_ERROR;
+  if (lost && !strstr(world, lost)) {
+    size_t o = strlen(world);
+    snprintf(world + o, sizeof world - o, "%s%s", o ? "; " : "", lost);
+  }
   const qh_step *s = e->step ? &e->c->steps[e->step - 1] : NULL;
   if (s)
     qh_case_set_verdict(e->r, v, (int)e->step, "step %zu (%s:%d:%d): %s%s%s",
@@ -95,7 +104,7 @@ static int next_line(engine *e, int64_t deadline, qh_line *ln)
     if (interrupted(e))
       return 2;
     int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
-    int r = qh_lines_next(env->lines, env->t->fd,
+    int r = qh_lines_next(env->lines, env->t,
                           slice < deadline ? slice : deadline, ln);
     if (r == QC_IO_TIMEOUT && qc_remaining_ms(deadline) > 0)
       continue;
@@ -118,8 +127,10 @@ static int next_line(engine *e, int64_t deadline, qh_line *ln)
 static void describe_no_line(engine *e, int r, double waited, const char *want,
                              char *buf, size_t len)
 {
-  (void)e;
-  if (r == 0)
+  if (r == 0 && qh_transport_lost(e->env->t))
+    snprintf(buf, len, "expected `%.1024s`, the device went away after %.1f s",
+             want, waited);
+  else if (r == 0)
     snprintf(buf, len, "expected `%.1024s`, the module hung up after %.1f s", want,
              waited);
   else if (r == QC_IO_TIMEOUT)
@@ -251,7 +262,7 @@ static int do_silence(engine *e, double seconds)
     if (qc_remaining_ms(deadline) <= 0)
       return 0;
     int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
-    int r = qh_lines_wait_any(env->lines, env->t->fd,
+    int r = qh_lines_wait_any(env->lines, env->t,
                               slice < deadline ? slice : deadline);
     if (r == QC_IO_TIMEOUT)
       continue;
@@ -406,7 +417,7 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
     size_t want_n =
         d.size - off < DATA_CHUNK ? (size_t)(d.size - off) : DATA_CHUNK;
     /* Like rsptimeout between two packets (2.1): the wait is per gap. */
-    long r = qh_lines_read_raw(e->env->lines, e->env->t->fd, got, want_n,
+    long r = qh_lines_read_raw(e->env->lines, e->env->t, got, want_n,
                                qc_deadline_in((int64_t)(gap * 1000)));
     if (r <= 0) {
       snprintf(msg, sizeof msg,
@@ -460,7 +471,7 @@ static int do_read_listing(engine *e, const qh_step *s)
       conclude(e, QH_FAIL, "read_listing: no OK after 4 MiB of listing");
       return -1;
     }
-    long r = qh_lines_read_raw(e->env->lines, e->env->t->fd, buf + len,
+    long r = qh_lines_read_raw(e->env->lines, e->env->t, buf + len,
                                LISTING_MAX - len,
                                qc_deadline_in((int64_t)(gap * 1000)));
     if (r <= 0) {
@@ -539,8 +550,12 @@ static int do_dtr(engine *e, bool up)
   qh_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
   if (qh_transport_set_dtr(e->env->t, up) < 0) {
     char msg[160];
-    snprintf(msg, sizeof msg, "dtr: this line has no DTR (%s)",
-             strerror(errno));
+    int err = errno;
+    bool none = err == ENOTTY || err == ENOTSUP || err == EINVAL;
+    snprintf(msg, sizeof msg, "dtr: %s %.100s (%s)",
+             none ? "no DTR line on" : "cannot set DTR on",
+             e->env->t->target[0] ? e->env->t->target : "this line",
+             strerror(err));
     conclude(e, QH_ERROR, msg);
     return -1;
   }
@@ -589,7 +604,7 @@ void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r)
 {
   engine e = {.c = c, .env = env, .r = r,
               .t0 = env->t0 ? env->t0 : qc_now_ms()};
-  if (env->t->fd < 0) {
+  if (!qh_transport_is_open(env->t)) {
     conclude(&e, QH_ERROR, "the module's line is not open");
     return;
   }

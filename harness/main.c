@@ -48,9 +48,19 @@ static const char usage[] =
     "\n"
     "Target (run):\n"
     "  --sim                 spawn the simulated module qftp-sim (default)\n"
-    "  --device TTY          a real module on serial port TTY\n"
+    "  --device TTY          a real module on serial port TTY, or over the\n"
+    "                        network: rfc2217://HOST:PORT (RFC 2217, e.g.\n"
+    "                        ser2net telnet(rfc2217), labgrid\n"
+    "                        NetworkSerialPort) or tcp://HOST:PORT (raw TCP:\n"
+    "                        no line settings, no DTR: needs:dtr cases skip)\n"
     "  --baud N              line speed for --device (default 115200)\n"
     "  --rtscts              RTS/CTS hardware flow control on --device\n"
+    "  --device-wait S       a device that goes away (hang-up, vanished\n"
+    "                        node, closed connection) is waited for up to S\n"
+    "                        seconds before the next case (default 60)\n"
+    "  --max-module-errors K stop the run after K consecutive cases in error\n"
+    "                        because of the module's line (default 3); the\n"
+    "                        rest is not run, exit status 2\n"
     "  --server-addr ADDR    IPv4 address the servers listen on and the\n"
     "                        module connects to, ${host}; required with\n"
     "                        --device (an address of this machine the\n"
@@ -72,7 +82,9 @@ static const char usage[] =
     "                        note); the simulator plays the same profile\n"
     "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
     "  --time-scale F        handed to qftp-sim; step timeouts scale with it\n"
-    "                        (default 0.05 with --sim, 1 with --device)\n"
+    "                        (default 0.05 with --sim, 1 with --device; with\n"
+    "                        --device to a qftp-sim started by hand, give\n"
+    "                        the scale it was started with)\n"
     "  --waivers FILE        known failures (run, check): YAML\n"
     "                          waivers:\n"
     "                            - case: ID-OR-GLOB\n"
@@ -112,6 +124,8 @@ enum {
   OPT_DEVICE,
   OPT_BAUD,
   OPT_RTSCTS,
+  OPT_DEVICE_WAIT,
+  OPT_MAX_MODULE_ERRORS,
   OPT_REPORT_DIR,
   OPT_FILTER,
   OPT_PROFILE,
@@ -134,6 +148,8 @@ static const struct option longopts[] = {
     {"device", required_argument, NULL, OPT_DEVICE},
     {"baud", required_argument, NULL, OPT_BAUD},
     {"rtscts", no_argument, NULL, OPT_RTSCTS},
+    {"device-wait", required_argument, NULL, OPT_DEVICE_WAIT},
+    {"max-module-errors", required_argument, NULL, OPT_MAX_MODULE_ERRORS},
     {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
     {"filter", required_argument, NULL, OPT_FILTER},
     {"profile", required_argument, NULL, OPT_PROFILE},
@@ -275,6 +291,8 @@ static int cases_main(int argc, char **argv)
 {
   const char *cmd = argv[1];
   qh_run_opts o = {.baud = 115200,
+                   .device_wait_s = 60,
+                   .max_module_errors = 3,
                    .report_dir = "qftp-reports",
                    .profile = "note",
                    .time_scale = -1,
@@ -310,6 +328,17 @@ static int cases_main(int argc, char **argv)
       break;
     case OPT_RTSCTS:
       o.rtscts = true;
+      break;
+    case OPT_DEVICE_WAIT:
+      if (parse_long(optarg, 0, 3600, &v) < 0)
+        return bad_usage("--device-wait: '%s' is not 0..3600 seconds", optarg);
+      o.device_wait_s = (int)v;
+      break;
+    case OPT_MAX_MODULE_ERRORS:
+      if (parse_long(optarg, 1, 100000, &v) < 0)
+        return bad_usage("--max-module-errors: '%s' is not a count >= 1",
+                         optarg);
+      o.max_module_errors = (int)v;
       break;
     case OPT_REPORT_DIR:
       o.report_dir = optarg;
@@ -403,6 +432,11 @@ static int cases_main(int argc, char **argv)
     return QH_EXIT_ENV;
   }
   bool run = strcmp(cmd, "run") == 0;
+  if (run && o.device && strncmp(o.device, "tcp://", 6) == 0 &&
+      (baud_set || o.rtscts))
+    fprintf(stderr, "qftp-harness: warning: --baud and --rtscts do not apply "
+                    "to tcp:// (raw TCP carries no line settings: set them "
+                    "on the server, or use rfc2217://)\n");
   if (run && !o.device && (baud_set || o.rtscts))
     fprintf(stderr, "qftp-harness: warning: --baud and --rtscts apply to "
                     "--device only; the simulator's pty ignores them\n");

@@ -18,6 +18,7 @@
 #include "silent_port.h"
 #include "srv_ftp.h"
 #include "srv_user.h"
+#include "reconnect_check.h"
 #include "transport.h"
 #include "vars.h"
 #include "wire_analyze.h"
@@ -44,6 +45,8 @@ enum {
   RUN_TEARDOWN_MS = 3000,
   RUN_DRAIN_QUIET_MS = 50,
   RUN_DRAIN_MAX_MS = 1000,
+  RUN_DEVICE_BACKOFF_MIN_MS = 250, /* reopen/reconnect polling */
+  RUN_DEVICE_BACKOFF_MAX_MS = 2000,
 };
 
 /* A host name that can never resolve (RFC 6761 reserves .invalid). */
@@ -83,6 +86,13 @@ typedef struct run {
    * case (NULL: it does not). */
   const char *restart_module;
   bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
+  /* The current case's error came from the module's line (the device went
+   * away, did not come back, could not be restarted): counted against
+   * --max-module-errors. */
+  bool module_error;
+  /* Why the run stops before its last case (the device did not come
+   * back, too many module errors); NULL while it goes on. */
+  char stop_reason[512];
   int64_t t_start;
   const qh_waivers *waivers;     /* --waivers; NULL without */
   const qh_waiver **waived_by;   /* per case result: the waiver applied */
@@ -104,7 +114,7 @@ static void explain(void *ctx, char *buf, size_t len)
   char why[256];
   size_t o = 0;
   buf[0] = '\0';
-  if (!r->t->ops->alive(r->t, why, sizeof why))
+  if (!qh_transport_alive(r->t, why, sizeof why))
     o += (size_t)snprintf(buf + o, len - o, "%s", why);
   if (o < len && r->cur_srv && !srv_ftp_alive(r->cur_srv, why, sizeof why))
     snprintf(buf + o, len - o, "%s%s", o ? "; " : "", why);
@@ -193,26 +203,111 @@ static void set_vars(run *r, srv_ftp *srv, qh_vars *v)
   }
 }
 
-/* Makes sure the module answers before a case: restarts the simulator (or
- * reopens the device) when it is gone. Returns 0, or -1 with err. */
-static int ensure_module(run *r, char *err, size_t errlen)
+/* Hardware cannot be restarted by the harness: when its device went away
+ * (USB re-enumeration, ser2net restarted, a cable), the runner waits for
+ * it, reopening or reconnecting with a bounded backoff, up to
+ * --device-wait seconds. Then the module must answer AT (the hook of the
+ * preflight). Returns 0, or -1 with err. */
+static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
+{
+  int wait_s = r->o->device_wait_s;
+  progress("  %s\n  waiting for the device (%s) up to %d s ", why,
+           r->t->target, wait_s);
+  int64_t start = qc_now_ms();
+  int64_t end = qc_deadline_in((int64_t)wait_s * 1000);
+  int backoff = RUN_DEVICE_BACKOFF_MIN_MS;
+  char last[512] = "";
+  bool back = false;
+  for (;;) {
+    if (run_interrupted) {
+      progress("\n");
+      snprintf(err, errlen, "interrupted while waiting for the device (%s)",
+               r->t->target);
+      return -1;
+    }
+    /* Reopen until the line is there, then ask until the module answers:
+     * a module re-enumerated on USB may still be booting. */
+    bool open = qh_transport_is_open(r->t) && !qh_transport_lost(r->t);
+    if (!open && qh_transport_restart(r->t, last, sizeof last) == 0) {
+      qh_lines_init(&r->lines);
+      open = true;
+      if (!back) {
+        back = true;
+        progress(" back after %.1f s", (double)(qc_now_ms() - start) / 1000.0);
+      }
+    }
+    if (open) {
+      char why_not[256];
+      if (qh_reconnect_check(r->t, &r->lines, why_not, sizeof why_not) == 0) {
+        progress(", the module answers\n");
+        return 0;
+      }
+      snprintf(last, sizeof last, "%s", why_not);
+    }
+    if (qc_remaining_ms(end) <= 0)
+      break;
+    progress(".");
+    int64_t d = qc_deadline_in(backoff);
+    qc_sleep_until(d < end ? d : end);
+    backoff = backoff * 2 > RUN_DEVICE_BACKOFF_MAX_MS ? RUN_DEVICE_BACKOFF_MAX_MS
+                                                       : backoff * 2;
+  }
+  progress("\n");
+  if (back)
+    snprintf(err, errlen, "the device (%s) came back, the module did not "
+             "answer within %d s: %s", r->t->target, wait_s, last);
+  else
+    snprintf(err, errlen, "the device (%s) did not come back within %d s: %s",
+             r->t->target, wait_s, last);
+  snprintf(r->stop_reason, sizeof r->stop_reason, "%s", err);
+  return -1;
+}
+
+/* Makes sure the module answers before a case: restarts the simulator the
+ * harness owns, reopens a device that stopped answering, waits for a
+ * device that went away. Returns 0, or -1 with err. */
+static void teardown_module(run *r, qh_case_result *cr, int64_t t0);
+
+static int ensure_module(run *r, qh_case_result *cr, int64_t t0, char *err,
+                         size_t errlen)
 {
   char why[256];
-  bool alive = r->t->ops->alive(r->t, why, sizeof why);
-  if (alive && r->t->fd >= 0 && !r->lines.eof && !r->restart_module)
+  bool alive = qh_transport_alive(r->t, why, sizeof why);
+  if (alive && qh_transport_is_open(r->t) && !r->lines.eof &&
+      !r->restart_module)
     return 0;
   if (alive)
     snprintf(why, sizeof why, "%s",
              r->restart_module ? r->restart_module
                                : "the module's line hung up");
   r->restart_module = NULL;
-  progress("  restarting the module (%s)\n", why);
-  if (r->t->ops->restart(r->t, err, errlen) < 0)
-    return -1;
-  qh_lines_init(&r->lines);
+  if (!qh_transport_has(r->t, QH_CAP_OWNED) && !alive) {
+    if (wait_for_device(r, why, err, errlen) < 0)
+      return -1;
+    /* The module kept what the lost case left (a session, an active
+     * context): the teardown that case could not do happens now, in this
+     * case's transcript before its steps. */
+    teardown_module(r, cr, t0);
+    if (r->restart_module) {
+      snprintf(err, errlen, "the device (%s) came back, the module could "
+               "not be reset: %s", r->t->target, r->restart_module);
+      r->restart_module = NULL;
+      return -1;
+    }
+  } else {
+    bool owned = qh_transport_has(r->t, QH_CAP_OWNED);
+    progress("  %s the module (%s)\n", owned ? "restarting" : "reopening",
+             why);
+    if (qh_transport_restart(r->t, err, errlen) < 0)
+      return -1;
+    qh_lines_init(&r->lines);
+  }
   size_t o = strlen(r->pending_note);
-  snprintf(r->pending_note + o, sizeof r->pending_note - o,
-           "%smodule restarted (%s)", o ? "; " : "", why);
+  snprintf(r->pending_note + o, sizeof r->pending_note - o, "%s%s (%s)",
+           o ? "; " : "",
+           qh_transport_has(r->t, QH_CAP_OWNED) ? "module restarted"
+                                                : "device reopened",
+           why);
   return 0;
 }
 
@@ -248,7 +343,7 @@ static int chat(run *r, qh_case_result *cr, double t0s, const char *line,
   while (run_interrupted <= (r->tearing_down ? 1 : 0) &&
          qc_remaining_ms(deadline) > 0) {
     int64_t slice = qc_deadline_in(200);
-    int rc = qh_lines_next(&r->lines, r->t->fd,
+    int rc = qh_lines_next(&r->lines, r->t,
                            slice < deadline ? slice : deadline, &ln);
     if (rc == QC_IO_TIMEOUT)
       continue;
@@ -273,12 +368,12 @@ static void drain_recorded(run *r, qh_case_result *cr, double t0s,
   while (qc_remaining_ms(end) > 0) {
     int64_t d = qc_deadline_in(quiet_ms);
     qh_line ln;
-    if (qh_lines_next(&r->lines, r->t->fd, d < end ? d : end, &ln) != 1)
+    if (qh_lines_next(&r->lines, r->t, d < end ? d : end, &ln) != 1)
       break;
     qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
                      ln.len);
   }
-  size_t rest = qh_lines_drain(&r->lines, r->t->fd, RUN_DRAIN_QUIET_MS,
+  size_t rest = qh_lines_drain(&r->lines, r->t, RUN_DRAIN_QUIET_MS,
                                RUN_DRAIN_MAX_MS);
   if (rest)
     qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
@@ -371,7 +466,7 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
 
 static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
 {
-  if (r->t->fd < 0 || r->lines.eof)
+  if (!qh_transport_is_open(r->t) || r->lines.eof)
     return;
   r->tearing_down = true;
   teardown_steps(r, cr, t0);
@@ -595,8 +690,10 @@ static void finish_server(const qh_case *c, qh_case_result *cr, srv_ftp *srv,
 static const char *skip_reason(const run *r, const qh_case *c)
 {
   bool device = r->o->device != NULL;
-  if (!device && qh_case_has_tag(c, "needs:dtr"))
-    return "needs:dtr: the simulator's pty has no DTR line";
+  if (!qh_transport_has(r->t, QH_CAP_MODEM) && qh_case_has_tag(c, "needs:dtr"))
+    return device ? "needs:dtr: tcp:// carries bytes only, no DTR line (use "
+                    "rfc2217:// or the tty)"
+                  : "needs:dtr: the simulator's pty has no DTR line";
   if (device && qh_case_has_tag(c, "sim-only"))
     return "sim-only: exercises the simulator itself";
   /* only-profile:NAME — behaviour one profile defines and another does
@@ -647,8 +744,10 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   const char *sp = c->server ? c->server : "plain";
   bool need_srv = strcmp(sp, "none") != 0;
   r->pending_note[0] = '\0';
-  if (ensure_module(r, err, sizeof err) < 0) {
+  r->module_error = false;
+  if (ensure_module(r, cr, t0, err, sizeof err) < 0) {
     qh_case_set_verdict(cr, QH_ERROR, 0, "module: %s", err);
+    r->module_error = true;
     goto done;
   }
   if (need_srv) {
@@ -716,6 +815,13 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
       .ctx = r,
   };
   qh_engine_run(c, &env, cr);
+  if (qh_transport_lost(r->t)) {
+    /* The engine made it an error with the reason; no teardown on a line
+     * that is gone. */
+    r->module_error = true;
+    qh_case_note(cr, (double)(qc_now_ms() - t0) / 1000.0, "%s",
+                 qh_transport_lost(r->t));
+  }
   teardown_module(r, cr, t0);
   if (sl && sl->proxy && c->nfaults) {
     /* A fault may still hold traffic (a delayed reply the module gave up
@@ -883,7 +989,7 @@ static int open_module(run *r, char *err, size_t errlen)
   const qh_run_opts *o = r->o;
   if (o->device) {
     qh_tty_opts to = {.baud = o->baud, .rtscts = o->rtscts, .dtr = true};
-    r->t = qh_transport_tty_new(o->device, &to, err, errlen);
+    r->t = qh_transport_device_new(o->device, &to, err, errlen);
     return r->t ? 0 : -1;
   }
   char link[PATH_MAX], root[PATH_MAX], pdir[PATH_MAX];
@@ -1008,11 +1114,33 @@ int qh_run(const qh_run_opts *o)
                           o->time_scale);
   res->planned = set.n;
   qh_run_set_waiver_info(res, o->module_revision, o->waivers_path);
+  int module_errors = 0; /* consecutive */
   for (size_t i = 0; i < set.n && !run_interrupted; i++) {
     run_case(&r, set.cases[i], res, i + 1, set.n);
+    qh_case_result *cr = &res->cases[res->ncases - 1];
+    if (cr->verdict == QH_ERROR && r.module_error)
+      module_errors++;
+    else if (cr->verdict != QH_SKIP)
+      module_errors = 0;
+    if (!r.stop_reason[0] && module_errors >= o->max_module_errors)
+      snprintf(r.stop_reason, sizeof r.stop_reason,
+               "%d consecutive cases in error because of the module's line "
+               "(--max-module-errors %d)",
+               module_errors, o->max_module_errors);
+    if (r.stop_reason[0] && i + 1 < set.n) {
+      /* Like an interrupted run: the rest is not run; the reason is in
+       * the last case's transcript and on the console. */
+      qh_case_note(cr, cr->duration_s,
+                   "run stopped: %s; the %zu remaining case%s not run",
+                   r.stop_reason, set.n - i - 1,
+                   set.n - i - 1 == 1 ? " is" : "s are");
+      progress("stopping the run: %s; %zu case%s not run\n", r.stop_reason,
+               set.n - i - 1, set.n - i - 1 == 1 ? "" : "s");
+      break;
+    }
   }
   res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
-  res->interrupted = run_interrupted != 0;
+  res->interrupted = run_interrupted != 0 || res->ncases < set.n;
 
   stop_all(&r);
   /* Warnings after the last case's line, before the summary. */
@@ -1038,14 +1166,18 @@ int qh_run(const qh_run_opts *o)
            "in %.1f s%s%s\n",
            res->ncases, res->ncases == 1 ? "" : "s", counts[QH_PASS],
            counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], waived,
-           res->duration_s, run_interrupted ? " (interrupted)" : "", stale_s);
+           res->duration_s,
+           run_interrupted     ? " (interrupted)"
+           : r.stop_reason[0] ? " (stopped early)"
+                              : "",
+           stale_s);
   progress("reports: %s/results.json\n         %s/junit.xml\n"
            "         %s/report.html\n         %s/results.tap\n",
            o->report_dir, o->report_dir, o->report_dir, o->report_dir);
   /* A case that could not run (server, capture, a bad variable) is an
    * environment or case-file error, whatever the others did. A waived
    * case counts as passed; a stale waiver is only a warning. */
-  if (run_interrupted || counts[QH_ERROR])
+  if (res->interrupted || counts[QH_ERROR])
     rc = QH_EXIT_ENV;
   else if (counts[QH_FAIL])
     rc = QH_EXIT_FAIL;

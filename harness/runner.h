@@ -5,7 +5,7 @@
  * a stale waiver is a warning only), 1 some case
  * failed, 2 usage, case-file or environment error (a server or the module
  * could not be started, a case could not run — verdict error —, the run
- * was interrupted). */
+ * was interrupted or stopped because the module's device went away). */
 #ifndef QH_RUNNER_H
 #define QH_RUNNER_H
 
@@ -18,9 +18,12 @@ typedef struct qh_run_opts {
   const char *const *paths; /* case files or directories; none = cases/ */
   size_t npaths;
   const char *home;         /* holds cases/, fixtures/, servers/ */
-  const char *device;       /* NULL: spawn the simulator */
+  const char *device;       /* NULL: spawn the simulator; a tty path,
+                               rfc2217://HOST:PORT or tcp://HOST:PORT */
   int baud;
   bool rtscts;
+  int device_wait_s;        /* how long a lost device is waited for */
+  int max_module_errors;    /* consecutive module errors that stop the run */
   const char *report_dir;
   const char *filter;       /* see qh_filter_match */
   const char *profile;

@@ -189,6 +189,9 @@ static void sim_close(qh_transport *t)
 }
 
 static const qh_transport_ops sim_ops = {
+    .read = qh_fd_read,
+    .write = qh_fd_write,
+    .set_modem = qh_fd_set_modem,
     .alive = sim_alive,
     .restart = sim_restart,
     .close = sim_close,
@@ -207,6 +210,7 @@ qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
   if (!t || !p)
     goto oom;
   t->ops = &sim_ops;
+  t->caps = QH_CAP_OWNED;
   t->fd = -1;
   t->priv = p;
   p->binary = strdup(o->binary);
@@ -230,6 +234,7 @@ qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
     }
   }
   snprintf(t->desc, sizeof t->desc, "qftp-sim on %s", o->link);
+  snprintf(t->target, sizeof t->target, "qftp-sim");
   if (sim_spawn(t, err, errlen) < 0) {
     sim_priv_free(p);
     free(t);

@@ -81,28 +81,6 @@ int qh_tty_open(const char *path, const qh_tty_opts *o, char *err,
   return fd;
 }
 
-int qh_transport_write(qh_transport *t, const void *buf, size_t n,
-                       int64_t deadline)
-{
-  if (t->fd < 0) {
-    errno = EPIPE;
-    return QC_IO_ERR;
-  }
-  return qc_write_all(t->fd, buf, n, deadline);
-}
-
-int qh_transport_set_dtr(qh_transport *t, bool up)
-{
-  int bit = TIOCM_DTR;
-  return ioctl(t->fd, up ? TIOCMBIS : TIOCMBIC, &bit);
-}
-
-void qh_transport_close(qh_transport *t)
-{
-  if (t)
-    t->ops->close(t);
-}
-
 /* ---- the device kind ---------------------------------------------------- */
 
 typedef struct tty_priv {
@@ -110,12 +88,62 @@ typedef struct tty_priv {
   qh_tty_opts opts;
 } tty_priv;
 
+/* A hang-up, EIO, ENXIO or ENODEV is the device going away (USB
+ * re-enumeration, a cable pulled): the case in flight is an environment
+ * error, not the module's fault. */
+static void tty_mark_lost(qh_transport *t, const char *what)
+{
+  tty_priv *p = t->priv;
+  struct stat st;
+  if (stat(p->path, &st) < 0)
+    snprintf(t->lost, sizeof t->lost, "device %s vanished: %s (the node is "
+             "gone: %s)", p->path, what, strerror(errno));
+  else
+    snprintf(t->lost, sizeof t->lost, "device %s vanished: %s", p->path,
+             what);
+}
+
+static bool gone_errno(int e)
+{
+  return e == EIO || e == ENXIO || e == ENODEV || e == EBADF;
+}
+
+static long tty_read(qh_transport *t, void *buf, size_t n, int64_t deadline)
+{
+  long r = qh_fd_read(t, buf, n, deadline);
+  if (r == 0)
+    tty_mark_lost(t, "hang-up");
+  else if (r == QC_IO_ERR && gone_errno(errno))
+    tty_mark_lost(t, strerror(errno));
+  return r;
+}
+
+static int tty_write(qh_transport *t, const void *buf, size_t n,
+                     int64_t deadline)
+{
+  int r = qh_fd_write(t, buf, n, deadline);
+  if (r == QC_IO_ERR && gone_errno(errno)) {
+    int e = errno;
+    tty_mark_lost(t, strerror(e));
+    errno = e;
+  }
+  return r;
+}
+
+static int tty_set_line(qh_transport *t, const qh_tty_opts *o, char *err,
+                        size_t errlen)
+{
+  tty_priv *p = t->priv;
+  p->opts = *o;
+  return qh_transport_restart(t, err, errlen);
+}
+
 static bool tty_alive(qh_transport *t, char *why, size_t len)
 {
   tty_priv *p = t->priv;
   struct stat st;
   if (stat(p->path, &st) < 0) {
-    snprintf(why, len, "%s: %s (device removed?)", p->path, strerror(errno));
+    snprintf(why, len, "device %s vanished: %s", p->path, strerror(errno));
     return false;
   }
   if (t->fd < 0) {
@@ -131,7 +159,10 @@ static int tty_restart(qh_transport *t, char *err, size_t errlen)
   if (t->fd >= 0)
     close(t->fd);
   t->fd = qh_tty_open(p->path, &p->opts, err, errlen);
-  return t->fd < 0 ? -1 : 0;
+  if (t->fd < 0)
+    return -1;
+  t->lost[0] = '\0';
+  return 0;
 }
 
 static void tty_close(qh_transport *t)
@@ -143,6 +174,10 @@ static void tty_close(qh_transport *t)
 }
 
 static const qh_transport_ops tty_ops = {
+    .read = tty_read,
+    .write = tty_write,
+    .set_modem = qh_fd_set_modem,
+    .set_line = tty_set_line,
     .alive = tty_alive,
     .restart = tty_restart,
     .close = tty_close,
@@ -170,7 +205,9 @@ qh_transport *qh_transport_tty_new(const char *path, const qh_tty_opts *o,
   snprintf(p->path, sizeof p->path, "%s", path);
   p->opts = *o;
   t->ops = &tty_ops;
+  t->caps = QH_CAP_MODEM | QH_CAP_LINE;
   t->fd = fd;
+  snprintf(t->target, sizeof t->target, "%s", path);
   t->priv = p;
   snprintf(t->desc, sizeof t->desc, "%s @%d%s", path, o->baud,
            o->rtscts ? " rts/cts" : "");

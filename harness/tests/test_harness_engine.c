@@ -29,8 +29,12 @@ static void fake_close(qh_transport *t)
 {
   (void)t;
 }
-static const qh_transport_ops fake_ops = {fake_alive, fake_restart,
-                                          fake_close};
+static const qh_transport_ops fake_ops = {.read = qh_fd_read,
+                                          .write = qh_fd_write,
+                                          .set_modem = qh_fd_set_modem,
+                                          .alive = fake_alive,
+                                          .restart = fake_restart,
+                                          .close = fake_close};
 
 typedef struct fixture {
   int sv[2];

@@ -94,18 +94,20 @@ START_TEST(test_lines_next_deadline)
   static qh_lines l;
   qh_lines_init(&l);
   qh_line ln;
+  qh_transport *t = qh_transport_fd_new(sv[0], "socketpair");
+  ck_assert_ptr_nonnull(t);
   int64_t t0 = qc_now_ms();
-  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln),
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(100), &ln),
                    QC_IO_TIMEOUT);
   ck_assert_int_ge(qc_now_ms() - t0, 90);
   ck_assert_int_eq(write(sv[1], "\r\nOK\r\n+QFTP", 11), 11);
-  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln), 1);
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(100), &ln), 1);
   ck_assert_str_eq(ln.text, "OK");
   ck_assert(qh_lines_pending(&l));
   close(sv[1]);
   /* The partial "+QFTP" never ends: hang-up is reported as 0. */
-  ck_assert_int_eq(qh_lines_next(&l, sv[0], qc_deadline_in(100), &ln), 0);
-  close(sv[0]);
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(100), &ln), 0);
+  qh_transport_close(t);
 }
 END_TEST
 
