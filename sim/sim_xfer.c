@@ -234,7 +234,9 @@ static void data_done(sim_xfer *x)
 static void fail(sim_xfer *x, int err, int reply)
 {
   sim_log("xfer: %s failed: %d,%d", verb[x->r.kind], err, reply);
-  if (err == SIM_ERR_DATA_OPEN_FAILED &&
+  /* The module's own connect failing (no reply: the EG800K log's
+   * "+CME ERROR: 615"), not a server's 425. */
+  if (err == SIM_ERR_DATA_OPEN_FAILED && reply == 0 &&
       sim_ctx_prof_bool(x->c, "busy_after_data_fail", false))
     sim_ftp_wedge(x->c->ftp);
   if (!x->err) {

@@ -50,7 +50,8 @@ static const qc_pkey rows[] = {
      "resumes)"},
     {"busy_after_data_fail", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
      true, "2.5, 2.6, 5",
-     "after a data connection fails to open (`615`), every FTP command "
+     "after the module fails to open a data connection (`615` with no "
+     "server reply), every FTP command "
      "answers `+CME ERROR: 603` until `AT+QFTPCLOSE` (the note says nothing "
      "of the session after a 615)"},
     {"close_async", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "true", false,
