@@ -49,7 +49,14 @@ static const char *kind_name(qh_fault_kind k)
   return "?";
 }
 
-char *qh_proxy_rules_json(const qh_fault *f, size_t n)
+/* Module milliseconds to real ones, never below 1 (0 means no delay). */
+static json_int_t scaled_ms(int ms, double scale)
+{
+  double v = (double)ms * scale + 0.5;
+  return v < 1 ? 1 : (json_int_t)v;
+}
+
+char *qh_proxy_rules_json(const qh_fault *f, size_t n, double time_scale)
 {
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) {
@@ -61,7 +68,8 @@ char *qh_proxy_rules_json(const qh_fault *f, size_t n)
     if (f[i].kind == QH_FAULT_REPLY && f[i].reply)
       json_object_set_new(o, "reply", json_string(f[i].reply));
     if (f[i].kind == QH_FAULT_DELAY)
-      json_object_set_new(o, "delay_ms", json_integer(f[i].delay_ms));
+      json_object_set_new(o, "delay_ms",
+                          json_integer(scaled_ms(f[i].delay_ms, time_scale)));
     if (f[i].kind == QH_FAULT_DATA_CLOSE ||
         ((f[i].kind == QH_FAULT_DATA_STALL ||
           f[i].kind == QH_FAULT_DATA_RESET) && f[i].bytes))
@@ -77,10 +85,10 @@ char *qh_proxy_rules_json(const qh_fault *f, size_t n)
   return s;
 }
 
-int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n, char *err,
-                        size_t errlen)
+int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n,
+                        double time_scale, char *err, size_t errlen)
 {
-  char *s = qh_proxy_rules_json(f, n);
+  char *s = qh_proxy_rules_json(f, n, time_scale);
   if (!s) {
     snprintf(err, errlen, "proxy rules: out of memory");
     return -1;
@@ -114,7 +122,7 @@ int qh_proxy_start(const char *binary, const char *dir,
   }
   snprintf(p->rules, sizeof p->rules, "%s/proxy-rules.json", dir);
   snprintf(p->log, sizeof p->log, "%s/proxy.log", dir);
-  if (qh_proxy_set_faults(p, NULL, 0, err, errlen) < 0) {
+  if (qh_proxy_set_faults(p, NULL, 0, 1.0, err, errlen) < 0) {
     free(p);
     return -1;
   }

@@ -23,12 +23,13 @@ int qh_proxy_start(const char *binary, const char *dir,
                    int upstream_port, qh_proxy **out, char *err,
                    size_t errlen);
 
-/* Writes the rules file for the next case (n = 0: no faults). */
-int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n, char *err,
-                        size_t errlen);
+/* Writes the rules file for the next case (n = 0: no faults). A case's
+ * delays are module time: the proxy gets them times `time_scale`. */
+int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n,
+                        double time_scale, char *err, size_t errlen);
 
 /* The faults as the proxy's JSON rules text (malloc'd), for tests. */
-char *qh_proxy_rules_json(const qh_fault *f, size_t n);
+char *qh_proxy_rules_json(const qh_fault *f, size_t n, double time_scale);
 
 int qh_proxy_port(const qh_proxy *p);
 const char *qh_proxy_log_path(const qh_proxy *p);

@@ -183,7 +183,8 @@ static int proxy_for(run *r, srv_ftp *srv, const qh_case *c, char *err,
                        srv_ftp_port(srv), &sl->proxy, err, errlen) < 0)
       return -1;
   }
-  if (qh_proxy_set_faults(sl->proxy, c->faults, c->nfaults, err, errlen) < 0)
+  if (qh_proxy_set_faults(sl->proxy, c->faults, c->nfaults, r->o->time_scale,
+                          err, errlen) < 0)
     return -1;
   return qh_proxy_port(sl->proxy);
 }
