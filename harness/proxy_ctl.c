@@ -20,6 +20,7 @@ enum { PROXY_START_MS = 5000, PROXY_STOP_MS = 1000 };
 struct qh_proxy {
   pid_t pid;
   int port;
+  int data_lo, data_hi; /* --data-ports */
   char rules[PATH_MAX];
   char log[PATH_MAX];
 };
@@ -110,27 +111,64 @@ int qh_proxy_set_faults(qh_proxy *p, const qh_fault *f, size_t n,
   return rc;
 }
 
+/* Whether lo..hi holds a port of avoid. */
+static bool holds(int lo, int hi, const int *avoid, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (avoid[i] >= lo && avoid[i] <= hi)
+      return true;
+  return false;
+}
+
+int qh_proxy_data_range(int pasv_lo, int pasv_hi, const int *avoid,
+                        size_t navoid, int *lo, int *hi)
+{
+  *lo = *hi = 0;
+  if (pasv_lo <= 0 || pasv_hi < pasv_lo || pasv_hi > 65535)
+    return -1;
+  const int w = QH_PROXY_DATA_PORTS;
+  const int up = pasv_hi + 1, down = pasv_lo - w; /* the blocks' starts */
+  bool up_ok = up + w - 1 <= 65535, down_ok = down >= 1;
+  if (up_ok && !holds(up, up + w - 1, avoid, navoid))
+    *lo = up;
+  else if (down_ok && !holds(down, down + w - 1, avoid, navoid))
+    *lo = down;
+  else if (up_ok || down_ok)
+    *lo = up_ok ? up : down;
+  else
+    return -1; /* a passive range of nearly all ports: nothing beside it */
+  *hi = *lo + w - 1;
+  return 0;
+}
+
 int qh_proxy_start(const char *binary, const char *dir,
                    const char *listen_addr, const char *upstream_addr,
-                   int upstream_port, qh_proxy **out, char *err,
-                   size_t errlen)
+                   int upstream_port, int data_lo, int data_hi,
+                   qh_proxy **out, char *err, size_t errlen)
 {
   qh_proxy *p = calloc(1, sizeof *p);
   if (!p) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
+  p->data_lo = data_lo;
+  p->data_hi = data_hi;
   snprintf(p->rules, sizeof p->rules, "%s/proxy-rules.json", dir);
   snprintf(p->log, sizeof p->log, "%s/proxy.log", dir);
   if (qh_proxy_set_faults(p, NULL, 0, 1.0, err, errlen) < 0) {
     free(p);
     return -1;
   }
-  char listen[96], upstream[96];
+  char listen[96], upstream[96], dports[32];
   snprintf(listen, sizeof listen, "%s:0", listen_addr);
   snprintf(upstream, sizeof upstream, "%s:%d", upstream_addr, upstream_port);
+  snprintf(dports, sizeof dports, "%d-%d", data_lo, data_hi);
   char *argv[] = {(char *)binary, "--listen", listen, "--upstream", upstream,
-                  "--rules", p->rules, "--log", p->log, NULL};
+                  "--rules", p->rules, "--log", p->log, NULL, NULL, NULL};
+  if (data_lo > 0) {
+    argv[9] = "--data-ports";
+    argv[10] = dports;
+  }
   int pfd[2];
   if (pipe2(pfd, O_CLOEXEC) < 0) {
     snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -174,6 +212,12 @@ int qh_proxy_start(const char *binary, const char *dir,
 int qh_proxy_port(const qh_proxy *p)
 {
   return p->port;
+}
+
+void qh_proxy_data_ports(const qh_proxy *p, int *lo, int *hi)
+{
+  *lo = p->data_lo;
+  *hi = p->data_hi;
 }
 
 const char *qh_proxy_log_path(const qh_proxy *p)

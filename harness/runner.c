@@ -165,7 +165,9 @@ static server_slot *slot_of(run *r, const srv_ftp *srv)
 }
 
 /* Puts the fault proxy in front of the case's server and loads its faults.
- * Returns the port the module must use. */
+ * Its data listeners get a range of the run's own beside the server's
+ * passive range (qh_proxy_data_range), which the capture names. Returns
+ * the port the module must use. */
 static int proxy_for(run *r, srv_ftp *srv, const qh_case *c, char *err,
                      size_t errlen)
 {
@@ -179,8 +181,17 @@ static int proxy_for(run *r, srv_ftp *srv, const qh_case *c, char *err,
   if (!sl->proxy) {
     char bin[PATH_MAX];
     snprintf(bin, sizeof bin, "%s", r->o->proxy_binary);
+    int plo, phi, dlo, dhi, port = srv_ftp_port(srv);
+    srv_ftp_pasv_range(srv, &plo, &phi);
+    const int avoid[] = {port, port - 1, r->silent_port, r->refused_port};
+    if (qh_proxy_data_range(plo, phi, avoid, sizeof avoid / sizeof avoid[0],
+                            &dlo, &dhi) < 0) {
+      snprintf(err, errlen, "no data port range beside the server's passive "
+               "range %d-%d", plo, phi);
+      return -1;
+    }
     if (qh_proxy_start(bin, sl->dir, r->o->server_addr, srv_ftp_host(srv),
-                       srv_ftp_port(srv), &sl->proxy, err, errlen) < 0)
+                       port, dlo, dhi, &sl->proxy, err, errlen) < 0)
       return -1;
   }
   if (qh_proxy_set_faults(sl->proxy, c->faults, c->nfaults, r->o->time_scale,
@@ -511,25 +522,12 @@ static void wire_expanded_free(qh_wire *w)
   free(w->forbidden);
 }
 
-/* The kernel's ephemeral ports (ip_local_port_range): where the fault
- * proxy's data listeners land, as it binds port 0. */
-static void ephemeral_range(int *lo, int *hi)
-{
-  *lo = 32768, *hi = 60999; /* Linux's default */
-  FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-  if (f) {
-    int a, b;
-    if (fscanf(f, "%d %d", &a, &b) == 2 && a > 0 && b >= a && b < 65536)
-      *lo = a, *hi = b;
-    fclose(f);
-  }
-}
-
 /* The case's flows, by the server's side (wire_capture.h): the control
  * ports kept whole (the case's server, the fault proxy, the silent and
  * the refused port), the data ports snapped (the server's passive range
  * and its active-mode source port, control port - 1: vsftpd's
- * ftp_data_port, ProFTPD's L-1). The module's end is --module-addr, or
+ * ftp_data_port, ProFTPD's L-1; the fault proxy's data port range, given
+ * it by proxy_for). The module's end is --module-addr, or
  * with the simulator the address this host connects from; with a device
  * and no --module-addr, any. */
 static int capture_flows(const run *r, srv_ftp *srv, int proxy_port,
@@ -555,12 +553,13 @@ static int capture_flows(const run *r, srv_ftp *srv, int proxy_port,
       rc |= wire_flows_add(f, false, lo, hi);
   }
   if (proxy_port > 0) {
-    /* The proxy's data listeners take ephemeral ports: the whole range,
-     * until the proxy can be given a range of its own. */
-    int lo, hi;
-    ephemeral_range(&lo, &hi);
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < r->nservers; i++)
+      if (r->servers[i].srv == srv && r->servers[i].proxy)
+        qh_proxy_data_ports(r->servers[i].proxy, &lo, &hi);
     rc |= wire_flows_add(f, true, proxy_port, 0);
-    rc |= wire_flows_add(f, false, lo, hi);
+    /* A proxy without a range would put its data anywhere: no filter. */
+    rc |= lo > 0 ? wire_flows_add(f, false, lo, hi) : -1;
   }
   return rc ? -1 : 0;
 }

@@ -1,11 +1,12 @@
 /* qftp-proxy: the fault-injecting FTP proxy (servers/proxy/README.md).
  *
  * qftp-proxy --listen ADDR:PORT --upstream ADDR:PORT --rules FILE.json
- *            [--log FILE] [--verbose]
+ *            [--data-ports LO-HI] [--log FILE] [--verbose]
  * Exit status: 0 after SIGTERM/SIGINT, 1 on a runtime failure, 2 on bad
  * arguments. */
 #include "px_addr.h"
 #include "px_log.h"
+#include "px_ports.h"
 #include "px_server.h"
 
 #include <getopt.h>
@@ -23,10 +24,11 @@ static void on_signal(int sig)
 
 #define USAGE                                                                  \
   "usage: qftp-proxy --listen ADDR:PORT --upstream ADDR:PORT "                 \
-  "--rules FILE.json [--log FILE] [--verbose]\n"                               \
+  "--rules FILE.json [--data-ports LO-HI] [--log FILE] [--verbose]\n"          \
   "The fault-injecting FTP proxy qftp-harness starts for cases with\n"          \
-  "faults: (rules: servers/proxy/README.md). Exit: 0 after SIGTERM/SIGINT,\n"   \
-  "1 on a runtime failure, 2 on bad usage.\n"
+  "faults: (rules: servers/proxy/README.md). --data-ports: data listeners\n"   \
+  "bind ports LO..HI (1 <= LO <= HI <= 65535; default: any free port).\n"      \
+  "Exit: 0 after SIGTERM/SIGINT, 1 on a runtime failure, 2 on bad usage.\n"
 
 static int usage(const char *why)
 {
@@ -40,13 +42,15 @@ int main(int argc, char **argv)
       {"listen", required_argument, NULL, 'l'},
       {"upstream", required_argument, NULL, 'u'},
       {"rules", required_argument, NULL, 'r'},
+      {"data-ports", required_argument, NULL, 'd'},
       {"log", required_argument, NULL, 'L'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   px_server_cfg cfg;
   memset(&cfg, 0, sizeof cfg);
-  const char *listen = NULL, *upstream = NULL, *log = NULL;
+  px_ports_none(&cfg.data_ports);
+  const char *listen = NULL, *upstream = NULL, *log = NULL, *dports = NULL;
   int verbose = 0, c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -59,6 +63,9 @@ int main(int argc, char **argv)
       break;
     case 'r':
       cfg.rules_path = optarg;
+      break;
+    case 'd':
+      dports = optarg;
       break;
     case 'L':
       log = optarg;
@@ -82,6 +89,13 @@ int main(int argc, char **argv)
   if (!px_addr_parse_hostport(upstream, &cfg.upstream) ||
       px_addr_port(&cfg.upstream) == 0)
     return usage("--upstream wants ADDR:PORT with a port");
+  if (dports && !px_ports_parse(dports, &cfg.data_ports)) {
+    char why[128];
+    snprintf(why, sizeof why,
+             "--data-ports wants LO-HI with 1 <= LO <= HI <= 65535, not "
+             "\"%.60s\"", dports);
+    return usage(why);
+  }
   if (px_log_open(log, verbose)) {
     fprintf(stderr, "qftp-proxy: cannot open log %s\n", log);
     return 2;

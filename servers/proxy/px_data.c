@@ -64,7 +64,7 @@ void px_data_close(px_data *d, const char *why)
 }
 
 static int setup(px_data *d, unsigned sid, unsigned n, bool passive,
-                 const struct sockaddr_storage *local,
+                 px_ports *ports, const struct sockaddr_storage *local,
                  const struct sockaddr_storage *target, const px_rule *fault,
                  struct sockaddr_storage *offer)
 {
@@ -75,9 +75,7 @@ static int setup(px_data *d, unsigned sid, unsigned n, bool passive,
   d->passive = passive;
   d->target = *target;
   d->fault = fault;
-  struct sockaddr_storage l = *local;
-  px_addr_set_port(&l, 0);
-  d->lfd = px_net_listen(&l, 1);
+  d->lfd = px_ports_listen(ports, local, 1);
   if (d->lfd < 0 || px_net_local(d->lfd, offer) < 0) {
     int e = errno;
     close_fd(&d->lfd);
@@ -101,20 +99,20 @@ static int setup(px_data *d, unsigned sid, unsigned n, bool passive,
   return 0;
 }
 
-int px_data_passive(px_data *d, unsigned sid, unsigned n,
+int px_data_passive(px_data *d, unsigned sid, unsigned n, px_ports *ports,
                     const struct sockaddr_storage *local,
                     const struct sockaddr_storage *server, const px_rule *fault,
                     struct sockaddr_storage *offer)
 {
-  return setup(d, sid, n, true, local, server, fault, offer);
+  return setup(d, sid, n, true, ports, local, server, fault, offer);
 }
 
-int px_data_active(px_data *d, unsigned sid, unsigned n,
+int px_data_active(px_data *d, unsigned sid, unsigned n, px_ports *ports,
                    const struct sockaddr_storage *local,
                    const struct sockaddr_storage *client, const px_rule *fault,
                    struct sockaddr_storage *offer)
 {
-  return setup(d, sid, n, false, local, client, fault, offer);
+  return setup(d, sid, n, false, ports, local, client, fault, offer);
 }
 
 /* close_after, and a stall or reset after some bytes: forward that many,

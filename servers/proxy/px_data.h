@@ -10,6 +10,7 @@
 #define PX_DATA_H
 
 #include "px_buf.h"
+#include "px_ports.h"
 #include "px_rules.h"
 
 #include <poll.h>
@@ -52,18 +53,20 @@ typedef struct px_data {
 
 void px_data_init(px_data *d);
 
-/* Sets up channel n for a passive reply: listens on `local` (port 0) and
- * stores the address to offer the client in *offer. `server` is where the
- * server waits. data_refuse closes the listener at once, so the offered
- * port refuses. 0 or -1 (errno). */
-int px_data_passive(px_data *d, unsigned sid, unsigned n,
+/* Sets up channel n for a passive reply: listens on `local`'s address, on
+ * a port `ports` hands out (px_ports_listen), and stores the address to
+ * offer the client in *offer. `server` is where the server waits.
+ * data_refuse closes the listener at once, so the offered port refuses.
+ * 0 or -1 (errno; EADDRINUSE: every port of the range is in use). */
+int px_data_passive(px_data *d, unsigned sid, unsigned n, px_ports *ports,
                     const struct sockaddr_storage *local,
                     const struct sockaddr_storage *server, const px_rule *fault,
                     struct sockaddr_storage *offer);
 
-/* Sets up channel n for PORT/EPRT: listens on `local` for the server and
- * will connect to `client`. *offer is what to send the server. */
-int px_data_active(px_data *d, unsigned sid, unsigned n,
+/* Sets up channel n for PORT/EPRT: listens on `local`'s address (a port
+ * from `ports`) for the server and will connect to `client`. *offer is
+ * what to send the server. 0 or -1 (errno) as px_data_passive. */
+int px_data_active(px_data *d, unsigned sid, unsigned n, px_ports *ports,
                    const struct sockaddr_storage *local,
                    const struct sockaddr_storage *client, const px_rule *fault,
                    struct sockaddr_storage *offer);

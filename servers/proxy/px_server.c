@@ -17,7 +17,7 @@ enum {
   PX_NFDS = 1 + PX_MAX_SESSIONS * PX_SESS_NFDS
 };
 
-static void on_accept(int lfd, const px_server_cfg *cfg,
+static void on_accept(int lfd, const px_server_cfg *cfg, px_ports *ports,
                       px_session *sess[PX_MAX_SESSIONS], unsigned *next_id)
 {
   struct sockaddr_storage peer;
@@ -26,7 +26,8 @@ static void on_accept(int lfd, const px_server_cfg *cfg,
     return; /* EAGAIN, or a connection that died in the backlog */
   for (int i = 0; i < PX_MAX_SESSIONS; i++) {
     if (!sess[i]) {
-      sess[i] = px_session_new(++*next_id, fd, &cfg->upstream, cfg->rules_path);
+      sess[i] = px_session_new(++*next_id, fd, &cfg->upstream,
+                               cfg->rules_path, ports);
       return;
     }
   }
@@ -50,10 +51,14 @@ int px_server_run(const px_server_cfg *cfg, volatile sig_atomic_t *stop,
       close(lfd);
     return -1;
   }
-  char a[64], u[64];
+  /* One cursor for every session: a port just handed out is the last one
+   * any session gets again. */
+  px_ports ports = cfg->data_ports;
+  char a[64], u[64], dp[32];
   px_addr_str(&bound, a, sizeof a);
   px_addr_str(&cfg->upstream, u, sizeof u);
-  px_log(0, "proxy listening on %s, upstream %s", a, u);
+  px_ports_str(&ports, dp, sizeof dp);
+  px_log(0, "proxy listening on %s, upstream %s, data ports %s", a, u, dp);
   /* The contract's one line: the harness reads the port from it. */
   printf("listening %u\n", px_addr_port(&bound));
   fflush(stdout);
@@ -94,7 +99,7 @@ int px_server_run(const px_server_cfg *cfg, volatile sig_atomic_t *stop,
       }
     }
     if (pfd[0].revents & POLLIN)
-      on_accept(lfd, cfg, sess, &next_id);
+      on_accept(lfd, cfg, &ports, sess, &next_id);
   }
   for (int i = 0; i < PX_MAX_SESSIONS; i++) {
     px_session_free(sess[i]);

@@ -2,6 +2,8 @@
 #ifndef PX_SERVER_H
 #define PX_SERVER_H
 
+#include "px_ports.h"
+
 #include <signal.h>
 #include <sys/socket.h>
 
@@ -10,6 +12,7 @@ enum { PX_MAX_SESSIONS = 32 }; /* more at once get 421 */
 typedef struct px_server_cfg {
   struct sockaddr_storage listen, upstream;
   const char *rules_path;
+  px_ports data_ports; /* --data-ports; px_ports_none without */
 } px_server_cfg;
 
 /* Listens, prints "listening <port>" on stdout (flushed), and serves until

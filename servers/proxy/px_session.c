@@ -51,6 +51,7 @@ struct px_session {
   int64_t hold_until; /* a reply is held until then; 0 none */
   int64_t deadline;   /* CONNECTING / CLOSING */
   unsigned ndata;     /* data channels set up so far */
+  px_ports *ports;    /* where data listeners bind (the server's) */
   bool greeted;       /* the server's first reply (greeting) was handled */
   px_data data[PX_SESS_DATA];
 };
@@ -92,7 +93,7 @@ static void start_closing(px_session *s, const char *why)
 
 px_session *px_session_new(unsigned sid, int cfd,
                            const struct sockaddr_storage *upstream,
-                           const char *rules_path)
+                           const char *rules_path, px_ports *ports)
 {
   px_session *s = calloc(1, sizeof *s);
   if (!s || px_buf_init(&s->cin, PX_CIN_BUF) ||
@@ -111,6 +112,7 @@ px_session *px_session_new(unsigned sid, int cfd,
   s->cfd = cfd;
   s->sfd = -1;
   s->delay_next_ms = -1;
+  s->ports = ports;
   for (int i = 0; i < PX_SESS_DATA; i++)
     px_data_init(&s->data[i]);
   s->state = PX_SESS_CONNECTING;
@@ -207,6 +209,26 @@ void px_session_prep(const px_session *s, struct pollfd *p, int64_t *next)
     px_data_prep(&s->data[i], p + 2 + i * PX_DATA_NFDS, next);
 }
 
+/* A data channel the proxy cannot listen for fails: the client gets 425
+ * (RFC 959 4.2.1: "Can't open data connection") in place of the 227/229
+ * or as the answer to its PORT/EPRT, which is not forwarded. Relaying the
+ * original instead would route the data around the proxy, past its
+ * faults and outside its data ports. Writes the reply line to out. */
+static void no_listener(px_session *s, unsigned n, int err, char *out,
+                        size_t cap)
+{
+  char range[32];
+  px_ports_str(s->ports, range, sizeof range);
+  if (err == EADDRINUSE && px_ports_ranged(s->ports))
+    px_log(s->id, "data%u: no free port in %s (every one in use): 425 to "
+           "client", n, range);
+  else
+    px_log(s->id, "data%u: cannot listen (ports %s): %s: 425 to client", n,
+           range, strerror(err));
+  snprintf(out, cap, "425 Can't open data connection (proxy: %s).\r\n",
+           err == EADDRINUSE ? "no free data port" : strerror(err));
+}
+
 /* A free data slot, or the oldest channel (lowest n) replaced. */
 static px_data *data_slot(px_session *s)
 {
@@ -221,7 +243,8 @@ static px_data *data_slot(px_session *s)
 }
 
 /* PORT h,p / EPRT |af|a|p| from the client (RFC 959 4.1.2, RFC 2428 2):
- * the server is sent our own listener instead. false: pass it as it is. */
+ * the server is sent our own listener instead, or the client 425 when
+ * there is none (no_listener). false: pass it as it is. */
 static bool rewrite_active(px_session *s, const char *verb, const char *line,
                            size_t len)
 {
@@ -239,9 +262,11 @@ static bool rewrite_active(px_session *s, const char *verb, const char *line,
     return false;
   unsigned n = ++s->ndata;
   const px_rule *f = px_rules_on_data(&s->rules, n);
-  if (px_data_active(data_slot(s), s->id, n, &local, &client, f, &offer)) {
-    px_log(s->id, "data%u: cannot listen: %s", n, strerror(errno));
-    return false;
+  if (px_data_active(data_slot(s), s->id, n, s->ports, &local, &client, f,
+                     &offer)) {
+    char out[192];
+    no_listener(s, n, errno, out, sizeof out);
+    return px_buf_append(&s->cout, out, strlen(out)) == 0;
   }
   char a[128], out[192];
   if (strcmp(verb, "PORT") == 0 && px_addr_format_hp(&offer, a, sizeof a))
@@ -331,8 +356,9 @@ static bool on_commands(px_session *s)
   }
 }
 
-/* 227 / 229 (RFC 959 4.2.2, RFC 2428 3): the client is sent our listener.
- * Writes the new reply to out; false: relay the original. */
+/* 227 / 229 (RFC 959 4.2.2, RFC 2428 3): the client is sent our listener,
+ * or 425 when there is none (no_listener). Writes the new reply to out;
+ * false: relay the original. */
 static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
                             char *out, size_t cap)
 {
@@ -357,9 +383,10 @@ static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
   }
   unsigned n = ++s->ndata;
   const px_rule *f = px_rules_on_data(&s->rules, n);
-  if (px_data_passive(data_slot(s), s->id, n, &local, &server, f, &offer)) {
-    px_log(s->id, "data%u: cannot listen: %s", n, strerror(errno));
-    return false;
+  if (px_data_passive(data_slot(s), s->id, n, s->ports, &local, &server, f,
+                      &offer)) {
+    no_listener(s, n, errno, out, cap);
+    return true;
   }
   if (code == 229) {
     snprintf(out, cap, "229 Entering Extended Passive Mode (|||%u|)\r\n",

@@ -24,11 +24,12 @@ enum {
 typedef struct px_session px_session;
 
 /* Takes ownership of the accepted client fd. Reads the rules file; when it
- * is malformed the session only sends 421 and closes. NULL when out of
- * memory (cfd is closed then). */
+ * is malformed the session only sends 421 and closes. Its data listeners
+ * take their ports from `ports` (shared by every session; it must outlive
+ * the session). NULL when out of memory (cfd is closed then). */
 px_session *px_session_new(unsigned sid, int cfd,
                            const struct sockaddr_storage *upstream,
-                           const char *rules_path);
+                           const char *rules_path, px_ports *ports);
 
 /* Fills the session's PX_SESS_NFDS poll slots and lowers *next to its
  * earliest deadline. */

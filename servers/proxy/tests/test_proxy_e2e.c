@@ -155,7 +155,8 @@ static pid_t proxy_pid = -1;
 static unsigned proxy_port;
 static char tmpdir[64];
 
-static void start_all(const char *rules)
+/* dports: --data-ports LO-HI, or NULL for none. */
+static void start_with(const char *rules, const char *dports)
 {
   signal(SIGPIPE, SIG_IGN);
   memset(&F, 0, sizeof F);
@@ -174,8 +175,13 @@ static void start_all(const char *rules)
   fclose(rf);
   snprintf(listen, sizeof listen, "127.0.0.1:0");
   snprintf(up, sizeof up, "127.0.0.1:%u", F.port);
-  char *argv[] = {PX_PROXY_BIN, "--listen", listen,  "--upstream", up,
-                  "--rules",    rpath,      "--log", lpath,        NULL};
+  char *argv[] = {PX_PROXY_BIN, "--listen", listen, "--upstream", up,
+                  "--rules",    rpath,      "--log",  lpath,       NULL,
+                  NULL,         NULL};
+  if (dports) {
+    argv[9] = "--data-ports";
+    argv[10] = (char *)dports;
+  }
   int pfd[2];
   ck_assert_int_eq(pipe(pfd), 0);
   char err[256];
@@ -194,6 +200,11 @@ static void start_all(const char *rules)
   close(pfd[0]);
   ck_assert_int_eq(sscanf(line, "listening %u", &proxy_port), 1);
   ck_assert_uint_gt(proxy_port, 0);
+}
+
+static void start_all(const char *rules)
+{
+  start_with(rules, NULL);
 }
 
 static void stop_all(void)
@@ -528,6 +539,126 @@ START_TEST(test_rewrite_pasv)
 }
 END_TEST
 
+/* n consecutive ports of 127.0.0.1 free now (each bound for a moment). */
+static unsigned free_block(unsigned n)
+{
+  for (int tries = 0; tries < 100; tries++) {
+    unsigned lo;
+    int z = listen_any(&lo);
+    close(z);
+    if (lo + n - 1 > 65535)
+      continue;
+    int fds[8];
+    unsigned got = 0;
+    while (got < n && got < 8) {
+      fds[got] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      struct sockaddr_in a = {.sin_family = AF_INET,
+                              .sin_port = htons((uint16_t)(lo + got)),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+      if (bind(fds[got], (struct sockaddr *)&a, sizeof a) < 0) {
+        close(fds[got]);
+        break;
+      }
+      got++;
+    }
+    for (unsigned i = 0; i < got; i++)
+      close(fds[i]);
+    if (got == n)
+      return lo;
+  }
+  ck_abort_msg("no %u free consecutive ports", n);
+  return 0;
+}
+
+/* --data-ports: each passive listener the client is offered lies in the
+ * range, one after another, and the data still flows. */
+START_TEST(test_data_ports_range)
+{
+  unsigned lo = free_block(3);
+  char dports[32];
+  snprintf(dports, sizeof dports, "%u-%u", lo, lo + 2);
+  start_with("", dports);
+  client c;
+  char r[512], host[32];
+  unsigned first = 0;
+  login(&c);
+  for (int i = 0; i < 2; i++) {
+    unsigned port;
+    int d = pasv_connect(&c, host, sizeof host, &port);
+    ck_assert_int_ge(d, 0);
+    ck_assert_uint_ge(port, lo);
+    ck_assert_uint_le(port, lo + 2);
+    if (i == 0)
+      first = port;
+    else
+      ck_assert_uint_ne(port, first); /* the cursor moved on */
+    ck_assert_int_eq(cmd(&c, "RETR f", r, sizeof r), 150);
+    bool exact;
+    ck_assert_uint_eq(read_all(d, &exact), PAYLOAD_SIZE);
+    ck_assert(exact);
+    close(d);
+    ck_assert_int_eq(reply(&c, r, sizeof r), 226);
+  }
+  close(c.fd);
+  stop_all();
+}
+END_TEST
+
+/* Every port of the range in use: the PASV gets 425, not the server's 227
+ * (which would take the data around the proxy); freed, it works again. */
+START_TEST(test_data_ports_exhausted)
+{
+  unsigned p;
+  int busy = listen_any(&p);
+  char dports[32];
+  snprintf(dports, sizeof dports, "%u-%u", p, p);
+  start_with("", dports);
+  client c;
+  char r[512], host[32];
+  login(&c);
+  ck_assert_int_eq(cmd(&c, "PASV", r, sizeof r), 425);
+  ck_assert_ptr_nonnull(strstr(r, "no free data port"));
+  ck_assert(fake_saw(&F, "PASV"));
+  close(busy);
+  ck_assert_int_eq(cmd(&c, "PASV", r, sizeof r), 227);
+  ck_assert_uint_eq(pasv_port(r, host, sizeof host), p);
+  close(c.fd);
+  stop_all();
+}
+END_TEST
+
+/* A bad --data-ports is a usage error (exit 2, the option named). */
+START_TEST(test_data_ports_usage)
+{
+  static const char *const bad[] = {"0-10", "10-5", "1-65536", "5000", "x"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *argv[] = {PX_PROXY_BIN, "--listen", "127.0.0.1:0", "--upstream",
+                    "127.0.0.1:21", "--rules", "/nonexistent.json",
+                    "--data-ports", (char *)bad[i], NULL};
+    int efd[2];
+    ck_assert_int_eq(pipe(efd), 0);
+    char err[256];
+    pid_t pid = qc_spawn(argv, -1, -1, efd[1], err, sizeof err);
+    close(efd[1]);
+    ck_assert_msg(pid > 0, "%s", err);
+    char text[1024];
+    size_t n = 0;
+    int64_t dl = qc_deadline_in(STEP_MS);
+    ssize_t k;
+    while (n < sizeof text - 1 &&
+           (k = qc_read_some(efd[0], text + n, sizeof text - 1 - n, dl)) > 0)
+      n += (size_t)k;
+    text[n] = '\0';
+    close(efd[0]);
+    int st = qc_stop(pid, SIGTERM, STEP_MS);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2,
+                  "--data-ports %s: not exit 2", bad[i]);
+    ck_assert_msg(strstr(text, "--data-ports wants LO-HI"), "%s: %s", bad[i],
+                  text);
+  }
+}
+END_TEST
+
 START_TEST(test_bad_rules_refused)
 {
   start_all("{\"faults\":[{\"kind\":\"explode\"}]}");
@@ -558,6 +689,9 @@ int main(void)
   tcase_add_test(tc, test_data_refuse);
   tcase_add_test(tc, test_rewrite_pasv);
   tcase_add_test(tc, test_bad_rules_refused);
+  tcase_add_test(tc, test_data_ports_range);
+  tcase_add_test(tc, test_data_ports_exhausted);
+  tcase_add_test(tc, test_data_ports_usage);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

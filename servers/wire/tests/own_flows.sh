@@ -5,10 +5,11 @@
 # servers' address: an ephemeral port (as any client's listener) and a
 # fixed one below the ephemeral range. Every case must pass, no capture
 # may report drops, tcpdump must read each wire.pcap, and none may hold a
-# packet of either noise port -- except that a case through the fault
-# proxy captures the ephemeral range on the server's address (the proxy
-# binds its data listeners to port 0; servers/README.md), so there only
-# the fixed port is checked.
+# packet of either noise port. The fault case is held to it too: the
+# proxy's data listeners take ports of a range the runner gave it
+# (--data-ports), so its capture names that range, not the whole
+# ephemeral one where the first noise port lies; its filter must not
+# name a range holding that port either.
 # usage: own_flows.sh HARNESS_BINARY NOISE_BINARY OUT_DIR
 set -uo pipefail
 bin=$1 noise=$2 out=$3
@@ -51,12 +52,24 @@ for p in "$out"/r/cases/*/wire.pcap; do
   n=$((n + 1))
   tcpdump -nr "$p" >"$p.txt" 2>"$p.err" || fail "tcpdump cannot read $p: $(cat "$p.err")"
   ports="$port|$fixed"
-  case "$p" in */faults.*) ports="$fixed" ;; esac
   if grep -qE "\.($ports)[ :]" "$p.txt"; then
     fail "$p holds noise: $(grep -E "\.($ports)[ :]" "$p.txt" | head -2)"
   fi
 done
 [ $n = 5 ] || fail "expected 5 captures, found $n"
+# The fault case's filter: the proxy's port and a data range of its own,
+# none of its port ranges holding the ephemeral noise port.
+ffilter=$(awk '/^\[ *[0-9]+\/[0-9]+\] faults\.data-close /{exit} /capture filter:/{f=$0} END{print f}' \
+          "$out/run.log")
+[ -n "$ffilter" ] || fail "no capture filter logged for faults.data-close"
+grep -q "through the fault proxy on port" "$out/r/cases/faults.data-close/transcript.txt" ||
+  fail "faults.data-close did not run through the proxy"
+for r in $(grep -oE 'dst portrange [0-9]+-[0-9]+' <<<"$ffilter" | cut -d' ' -f3); do
+  lo=${r%-*} hi=${r#*-}
+  [ $((hi - lo)) -lt 1000 ] || fail "faults.data-close captures a wide range $r"
+  [ "$port" -lt "$lo" ] || [ "$port" -gt "$hi" ] ||
+    fail "faults.data-close's range $r holds the noise port $port"
+done
 drops=$(jq -r '[.cases[] | (.reason // ""), (.transcript[]? | select(.dir == "#")
                 | .text) | select(test("capture dropped"))] | length' \
         "$out/r/results.json")
