@@ -10,9 +10,9 @@
 # The module's FTP traffic crosses the veth as it crosses a lab's network.
 # Checked: the representative cases pass (a skip only with its reason); no
 # packet of the noise flow, nor of the harness's RFC 2217 connection, is in
-# any case's wire.pcap, though both are on the captured interface; ser2net stopped in the middle of a case and
-# started 5 s later makes the run wait for the device and go on, the case
-# in flight alone in error; a dead port ends the run at once with a
+# any case's wire.pcap, though both cross the captured interface; ser2net
+# stopped in the middle of a case and started 5 s later makes the run wait
+# for the device and go on, the case in flight alone in error; a dead port ends the run at once with a
 # diagnosis (exit 2); the module's identity in results.json when the
 # harness records it. Both namespaces (and with them the veth), every
 # process and every temporary file are gone afterwards, on any exit path.
@@ -79,12 +79,14 @@ made+=("$M")
 ip netns add "$S" 2>"$w/netns.err" ||
   skip "cannot create a network namespace: $(cat "$w/netns.err")"
 made+=("$S")
-ip link add "$vm" netns "$M" type veth peer name "$vs" netns "$S" &&
-  ip -n "$M" addr add "$mod_addr/24" dev "$vm" &&
-  ip -n "$S" addr add "$srv_addr/24" dev "$vs" &&
-  ip -n "$M" link set lo up && ip -n "$S" link set lo up &&
-  ip -n "$M" link set "$vm" up && ip -n "$S" link set "$vs" up ||
+ip link add "$vm" netns "$M" type veth peer name "$vs" netns "$S" 2>"$w/netns.err" ||
+  skip "cannot create a veth pair: $(cat "$w/netns.err")"
+if ! { ip -n "$M" addr add "$mod_addr/24" dev "$vm" &&
+       ip -n "$S" addr add "$srv_addr/24" dev "$vs" &&
+       ip -n "$M" link set lo up && ip -n "$S" link set lo up &&
+       ip -n "$M" link set "$vm" up && ip -n "$S" link set "$vs" up; }; then
   fail "cannot set up the veth pair"
+fi
 # Arrays, not functions: "${inM[@]}" CMD & makes $! the pid of ip, which
 # becomes CMD (a backgrounded function would be a subshell around it).
 inM=(ip netns exec "$M") inS=(ip netns exec "$S")
