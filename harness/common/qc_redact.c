@@ -205,10 +205,13 @@ int qc_redact_copy_fd(int in, uint64_t max, int out)
     }
     if (r == 0)
       break; /* end of file, or truncated under us: keep what we have */
+    size_t from = len;
     len += (size_t)r;
     left -= (uint64_t)r;
+    /* Only the new bytes can hold the last newline: what was kept had
+     * none, so a long line costs one pass, not one per read. */
     char *nl = NULL;
-    for (size_t i = len; i > 0; i--)
+    for (size_t i = len; i > from; i--)
       if (buf[i - 1] == '\n') {
         nl = buf + i - 1;
         break;
