@@ -177,6 +177,44 @@ START_TEST(test_copy_split_reads)
 }
 END_TEST
 
+/* A line far longer than the copy's buffer, the secret past its first
+ * 64 KiB: the buffer grows, the line is redacted whole. */
+START_TEST(test_copy_long_line)
+{
+  qc_redact_clear();
+  ck_assert_int_eq(qc_redact_add_secret("longlinesecret"), 0);
+  qc_test_scratch sc;
+  qc_test_scratch_make(&sc, "redact-long", "in.bin");
+  size_t pad = 200000;
+  FILE *f = fopen(sc.path, "wb");
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < pad; i++)
+    fputc('a', f);
+  fputs("longlinesecret\nend", f);
+  fclose(f);
+  char outp[600];
+  snprintf(outp, sizeof outp, "%s.out", sc.path);
+  int in = open(sc.path, O_RDONLY), out = open(outp, O_WRONLY | O_CREAT, 0600);
+  ck_assert_int_ge(in, 0);
+  ck_assert_int_ge(out, 0);
+  ck_assert_int_eq(qc_redact_copy_fd(in, UINT64_MAX, out), 0);
+  close(in);
+  close(out);
+  f = fopen(outp, "rb");
+  ck_assert_ptr_nonnull(f);
+  char *got = malloc(pad + 64);
+  size_t n = fread(got, 1, pad + 63, f);
+  fclose(f);
+  ck_assert_uint_eq(n, pad + strlen("********\nend"));
+  ck_assert_int_eq(memcmp(got + pad, "********\nend", n - pad), 0);
+  free(got);
+  unlink(outp);
+  unlink(sc.path);
+  rmdir(sc.dir);
+  qc_redact_clear();
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qc_redact");
@@ -188,6 +226,7 @@ int main(void)
   tcase_add_test(tc, test_pass_argument);
   tcase_add_test(tc, test_registry);
   tcase_add_test(tc, test_copy_split_reads);
+  tcase_add_test(tc, test_copy_long_line);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
