@@ -101,6 +101,7 @@ run_suite() {
   local sim=$1 rep=$2 out=$3 mode=$4 filt=${5:-} f="" pid start=$SECONDS stopping=0
   local args=(run --sim-binary "$sim" --report-dir "$rep")
   [[ -n $filt ]] && args+=(--filter "$filt")
+  : >"$out"
   "$harness" "${args[@]}" >"$out" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
@@ -135,6 +136,18 @@ verdict_list() { # $1 verdict, $2 progress file: the cases, comma-separated
   sed -nE "s/^\[ *[0-9]+\/[0-9]+\] +([^ ]+) +$1( .*)?\$/\\1/p" "$2" | paste -sd, -
 }
 
+# The reason results.json gives for case $2 (one line, cut at 160 bytes).
+case_reason() {
+  perl -MJSON::PP -e '
+    my ($f, $id) = @ARGV; local $/; open my $h, "<", $f or exit;
+    my $d = eval { decode_json(<$h>) } or exit;
+    for my $c (@{ $d->{cases} || [] }) {
+      next unless $c->{id} eq $id;
+      my $r = $c->{reason} // ""; $r =~ s/\s+/ /g;
+      print substr($r, 0, 160), "\n";
+    }' "$1" "$2" 2>/dev/null
+}
+
 # One mutant in worker $1: patch, build, run; one result line.
 run_mutant() {
   local w=$tmp/w$1 name=$2 file=$3 focus=$4 t0=$SECONDS why by errs n
@@ -152,31 +165,47 @@ run_mutant() {
   cp "$w/bld/bin/qftp-sim" "$w/qftp-sim"
   cp "$top/$file" "$w/src/$file" # pristine again for the next mutant
   # The cases nearest the mutated code first, the rest only if they pass.
-  local out=$w/run-$name.txt f1=$w/focus-$name.txt
+  # A failing case is run again alone: a kill counts only if it fails
+  # again; one that then passes is flaky, left out, and its phase rerun.
+  local out=$w/run-$name.txt ph filt flaky="" k=0 why_file=$tmp/res/$name.why
   : >"$out"
-  rm -rf "$w/rep" "$w/rep1"
   by=""
-  if [[ -n $focus ]]; then
-    by=$(run_suite "$w/qftp-sim" "$w/rep1" "$f1" stop "$(join "$focus" "$exclude")")
-    cat "$f1" >>"$out"
-  fi
-  if [[ -z $by ]]; then
-    by=$(run_suite "$w/qftp-sim" "$w/rep" "$w/rest.txt" stop \
-      "$(join "$user_filter" "$(negate "$focus")" "$exclude")")
-    cat "$w/rest.txt" >>"$out"
-  fi
+  for ph in focus rest; do
+    [[ $ph == focus && -z $focus ]] && continue
+    while :; do
+      if [[ $ph == focus ]]; then
+        filt=$(join "$focus" "$exclude" "$(negate "$flaky")")
+      else
+        filt=$(join "$user_filter" "$(negate "$focus")" "$exclude" "$(negate "$flaky")")
+      fi
+      rm -rf "$w/rep"
+      by=$(run_suite "$w/qftp-sim" "$w/rep" "$w/phase.txt" stop "$filt")
+      cat "$w/phase.txt" >>"$out"
+      [[ -z $by ]] && break
+      case_reason "$w/rep/results.json" "$by" >"$why_file"
+      rm -rf "$w/rep-again"
+      if [[ -n $(run_suite "$w/qftp-sim" "$w/rep-again" "$w/again.txt" stop "$by") ]]; then
+        break 2
+      fi
+      echo "# $by failed once, passed alone: flaky, left out" >>"$out"
+      flaky=$(join "$flaky" "$by")
+      by=""
+      ((++k > 3)) && break
+    done
+  done
   ((keep)) && cp -r "$w/rep" "$tmp/rep-$name" 2>/dev/null
   errs=$(verdict_list error "$out")
   n=$(grep -cE '^\[ *[0-9]+/[0-9]+\]' "$out")
   if [[ -n $by ]]; then
     printf 'KILLED    %-30s %-22s by %s (%ds)\n' "$name" "${file#sim/}" "$by" \
       $((SECONDS - t0)) | tee "$res"
+    sed 's/^/          /' "$why_file" # the case's reason, from results.json
   elif ((n == 0)); then
     printf 'RUNERROR  %-30s %-22s no case ran: %s\n' "$name" "${file#sim/}" \
       "$(tail -n1 "$w/run-$name.txt")" | tee "$res"
   else
     printf 'SURVIVED  %-30s %-22s %d cases%s (%ds)\n' "$name" "${file#sim/}" "$n" \
-      "${errs:+, errors: $errs}" $((SECONDS - t0)) | tee "$res"
+      "${errs:+, errors: $errs}${flaky:+, flaky: $flaky}" $((SECONDS - t0)) | tee "$res"
   fi
 }
 
@@ -204,14 +233,16 @@ negate() { [[ -n $1 ]] && sed 's/\([^,]*\)/!\1/g' <<<"$1"; }
 default_focus() {
   case ${1#sim/} in
   sim_cmd_ftpcfg.c) echo 'cfg.*' ;;
-  sim_err.c) echo 'replies.*,errs.*' ;;
-  sim_cmd_ftp.c | sim_ftp.c) echo 'open.*,dir.*,close.*,errs.*,replies.*,faults.*' ;;
-  sim_reply.c) echo 'dir.*,replies.*,note.*' ;;
-  sim_xfer.c | sim_cmd_xfer.c | sim_data.c) echo 'get.*,put.*,list.*,faults.*,errs.*' ;;
-  sim_cmd_file.c | sim_fs.c | sim_jail.c) echo 'file.*,ufs.*' ;;
+  sim_err.c) echo 'reply.*,replies.*,errs.*,open.*' ;;
+  sim_cmd_ftp.c | sim_ftp.c)
+    echo 'open.*,dir.*,close.*,errs.*,reply.*,replies.*,fault.*,faults.*,note.*' ;;
+  sim_reply.c) echo 'dir.*,reply.*,replies.*,note.*,get.multiline*' ;;
+  sim_xfer.c | sim_cmd_xfer.c | sim_data.c | sim_addr.c | sim_outq.c)
+    echo 'get.*,put.*,list.*,fault.*,faults.*,errs.*,note.*' ;;
+  sim_cmd_file.c | sim_fs.c | sim_jail.c) echo 'file.*,ufs.*,get.ufs*,put.*ufs*' ;;
   sim_cmd_basic.c | sim_pdp.c) echo 'pdp.*,errs.*,at.*' ;;
-  sim_at.c | main.c | sim_ctx.c) echo 'at.*' ;;
-  sim_tls.c | sim_tls_pool.c) echo 'ftps.*' ;;
+  sim_at.c | sim_cmd.c | main.c | sim_ctx.c) echo 'at.*' ;;
+  sim_tls.c | sim_tls_pool.c | sim_cmd_ssl.c) echo 'ftps.*' ;;
   sim_guard.c) echo 'put.*,get.*' ;;
   *) echo '' ;;
   esac
