@@ -165,8 +165,10 @@ run_mutant() {
   cp "$w/bld/bin/qftp-sim" "$w/qftp-sim"
   cp "$top/$file" "$w/src/$file" # pristine again for the next mutant
   # The cases nearest the mutated code first, the rest only if they pass.
-  # A failing case is run again alone: a kill counts only if it fails
-  # again; one that then passes is flaky, left out, and its phase rerun.
+  # A kill counts only if the phase, run again, fails again (not the case
+  # alone: a mutant may break a case only through state an earlier case
+  # left in the module); one that then passes is flaky, left out, and its
+  # phase rerun.
   local out=$w/run-$name.txt ph filt flaky="" k=0 why_file=$tmp/res/$name.why
   : >"$out"
   by=""
@@ -184,7 +186,7 @@ run_mutant() {
       [[ -z $by ]] && break
       case_reason "$w/rep/results.json" "$by" >"$why_file"
       rm -rf "$w/rep-again"
-      if [[ -n $(run_suite "$w/qftp-sim" "$w/rep-again" "$w/again.txt" stop "$by") ]]; then
+      if [[ -n $(run_suite "$w/qftp-sim" "$w/rep-again" "$w/again.txt" stop "$filt") ]]; then
         break 2
       fi
       echo "# $by failed once, passed alone: flaky, left out" >>"$out"
