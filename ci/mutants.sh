@@ -202,6 +202,9 @@ run_mutant() {
     printf 'KILLED    %-30s %-22s by %s (%ds)\n' "$name" "${file#sim/}" "$by" \
       $((SECONDS - t0)) | tee "$res"
     sed 's/^/          /' "$why_file" # the case's reason, from results.json
+  elif [[ -e $tmp/stop ]]; then
+    printf 'STOPPED   %-30s %-22s run interrupted, not counted\n' "$name" \
+      "${file#sim/}" | tee "$res"
   elif ((n == 0)); then
     printf 'RUNERROR  %-30s %-22s no case ran: %s\n' "$name" "${file#sim/}" \
       "$(tail -n1 "$w/run-$name.txt")" | tee "$res"
