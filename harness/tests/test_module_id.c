@@ -19,8 +19,8 @@ static const struct {
      "EC25EFAR06A06M4G"},
     {{"Quectel", "EG25", "Revision: EG25GGBR07A08M2G"}, 3, "Quectel", "EG25",
      "EG25GGBR07A08M2G"},
-    {{"Quectel", "EG800K", "Revision: EG800KEULCR07A07M04"}, 3, "Quectel",
-     "EG800K", "EG800KEULCR07A07M04"},
+    {{"Quectel", "EG800K", "Revision: EG800KCNGCR07A06M04"}, 3, "Quectel",
+     "EG800K", "EG800KCNGCR07A06M04"},
     {{"Quectel", "EC200U", "Revision: EC200UCNAAR02A01M08"}, 3, "Quectel",
      "EC200U", "EC200UCNAAR02A01M08"},
     {{"Quectel_Ltd", "Quectel_M95", "Revision: M95FAR02A08"}, 3,
@@ -53,9 +53,9 @@ START_TEST(test_gmr_cgmm)
   const char *gmr[] = {"EC25EFAR06A07M4G"};
   ck_assert(qh_module_parse_gmr(&m, gmr, 1));
   ck_assert_str_eq(m.revision, "EC25EFAR06A07M4G");
-  const char *gmr2[] = {"Revision: EG800KEULCR07A07M04"};
+  const char *gmr2[] = {"Revision: EG800KCNGCR07A06M04"};
   ck_assert(qh_module_parse_gmr(&m, gmr2, 1));
-  ck_assert_str_eq(m.revision, "EG800KEULCR07A07M04");
+  ck_assert_str_eq(m.revision, "EG800KCNGCR07A06M04");
   const char *gmr3[] = {"+GMR: BG95M3LAR02A03"};
   ck_assert(qh_module_parse_gmr(&m, gmr3, 1));
   ck_assert_str_eq(m.revision, "BG95M3LAR02A03");

@@ -152,9 +152,9 @@ START_TEST(test_module_and_stop)
   ck_assert(json_is_null(json_object_get(doc, "stop_reason")));
   ck_assert(json_is_null(json_object_get(doc, "stop_detail")));
   json_decref(doc);
-  const char *ati[] = {"Quectel", "EG800K", "Revision: EG800KEULCR07A07M04"};
+  const char *ati[] = {"Quectel", "EG800K", "Revision: EG800KCNGCR07A06M04"};
   qh_module_info *m = qh_run_set_module(r, "Quectel", "EG800K",
-                                        "EG800KEULCR07A07M04", "****0042", ati,
+                                        "EG800KCNGCR07A06M04", "****0042", ati,
                                         3, false, true, "READY");
   qh_module_add_pdp(m, 1, 1, 3, "10.0.0.1 2001:db8::1");
   qh_run_set_stop(r, "max-module-errors", "3 consecutive cases in error");
@@ -164,13 +164,13 @@ START_TEST(test_module_and_stop)
                    "Quectel");
   ck_assert_str_eq(json_string_value(json_object_get(mo, "model")), "EG800K");
   ck_assert_str_eq(json_string_value(json_object_get(mo, "revision")),
-                   "EG800KEULCR07A07M04");
+                   "EG800KCNGCR07A06M04");
   ck_assert_str_eq(json_string_value(json_object_get(mo, "imei_masked")),
                    "****0042");
   const json_t *a = json_object_get(mo, "ati");
   ck_assert_uint_eq(json_array_size(a), 3);
   ck_assert_str_eq(json_string_value(json_array_get(a, 2)),
-                   "Revision: EG800KEULCR07A07M04");
+                   "Revision: EG800KCNGCR07A06M04");
   ck_assert(json_is_false(json_object_get(mo, "echo")));
   ck_assert(json_is_true(json_object_get(mo, "sim_ready")));
   const json_t *p = json_array_get(json_object_get(mo, "pdp"), 0);
