@@ -1075,7 +1075,7 @@ static bool preflight(run *r, qh_run_result *res)
   if (f != QH_PF_OK) {
     fprintf(stderr, "qftp-harness: preflight: %s\n(the exchange: %s)\n", err,
             r->preflight_path);
-    snprintf(r->stop_reason, sizeof r->stop_reason, "preflight: %s", err);
+    snprintf(r->stop_reason, sizeof r->stop_reason, "%s", err);
     r->stop_code = "preflight";
     r->revision = o->module_revision;
     return false;
