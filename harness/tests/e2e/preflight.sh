@@ -66,6 +66,26 @@ cat "$w/diff.out"
   fail "diff: first line is not the two identities"
 grep -q "models differ" "$w/diff.out" && fail "diff: warns about models that are the same"
 
+echo "== a waiver bound to a revision matches the revision the module reports"
+cat >"$w/rev.yaml" <<'YAML'
+waivers:
+  - {case: at.echo, reason: R01 ignores ATE1, reference: FW-1, revision: QFTPSIMR01A01}
+YAML
+waived_run() { # REVISION: at.echo under no-echo, the waivers above
+  "$bin" run --report-dir "$w/w-$1" --filter at.echo --sim-quirk no-echo \
+    --sim-revision "$1" --waivers "$w/rev.yaml" >"$w/w-$1.out" 2>&1
+}
+waived_run QFTPSIMR01A01; rc1=$?
+waived_run QFTPSIMR02A01; rc2=$?
+cat "$w/w-QFTPSIMR01A01.out"
+grep -q "^warning: the module does not echo after ATE1" "$w/w-QFTPSIMR01A01.out" ||
+  fail "no-echo: no warning from the preflight"
+[ "$rc1" -eq 0 ] || fail "waiver of R01 on R01: exit $rc1, expected 0"
+[ "$(jq -r '.cases[0].verdict' "$w/w-QFTPSIMR01A01/results.json")" = waived ] || fail "R01: not waived"
+[ "$rc2" -eq 1 ] || fail "waiver of R01 on R02: exit $rc2, expected 1"
+[ "$(jq -r '.waivers[0].status' "$w/w-QFTPSIMR02A01/results.json")" = other-revision ] ||
+  fail "R02: waiver status $(jq -r '.waivers[0].status' "$w/w-QFTPSIMR02A01/results.json")"
+
 echo "== a dead device: a pty nobody answers on"
 mkdir -p "$w/root"
 "$sim" --link "$w/tty" --root "$w/root" --profile note \
