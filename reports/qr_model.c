@@ -277,6 +277,67 @@ void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
   r->waivers_file = xstrdup(waivers_file);
 }
 
+void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail)
+{
+  free(r->stop_reason);
+  free(r->stop_detail);
+  r->stop_reason = xstrdup(reason);
+  r->stop_detail = xstrdup(detail);
+}
+
+static void module_free(qh_module_info *m)
+{
+  if (!m)
+    return;
+  free(m->manufacturer);
+  free(m->model);
+  free(m->revision);
+  free(m->imei_masked);
+  for (size_t i = 0; i < m->nati; i++)
+    free(m->ati[i]);
+  free(m->ati);
+  free(m->sim);
+  for (size_t i = 0; i < m->npdp; i++)
+    free(m->pdp[i].addr);
+  free(m->pdp);
+  free(m);
+}
+
+qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
+                                  const char *model, const char *revision,
+                                  const char *imei_masked,
+                                  const char *const *ati, size_t nati,
+                                  bool echo, bool sim_ready, const char *sim)
+{
+  module_free(r->module);
+  qh_module_info *m = calloc(1, sizeof *m);
+  if (!m)
+    oom();
+  m->manufacturer = xstrdup(manufacturer ? manufacturer : "");
+  m->model = xstrdup(model ? model : "");
+  m->revision = xstrdup(revision ? revision : "");
+  m->imei_masked = xstrdup(imei_masked ? imei_masked : "");
+  if (ati && nati) {
+    m->ati = xrealloc(NULL, nati * sizeof *m->ati);
+    for (size_t i = 0; i < nati; i++)
+      m->ati[i] = xstrdup(ati[i] ? ati[i] : "");
+    m->nati = nati;
+  }
+  m->echo = echo;
+  m->sim_ready = sim_ready;
+  m->sim = xstrdup(sim ? sim : "");
+  r->module = m;
+  return m;
+}
+
+void qh_module_add_pdp(qh_module_info *m, int ctx, int state, int type,
+                       const char *addr)
+{
+  grow((void **)&m->pdp, &m->pdp_cap, m->npdp, sizeof *m->pdp);
+  m->pdp[m->npdp++] = (struct qh_module_pdp){
+      .ctx = ctx, .state = state, .type = type, .addr = xstrdup(addr ? addr : "")};
+}
+
 qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
                                   const char *reason, const char *reference,
                                   const char *revision, const char *status,
@@ -361,6 +422,9 @@ void qh_run_result_free(qh_run_result *r)
   free(r->waivers);
   free(r->module_revision);
   free(r->waivers_file);
+  free(r->stop_reason);
+  free(r->stop_detail);
+  module_free(r->module);
   free(r->started_at);
   free(r->target);
   free(r->profile);
