@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qc_redact.h"
+
 int qh_mkdirs(const char *path, mode_t mode)
 {
   char buf[PATH_MAX];
@@ -64,26 +66,8 @@ int qh_copy_file_from(const char *src, uint64_t offset, const char *dst)
   int rc = 0;
   if (lseek(in, (off_t)offset, SEEK_SET) < 0)
     rc = -1;
-  char buf[65536];
-  while (rc == 0) {
-    ssize_t n = read(in, buf, sizeof buf);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      rc = n < 0 ? -1 : 0;
-      break;
-    }
-    for (ssize_t w = 0; w < n;) {
-      ssize_t k = write(out, buf + w, (size_t)(n - w));
-      if (k < 0 && errno == EINTR)
-        continue;
-      if (k < 0) {
-        rc = -1;
-        break;
-      }
-      w += k;
-    }
-  }
+  else
+    rc = qc_redact_copy_fd(in, UINT64_MAX, out);
   close(in);
   if (close(out) < 0)
     rc = -1;

@@ -11,8 +11,9 @@ int qh_mkdirs(const char *path, mode_t mode);
 /* rm -rf without following symlinks; a missing path is fine. 0 or -1. */
 int qh_remove_tree(const char *path);
 
-/* Copies src from byte `offset` to its end into dst (created/truncated).
- * 0 or -1 (errno). */
+/* Copies src from byte `offset` to its end into dst (created/truncated),
+ * for a report: the run's secrets and PASS arguments are hidden in the
+ * copy (qc_redact.h), so never use it for payload data. 0 or -1 (errno). */
 int qh_copy_file_from(const char *src, uint64_t offset, const char *dst);
 
 #endif

@@ -81,6 +81,9 @@ static const char usage[] =
     "  --profile NAME        module profile from fixtures/profiles (default\n"
     "                        note); the simulator plays the same profile\n"
     "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
+    "  --sim-revision REV    handed to qftp-sim --revision: the firmware\n"
+    "                        revision the simulator reports (ATI, AT+GMR),\n"
+    "                        to tell two simulated builds apart in diff\n"
     "  --time-scale F        handed to qftp-sim; every duration a case states\n"
     "                        (step timeouts, sleeps, guard times, fault\n"
     "                        delays) is module time and scales with it\n"
@@ -99,7 +102,16 @@ static const char usage[] =
     "                        warnings\n"
     "  --module-revision REV the module's firmware revision, recorded in\n"
     "                        results.json; a waiver with a revision applies\n"
-    "                        only when it equals REV\n"
+    "                        only when it equals REV (default: the revision\n"
+    "                        the module reports in the preflight)\n"
+    "Preflight (run): before the first case, and again when a lost device\n"
+    "  comes back, the module must answer AT (a guarded +++ first if it\n"
+    "  sits in data mode), take ATE1, report its identity (ATI, AT+GMR,\n"
+    "  AT+CGMM, AT+CGSN), have its SIM ready (AT+CPIN?) and the FTP(S)\n"
+    "  commands (AT+QFTPCFG=?); AT+QIACT? shows its addresses. The exchange\n"
+    "  is in preflight.txt of the report directory; the identity is in\n"
+    "  every report (the IMEI masked but for its last 4 digits). A module\n"
+    "  that fails it stops the run before any case, exit status 2.\n"
     "Output:\n"
     "  --report-dir DIR      where results.json, junit.xml, report.html,\n"
     "                        results.tap and cases/<id>/ go (default\n"
@@ -141,6 +153,7 @@ enum {
   OPT_TAGS,
   OPT_WAIVERS,
   OPT_REVISION,
+  OPT_SIM_REVISION,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -165,6 +178,7 @@ static const struct option longopts[] = {
     {"tags", no_argument, NULL, OPT_TAGS},
     {"waivers", required_argument, NULL, OPT_WAIVERS},
     {"module-revision", required_argument, NULL, OPT_REVISION},
+    {"sim-revision", required_argument, NULL, OPT_SIM_REVISION},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -404,6 +418,14 @@ static int cases_main(int argc, char **argv)
                          optarg);
       o.module_revision = optarg;
       break;
+    case OPT_SIM_REVISION:
+      if (!*optarg || strlen(optarg) > 100 ||
+          strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789._-") != strlen(optarg))
+        return bad_usage("--sim-revision: '%s' is not 1-100 of [A-Za-z0-9._-]",
+                         optarg);
+      o.sim_revision = optarg;
+      break;
     case 'v':
       o.verbose = true;
       break;
@@ -467,6 +489,8 @@ static int cases_main(int argc, char **argv)
   }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
+  if (o.device && o.sim_revision)
+    return bad_usage("%s", "--sim-revision needs the simulator, not --device");
   /* The capture listens where the module's packets arrive: the interface
    * that holds the servers' address (lo for the simulator's 127.77.x.y). */
   char capture_if[64];

@@ -67,6 +67,22 @@ typedef struct qh_case_result {
                          may be NULL */
 } qh_case_result;
 
+/* The module as the preflight read it (harness/preflight.h). Strings are
+ * "" when the module did not say; the IMEI is only ever kept masked. */
+typedef struct qh_module_info {
+  char *manufacturer, *model, *revision, *imei_masked;
+  char **ati; /* ATI's lines, as the module sent them */
+  size_t nati;
+  bool echo;      /* echoed after ATE1 */
+  bool sim_ready; /* +CPIN: READY */
+  char *sim;      /* what AT+CPIN? said */
+  struct qh_module_pdp {
+    int ctx, state, type;
+    char *addr; /* space-separated (IPv4v6 gives two) */
+  } *pdp;       /* AT+QIACT? */
+  size_t npdp, pdp_cap;
+} qh_module_info;
+
 typedef struct qh_run_result {
   char *started_at;  /* ISO 8601 UTC */
   char *target;      /* "sim" or "device:/dev/ttyUSB0" */
@@ -78,6 +94,13 @@ typedef struct qh_run_result {
    * the reports must not read as a complete run. */
   bool interrupted;
   size_t planned; /* cases selected for the run */
+  /* Why the run stopped before its last case: NULL (it did not),
+   * "interrupted" (Ctrl-C, SIGTERM), "device-lost" (the device did not
+   * come back within --device-wait), "max-module-errors", "preflight"
+   * (the module failed it: no case ran). stop_detail says it in words. */
+  char *stop_reason;
+  char *stop_detail;
+  qh_module_info *module; /* NULL when the preflight did not read it */
   char *module_revision; /* --module-revision; NULL when not given */
   char *waivers_file;    /* --waivers; NULL when not given */
   qh_waiver_note *waivers; /* every waiver of the file, with its status */
@@ -125,6 +148,17 @@ void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
  * NULL). */
 void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
                             const char *waivers_file);
+/* Records why the run stopped early (copied; see stop_reason). */
+void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail);
+/* Sets the run's module identity (strings copied; ati may be NULL) and
+ * returns it for qh_module_add_pdp. */
+qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
+                                  const char *model, const char *revision,
+                                  const char *imei_masked,
+                                  const char *const *ati, size_t nati,
+                                  bool echo, bool sim_ready, const char *sim);
+void qh_module_add_pdp(qh_module_info *m, int ctx, int state, int type,
+                       const char *addr);
 /* Appends a run-level waiver (copied) and returns it. */
 qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
                                   const char *reason, const char *reference,

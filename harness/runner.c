@@ -18,6 +18,8 @@
 #include "silent_port.h"
 #include "srv_ftp.h"
 #include "srv_user.h"
+#include "module_id.h"
+#include "preflight.h"
 #include "reconnect_check.h"
 #include "transport.h"
 #include "vars.h"
@@ -91,8 +93,15 @@ typedef struct run {
    * --max-module-errors. */
   bool module_error;
   /* Why the run stops before its last case (the device did not come
-   * back, too many module errors); NULL while it goes on. */
+   * back, too many module errors); "" while it goes on. stop_code is its
+   * results.json stop_reason ("device-lost", "max-module-errors"). */
   char stop_reason[512];
+  const char *stop_code;
+  qh_module_id id;       /* what the preflight read before the first case */
+  /* The revision waivers match: --module-revision, else the one the
+   * preflight read; NULL when neither. */
+  const char *revision;
+  char preflight_path[PATH_MAX];
   int64_t t_start;
   const qh_waivers *waivers;     /* --waivers; NULL without */
   const qh_waiver **waived_by;   /* per case result: the waiver applied */
@@ -215,6 +224,32 @@ static void set_vars(run *r, srv_ftp *srv, qh_vars *v)
   }
 }
 
+/* The line speed a diagnosis names: the one set on a tty or an RFC 2217
+ * port; none for tcp:// and the simulator's pty. */
+static int preflight_baud(const run *r)
+{
+  return qh_transport_has(r->t, QH_CAP_LINE) ? r->o->baud : 0;
+}
+
+/* A device that came back with another module (or firmware) than the run
+ * started with: the cases after it test something else; said on the
+ * console and before the next case. */
+static void identity_check(run *r, const qh_module_id *now)
+{
+  if (strcmp(now->model, r->id.model) == 0 &&
+      strcmp(now->revision, r->id.revision) == 0)
+    return;
+  char was[300], is[300];
+  qh_module_short(&r->id, was, sizeof was);
+  qh_module_short(now, is, sizeof is);
+  progress("  warning: the module that came back is %s, the run started "
+           "with %s\n", is, was);
+  size_t o = strlen(r->pending_note);
+  snprintf(r->pending_note + o, sizeof r->pending_note - o,
+           "%sthe module that came back is %s, the run started with %s",
+           o ? "; " : "", is, was);
+}
+
 /* Hardware cannot be restarted by the harness: when its device went away
  * (USB re-enumeration, ser2net restarted, a cable), the runner waits for
  * it, reopening or reconnecting with a bounded backoff, up to
@@ -250,8 +285,15 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
     }
     if (open) {
       char why_not[256];
-      if (qh_reconnect_check(r->t, &r->lines, why_not, sizeof why_not) == 0) {
+      qh_preflight_opts po = {.time_scale = r->o->time_scale,
+                              .baud = preflight_baud(r),
+                              .transcript = r->preflight_path,
+                              .heading = "after the device came back"};
+      qh_module_id id;
+      if (qh_reconnect_check(r->t, &r->lines, &po, &id, why_not,
+                             sizeof why_not) == 0) {
         progress(", the module answers\n");
+        identity_check(r, &id);
         return 0;
       }
       snprintf(last, sizeof last, "%s", why_not);
@@ -272,6 +314,7 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
     snprintf(err, errlen, "the device (%s) did not come back within %d s: %s",
              r->t->target, wait_s, last);
   snprintf(r->stop_reason, sizeof r->stop_reason, "%s", err);
+  r->stop_code = "device-lost";
   return -1;
 }
 
@@ -857,7 +900,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
 done:
   r->cur_srv = NULL;
   cr->duration_s = (double)(qc_now_ms() - t0) / 1000.0;
-  const qh_waiver *wv = qh_run_waive(r->waivers, r->o->module_revision, cr);
+  const qh_waiver *wv = qh_run_waive(r->waivers, r->revision, cr);
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;
   progress("[%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
@@ -1006,10 +1049,64 @@ static int open_module(run *r, char *err, size_t errlen)
                     .profile = o->profile,
                     .profile_dir = pdir,
                     .time_scale = o->time_scale,
+                    .revision = o->sim_revision,
                     .quirks = o->quirks,
                     .nquirks = o->nquirks};
   r->t = qh_transport_sim_new(&so, err, errlen);
   return r->t ? 0 : -1;
+}
+
+/* Before the first case: the module answers, has a SIM and the FTP(S)
+ * commands; its identity goes into the results and on the console. On
+ * failure the run stops with the diagnosis (stop_reason "preflight"). */
+static bool preflight(run *r, qh_run_result *res)
+{
+  const qh_run_opts *o = r->o;
+  snprintf(r->preflight_path, sizeof r->preflight_path, "%s/preflight.txt",
+           o->report_dir);
+  unlink(r->preflight_path);
+  qh_preflight_opts po = {.time_scale = o->time_scale,
+                          .baud = preflight_baud(r),
+                          .transcript = r->preflight_path,
+                          .heading = "before the first case"};
+  char err[512];
+  qh_preflight_fail f = qh_preflight(r->t, &r->lines, &po, &r->id, err,
+                                     sizeof err);
+  if (f != QH_PF_OK) {
+    fprintf(stderr, "qftp-harness: preflight: %s\n(the exchange: %s)\n", err,
+            r->preflight_path);
+    snprintf(r->stop_reason, sizeof r->stop_reason, "%s", err);
+    r->stop_code = "preflight";
+    r->revision = o->module_revision;
+    return false;
+  }
+  const qh_module_id *id = &r->id;
+  char sum[512];
+  qh_module_summary(id, sum, sizeof sum);
+  progress("module: %s\n", sum);
+  if (!id->echo)
+    progress("warning: the module does not echo after ATE1 (the harness "
+             "expects echo on)\n");
+  const char *ati[QH_MODULE_ATI_MAX];
+  for (size_t i = 0; i < id->nati; i++)
+    ati[i] = id->ati[i];
+  qh_module_info *m = qh_run_set_module(
+      res, id->manufacturer, id->model, id->revision, id->imei_masked, ati,
+      id->nati, id->echo, id->sim_ready, id->sim);
+  for (size_t i = 0; i < id->npdp; i++)
+    qh_module_add_pdp(m, id->pdp[i].ctx, id->pdp[i].state, id->pdp[i].type,
+                      id->pdp[i].addr);
+  /* Waivers match --module-revision when given (a lab may name a build
+   * the module does not report), else what the module says. */
+  r->revision = o->module_revision ? o->module_revision
+                : id->revision[0]  ? id->revision
+                                   : NULL;
+  if (o->module_revision && id->revision[0] &&
+      strcmp(o->module_revision, id->revision) != 0)
+    progress("warning: --module-revision %s, the module reports %s; waivers "
+             "match %s\n",
+             o->module_revision, id->revision, o->module_revision);
+  return true;
 }
 
 static void stop_all(run *r)
@@ -1113,20 +1210,23 @@ int qh_run(const qh_run_opts *o)
   res = qh_run_result_new(o->device ? o->device : "sim", o->profile,
                           o->time_scale);
   res->planned = set.n;
-  qh_run_set_waiver_info(res, o->module_revision, o->waivers_path);
+  bool preflight_ok = preflight(&r, res);
+  qh_run_set_waiver_info(res, r.revision, o->waivers_path);
   int module_errors = 0; /* consecutive */
-  for (size_t i = 0; i < set.n && !run_interrupted; i++) {
+  for (size_t i = 0; preflight_ok && i < set.n && !run_interrupted; i++) {
     run_case(&r, set.cases[i], res, i + 1, set.n);
     qh_case_result *cr = &res->cases[res->ncases - 1];
     if (cr->verdict == QH_ERROR && r.module_error)
       module_errors++;
     else if (cr->verdict != QH_SKIP)
       module_errors = 0;
-    if (!r.stop_reason[0] && module_errors >= o->max_module_errors)
+    if (!r.stop_reason[0] && module_errors >= o->max_module_errors) {
       snprintf(r.stop_reason, sizeof r.stop_reason,
                "%d consecutive cases in error because of the module's line "
                "(--max-module-errors %d)",
                module_errors, o->max_module_errors);
+      r.stop_code = "max-module-errors";
+    }
     if (r.stop_reason[0] && i + 1 < set.n) {
       /* Like an interrupted run: the rest is not run; the reason is in
        * the last case's transcript and on the console. */
@@ -1140,12 +1240,21 @@ int qh_run(const qh_run_opts *o)
     }
   }
   res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
+  /* interrupted: the run did not run all it planned, whatever the cause;
+   * stop_reason: the cause. A Ctrl-C wins over what it cut short. */
   res->interrupted = run_interrupted != 0 || res->ncases < set.n;
+  if (run_interrupted)
+    qh_run_set_stop(res, "interrupted",
+                    "interrupted by a signal (Ctrl-C, SIGTERM)");
+  else if (res->interrupted && r.stop_code)
+    qh_run_set_stop(res, r.stop_code, r.stop_reason);
+  else if (res->interrupted)
+    qh_run_set_stop(res, "interrupted", r.stop_reason);
 
   stop_all(&r);
   /* Warnings after the last case's line, before the summary. */
   printf("\n");
-  qh_run_waivers_report(r.waivers, o->module_revision,
+  qh_run_waivers_report(r.waivers, r.revision,
                         (const char *const *)all_ids, nall,
                         (const qh_waiver *const *)r.waived_by, res, stdout);
   if (qr_write_all(res, o->report_dir, err, sizeof err) < 0) {
@@ -1168,6 +1277,7 @@ int qh_run(const qh_run_opts *o)
            counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], waived,
            res->duration_s,
            run_interrupted     ? " (interrupted)"
+           : !preflight_ok    ? " (preflight failed)"
            : r.stop_reason[0] ? " (stopped early)"
                               : "",
            stale_s);

@@ -41,7 +41,9 @@ typedef struct qh_run_opts {
   bool verbose;
   bool list_tags;           /* list: "tag<TAB>cases" instead of cases */
   const char *waivers_path; /* --waivers FILE (harness/waivers.h); NULL */
-  const char *module_revision; /* --module-revision; NULL: unknown */
+  const char *module_revision; /* --module-revision; NULL: the revision
+                                  the preflight reads */
+  const char *sim_revision;    /* --sim-revision: qftp-sim --revision */
 } qh_run_opts;
 
 int qh_run(const qh_run_opts *o);

@@ -129,6 +129,8 @@ typedef struct qh_sim_opts {
   const char *profile;     /* --profile */
   const char *profile_dir; /* --profile-dir, NULL = the sim's default */
   double time_scale;       /* --time-scale */
+  const char *revision;    /* --revision (a simulated firmware build);
+                              NULL: the simulator's default */
   const char *const *quirks;
   size_t nquirks;
 } qh_sim_opts;

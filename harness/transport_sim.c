@@ -20,7 +20,7 @@
 enum { SIM_START_MS = 5000, SIM_STOP_GRACE_MS = 1000, SIM_MAX_ARGS = 64 };
 
 typedef struct sim_priv {
-  char *binary, *link, *root, *log_path, *profile, *profile_dir;
+  char *binary, *link, *root, *log_path, *profile, *profile_dir, *revision;
   double time_scale;
   char **quirks;
   size_t nquirks;
@@ -73,6 +73,10 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
   if (p->profile_dir) {
     argv[n++] = "--profile-dir";
     argv[n++] = p->profile_dir;
+  }
+  if (p->revision) {
+    argv[n++] = "--revision";
+    argv[n++] = p->revision;
   }
   for (size_t i = 0; i < p->nquirks && n + 3 < SIM_MAX_ARGS; i++) {
     argv[n++] = "--quirk";
@@ -175,6 +179,7 @@ static void sim_priv_free(sim_priv *p)
   free(p->log_path);
   free(p->profile);
   free(p->profile_dir);
+  free(p->revision);
   for (size_t i = 0; i < p->nquirks; i++)
     free(p->quirks[i]);
   free(p->quirks);
@@ -219,9 +224,10 @@ qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
   p->log_path = strdup(o->log_path);
   p->profile = strdup(o->profile);
   p->profile_dir = dup_or_null(o->profile_dir);
+  p->revision = dup_or_null(o->revision);
   p->time_scale = o->time_scale;
   if (!p->binary || !p->link || !p->root || !p->log_path || !p->profile ||
-      (o->profile_dir && !p->profile_dir))
+      (o->profile_dir && !p->profile_dir) || (o->revision && !p->revision))
     goto oom;
   if (o->nquirks) {
     p->quirks = calloc(o->nquirks, sizeof *p->quirks);

@@ -5,6 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "qc_redact.h"
+
+/* A variable whose name says it holds a credential: its value is one of
+ * the run's secrets, hidden in everything written out (qc_redact.h). */
+bool qh_vars_is_secret(const char *name)
+{
+  static const char *const words[] = {"pass", "secret", "token"};
+  const char *last = strrchr(name, '.');
+  last = last ? last + 1 : name;
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strstr(last, words[i]))
+      return true;
+  return false;
+}
+
 int qh_vars_set(qh_vars *v, const char *name, const char *value)
 {
   if (strlen(name) >= QH_VAR_NAME_MAX || strlen(value) >= QH_VAR_VALUE_MAX)
@@ -17,6 +32,8 @@ int qh_vars_set(qh_vars *v, const char *name, const char *value)
       return -1;
     v->n++;
   }
+  if (qh_vars_is_secret(name) && qc_redact_add_secret(value) < 0)
+    return -1; /* a secret we could not hide is not handed out */
   snprintf(v->v[i].name, QH_VAR_NAME_MAX, "%s", name);
   snprintf(v->v[i].value, QH_VAR_VALUE_MAX, "%s", value);
   return 0;

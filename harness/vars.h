@@ -7,6 +7,7 @@
 #ifndef QH_VARS_H
 #define QH_VARS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "qc_profile.h"
@@ -22,7 +23,13 @@ typedef struct qh_vars {
   const qc_profile *profile; /* ${profile.KEY}; may be NULL */
 } qh_vars;
 
-/* Sets (or replaces) a variable. -1 if the table is full or too long. */
+/* Whether a variable named so holds a credential ("pass", "password",
+ * "ftp_pass", "secret", "token" in its last dotted part). */
+bool qh_vars_is_secret(const char *name);
+
+/* Sets (or replaces) a variable. A secret one (qh_vars_is_secret) is
+ * registered with qc_redact, so it never appears in clear in a report.
+ * -1 if the table is full, a value too long, or the secret table full. */
 int qh_vars_set(qh_vars *v, const char *name, const char *value);
 int qh_vars_setf(qh_vars *v, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -92,6 +92,28 @@ static void line(FILE *out, const char *what, const json_t *c_old,
   fputc('\n', out);
 }
 
+/* The two modules on top: "module: EC25 rev A vs EC25 rev B". */
+static void identities(FILE *out, const side *a, const side *b)
+{
+  qr_buf x, y;
+  qr_buf_init(&x, 0);
+  qr_buf_init(&y, 0);
+  qr_doc_module(a->doc, false, &x);
+  qr_doc_module(b->doc, false, &y);
+  fprintf(out, "module: %.*s vs %.*s\n", (int)x.len, x.p ? x.p : "",
+          (int)y.len, y.p ? y.p : "");
+  qr_buf_free(&x);
+  qr_buf_free(&y);
+  /* Another model is another module: its differences are not a
+   * firmware's. A run that did not read its module cannot tell. */
+  const json_t *ma = json_object_get(a->doc, "module");
+  const json_t *mb = json_object_get(b->doc, "module");
+  if (json_is_object(ma) && json_is_object(mb) &&
+      strcmp(str(ma, "model"), str(mb, "model")) != 0)
+    fprintf(out, "warning: the models differ: OLD \"%s\", NEW \"%s\"\n",
+            str(ma, "model"), str(mb, "model"));
+}
+
 /* Why the comparison may mislead, before any case line. */
 static void warnings(FILE *out, const side *a, const side *b)
 {
@@ -106,9 +128,11 @@ static void warnings(FILE *out, const side *a, const side *b)
   for (int i = 0; i < 2; i++) {
     if (s[i]->run.interrupted)
       fprintf(out,
-              "warning: %s run was interrupted after %zu of %zu cases; "
+              "warning: %s run was interrupted after %zu of %zu cases%s%s%s; "
               "cases it lacks are listed as not run\n",
-              s[i]->name, s[i]->run.ran, s[i]->run.planned);
+              s[i]->name, s[i]->run.ran, s[i]->run.planned,
+              *s[i]->run.stop_reason ? " (" : "", s[i]->run.stop_reason,
+              *s[i]->run.stop_reason ? ")" : "");
   }
 }
 
@@ -162,6 +186,7 @@ int qr_diff(const char *old_json, const char *new_json, FILE *out,
     side_free(&a);
     return -1;
   }
+  identities(out, &a, &b);
   warnings(out, &a, &b);
   size_t i;
   const json_t *c;

@@ -21,8 +21,10 @@ typedef struct qr_diff_counts {
       same;
 } qr_diff_counts;
 
-/* Prints to out: first a "warning: ..." line for each thing that makes
- * the comparison weaker (profile or target differ, a run was interrupted),
+/* Prints to out: first the two modules ("module: EC25 rev A vs EC25 rev
+ * B"), then a "warning: ..." line for each thing that makes the
+ * comparison weaker (the models, profile or target differ, a run was
+ * interrupted),
  * then the differences, one line each ("regressed  id: pass -> fail:
  * reason"), then a summary line; fills *counts. 0, or -1 with err when a
  * file cannot be read, is not a results.json or holds a case id twice. */

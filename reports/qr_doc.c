@@ -100,10 +100,44 @@ qr_doc_run qr_doc_run_state(const json_t *doc)
 {
   qr_doc_run s;
   s.interrupted = json_is_true(json_object_get(doc, "interrupted"));
+  size_t n;
+  s.stop_reason = qr_doc_str(doc, "stop_reason", &n);
+  s.stop_detail = qr_doc_str(doc, "stop_detail", &n);
   s.ran = json_array_size(qr_doc_arr(doc, "cases"));
   json_int_t p = json_integer_value(json_object_get(doc, "planned"));
   s.planned = p > 0 && (size_t)p > s.ran ? (size_t)p : s.ran;
   return s;
+}
+
+void qr_doc_module(const json_t *doc, bool full, qr_buf *b)
+{
+  const json_t *m = json_object_get(doc, "module");
+  if (!json_is_object(m)) {
+    qr_buf_adds(b, "module unknown");
+    return;
+  }
+  size_t n;
+  const char *man = qr_doc_str(m, "manufacturer", &n);
+  const char *model = qr_doc_str(m, "model", &n);
+  const char *rev = qr_doc_str(m, "revision", &n);
+  const char *imei = qr_doc_str(m, "imei_masked", &n);
+  if (full && *man)
+    qr_buf_addf(b, "%s ", man);
+  qr_buf_addf(b, "%s rev %s", *model ? model : "(model unknown)",
+              *rev ? rev : "(unknown)");
+  if (full)
+    qr_buf_addf(b, ", IMEI %s", *imei ? imei : "unknown");
+}
+
+void qr_doc_stop_text(qr_doc_run st, qr_buf *b)
+{
+  if (!*st.stop_reason) {
+    qr_buf_adds(b, "run interrupted");
+    return;
+  }
+  qr_buf_adds(b, st.stop_reason);
+  if (*st.stop_detail)
+    qr_buf_addf(b, ": %s", st.stop_detail);
 }
 
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n)

@@ -26,12 +26,26 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen);
 
 /* How far a loaded run got. */
 typedef struct qr_doc_run {
-  bool interrupted; /* stopped by Ctrl-C / SIGTERM */
+  bool interrupted; /* ran fewer cases than planned (Ctrl-C, SIGTERM, a
+                       lost device, a failed preflight) */
+  const char *stop_reason; /* "interrupted", "device-lost", ... ; "" when
+                              absent (files older than the field) */
+  const char *stop_detail; /* why, in words; "" when absent */
   size_t ran;       /* cases in the file */
   size_t planned;   /* cases selected for the run (>= ran) */
 } qr_doc_run;
 
 qr_doc_run qr_doc_run_state(const json_t *doc);
+
+/* The module's identity (results.json "module") as text into b: full
+ * "Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****1234", or short "EC25 rev
+ * EC25EFAR06A06M4G"; "module unknown" when the run did not read it.
+ * Unescaped: the caller escapes for its format. */
+void qr_doc_module(const json_t *doc, bool full, qr_buf *b);
+
+/* The stop as one sentence: "device-lost: the device ... did not come
+ * back" (or "run interrupted" for files without a stop_reason). */
+void qr_doc_stop_text(qr_doc_run st, qr_buf *b);
 
 /* o[key] as a string (n bytes; may hold NUL), "" when absent or not one. */
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n);

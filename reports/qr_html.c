@@ -69,7 +69,28 @@ static void header(qr_buf *b, const json_t *doc)
   {
     cnt[verdict_of(c)]++;
   }
-  qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p>");
+  qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p class=\"module\">"
+                 "<b>module</b>: ");
+  /* Which module and firmware ran, first: the rest is about it. */
+  qr_buf mod;
+  qr_buf_init(&mod, 0);
+  qr_doc_module(doc, true, &mod);
+  esc(b, mod.p ? mod.p : "", mod.len);
+  qr_buf_free(&mod);
+  const json_t *m = json_object_get(doc, "module");
+  if (json_is_object(m)) {
+    qr_buf_adds(b, " &middot; <b>ATI</b>: ");
+    size_t i;
+    const json_t *l;
+    json_array_foreach(qr_doc_arr(m, "ati"), i, l)
+    {
+      if (i)
+        qr_buf_adds(b, " | ");
+      if (json_is_string(l))
+        esc(b, json_string_value(l), json_string_length(l));
+    }
+  }
+  qr_buf_adds(b, "</p>\n<p>");
   static const char *const keys[] = {"started_at", "target", "profile",
                                      "module_revision", "version"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
@@ -410,11 +431,21 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
               "</head>\n<body>\n",
               st.interrupted ? " (interrupted)" : "", css);
   /* First thing on the page: the counts below are not the whole run. */
-  if (st.interrupted)
+  if (st.interrupted) {
     qr_buf_addf(b,
                 "<p class=\"interrupted\">Interrupted after %zu of %zu "
-                "cases: the cases not run are not in this report.</p>\n",
+                "cases: the cases not run are not in this report.",
                 st.ran, st.planned);
+    if (*st.stop_reason) { /* why it stopped, in the run's words */
+      qr_buf why;
+      qr_buf_init(&why, 0);
+      qr_doc_stop_text(st, &why);
+      qr_buf_adds(b, "<br>");
+      esc(b, why.p ? why.p : "", why.len);
+      qr_buf_free(&why);
+    }
+    qr_buf_adds(b, "</p>\n");
+  }
   header(b, doc);
   char report_dir[PATH_MAX];
   dir_of(out_path, report_dir, sizeof report_dir);

@@ -122,6 +122,44 @@ static json_t *case_json(const qh_case_result *c, int *bad)
   return o;
 }
 
+/* The module's identity (the preflight's reading); null when not read. */
+static json_t *module_json(const qh_module_info *m, int *bad)
+{
+  if (!m)
+    return json_null();
+  json_t *o = json_object();
+  put(o, "manufacturer", jstr(m->manufacturer), bad);
+  put(o, "model", jstr(m->model), bad);
+  put(o, "revision", jstr(m->revision), bad);
+  put(o, "imei_masked", jstr(m->imei_masked), bad);
+  json_t *ati = json_array();
+  for (size_t i = 0; i < m->nati; i++)
+    push(ati, jstr(m->ati[i]), bad);
+  put(o, "ati", ati, bad);
+  put(o, "echo", json_boolean(m->echo), bad);
+  put(o, "sim_ready", json_boolean(m->sim_ready), bad);
+  put(o, "sim", jstr(m->sim), bad);
+  json_t *pdp = json_array();
+  for (size_t i = 0; i < m->npdp; i++) {
+    json_t *e = json_object();
+    put(e, "context", json_integer(m->pdp[i].ctx), bad);
+    put(e, "state", json_integer(m->pdp[i].state), bad);
+    put(e, "type", json_integer(m->pdp[i].type), bad);
+    json_t *addrs = json_array();
+    const char *a = m->pdp[i].addr;
+    while (a && *a) { /* space-separated in the model */
+      size_t n = strcspn(a, " ");
+      if (n)
+        push(addrs, json_stringn(a, n), bad);
+      a += n + (a[n] == ' ');
+    }
+    put(e, "addresses", addrs, bad);
+    push(pdp, e, bad);
+  }
+  put(o, "pdp", pdp, bad);
+  return o;
+}
+
 static json_t *run_json(const qh_run_result *r, int *bad)
 {
   json_t *o = json_object();
@@ -139,6 +177,9 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   put(o, "interrupted", json_boolean(r->interrupted), bad);
   size_t planned = r->planned > r->ncases ? r->planned : r->ncases;
   put(o, "planned", json_integer((json_int_t)planned), bad);
+  put(o, "stop_reason", jstr(r->stop_reason), bad);
+  put(o, "stop_detail", jstr(r->stop_detail), bad);
+  put(o, "module", module_json(r->module, bad), bad);
   put(o, "module_revision", jstr(r->module_revision), bad);
   put(o, "waivers_file", jstr(r->waivers_file), bad);
   size_t n[QH_VERDICTS];

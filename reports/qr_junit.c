@@ -8,6 +8,7 @@
  * unescaped markup whatever the module sent. */
 #include "qr_report.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "qr_doc.h"
@@ -175,9 +176,52 @@ static void interrupted_case(qr_buf *b, qr_doc_run st)
                  "name=\"run.interrupted\" time=\"0.000\">\n");
   qr_buf_addf(b,
               "    <error message=\"run interrupted after %zu of %zu cases\" "
-              "type=\"interrupted\"/>\n",
+              "type=\"",
               st.ran, st.planned);
-  qr_buf_adds(b, "  </testcase>\n");
+  /* The type is the stop_reason; the body says why in words. */
+  const char *type = *st.stop_reason ? st.stop_reason : "interrupted";
+  esc(b, type, strlen(type), QR_ESC_ATTR);
+  qr_buf_adds(b, "\">");
+  qr_buf tmp;
+  qr_buf_init(&tmp, 0);
+  qr_doc_stop_text(st, &tmp);
+  esc(b, tmp.p ? tmp.p : "", tmp.len, 0);
+  qr_buf_free(&tmp);
+  qr_buf_adds(b, "</error>\n  </testcase>\n");
+}
+
+/* The module's identity as properties: CI shows which firmware ran. */
+static void module_properties(qr_buf *b, const json_t *doc)
+{
+  const json_t *m = json_object_get(doc, "module");
+  if (!json_is_object(m))
+    return;
+  static const char *const keys[] = {"manufacturer", "model", "revision",
+                                     "imei_masked"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "module.%s", keys[k]);
+    qr_buf_adds(b, "    <property");
+    attr(b, "name", name, strlen(name));
+    attr_key(b, "value", m, keys[k]);
+    qr_buf_adds(b, "/>\n");
+  }
+  /* ATI as the module sent it, its lines joined by " | ". */
+  qr_buf ati;
+  qr_buf_init(&ati, 0);
+  size_t i;
+  const json_t *l;
+  json_array_foreach(qr_doc_arr(m, "ati"), i, l)
+  {
+    if (i)
+      qr_buf_adds(&ati, " | ");
+    if (json_is_string(l))
+      qr_buf_add(&ati, json_string_value(l), json_string_length(l));
+  }
+  qr_buf_adds(b, "    <property name=\"module.ati\"");
+  attr(b, "value", ati.p ? ati.p : "", ati.len);
+  qr_buf_adds(b, "/>\n");
+  qr_buf_free(&ati);
 }
 
 static void render(const json_t *doc, const char *out_path, qr_buf *b)
@@ -203,10 +247,12 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
               qr_doc_num(doc, "duration_s"));
   attr_key(b, "timestamp", doc, "started_at");
   qr_buf_adds(b, ">\n  <properties>\n");
-  static const char *const props[] = {"version", "target", "profile",
-                                      "time_scale", "module_revision"};
+  static const char *const props[] = {"version",         "target",
+                                      "profile",         "time_scale",
+                                      "module_revision", "stop_reason"};
   for (size_t k = 0; k < sizeof props / sizeof props[0]; k++)
     property(b, doc, props[k]);
+  module_properties(b, doc);
   qr_buf_addf(b, "    <property name=\"waived\" value=\"%zu\"/>\n",
               cnt[QH_WAIVED]);
   qr_buf_addf(b,

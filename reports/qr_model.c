@@ -2,7 +2,11 @@
  *
  * Growth is bounded (qr_report.h QR_*_MAX): a module that floods the line
  * cannot grow a case past its caps; the excess is dropped with one note
- * saying so. Allocation failure aborts, as result.h promises. */
+ * saying so. Allocation failure aborts, as result.h promises.
+ *
+ * Every text a report shows enters here, so this is where credentials are
+ * hidden (qc_redact.h): transcript entries, notes, unexpected lines,
+ * verdict reasons and evidence. */
 #include "qr_report.h"
 
 #include <stdarg.h>
@@ -10,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qc_redact.h"
 #include "qc_time.h"
 #include "qr_buf.h"
 #include "qr_escape.h"
@@ -62,6 +67,15 @@ static char *xstrdup(const char *s)
   if (!s)
     return NULL;
   char *d = strdup(s);
+  if (!d)
+    oom();
+  return d;
+}
+
+/* in[0..n) without the run's secrets (qc_redact.h); free it. */
+static char *redacted(const char *in, size_t n, size_t *outlen)
+{
+  char *d = qc_redact_text(in, n, outlen);
   if (!d)
     oom();
   return d;
@@ -148,27 +162,50 @@ void qh_case_add_line(qh_case_result *c, double t, char dir, const char *text,
     text = "";
   if (n == (size_t)-1)
     n = strlen(text);
+  /* Redacted before the cut, so the cut cannot halve a secret. */
+  size_t rn;
+  char *r = redacted(text, n, &rn);
   size_t cut = 0;
-  if (n > QR_TEXT_MAX) {
-    cut = n - QR_TEXT_MAX;
-    n = QR_TEXT_MAX;
+  if (rn > QR_TEXT_MAX) {
+    cut = rn - QR_TEXT_MAX;
+    rn = QR_TEXT_MAX;
   }
   qr_buf b;
   qr_buf_init(&b, 0);
-  qr_escape_text(&b, text, n);
+  qr_escape_text(&b, r, rn);
+  free(r);
   if (cut)
     qr_buf_addf(&b, "... (%zu bytes cut)", cut);
   push_line(c, t, dir, buf_take(&b));
 }
 
+/* fmt formatted whole, redacted, then cut to a reason's bound: a cut
+ * cannot leave half a secret. Free it. */
+static char *vreason(const char *fmt, va_list ap)
+{
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  char *msg = xrealloc(NULL, n > 0 ? (size_t)n + 1 : 1);
+  msg[0] = '\0';
+  if (n > 0)
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+  char *r = redacted(msg, (size_t)-1, NULL);
+  free(msg);
+  if (strlen(r) >= QR_REASON_MAX)
+    r[QR_REASON_MAX - 1] = '\0';
+  return r;
+}
+
 void qh_case_note(qh_case_result *c, double t, const char *fmt, ...)
 {
-  char msg[QR_REASON_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  char *msg = vreason(fmt, ap);
   va_end(ap);
   qh_case_add_line(c, t, '#', msg, (size_t)-1);
+  free(msg);
 }
 
 void qh_case_add_unexpected(qh_case_result *c, const char *line)
@@ -177,10 +214,12 @@ void qh_case_add_unexpected(qh_case_result *c, const char *line)
     return;
   if (!line)
     line = "";
-  size_t n = strnlen(line, QR_TEXT_MAX);
+  char *r = redacted(line, (size_t)-1, NULL);
+  size_t n = strnlen(r, QR_TEXT_MAX);
   qr_buf b;
   qr_buf_init(&b, 0);
-  qr_escape_text(&b, line, n);
+  qr_escape_text(&b, r, n);
+  free(r);
   grow((void **)&c->unexpected, &c->unexp_cap, c->nunexpected,
        sizeof *c->unexpected);
   c->unexpected[c->nunexpected++] = buf_take(&b);
@@ -195,12 +234,10 @@ void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
   c->reason = NULL;
   if (!fmt)
     return;
-  char msg[QR_REASON_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  c->reason = vreason(fmt, ap);
   va_end(ap);
-  c->reason = xstrdup(msg);
 }
 
 void qh_case_set_evidence(qh_case_result *c, const char *server_json,
@@ -208,11 +245,11 @@ void qh_case_set_evidence(qh_case_result *c, const char *server_json,
 {
   if (server_json) {
     free(c->server_json);
-    c->server_json = xstrdup(server_json);
+    c->server_json = redacted(server_json, (size_t)-1, NULL);
   }
   if (wire_json) {
     free(c->wire_json);
-    c->wire_json = xstrdup(wire_json);
+    c->wire_json = redacted(wire_json, (size_t)-1, NULL);
   }
 }
 
@@ -238,6 +275,67 @@ void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
   free(r->waivers_file);
   r->module_revision = xstrdup(module_revision);
   r->waivers_file = xstrdup(waivers_file);
+}
+
+void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail)
+{
+  free(r->stop_reason);
+  free(r->stop_detail);
+  r->stop_reason = xstrdup(reason);
+  r->stop_detail = xstrdup(detail);
+}
+
+static void module_free(qh_module_info *m)
+{
+  if (!m)
+    return;
+  free(m->manufacturer);
+  free(m->model);
+  free(m->revision);
+  free(m->imei_masked);
+  for (size_t i = 0; i < m->nati; i++)
+    free(m->ati[i]);
+  free(m->ati);
+  free(m->sim);
+  for (size_t i = 0; i < m->npdp; i++)
+    free(m->pdp[i].addr);
+  free(m->pdp);
+  free(m);
+}
+
+qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
+                                  const char *model, const char *revision,
+                                  const char *imei_masked,
+                                  const char *const *ati, size_t nati,
+                                  bool echo, bool sim_ready, const char *sim)
+{
+  module_free(r->module);
+  qh_module_info *m = calloc(1, sizeof *m);
+  if (!m)
+    oom();
+  m->manufacturer = xstrdup(manufacturer ? manufacturer : "");
+  m->model = xstrdup(model ? model : "");
+  m->revision = xstrdup(revision ? revision : "");
+  m->imei_masked = xstrdup(imei_masked ? imei_masked : "");
+  if (ati && nati) {
+    m->ati = xrealloc(NULL, nati * sizeof *m->ati);
+    for (size_t i = 0; i < nati; i++)
+      m->ati[i] = xstrdup(ati[i] ? ati[i] : "");
+    m->nati = nati;
+  }
+  m->echo = echo;
+  m->sim_ready = sim_ready;
+  m->sim = xstrdup(sim ? sim : "");
+  r->module = m;
+  return m;
+}
+
+void qh_module_add_pdp(qh_module_info *m, int ctx, int state, int type,
+                       const char *addr)
+{
+  grow((void **)&m->pdp, &m->pdp_cap, m->npdp, sizeof *m->pdp);
+  m->pdp[m->npdp++] = (struct qh_module_pdp){
+      .ctx = ctx, .state = state, .type = type, .addr = xstrdup(addr ? addr : "")};
 }
 
 qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
@@ -324,6 +422,9 @@ void qh_run_result_free(qh_run_result *r)
   free(r->waivers);
   free(r->module_revision);
   free(r->waivers_file);
+  free(r->stop_reason);
+  free(r->stop_detail);
+  module_free(r->module);
   free(r->started_at);
   free(r->target);
   free(r->profile);

@@ -41,6 +41,14 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
    * line says why. */
   qr_doc_run st = qr_doc_run_state(doc);
   qr_buf_addf(b, "TAP version 13\n1..%zu\n", st.planned);
+  /* Which module ran: a comment, for people and log greps. */
+  qr_buf mod;
+  qr_buf_init(&mod, 0);
+  qr_doc_module(doc, true, &mod);
+  qr_buf_adds(b, "# module: ");
+  description(b, mod.p ? mod.p : "", mod.len);
+  qr_buf_addc(b, '\n');
+  qr_buf_free(&mod);
   size_t i, n;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -79,9 +87,20 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     yaml_str(b, json_object_get(c, "file"));
     qr_buf_adds(b, "\n  ...\n");
   }
-  if (st.interrupted)
-    qr_buf_addf(b, "Bail out! run interrupted after %zu of %zu cases\n", st.ran,
-                st.planned);
+  if (st.interrupted) {
+    qr_buf_addf(b, "Bail out! run interrupted after %zu of %zu cases",
+                st.ran, st.planned);
+    if (*st.stop_reason) {
+      qr_buf why;
+      qr_buf_init(&why, 0);
+      qr_doc_stop_text(st, &why);
+      qr_buf_adds(b, " (");
+      description(b, why.p ? why.p : "", why.len);
+      qr_buf_adds(b, ")");
+      qr_buf_free(&why);
+    }
+    qr_buf_addc(b, '\n');
+  }
 }
 
 int qr_render_tap(const char *json_path, const char *tap_path, char *err,

@@ -8,26 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qc_redact.h"
+
 uint64_t srv_log_size(const char *path)
 {
   struct stat st;
   if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
     return 0;
   return (uint64_t)st.st_size;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
 }
 
 int srv_log_copy_since(const char *path, uint64_t offset, const char *dest_path,
@@ -56,22 +44,10 @@ int srv_log_copy_since(const char *path, uint64_t offset, const char *dest_path,
   const char *what = path;
   if (lseek(in, (off_t)offset, SEEK_SET) < 0)
     rc = -1;
-  char buf[64 * 1024];
-  uint64_t left = end - offset;
-  while (rc == 0 && left > 0) {
-    size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
-    ssize_t r = read(in, buf, want);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      rc = r < 0 ? -1 : 0; /* truncated under us: keep what we have */
-      break;
-    }
-    if (write_all(out, buf, (size_t)r) < 0) {
-      what = dest_path;
-      rc = -1;
-    }
-    left -= (uint64_t)r;
+  /* The copy goes into a report: credentials hidden (qc_redact.h). */
+  else if (qc_redact_copy_fd(in, end - offset, out) < 0) {
+    what = errno == EIO || errno == ENOSPC ? dest_path : path;
+    rc = -1;
   }
   int e = errno;
   close(in);

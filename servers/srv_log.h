@@ -14,7 +14,9 @@ uint64_t srv_log_size(const char *path);
 
 /* Copies bytes [offset, end) of `path` into dest_path (created or
  * truncated, 0644). A missing log gives an empty copy; a log shorter than
- * offset (replaced) is copied whole. 0, or -1 with a message in err. */
+ * offset (replaced) is copied whole. The copy is for a report: the run's
+ * secrets and PASS arguments are hidden in it (qc_redact.h). 0, or -1 with
+ * a message in err. */
 int srv_log_copy_since(const char *path, uint64_t offset, const char *dest_path,
                        char *err, size_t errlen);
 

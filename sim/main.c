@@ -38,6 +38,7 @@ typedef struct {
   const char *root;
   const char *profile;
   const char *profile_dir;
+  const char *revision; /* --revision: what ATI and AT+GMR report */
   double scale;
   unsigned quirks;
   bool verbose;
@@ -47,6 +48,7 @@ static void usage(FILE *to)
 {
   fprintf(to, "usage: qftp-sim --link PATH [--root DIR] [--time-scale F]\n"
               "                [--profile NAME] [--profile-dir DIR]\n"
+              "                [--revision REV]\n"
               "                [--quirk NAME]... [--list-quirks] [--verbose]\n"
               "                [--help]\n"
               "quirks:\n");
@@ -63,6 +65,7 @@ static int parse_args(int argc, char **argv, options *o)
       {"time-scale", required_argument, NULL, 't'},
       {"profile", required_argument, NULL, 'p'},
       {"profile-dir", required_argument, NULL, 'd'},
+      {"revision", required_argument, NULL, 'R'},
       {"quirk", required_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
@@ -96,6 +99,15 @@ static int parse_args(int argc, char **argv, options *o)
       break;
     case 'd':
       o->profile_dir = optarg;
+      break;
+    case 'R':
+      if (!*optarg || strlen(optarg) > 100 ||
+          strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789._-") != strlen(optarg)) {
+        fprintf(stderr, "qftp-sim: --revision wants 1-100 of [A-Za-z0-9._-]\n");
+        return 2;
+      }
+      o->revision = optarg;
       break;
     case 'q':
       bit = sim_quirk_lookup(optarg);
@@ -248,9 +260,20 @@ static void pty_write(void *wctx, const char *buf, size_t n)
   sim_outq_write(wctx, buf, n);
 }
 
+/* What the handlers look up: the profile, and "sim.revision", the
+ * --revision of the command line (a simulated firmware build, not a
+ * behaviour a profile describes). */
+typedef struct prof_view {
+  const qc_profile *prof;
+  const char *revision;
+} prof_view;
+
 static const char *prof_get(const void *p, const char *key)
 {
-  return qc_profile_get(p, key);
+  const prof_view *v = p;
+  if (strcmp(key, "sim.revision") == 0)
+    return v->revision;
+  return qc_profile_get(v->prof, key);
 }
 
 /* Bytes from the host: file data (AT+QFUPL), data mode (1.5), or AT
@@ -394,8 +417,10 @@ int main(int argc, char **argv)
   sim_ctx_init(&c);
   c.write = pty_write;
   c.wctx = &outq;
+  static prof_view view;
+  view = (prof_view){.prof = prof, .revision = o.revision};
   c.prof_get = prof_get;
-  c.prof = prof;
+  c.prof = &view;
   c.time_scale = o.scale;
   c.quirks = o.quirks;
   sim_ftp_hooks hooks = {

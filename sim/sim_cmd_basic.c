@@ -1,5 +1,6 @@
-/* Basic and packet-domain commands: AT, ATE, ATI, AT+CPIN, AT+CGATT,
- * AT+CGREG, AT+QICSGP, AT+QIACT, AT+QIDEACT (1.4, 4.x). */
+/* Basic and packet-domain commands: AT, ATE, ATI, AT+GMR, AT+CGMM,
+ * AT+CGSN, AT+CPIN, AT+CGATT, AT+CGREG, AT+QICSGP, AT+QIACT, AT+QIDEACT
+ * (1.4, 4.x). */
 #include "sim_cmd.h"
 #include "sim_err.h"
 
@@ -26,17 +27,66 @@ static void at_echo(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   sim_out_ok(c);
 }
 
+/* The simulated module's identity, answered as a Quectel module does.
+ * The revision is qftp-sim's --revision (main.c hands it over as the
+ * lookup key "sim.revision"), else "qftp-sim-<profile>": two simulated
+ * firmware builds can be told apart in a diff. The IMEI is a made-up one
+ * (valid check digit) no network knows. */
+#define SIM_MODEL "QFTP-SIM"
+#define SIM_IMEI "860000000051234"
+
+static void revision(const sim_ctx *c, char *buf, size_t len)
+{
+  const char *rev = sim_ctx_prof(c, "sim.revision");
+  const char *name = sim_ctx_prof(c, "name");
+  if (rev && *rev)
+    snprintf(buf, len, "%s", rev);
+  else
+    snprintf(buf, len, "qftp-sim-%s", name ? name : "note");
+}
+
+/* ATI: manufacturer, model, "Revision: ..." (EC25: "Quectel", "EC25",
+ * "Revision: EC25EFAR06A06M4G"), each on a line of its own. */
 static void at_info(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 {
   (void)form;
   (void)ps;
-  const char *model = sim_ctx_prof(c, "name");
+  char rev[128];
+  revision(c, rev, sizeof rev);
   sim_out_raw(c, "\r\n", 2);
-  char buf[160];
-  int n = snprintf(buf, sizeof buf,
-                   "Quectel\r\nQFTP-SIM\r\nRevision: qftp-sim-%s\r\n",
-                   model ? model : "note");
+  char buf[200];
+  int n = snprintf(buf, sizeof buf, "Quectel\r\n" SIM_MODEL
+                   "\r\nRevision: %s\r\n", rev);
   sim_out_raw(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+  sim_out_ok(c);
+}
+
+/* AT+GMR: the revision alone. */
+static void at_gmr(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  char rev[128];
+  revision(c, rev, sizeof rev);
+  if (form == SIM_AT_FORM_EXEC)
+    sim_out_line(c, "%s", rev);
+  sim_out_ok(c);
+}
+
+/* AT+CGMM: the model alone. */
+static void at_cgmm(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  if (form == SIM_AT_FORM_EXEC)
+    sim_out_line(c, SIM_MODEL);
+  sim_out_ok(c);
+}
+
+/* AT+CGSN: the IMEI alone. */
+static void at_cgsn(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  (void)ps;
+  if (form == SIM_AT_FORM_EXEC)
+    sim_out_line(c, SIM_IMEI);
   sim_out_ok(c);
 }
 
@@ -204,6 +254,9 @@ static const sim_cmd_row rows[] = {
     {"", X, at_exec, 0, 300},
     {"E", S | X, at_echo, 0, 300},
     {"I", X, at_info, 0, 300},
+    {"+GMR", T | X, at_gmr, 0, 300},
+    {"+CGMM", T | X, at_cgmm, 0, 300},
+    {"+CGSN", T | X, at_cgsn, 0, 300},
     {"+CPIN", T | Q, at_cpin, 0, 5000},
     {"+CGATT", T | Q | S, at_cgatt, 0, 140000},
     {"+CGREG", T | Q | S, at_cgreg, 0, 300},

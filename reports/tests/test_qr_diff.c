@@ -117,7 +117,10 @@ START_TEST(test_diff_pairs)
   if (pairs[_i].what) {
     char want[32];
     snprintf(want, sizeof want, "%-10s x:", pairs[_i].what);
-    ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
+    /* After the modules' line. */
+    const char *body = strchr(text, '\n');
+    ck_assert_ptr_nonnull(body);
+    ck_assert_msg(strncmp(body + 1, want, strlen(want)) == 0, "%s", text);
   } else {
     ck_assert_uint_eq(c.same, 1);
   }
@@ -140,6 +143,16 @@ static const struct {
      "\"target\": \"device:/dev/ttyUSB0\", ",
      {"warning: target differs: OLD \"sim\", NEW \"device:/dev/ttyUSB0\"\n",
       NULL}},
+    {"\"module\": {\"model\": \"EC25\", \"revision\": \"A\"}, ",
+     "\"module\": {\"model\": \"EG800K\", \"revision\": \"B\"}, ",
+     {"warning: the models differ: OLD \"EC25\", NEW \"EG800K\"\n", NULL}},
+    {"\"interrupted\": true, \"planned\": 9, \"stop_reason\": "
+     "\"device-lost\", ",
+     "\"interrupted\": true, \"planned\": 3, ",
+     {"warning: OLD run was interrupted after 2 of 9 cases (device-lost); "
+      "cases it lacks are listed as not run\n",
+      "warning: NEW run was interrupted after 2 of 3 cases; cases it lacks "
+      "are listed as not run\n"}},
     {"\"interrupted\": true, \"planned\": 9, ",
      "\"interrupted\": true, \"planned\": 3, ",
      {"warning: OLD run was interrupted after 2 of 9 cases; cases it lacks "
@@ -166,6 +179,34 @@ START_TEST(test_diff_warnings)
   }
   ck_assert_uint_eq(nwarn, want);
   ck_assert_uint_eq(c.same, 2);
+  free(text);
+}
+END_TEST
+
+/* The two modules on top: two firmware builds named. */
+START_TEST(test_diff_identities)
+{
+  const char *cases[] = {"a:pass"};
+  write_run(po,
+            "\"module\": {\"manufacturer\": \"Quectel\", \"model\": "
+            "\"EC200U\", \"revision\": \"EC200UCNAAR02A01M08\"}, ",
+            cases, 1);
+  write_run(pn,
+            "\"module\": {\"manufacturer\": \"Quectel\", \"model\": "
+            "\"EC200U\", \"revision\": \"EC200UCNAAR03A03M08\"}, ",
+            cases, 1);
+  qr_diff_counts c;
+  char *text = run_diff(&c);
+  const char *want = "module: EC200U rev EC200UCNAAR02A01M08 vs EC200U rev "
+                     "EC200UCNAAR03A03M08\n";
+  ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
+  ck_assert_ptr_null(strstr(text, "warning:"));
+  free(text);
+  /* A run that did not read its module (an older file) says so. */
+  write_run(po, "", cases, 1);
+  text = run_diff(&c);
+  want = "module: module unknown vs EC200U rev EC200UCNAAR03A03M08\n";
+  ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
   free(text);
 }
 END_TEST
@@ -254,6 +295,7 @@ int main(void)
                       (int)(sizeof pairs / sizeof pairs[0]));
   tcase_add_loop_test(tc, test_diff_warnings, 0,
                       (int)(sizeof headers / sizeof headers[0]));
+  tcase_add_test(tc, test_diff_identities);
   tcase_add_test(tc, test_diff_interrupted_new);
   tcase_add_test(tc, test_diff_interrupted_old);
   tcase_add_test(tc, test_diff_duplicate_id);

@@ -142,6 +142,52 @@ START_TEST(test_key_order_and_indent)
 }
 END_TEST
 
+/* The module's identity and the stop reason: null when absent, the
+ * preflight's reading when set (IMEI only masked). */
+START_TEST(test_module_and_stop)
+{
+  qh_run_result *r = tu_sample_run();
+  json_t *doc = write_and_load(r);
+  ck_assert(json_is_null(json_object_get(doc, "module")));
+  ck_assert(json_is_null(json_object_get(doc, "stop_reason")));
+  ck_assert(json_is_null(json_object_get(doc, "stop_detail")));
+  json_decref(doc);
+  const char *ati[] = {"Quectel", "EG800K", "Revision: EG800KCNGCR07A06M04"};
+  qh_module_info *m = qh_run_set_module(r, "Quectel", "EG800K",
+                                        "EG800KCNGCR07A06M04", "****0042", ati,
+                                        3, false, true, "READY");
+  qh_module_add_pdp(m, 1, 1, 3, "10.0.0.1 2001:db8::1");
+  qh_run_set_stop(r, "max-module-errors", "3 consecutive cases in error");
+  doc = write_and_load(r);
+  const json_t *mo = json_object_get(doc, "module");
+  ck_assert_str_eq(json_string_value(json_object_get(mo, "manufacturer")),
+                   "Quectel");
+  ck_assert_str_eq(json_string_value(json_object_get(mo, "model")), "EG800K");
+  ck_assert_str_eq(json_string_value(json_object_get(mo, "revision")),
+                   "EG800KCNGCR07A06M04");
+  ck_assert_str_eq(json_string_value(json_object_get(mo, "imei_masked")),
+                   "****0042");
+  const json_t *a = json_object_get(mo, "ati");
+  ck_assert_uint_eq(json_array_size(a), 3);
+  ck_assert_str_eq(json_string_value(json_array_get(a, 2)),
+                   "Revision: EG800KCNGCR07A06M04");
+  ck_assert(json_is_false(json_object_get(mo, "echo")));
+  ck_assert(json_is_true(json_object_get(mo, "sim_ready")));
+  const json_t *p = json_array_get(json_object_get(mo, "pdp"), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(p, "context")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(p, "type")), 3);
+  const json_t *ad = json_object_get(p, "addresses");
+  ck_assert_uint_eq(json_array_size(ad), 2);
+  ck_assert_str_eq(json_string_value(json_array_get(ad, 1)), "2001:db8::1");
+  ck_assert_str_eq(json_string_value(json_object_get(doc, "stop_reason")),
+                   "max-module-errors");
+  ck_assert_str_eq(json_string_value(json_object_get(doc, "stop_detail")),
+                   "3 consecutive cases in error");
+  json_decref(doc);
+  qh_run_result_free(r);
+}
+END_TEST
+
 START_TEST(test_invalid_utf8_repaired)
 {
   qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
@@ -326,6 +372,7 @@ int main(void)
   tcase_add_test(tc, test_round_trip);
   tcase_add_test(tc, test_key_order_and_indent);
   tcase_add_test(tc, test_invalid_utf8_repaired);
+  tcase_add_test(tc, test_module_and_stop);
   tcase_add_test(tc, test_atomic_no_temp_left);
   tcase_add_test(tc, test_unwritable_dir);
   tcase_add_loop_test(tc, test_loader_rejects, 0,

@@ -244,7 +244,8 @@ START_TEST(test_junit_interrupted)
       strstr(x, "  <testcase classname=\"qftp-harness\" "
                 "name=\"run.interrupted\" time=\"0.000\">\n"
                 "    <error message=\"run interrupted after 4 of 10 cases\" "
-                "type=\"interrupted\"/>\n  </testcase>\n</testsuite>\n"));
+                "type=\"interrupted\">run interrupted</error>\n"
+                "  </testcase>\n</testsuite>\n"));
   ck_assert_ptr_nonnull(
       strstr(x, "<property name=\"interrupted\" value=\"true\"/>"));
   ck_assert_ptr_nonnull(strstr(x, "<property name=\"planned\" value=\"10\"/>"));
@@ -462,6 +463,105 @@ START_TEST(test_waived_everywhere)
 }
 END_TEST
 
+/* A run whose module the preflight read: identity in every format. */
+static qh_run_result *run_with_module(void)
+{
+  qh_run_result *r = tu_sample_run();
+  const char *ati[] = {"Quectel", "EC25", "Revision: EC25EFAR06A06M4G"};
+  qh_module_info *m =
+      qh_run_set_module(r, "Quectel", "EC25", "EC25EFAR06A06M4G", "****1234",
+                        ati, 3, true, true, "READY");
+  qh_module_add_pdp(m, 1, 1, 1, "10.7.157.1");
+  return r;
+}
+
+static char *render_model(qh_run_result *r, renderer fn, const char *out)
+{
+  char err[256] = "";
+  ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(fn(json, out, err, sizeof err) == 0, "%s", err);
+  char *text = tu_slurp(out);
+  ck_assert_ptr_nonnull(text);
+  return text;
+}
+
+START_TEST(test_module_everywhere)
+{
+  qh_run_result *r = run_with_module();
+  char *x = render_model(r, qr_render_junit, xml);
+  static const char *const props[] = {
+      "<property name=\"module.manufacturer\" value=\"Quectel\"/>",
+      "<property name=\"module.model\" value=\"EC25\"/>",
+      "<property name=\"module.revision\" value=\"EC25EFAR06A06M4G\"/>",
+      "<property name=\"module.imei_masked\" value=\"****1234\"/>",
+      "<property name=\"module.ati\" value=\"Quectel | EC25 | Revision: "
+      "EC25EFAR06A06M4G\"/>",
+      "<property name=\"stop_reason\" value=\"\"/>"};
+  for (size_t i = 0; i < sizeof props / sizeof props[0]; i++)
+    ck_assert_msg(strstr(x, props[i]) != NULL, "%s not in\n%s", props[i], x);
+  /* Inside <properties>, before the first testcase. */
+  ck_assert(strstr(x, "module.model") < strstr(x, "</properties>"));
+  char why[128];
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s", why);
+  free(x);
+  char *h = render_model(r, qr_render_html, html);
+  const char *mod = strstr(h, "<b>module</b>: Quectel EC25 rev "
+                              "EC25EFAR06A06M4G, IMEI ****1234");
+  ck_assert_msg(mod != NULL, "%s", h);
+  ck_assert(mod < strstr(h, "<h2>Cases</h2>"));
+  ck_assert_ptr_nonnull(strstr(h, "Revision: EC25EFAR06A06M4G"));
+  free(h);
+  char *t = render_model(r, qr_render_tap, tap);
+  ck_assert_ptr_nonnull(strstr(
+      t, "1..4\n# module: Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****1234\n"));
+  free(t);
+  qh_run_result_free(r);
+}
+END_TEST
+
+/* A run without a module reading (older files, a failed preflight) says
+ * so and has no module properties. */
+START_TEST(test_module_unknown)
+{
+  qh_run_result *r = tu_sample_run();
+  char *x = render_model(r, qr_render_junit, xml);
+  ck_assert_ptr_null(strstr(x, "module.model"));
+  free(x);
+  char *t = render_model(r, qr_render_tap, tap);
+  ck_assert_ptr_nonnull(strstr(t, "\n# module: module unknown\n"));
+  free(t);
+  qh_run_result_free(r);
+}
+END_TEST
+
+/* The true reason a run stopped, in each format. */
+START_TEST(test_stop_reason_everywhere)
+{
+  qh_run_result *r = tu_sample_run();
+  r->interrupted = true;
+  r->planned = 10;
+  qh_run_set_stop(r, "device-lost",
+                  "the device (/dev/ttyUSB2) did not come back within 60 s");
+  char *x = render_model(r, qr_render_junit, xml);
+  ck_assert_ptr_nonnull(strstr(
+      x, "<error message=\"run interrupted after 4 of 10 cases\" "
+         "type=\"device-lost\">device-lost: the device (/dev/ttyUSB2) did not "
+         "come back within 60 s</error>"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "<property name=\"stop_reason\" value=\"device-lost\"/>"));
+  free(x);
+  char *t = render_model(r, qr_render_tap, tap);
+  ck_assert_ptr_nonnull(strstr(
+      t, "Bail out! run interrupted after 4 of 10 cases (device-lost: the "
+         "device (/dev/ttyUSB2) did not come back within 60 s)\n"));
+  free(t);
+  char *h = render_model(r, qr_render_html, html);
+  ck_assert_ptr_nonnull(strstr(h, "<br>device-lost: the device"));
+  free(h);
+  qh_run_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_render");
@@ -480,6 +580,9 @@ int main(void)
   tcase_add_test(tc, test_html_case_links);
   tcase_add_test(tc, test_html_links_after_write_all);
   tcase_add_test(tc, test_waived_everywhere);
+  tcase_add_test(tc, test_module_everywhere);
+  tcase_add_test(tc, test_module_unknown);
+  tcase_add_test(tc, test_stop_reason_everywhere);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

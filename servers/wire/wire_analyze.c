@@ -1,9 +1,13 @@
 /* wire_analyze: pcap -> control sessions and data connections.
  *
- * Each TCP connection gets a role when it opens: control (the server port,
- * or a guess), data (its receiving port was announced by a 227/229 reply
- * or a PORT/EPRT command of a control session, RFC 959 4.1.2, RFC 2428) or
- * other. Each direction is sniffed once for TLS: at its start, and again
+ * Each TCP connection gets a role: data when its receiving port was
+ * announced by a 227/229 reply or a PORT/EPRT command of a control session
+ * seen before it (RFC 959 4.1.2, RFC 2428), whatever it carries; control
+ * by the server port when it is given, else by what it carries (a 220
+ * greeting, a first command, or a ClientHello to a port nobody announced:
+ * implicit FTPS); under TLS, whose announcements cannot be read, a new
+ * connection between a TLS session's hosts not to its control port is its
+ * data; anything else is other. Each direction is sniffed once for TLS: at its start, and again
  * on the control connection after "234" answers AUTH (RFC 4217 4). Under
  * TLS no FTP line can be read; only the hellos' versions are (offered by
  * the ClientHello, chosen by the ServerHello). */
@@ -219,20 +223,55 @@ static bool same_hosts(const wire_endpoint *a, const wire_endpoint *b,
   return false;
 }
 
+/* A control session's connection and its state, or NULL. */
+static cstate *session_state(actx *x, size_t i, wire_conn **cc)
+{
+  *cc = wire_reasm_conn(x->r, x->a->sessions[i].conn - 1);
+  return *cc ? (*cc)->user : NULL;
+}
+
+/* c goes to the server port of a control session seen before it: a second
+ * control connection to the same service (a reconnect), never its data. */
+static bool to_control_port(actx *x, const wire_conn *c)
+{
+  for (size_t i = 0; i < x->a->nsessions; i++) {
+    wire_conn *cc;
+    cstate *cs = session_state(x, i, &cc);
+    if (cs && c->srv.port == srv_ep(cc, cs)->port &&
+        same_hosts(&c->cli, &c->srv, cc))
+      return true;
+  }
+  return false;
+}
+
+/* Whether a TLS control session runs between c's hosts. */
+static bool tls_session_between(actx *x, const wire_conn *c)
+{
+  for (size_t i = 0; i < x->a->nsessions; i++) {
+    wire_conn *cc;
+    if (session_state(x, i, &cc) && x->a->sessions[i].tls.tls &&
+        same_hosts(&c->cli, &c->srv, cc))
+      return true;
+  }
+  return false;
+}
+
 /* Under TLS the 227/PORT lines cannot be read: a new connection between
- * the hosts of a TLS control session is taken as its data connection;
- * active if it comes from the port below the control port (RFC 959 3.2,
- * L-1), else passive. */
+ * the hosts of a TLS control session, not to its control port, is taken
+ * as its data connection; active if it comes from the port below the
+ * control port (RFC 959 3.2, L-1), else passive. */
 static bool make_tls_data(actx *x, wire_conn *c, cstate *s)
 {
   wire_analysis *a = x->a;
   for (size_t i = a->nsessions; i-- > 0;) {
-    wire_conn *cc = wire_reasm_conn(x->r, a->sessions[i].conn - 1);
-    cstate *cs = cc ? cc->user : NULL;
+    wire_conn *cc;
+    cstate *cs = session_state(x, i, &cc);
     if (!cs || !a->sessions[i].tls.tls ||
         !same_hosts(&c->cli, &c->srv, cc))
       continue;
     int ctrl = srv_ep(cc, cs)->port;
+    if (c->srv.port == ctrl)
+      continue;
     announce an;
     memset(&an, 0, sizeof an);
     an.passive = !(c->cli.port + 1 == ctrl);
@@ -251,17 +290,27 @@ static bool make_tls_data(actx *x, wire_conn *c, cstate *s)
   return false;
 }
 
+/* With the control port known, by port. Without it (ctrl_port 0), by
+ * what the connection carries: at its opening only an announced data port
+ * (data), the well-known ports 21 and 990 or the port of a control session
+ * seen before (control) decide; anything else waits for its first bytes
+ * (guess_control). */
 static void classify_open(actx *x, wire_conn *c, cstate *s)
 {
   int p = x->ctrl_port;
-  if (p > 0 && c->srv.port == p)
+  if (p > 0) {
+    if (c->srv.port == p)
+      make_control(x, c, s, WIRE_C2S);
+    else if (c->no_syn && c->cli.port == p)
+      make_control(x, c, s, WIRE_S2C);
+    else if (!make_data(x, c, s) && !make_tls_data(x, c, s))
+      role_set(s, ROLE_OTHER, c->id);
+    return;
+  }
+  if (make_data(x, c, s))
+    return;
+  if (c->srv.port == 21 || c->srv.port == 990 || to_control_port(x, c))
     make_control(x, c, s, WIRE_C2S);
-  else if (p > 0 && c->no_syn && c->cli.port == p)
-    make_control(x, c, s, WIRE_S2C);
-  else if (p == 0 && (c->srv.port == 21 || c->srv.port == 990))
-    make_control(x, c, s, WIRE_C2S);
-  else if (!make_data(x, c, s) && !make_tls_data(x, c, s) && p > 0)
-    role_set(s, ROLE_OTHER, c->id);
 }
 
 static void on_open(void *ctx, wire_conn *c, double ts)
@@ -277,10 +326,16 @@ static void on_open(void *ctx, wire_conn *c, double ts)
   classify_open(x, c, s);
 }
 
-/* ctrl_port 0: an unclassified stream that opens like FTP is control. */
+/* ctrl_port 0, a connection whose port was not announced: control if it
+ * opens like FTP — the server's 220 greeting (RFC 959 4.2), a first
+ * command, or (implicit FTPS) a TLS ClientHello from the side that opened
+ * it while no TLS control session runs between these hosts. Else, between
+ * the hosts of a TLS control session, that session's data (its PASV/PORT
+ * could not be read); else other. */
 static void guess_control(actx *x, wire_conn *c, cstate *s, int dir,
                           const uint8_t *p, size_t n)
 {
+  bool client_hello = n >= 6 && wire_tls_is_record(p, 3) && p[5] == 1;
   bool greeting = n >= 4 && memcmp(p, "220", 3) == 0 &&
                   (p[3] == ' ' || p[3] == '-');
   /* First commands of a session (RFC 959, RFC 4217, RFC 2389). */
@@ -293,7 +348,9 @@ static void guess_control(actx *x, wire_conn *c, cstate *s, int dir,
     make_control(x, c, s, !dir);
   else if (command)
     make_control(x, c, s, dir);
-  else
+  else if (client_hello && dir == WIRE_C2S && !tls_session_between(x, c))
+    make_control(x, c, s, dir);
+  else if (!make_tls_data(x, c, s))
     role_set(s, ROLE_OTHER, c->id);
 }
 
@@ -600,6 +657,10 @@ static void on_close(void *ctx, wire_conn *c, int dir, bool rst, double ts)
 {
   actx *x = ctx;
   cstate *s = c->user;
+  /* Closed before a byte: between the hosts of a TLS session, its data
+   * connection (an aborted transfer); else nothing to say. */
+  if (s && s->role == ROLE_UNKNOWN && !make_tls_data(x, c, s))
+    role_set(s, ROLE_OTHER, c->id);
   if (!s || s->role == ROLE_OTHER || s->role == ROLE_UNKNOWN)
     return;
   char t[96];

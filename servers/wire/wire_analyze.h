@@ -136,8 +136,11 @@ typedef struct wire_analysis {
   bool events_truncated;
 } wire_analysis;
 
-/* Analyses a capture. ctrl_port: the FTP server's control port; 0 guesses
- * (21, 990, or a stream that opens with "220" / an FTP command). Returns 0,
+/* Analyses a capture. ctrl_port: the FTP server's control port; 0 tells
+ * control from data by content: an announced port is data; 21, 990, the
+ * port of a control session seen before, a stream that opens with "220" /
+ * an FTP command, or with a ClientHello while no TLS session runs between
+ * its hosts (implicit FTPS) is control. Returns 0,
  * or -1 with a message in err (unreadable file, not a pcap/pcapng capture,
  * unknown link type, memory). A capture cut or damaged after its file
  * header is not an error: 0, with truncated and capture_error set and the

@@ -22,6 +22,12 @@
 
 void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk)
 {
+  e2e_sim_start_rev(s, profile, quirk, NULL);
+}
+
+void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
+                       const char *revision)
+{
   const char *tmp = getenv("TMPDIR");
   snprintf(s->dir, sizeof s->dir, "%s/test_sim_e2e.XXXXXX",
            tmp && *tmp ? tmp : "/tmp");
@@ -38,6 +44,10 @@ void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk)
   if (quirk) {
     argv[n++] = "--quirk";
     argv[n++] = (char *)quirk;
+  }
+  if (revision) {
+    argv[n++] = "--revision";
+    argv[n++] = (char *)revision;
   }
   if (getenv("E2E_VERBOSE")) /* traces in the log shown on failure */
     argv[n++] = "--verbose";

@@ -29,6 +29,9 @@ typedef struct {
 
 /* Spawns qftp-sim at time scale 0.01; profile and quirk may be NULL. */
 void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk);
+/* The same with --revision (NULL: the default). */
+void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
+                       const char *revision);
 /* SIGTERM; asserts exit 0 and the link removed; removes s->dir. */
 void e2e_sim_stop(e2e_sim *s);
 /* The same, with the simulator's stderr copied to log (cut to cap - 1). */

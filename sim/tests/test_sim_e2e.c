@@ -37,6 +37,29 @@ START_TEST(test_line_discipline)
 }
 END_TEST
 
+/* The identity, as a Quectel module answers it: ATI's three lines, the
+ * revision (the profile's name by default, --revision's when given),
+ * model and IMEI alone on AT+GMR, AT+CGMM, AT+CGSN. */
+START_TEST(test_identity)
+{
+  e2e_sim s;
+  e2e_sim_start(&s, "ec2x", NULL);
+  ck_assert(e2e_chat(&s, "ATE0\r", "\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "ATI\r", "\r\nQuectel\r\nQFTP-SIM\r\n"
+                                  "Revision: qftp-sim-ec2x\r\n\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+GMR\r", "\r\nqftp-sim-ec2x\r\n\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+CGMM\r", "\r\nQFTP-SIM\r\n\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+CGSN\r", "\r\n860000000051234\r\n\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+CGMM=?\r", "\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+CGMM=1\r", "\r\nERROR\r\n"));
+  e2e_sim_stop(&s);
+  e2e_sim_start_rev(&s, "note", NULL, "QFTPSIMR02A01");
+  ck_assert(e2e_chat(&s, "ATI\r", "Revision: QFTPSIMR02A01\r\n\r\nOK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+GMR\r", "\r\nQFTPSIMR02A01\r\n\r\nOK\r\n"));
+  e2e_sim_stop(&s);
+}
+END_TEST
+
 START_TEST(test_cfg_and_pdp)
 {
   e2e_sim s;
@@ -239,6 +262,7 @@ int main(void)
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_line_discipline);
   tcase_add_test(tc, test_cfg_and_pdp);
+  tcase_add_test(tc, test_identity);
   tcase_add_test(tc, test_open_refused);
   tcase_add_test(tc, test_session);
   tcase_add_test(tc, test_open_530);

@@ -139,6 +139,10 @@ field r-loss net.a-device-lost reason | grep -q "rfc2217://127.0.0.1:$rfc_port: 
 [ "$(verdict r-loss net.b-after)" = pass ] || fail "loss: b: $(field r-loss net.b-after reason)"
 [ "$(verdict r-loss net.c-after)" = pass ] || fail "loss: c: $(field r-loss net.c-after reason)"
 [ "$(jq -r .interrupted "$w/r-loss/results.json")" = false ] || fail "loss: the run did not go on"
+[ "$(jq -r .stop_reason "$w/r-loss/results.json")" = null ] || fail "loss: a stop_reason"
+# The device came back: the preflight ran again, in the same transcript.
+grep -q "preflight of .*: after the device came back" "$w/r-loss/preflight.txt" ||
+  fail "loss: no preflight after the device came back"
 
 echo "== ser2net killed mid-case, --max-module-errors 1"
 run r-max "rfc2217://127.0.0.1:$rfc_port" "$net" --max-module-errors 1 >"$w/max.out" 2>&1 &
@@ -154,6 +158,8 @@ grep -q "stopping the run: 1 consecutive" "$w/max.out" || fail "max: no reason o
 [ "$(count r-max total)" = 1 ] && [ "$(count r-max error)" = 1 ] || fail "max: ran more than the case in flight"
 [ "$(jq -r .interrupted "$w/r-max/results.json")" = true ] &&
   [ "$(jq -r .planned "$w/r-max/results.json")" = 3 ] || fail "max: the rest is not marked not run"
+[ "$(jq -r .stop_reason "$w/r-max/results.json")" = max-module-errors ] ||
+  fail "max: stop_reason $(jq -r .stop_reason "$w/r-max/results.json")"
 jq -r '.cases[0].transcript' "$w/r-max/results.json" | grep -q "run stopped: 1 consecutive" ||
   fail "max: no reason in results.json"
 for f in junit.xml report.html results.tap; do [ -s "$w/r-max/$f" ] || fail "max: no $f"; done
@@ -178,6 +184,10 @@ field r-gone net.b-after reason | grep -q "did not come back within 2 s" || fail
 [ "$(count r-gone fail)" = 0 ] || fail "gone: a case failed"
 [ "$(count r-gone total)" = 2 ] || fail "gone: $(count r-gone total) cases ran, expected 2"
 [ "$(jq -r .interrupted "$w/r-gone/results.json")" = true ] || fail "gone: the rest is not marked not run"
+[ "$(jq -r .stop_reason "$w/r-gone/results.json")" = device-lost ] ||
+  fail "gone: stop_reason $(jq -r .stop_reason "$w/r-gone/results.json")"
+jq -r .stop_detail "$w/r-gone/results.json" | grep -q "did not come back within 2 s" ||
+  fail "gone: stop_detail $(jq -r .stop_detail "$w/r-gone/results.json")"
 for f in junit.xml report.html results.tap; do [ -s "$w/r-gone/$f" ] || fail "gone: no $f"; done
 stop "$sim_pid"; sim_pid=''
 start_sim

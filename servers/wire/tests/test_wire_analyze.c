@@ -680,6 +680,52 @@ START_TEST(test_snapped_tls)
 }
 END_TEST
 
+/* A field capture with TLS records of 0 to 3 bytes (shorter than a
+ * handshake header) on an implicit-FTPS control connection and on its data
+ * connection: analysed without reading past a record (ASan in CI), the
+ * connections still seen as TLS, no hello invented. */
+START_TEST(test_short_tls_records)
+{
+  synth s;
+  ck_assert_int_eq(synth_open(&s, snap_path), 0);
+  /* Each connection opens with a handshake record of `len` bytes whose
+   * first byte says client_hello, then more bytes: a parser that trusts
+   * the record to hold a handshake header reads far past it. */
+  static const uint8_t more[] = {0x17, 0x03, 0x03, 0x00, 0x04, 1, 2, 3, 4};
+  for (unsigned len = 0; len < 4; len++) {
+    uint8_t rec[8] = {0x16, 0x03, 0x01, 0x00, (uint8_t)len, 0x01, 0, 0};
+    flow c, d;
+    flow_open(&c, &s, synth_ep(127, 0, 0, 1, (uint16_t)(43000 + 2 * len)),
+              synth_ep(127, 0, 0, 1, 990), 1, 2);
+    flow_open(&d, &s, synth_ep(127, 0, 0, 1, (uint16_t)(43001 + 2 * len)),
+              synth_ep(127, 0, 0, 1, (uint16_t)(50020 + len)), 3, 4);
+    flow_send(&c, 0, rec, 5 + len);
+    flow_send(&c, 0, more, sizeof more);
+    flow_send(&d, 0, rec, 5 + len);
+    flow_send(&d, 0, more, sizeof more);
+    flow_fin(&d, 1);
+    flow_fin(&d, 0);
+    flow_fin(&c, 0);
+    flow_fin(&c, 1);
+  }
+  synth_close(&s);
+  wire_analysis *a = load(snap_path, 990);
+  ck_assert_uint_eq(a->nsessions, 4);
+  for (size_t i = 0; i < a->nsessions; i++) {
+    ck_assert(a->sessions[i].tls.tls);
+    ck_assert(!a->sessions[i].tls.hello);
+  }
+  wire_analysis_free(a);
+  char *buf = NULL;
+  size_t blen = 0;
+  FILE *f = open_memstream(&buf, &blen);
+  char err[128];
+  ck_assert_int_eq(wire_ladder_print(snap_path, 0, f, err, sizeof err), 0);
+  fclose(f);
+  free(buf);
+}
+END_TEST
+
 START_TEST(test_bad_file)
 {
   wire_analysis *a = (wire_analysis *)1;
@@ -697,6 +743,7 @@ int main(void)
   TCase *tc = tcase_create("core");
   tcase_add_unchecked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_plain_session);
+  tcase_add_test(tc, test_short_tls_records);
   tcase_add_test(tc, test_guess_and_ladder);
   tcase_add_test(tc, test_tls_session);
   tcase_add_loop_test(tc, test_check_table, 0,
