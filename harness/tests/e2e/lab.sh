@@ -12,11 +12,11 @@
 # packet of the noise flow, nor of the harness's RFC 2217 connection, is in
 # any case's wire.pcap, though both cross the captured interface; ser2net
 # stopped in the middle of a case and started 5 s later makes the run wait
-# for the device and go on, the case in flight alone in error; a dead port ends the run at once with a
-# diagnosis (exit 2); the module's identity in results.json when the
-# harness records it. Both namespaces (and with them the veth), every
-# process and every temporary file are gone afterwards, on any exit path.
-# Skipped (77) where network namespaces cannot be made (not root).
+# for the device and go on, the case in flight alone in error; the module's
+# identity in results.json is the simulator's; a dead port ends the run at
+# once with a diagnosis (exit 2). Both namespaces (and with them the veth),
+# every process and every temporary file are gone afterwards, on any exit
+# path. Skipped (77) where network namespaces cannot be made (not root).
 # usage: lab.sh HARNESS_BINARY SIM_BINARY PROJECT_DIR REPORT_DIR
 set -uo pipefail
 bin=$1 sim=$2 home=$3 out=$4
@@ -101,16 +101,10 @@ echo "== lab: $M ($mod_addr, $vm) <-> $S ($srv_addr, $vs)"
 
 # ---- module side: the simulator, ser2net in front of its pty -------------
 mkdir -p "$w/root"
-# A firmware revision of the lab's own, for the identity check below
-# (qftp-sim takes --revision where the harness records the identity).
-sim_args=() revision=''
-if "$sim" --help 2>&1 | grep -q -- --revision; then
-  revision="lab-$$"
-  sim_args=(--revision "$revision")
-fi
+revision="lab-$$" # a firmware build of the lab's own: the identity check
 start_sim() {
   "${inM[@]}" "$sim" --link "$w/tty" --root "$w/root" --time-scale "$scale" --profile note \
-    --profile-dir "$home/fixtures/profiles" "${sim_args[@]}" >>"$w/sim.log" 2>&1 &
+    --profile-dir "$home/fixtures/profiles" --revision "$revision" >>"$w/sim.log" 2>&1 &
   sim_pid=$!
   for _ in $(seq 1 100); do [ -e "$w/tty" ] && return 0; sleep 0.05; done
   fail "qftp-sim made no pty: $(cat "$w/sim.log")"
@@ -230,20 +224,15 @@ done < <(find "$out/cases" -name wire.pcap)
 echo "-- noise: $noise_during exchanges during the run, $on_if packets on $vs;" \
   "0 in $pcaps wire.pcap files ($mod_pkts packets of the module), nor of RFC 2217"
 
-# The module's identity, once the harness records it in results.json.
-# Read across the veth and through ser2net, it must be the simulator's.
-if [ "$(jq -r '.module != null' "$res")" = true ]; then
-  [ "$(jq -r '.module | type' "$res")" = object ] || fail "results.json: module is not an object"
-  [ -n "$(jq -r '.module.model // empty' "$res")" ] || fail "results.json: module has no model"
-  got=$(jq -r '.module.revision // empty' "$res")
-  [ -n "$got" ] || fail "results.json: module has no revision"
-  [ -z "$revision" ] || [ "$got" = "$revision" ] ||
-    fail "results.json: module revision '$got', the simulator's is '$revision'"
-  jq -c .module "$res" | grep -qE '[0-9]{15}' && fail "results.json: an IMEI in clear in module"
-  echo "-- module: $(jq -c .module "$res")"
-else
-  echo "-- module identity: SKIPPED (results.json has no \"module\" object yet)"
-fi
+# The module's identity in results.json: read across the veth and through
+# ser2net, it must be the simulator's, its IMEI masked.
+[ "$(jq -r '.module | type' "$res")" = object ] || fail "results.json: no module object"
+[ -n "$(jq -r '.module.model // empty' "$res")" ] || fail "results.json: module has no model"
+got=$(jq -r '.module.revision // empty' "$res")
+[ "$got" = "$revision" ] ||
+  fail "results.json: module revision '$got', the simulator's is '$revision'"
+jq -c .module "$res" | grep -qE '[0-9]{15}' && fail "results.json: an IMEI in clear in module"
+echo "-- module: $(jq -c .module "$res")"
 
 # ---- a dead port: nothing listens there ---------------------------------
 echo "== a dead port: rfc2217://$mod_addr:$dead_port"
