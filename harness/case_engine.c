@@ -584,7 +584,7 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_SILENCE:
     return do_silence(e, s->seconds);
   case QH_STEP_SLEEP:
-    return do_sleep(e, s->seconds);
+    return do_sleep(e, s->seconds * e->env->time_scale); /* module time */
   case QH_STEP_SEND_DATA:
     return do_send_data(e, s, s->text ? text : NULL);
   case QH_STEP_EXPECT_DATA:
