@@ -238,12 +238,12 @@ negate() { [[ -n $1 ]] && sed 's/\([^,]*\)/!\1/g' <<<"$1"; }
 default_focus() {
   case ${1#sim/} in
   sim_cmd_ftpcfg.c) echo 'cfg.*' ;;
-  sim_err.c) echo 'reply.*,replies.*,errs.*,open.*' ;;
+  sim_err.c) echo 'replies.*,errs.*,open.*' ;;
   sim_cmd_ftp.c | sim_ftp.c)
-    echo 'open.*,dir.*,close.*,errs.*,reply.*,replies.*,fault.*,faults.*,note.*' ;;
-  sim_reply.c) echo 'dir.*,reply.*,replies.*,note.*,get.multiline*' ;;
+    echo 'open.*,dir.*,close.*,errs.*,replies.*,faults.*,note.*' ;;
+  sim_reply.c) echo 'dir.*,replies.*,note.*,get.multiline*' ;;
   sim_xfer.c | sim_cmd_xfer.c | sim_data.c | sim_addr.c | sim_outq.c)
-    echo 'get.*,put.*,list.*,fault.*,faults.*,errs.*,note.*' ;;
+    echo 'get.*,put.*,list.*,faults.*,errs.*,note.*' ;;
   sim_cmd_file.c | sim_fs.c | sim_jail.c) echo 'file.*,ufs.*,get.ufs*,put.*ufs*' ;;
   sim_cmd_basic.c | sim_pdp.c) echo 'pdp.*,errs.*,at.*' ;;
   sim_at.c | sim_cmd.c | main.c | sim_ctx.c) echo 'at.*' ;;
