@@ -95,6 +95,8 @@ typedef struct qh_fault {
                       0 = every one */
   char *reply;     /* REPLY: the whole reply, lines joined by "\n" */
   int delay_ms;    /* DELAY */
+  int after_ms;    /* CLOSE, RESET: 0 on the command; else relay it and
+                      drop this long (module time) after its reply */
   uint64_t bytes;  /* DATA_CLOSE: forward this many bytes, then FIN */
   char *address;   /* REWRITE_PASV: dotted IPv4 */
   qh_where where;

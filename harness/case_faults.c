@@ -243,6 +243,18 @@ static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   if (kn[K_ON] && on_value(l, dc, vals[K_ON], what, f) < 0)
     return -1;
   uint64_t u;
+  if (kn[K_AFTER]) {
+    if (f->kind != QH_FAULT_CLOSE && f->kind != QH_FAULT_RESET) {
+      cl_fail(l, dc, kn[K_AFTER], "%s: \"after\" goes with close or reset only",
+              what);
+      return -1;
+    }
+    snprintf(full, sizeof full, "%s: after", what);
+    if (cl_u64_value(l, dc, vals[K_AFTER], full, 1, 600000, "milliseconds",
+                     &u) < 0)
+      return -1;
+    f->after_ms = (int)u;
+  }
   if (kn[K_NTH]) {
     snprintf(full, sizeof full, "%s: nth", what);
     if (cl_u64_value(l, dc, vals[K_NTH], full, 0, CL_MAX_NTH, "0 = every", &u) <

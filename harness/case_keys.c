@@ -56,6 +56,7 @@ const cl_keydef cl_keys[] = {
     {"on", SC_FAULT, K_ON, 0, 0},
     {"nth", SC_FAULT, K_NTH, 0, 0},
     {"bytes", SC_FAULT, K_BYTES, 0, 0},
+    {"after", SC_FAULT, K_AFTER, 0, 0},
     {"commands", SC_WIRE, K_COMMANDS, 0, 0},
     {"forbidden", SC_WIRE, K_FORBIDDEN, 0, 0},
     {"mode", SC_WIRE, K_MODE, 0, 0},

@@ -120,6 +120,7 @@ typedef enum cl_key {
   K_OPENED_BY,
   K_CONTROL,
   K_VERSION,
+  K_AFTER,
   K_LOG_CONTAINS,
   K_FTITLE,
   K_FSTEPS,

@@ -68,6 +68,9 @@ char *qh_proxy_rules_json(const qh_fault *f, size_t n, double time_scale)
     json_object_set_new(o, "nth", json_integer(f[i].nth));
     if (f[i].kind == QH_FAULT_REPLY && f[i].reply)
       json_object_set_new(o, "reply", json_string(f[i].reply));
+    if (f[i].after_ms > 0)
+      json_object_set_new(o, "after_ms",
+                          json_integer(scaled_ms(f[i].after_ms, time_scale)));
     if (f[i].kind == QH_FAULT_DELAY)
       json_object_set_new(o, "delay_ms",
                           json_integer(scaled_ms(f[i].delay_ms, time_scale)));

@@ -297,7 +297,7 @@ static const struct {
      "fault)"},
     {F "{reply: '500 x', on: STOR, when: 1}\n",
      "7:32: fault 1: unknown key \"when\" (expected one of reply, delay, "
-     "close, reset, data, rewrite_pasv, on, nth, bytes)"},
+     "close, reset, data, rewrite_pasv, on, nth, bytes, after)"},
     {F "{reply: '500 x'}\n",
      "7:5: fault 1: reply needs \"on\" (the command it fires on)"},
     {F "{delay: 5}\n", "7:5: fault 1: delay needs \"on\" (the command it "
@@ -350,6 +350,8 @@ static const struct {
      "7:13: fault 1: reset: \"x\" is not one of control"},
     {F "{data: close_after}\n",
      "7:5: fault 1: data: close_after needs \"bytes\""},
+    {F "{delay: 5, on: PWD, after: 100}\n",
+     "7:25: fault 1: \"after\" goes with close or reset only"},
     {F "{data: refuse, bytes: 5}\n",
      "7:20: fault 1: \"bytes\" only goes with data: close_after, stall or "
      "reset"},

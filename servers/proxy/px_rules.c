@@ -140,7 +140,8 @@ static int get_int(json_t *o, const char *key, long long lo, long long hi,
 static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
 {
   static const char *const keys[] = {"kind",     "on",    "nth",    "reply",
-                                     "delay_ms", "bytes", "address"};
+                                     "delay_ms", "after_ms", "bytes",
+                                     "address"};
   if (!json_is_object(o))
     return fail(err, errlen, i, "not an object");
   const char *key;
@@ -200,6 +201,14 @@ static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
   } else if (rep) {
     return fail(err, errlen, i, "\"reply\" applies to kind reply only");
   }
+  x = 0;
+  g = get_int(o, "after_ms", 0, 600000, &x);
+  if (g < 0)
+    return fail(err, errlen, i, "\"after_ms\" must be 0..600000");
+  if (g > 0 && x > 0 && k != PX_KIND_CLOSE && k != PX_KIND_RESET)
+    return fail(err, errlen, i, "\"after_ms\" applies to close and reset only");
+  r->after_ms = (int)x;
+  x = 0;
   g = get_int(o, "delay_ms", 0, 600000, &x);
   if (g < 0 || (k == PX_KIND_DELAY && g == 0))
     return fail(err, errlen, i, "\"delay_ms\" must be 0..600000");

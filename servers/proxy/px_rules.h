@@ -46,6 +46,10 @@ typedef struct px_rule {
   int nth;              /* 1-based occurrence; 0 = every one */
   char *reply;          /* REPLY: whole replies, lines joined by "\n" */
   int delay_ms;         /* DELAY */
+  int after_ms;         /* CLOSE, RESET: 0 at once (the command is not
+                           forwarded); else the command is relayed and the
+                           drop comes this long after its final reply: a
+                           server dropping an idle session */
   uint64_t bytes;       /* DATA_CLOSE */
   char address[64];     /* REWRITE_PASV: dotted IPv4 */
 } px_rule;

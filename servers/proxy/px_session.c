@@ -49,6 +49,11 @@ struct px_session {
   px_counts counts;
   int delay_next_ms;  /* delay fault armed for the next reply; -1 none */
   int64_t hold_until; /* a reply is held until then; 0 none */
+  /* A close/reset fault with after_ms: armed by its command, timed from
+   * that command's final reply (idle_at), carried out in step(). */
+  const px_rule *idle_drop;
+  bool idle_armed;
+  int64_t idle_at;
   int64_t deadline;   /* CONNECTING / CLOSING */
   unsigned ndata;     /* data channels set up so far */
   px_ports *ports;    /* where data listeners bind (the server's) */
@@ -191,6 +196,8 @@ void px_session_prep(const px_session *s, struct pollfd *p, int64_t *next)
       se |= POLLOUT;
     if (s->hold_until && s->hold_until < *next)
       *next = s->hold_until;
+    if (s->idle_at && s->idle_at < *next)
+      *next = s->idle_at;
     break;
   case PX_SESS_CLOSING:
     ce = POLLOUT;
@@ -320,15 +327,26 @@ static bool on_commands(px_session *s)
     if (f) {
       switch (f->kind) {
       case PX_KIND_CLOSE:
+      case PX_KIND_RESET:
+        if (f->after_ms > 0) {
+          px_log(s->id, "fault %s on %s: relayed; %s %d ms after its reply",
+                 px_kind_name(f->kind), verb,
+                 f->kind == PX_KIND_CLOSE ? "FIN" : "RST", f->after_ms);
+          s->idle_drop = f;
+          s->idle_armed = true;
+          s->idle_at = 0;
+          break;
+        }
+        if (f->kind == PX_KIND_RESET) {
+          px_log(s->id, "fault reset on %s: RST to client", verb);
+          px_net_reset(s->cfd);
+          s->cfd = -1;
+          finish(s, "fault reset");
+          return false;
+        }
         px_log(s->id, "fault close on %s: FIN both sides", verb);
         shutdown(s->cfd, SHUT_RDWR);
         finish(s, "fault close");
-        return false;
-      case PX_KIND_RESET:
-        px_log(s->id, "fault reset on %s: RST to client", verb);
-        px_net_reset(s->cfd);
-        s->cfd = -1;
-        finish(s, "fault reset");
         return false;
       case PX_KIND_REPLY:
         px_log(s->id, "fault reply on %s (not forwarded): %s", verb, f->reply);
@@ -461,7 +479,29 @@ static bool on_replies(px_session *s, int64_t now)
     }
     px_buf_append(&s->cout, src, n);
     px_buf_consume(&s->sin, len);
+    if (s->idle_armed && code >= 200) { /* the armed command's final reply */
+      s->idle_armed = false;
+      s->idle_at = now + s->idle_drop->after_ms;
+    }
   }
+}
+
+/* The idle drop, once its time has come and its reply has gone out. */
+static bool idle_drop_due(px_session *s, int64_t now)
+{
+  if (!s->idle_at || now < s->idle_at || s->cout.len)
+    return false;
+  bool rst = s->idle_drop->kind == PX_KIND_RESET;
+  px_log(s->id, "fault %s: %s to client, session idle", rst ? "reset" : "close",
+         rst ? "RST" : "FIN");
+  if (rst) {
+    px_net_reset(s->cfd);
+    s->cfd = -1;
+  } else {
+    shutdown(s->cfd, SHUT_RDWR);
+  }
+  finish(s, rst ? "fault reset (idle)" : "fault close (idle)");
+  return true;
 }
 
 static void relay(px_session *s, const struct pollfd *p, int64_t now)
@@ -537,6 +577,8 @@ void px_session_step(px_session *s, const struct pollfd *p, int64_t now)
     break;
   case PX_SESS_RELAY:
     relay(s, p, now);
+    if (s->state == PX_SESS_RELAY && idle_drop_due(s, now))
+      return;
     break;
   case PX_SESS_CLOSING: {
     ssize_t w = px_buf_write(&s->cout, s->cfd);

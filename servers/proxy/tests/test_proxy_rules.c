@@ -87,6 +87,12 @@ static const parse_case parse_cases[] = {
      "address", 0},
     {"{\"faults\":[{\"kind\":\"close\",\"on\":\"CWD\",\"color\":1}]}", -1,
      "unknown key", 0},
+    {"{\"faults\":[{\"kind\":\"delay\",\"on\":\"PWD\",\"delay_ms\":5,"
+     "\"after_ms\":100}]}", -1, "after_ms", 0},
+    {"{\"faults\":[{\"kind\":\"close\",\"on\":\"PWD\",\"after_ms\":-1}]}",
+     -1, "after_ms", 0},
+    {"{\"faults\":[{\"kind\":\"reset\",\"on\":\"PWD\",\"after_ms\":250}]}",
+     0, NULL, PX_KIND_RESET},
 };
 
 START_TEST(test_parse_table)
