@@ -494,8 +494,8 @@ START_TEST(test_module_everywhere)
       "<property name=\"module.model\" value=\"EC25\"/>",
       "<property name=\"module.revision\" value=\"EC25EFAR06A06M4G\"/>",
       "<property name=\"module.imei_masked\" value=\"****1234\"/>",
-      "<property name=\"module.ati\" value=\"Quectel | EC25 | Revision: "
-      "EC25EFAR06A06M4G\"/>",
+      ("<property name=\"module.ati\" value=\"Quectel | EC25 | Revision: "
+       "EC25EFAR06A06M4G\"/>"),
       "<property name=\"stop_reason\" value=\"\"/>"};
   for (size_t i = 0; i < sizeof props / sizeof props[0]; i++)
     ck_assert_msg(strstr(x, props[i]) != NULL, "%s not in\n%s", props[i], x);
