@@ -15,6 +15,7 @@ PACKAGES=(
   passwd libpam-modules util-linux procps  # useradd, pam_unix, unshare, pgrep
   jq                                 # end-to-end tests read results.json
   ser2net                            # end-to-end: the module over RFC 2217 / raw TCP
+  iproute2                           # e2e.lab: network namespaces and a veth pair
   libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3  # proftpd's libraries
 )
 
