@@ -186,20 +186,32 @@ static int load_server(cl_loader *l, const cl_doc *dc, const yaml_node_t *map)
 
 /* A tag profile:KEY:VALUE runs the case only under profiles whose KEY has
  * VALUE; KEY must be a schema key and VALUE valid for it. */
+bool qh_case_profile_tag(const char *tag, char *key, size_t keylen,
+                         const char **value)
+{
+  if (strncmp(tag, "profile:", 8) != 0)
+    return false;
+  const char *colon = strrchr(tag, ':');
+  size_t klen = (size_t)(colon - (tag + 8));
+  if (colon < tag + 8 || klen == 0 || klen >= keylen)
+    return false;
+  memcpy(key, tag + 8, klen);
+  key[klen] = '\0';
+  *value = colon + 1;
+  return true;
+}
+
 static int check_profile_tag(cl_loader *l, const cl_doc *dc,
                              const yaml_node_t *n, const char *t)
 {
   if (strncmp(t, "profile:", 8) != 0)
     return 0;
-  const char *colon = strrchr(t, ':');
   char key[CL_MAX_TAG + 1];
-  size_t klen = (size_t)(colon - (t + 8));
-  if (colon == t + 7 || klen == 0 || klen >= sizeof key) {
+  const char *value;
+  if (!qh_case_profile_tag(t, key, sizeof key, &value)) {
     cl_fail(l, dc, n, "tags: \"%s\": expected profile:KEY:VALUE", t);
     return -1;
   }
-  memcpy(key, t + 8, klen);
-  key[klen] = '\0';
   const qc_pkey *k = qc_pschema_find(key);
   if (!k) {
     const char *s = qc_pschema_suggest(key);
@@ -208,7 +220,7 @@ static int check_profile_tag(cl_loader *l, const cl_doc *dc,
     return -1;
   }
   char why[160];
-  if (qc_pschema_check(k, colon + 1, why, sizeof why) < 0) {
+  if (qc_pschema_check(k, value, why, sizeof why) < 0) {
     cl_fail(l, dc, n, "tags: \"%s\": %s", t, why);
     return -1;
   }

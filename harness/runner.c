@@ -753,14 +753,12 @@ static const char *skip_reason(const run *r, const qh_case *c)
   /* profile:KEY:VALUE — behaviour that depends on one profile key (the
    * loader checked the key and the value's type). */
   for (size_t i = 0; i < c->ntags; i++) {
-    const char *t = c->tags[i];
-    if (strncmp(t, "profile:", 8) != 0)
-      continue;
-    const char *colon = strrchr(t, ':');
     char key[128];
-    snprintf(key, sizeof key, "%.*s", (int)(colon - (t + 8)), t + 8);
+    const char *want;
+    if (!qh_case_profile_tag(c->tags[i], key, sizeof key, &want))
+      continue;
     const char *v = qc_profile_get(r->profile, key);
-    if (!v || strcmp(v, colon + 1) != 0)
+    if (!v || strcmp(v, want) != 0)
       return "profile: this module profile has another value";
   }
   return NULL;
