@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The tables live in harness/common/qc_err.c, shared with the profile
+/* The tables live in common/qc_err.c, shared with the profile
  * schema and the harness: one pairing of err and reply. */
 
 size_t sim_err_count(void)

@@ -30,7 +30,7 @@ enum {
   SIM_ERR_SSL_AUTH = 631,
 };
 
-/* A chapter 5 row (code, wording), from harness/common/qc_err.h. */
+/* A chapter 5 row (code, wording), from common/qc_err.h. */
 typedef qc_err_code sim_err_entry;
 
 /* The whole chapter 5 table in the note's order. */

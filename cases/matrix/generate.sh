@@ -2,7 +2,7 @@
 # Generates the byte-exactness matrix (issue: uploads and downloads of 0 B,
 # 1 B, 1 MiB and 64 MiB payloads, with "+++", "OK" and URC text inside,
 # through COM:, UFS: and SD:, in both transfer modes, plain and FTPS). The payloads come
-# from harness/common/qc_payload.h: every 4 KiB block starts with
+# from common/qc_payload.h: every 4 KiB block starts with
 # "\r\nOK\r\n+QFTPGET: 0,12\r\n+++AT\r\nERROR\r\n".
 # Run it after changing it; the generated files are committed.
 set -euo pipefail

@@ -62,7 +62,7 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
   timeout 600 cmake -S "$repo" -B "$build" >"$work/cmake.log" 2>&1 || {
     cat "$work/cmake.log" >&2; exit 2; }
 fi
-libs=("$build/servers/libqftp_servers.a" "$build/harness/common/libqftp_common.a")
+libs=("$build/servers/libqftp_servers.a" "$build/common/libqftp_common.a")
 sim=$build/bin/qftp-sim
 if ! timeout 900 cmake --build "$build" -j2 --target qftp-sim qftp_servers \
     qftp_common >"$work/build.log" 2>&1; then
@@ -77,7 +77,7 @@ fi
 bin=$work/bench_get
 # shellcheck disable=SC2046 # pkg-config output is a word list
 timeout 120 gcc -std=c11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
-  -I"$repo/harness/common" -I"$repo/servers" -I"$repo/harness" \
+  -I"$repo/common" -I"$repo/servers" -I"$repo/harness" \
   "$here"/bench_get.c "$here"/bench_tty.c "$here"/bench_pty.c "${libs[@]}" \
   $(pkg-config --libs openssl jansson yaml-0.1) -o "$bin"
 

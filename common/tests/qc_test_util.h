@@ -1,4 +1,4 @@
-/* qc_test_util: helpers shared by the Check tests of harness/common/tests
+/* qc_test_util: helpers shared by the Check tests of common/tests
  * and harness/tests (include it by its relative path): a scratch file in a
  * directory of its own under TMPDIR, writing and reading whole files,
  * running one suite. Header-only; every failure fails the calling test. */
