@@ -11,10 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct qh_where {
-  const char *file; /* owned by the case (qh_case.sources) */
-  int line, col;    /* 1-based */
-} qh_where;
+#include "qc_where.h"
+#include "srv_expect.h" /* srv_expect: server_expect: */
+#include "srv_home.h"   /* srv_file: files: */
+#include "wire_expect.h" /* wire_expect: wire: */
+
+/* file is owned by the case (qh_case.sources). */
+typedef qc_where qh_where;
 
 /* Switches over this enum have no default, so a new kind is flagged. */
 typedef enum qh_step_kind {
@@ -56,22 +59,6 @@ typedef struct qh_step {
   qh_where where;
 } qh_step;
 
-/* One file the server's home holds when the case starts (servers/). */
-typedef enum qh_file_kind {
-  QH_FILE_PAYLOAD, /* size + seed: deterministic pseudo-random bytes */
-  QH_FILE_TEXT,    /* text: literal content */
-  QH_FILE_DIR,     /* a directory */
-} qh_file_kind;
-
-typedef struct qh_file {
-  qh_file_kind kind;
-  char *path;        /* relative to the FTP user's home, no ".." */
-  uint64_t size;     /* payload */
-  uint32_t seed;     /* payload */
-  char *text;        /* text */
-  bool writable;     /* dir: false makes it read-only for the FTP user */
-  qh_where where;
-} qh_file;
 
 /* A fault the proxy between module and server injects (case `faults:`).
  * A case with faults reaches the server through the proxy (${port} is the
@@ -102,60 +89,7 @@ typedef struct qh_fault {
   qh_where where;
 } qh_fault;
 
-/* Wire assertions (case `wire:`), checked on the case's capture. */
-typedef enum qh_wire_dir { QH_DIR_ANY, QH_DIR_DOWNLOAD, QH_DIR_UPLOAD }
-    qh_wire_dir;
-typedef enum qh_wire_close { QH_CLOSE_ANY, QH_CLOSE_FIN, QH_CLOSE_RST }
-    qh_wire_close;
-typedef enum qh_wire_opener { QH_OPENER_ANY, QH_OPENER_CLIENT,
-                              QH_OPENER_SERVER } qh_wire_opener;
-typedef enum qh_wire_mode { QH_MODE_ANY, QH_MODE_PASSIVE, QH_MODE_ACTIVE }
-    qh_wire_mode;
 
-typedef struct qh_wire_data {
-  qh_wire_dir direction;
-  int64_t bytes;         /* -1: any */
-  qh_wire_close close;   /* how the module (client) side closed it */
-  qh_wire_opener opened_by;
-  qh_where where;
-} qh_wire_data;
-
-typedef struct qh_wire {
-  bool present;
-  char **commands;  /* client commands, in order (a subsequence); glob
-                       patterns: "PORT *", "REST 1000", "TYPE I" */
-  size_t ncommands;
-  char **forbidden; /* globs no client command may match */
-  size_t nforbidden;
-  qh_wire_data *data; /* data connections, in order */
-  size_t ndata;
-  bool data_given;  /* `data:` present (an empty list: none at all) */
-  int tls_control;  /* -1 unspecified, 0 plain, 1 TLS required */
-  int tls_data;
-  uint16_t tls_version; /* every TLS connection negotiated this (RFC 8446
-                           numbering: 0x0303 is TLS 1.2); 0 unspecified */
-  bool no_plaintext; /* no USER/PASS argument or payload byte in clear */
-  qh_wire_mode mode;
-  qh_where where;
-} qh_wire;
-
-/* Server assertions (case `server_expect:`), checked after the steps. */
-typedef struct qh_server_file {
-  char *path;       /* relative to the FTP home */
-  bool absent;      /* must not exist */
-  bool has_payload; /* equals payload (size, seed) */
-  uint64_t size;
-  uint32_t seed;
-  char *text;       /* equals this text */
-  qh_where where;
-} qh_server_file;
-
-typedef struct qh_server_expect {
-  qh_server_file *files;
-  size_t nfiles;
-  char **log_contains; /* substrings of the case's server protocol log */
-  size_t nlog;
-} qh_server_expect;
 
 typedef struct qh_case {
   char *id;    /* unique, [a-z0-9._-]+; also the report directory name */
@@ -167,14 +101,14 @@ typedef struct qh_case {
   char *server;     /* server profile: "plain" (default), "ftps-explicit",
                        "ftps-implicit", "ftps-legacy", "ftps-reuse",
                        "mlsd" or "none" */
-  qh_file *files;
+  srv_file *files;
   size_t nfiles;
   qh_step *steps;   /* fragments (use:) already spliced in */
   size_t nsteps;
   qh_fault *faults;
   size_t nfaults;
-  qh_wire wire;
-  qh_server_expect expect;
+  wire_expect wire;
+  srv_expect expect;
   char **sources;   /* file names steps point into (the case, fragments) */
   size_t nsources;
 } qh_case;

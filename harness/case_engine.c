@@ -21,7 +21,7 @@ enum {
 typedef struct engine {
   const qh_case *c;
   qh_engine_env *env;
-  qh_case_result *r;
+  qr_case_result *r;
   int64_t t0;
   char echo[QH_LINE_MAX + 1]; /* the line we sent, expected back as echo */
   bool echo_pending;
@@ -70,29 +70,29 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
 
 /* Ends the case with a verdict; the reason names the step and where it was
  * written, then adds what the runner knows about the world. */
-static void conclude(engine *e, qh_verdict v, const char *what)
+static void conclude(engine *e, qr_verdict v, const char *what)
 {
   char world[512] = "";
-  if (v != QH_PASS && e->env->explain)
+  if (v != QR_PASS && e->env->explain)
     e->env->explain(e->env->ctx, world, sizeof world);
   /* A device that went away mid-case is the environment's doing: the
    * case is an error with the reason, never a failure of the module. */
   const char *lost = qh_transport_lost(e->env->t);
-  if (lost && v == QH_FAIL)
-    v = QH_ERROR;
+  if (lost && v == QR_FAIL)
+    v = QR_ERROR;
   if (lost && !strstr(world, lost)) {
     size_t o = strlen(world);
     snprintf(world + o, sizeof world - o, "%s%s", o ? "; " : "", lost);
   }
   const qh_step *s = e->step ? &e->c->steps[e->step - 1] : NULL;
   if (s)
-    qh_case_set_verdict(e->r, v, (int)e->step, "step %zu (%s:%d:%d): %s%s%s",
+    qr_case_set_verdict(e->r, v, (int)e->step, "step %zu (%s:%d:%d): %s%s%s",
                         e->step, s->where.file, s->where.line, s->where.col,
                         what, world[0] ? "; " : "", world);
   else
-    qh_case_set_verdict(e->r, v, 0, "%s%s%s", what, world[0] ? "; " : "",
+    qr_case_set_verdict(e->r, v, 0, "%s%s%s", what, world[0] ? "; " : "",
                         world);
-  qh_case_note(e->r, elapsed(e), "%s", e->r->reason ? e->r->reason : "pass");
+  qr_case_note(e->r, elapsed(e), "%s", e->r->reason ? e->r->reason : "pass");
 }
 
 /* Next line from the module, skipping the echo of what we sent. Returns 1,
@@ -110,9 +110,9 @@ static int next_line(engine *e, int64_t deadline, qh_line *ln)
       continue;
     if (r != 1)
       return r;
-    qh_case_add_line(e->r, elapsed(e), '<', ln->text, ln->len);
+    qr_case_add_line(e->r, elapsed(e), '<', ln->text, ln->len);
     if (ln->cut)
-      qh_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
+      qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
                    QH_LINE_MAX);
     if (e->echo_pending) {
       e->echo_pending = false;
@@ -151,13 +151,13 @@ static int do_send(engine *e, const char *text, bool raw)
   if (raw) {
     long k = qh_unescape(text, bytes, sizeof bytes);
     if (k < 0) {
-      conclude(e, QH_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
+      conclude(e, QR_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
       return -1;
     }
     n = (size_t)k;
     out = bytes;
   }
-  qh_case_add_line(e->r, elapsed(e), '>', out, n);
+  qr_case_add_line(e->r, elapsed(e), '>', out, n);
   int rc = qh_transport_write(e->env->t, out, n, qc_deadline_in(ENGINE_WRITE_MS));
   if (rc == 0 && !raw)
     rc = qh_transport_write(e->env->t, "\r", 1, qc_deadline_in(ENGINE_WRITE_MS));
@@ -165,7 +165,7 @@ static int do_send(engine *e, const char *text, bool raw)
     snprintf(msg, sizeof msg, "cannot write to the module: %s",
              rc == QC_IO_TIMEOUT ? "timed out (flow control?)"
                                  : strerror(errno));
-    conclude(e, QH_FAIL, msg);
+    conclude(e, QR_FAIL, msg);
     return -1;
   }
   /* A line's echo is skipped; raw bytes are the case's business: their
@@ -190,7 +190,7 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
   double waited = (double)(qc_now_ms() - start) / 1000.0;
   if (r != 1) {
     describe_no_line(e, r, waited, want, msg, sizeof msg);
-    conclude(e, r == 2 ? QH_ERROR : QH_FAIL, msg);
+    conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
     return -1;
   }
   bool ok;
@@ -198,7 +198,7 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
     regex_t re;
     if (regcomp(&re, want, REG_EXTENDED | REG_NOSUB) != 0) {
       snprintf(msg, sizeof msg, "bad regular expression `%.1024s`", want);
-      conclude(e, QH_ERROR, msg);
+      conclude(e, QR_ERROR, msg);
       return -1;
     }
     ok = regexec(&re, ln.text, 0, NULL, 0) == 0;
@@ -210,7 +210,7 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
     snprintf(msg, sizeof msg, "expected %s`%.1024s`, got `%.1024s` after %.2f s",
              s->kind == QH_STEP_EXPECT_MATCH ? "a match for " : "", want,
              ln.text, waited);
-    conclude(e, QH_FAIL, msg);
+    conclude(e, QR_FAIL, msg);
     return -1;
   }
   return 0;
@@ -235,12 +235,12 @@ static int do_wait_for(engine *e, const qh_step *s, const char *want)
         snprintf(msg + m, sizeof msg - m, " (skipped %zu other line%s, last `%s`)",
                  skipped, skipped == 1 ? "" : "s", last);
       }
-      conclude(e, r == 2 ? QH_ERROR : QH_FAIL, msg);
+      conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
       return -1;
     }
     if (strcmp(ln.text, want) == 0)
       return 0;
-    qh_case_add_unexpected(e->r, ln.text);
+    qr_case_add_unexpected(e->r, ln.text);
     /* Keep the start of the line for the message; cutting is intended. */
     size_t ll = ln.len < sizeof last - 1 ? ln.len : sizeof last - 1;
     memcpy(last, ln.text, ll);
@@ -256,7 +256,7 @@ static int do_silence(engine *e, double seconds)
   char msg[QH_LINE_MAX + 256];
   for (;;) {
     if (interrupted(e)) {
-      conclude(e, QH_ERROR, "interrupted");
+      conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
     if (qc_remaining_ms(deadline) <= 0)
@@ -278,7 +278,7 @@ static int do_silence(engine *e, double seconds)
       if (lr == QC_IO_TIMEOUT && !qh_lines_pending(env->lines))
         continue; /* only our echo came */
       if (lr == 2) {
-        conclude(e, QH_ERROR, "interrupted");
+        conclude(e, QR_ERROR, "interrupted");
         return -1;
       }
       if (lr == 1)
@@ -292,7 +292,7 @@ static int do_silence(engine *e, double seconds)
       else
         snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
     }
-    conclude(e, QH_FAIL, msg);
+    conclude(e, QR_FAIL, msg);
     return -1;
   }
 }
@@ -302,7 +302,7 @@ static int do_sleep(engine *e, double seconds)
   int64_t deadline = qc_deadline_in((int64_t)(seconds * 1000));
   while (qc_remaining_ms(deadline) > 0) {
     if (interrupted(e)) {
-      conclude(e, QH_ERROR, "interrupted");
+      conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
     int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
@@ -338,7 +338,7 @@ static int data_source(engine *e, const qh_step *s, const char *text,
   }
   long k = qh_unescape(text ? text : "", tbuf, tcap);
   if (k < 0) {
-    conclude(e, QH_ERROR, "data text: bad escape");
+    conclude(e, QR_ERROR, "data text: bad escape");
     return -1;
   }
   d->size = (uint64_t)k;
@@ -373,10 +373,10 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
     return -1;
   char what[96];
   data_describe(&d, what, sizeof what);
-  qh_case_note(e->r, elapsed(e), "send_data: %s", what);
+  qr_case_note(e->r, elapsed(e), "send_data: %s", what);
   for (uint64_t off = 0; off < d.size;) {
     if (interrupted(e)) {
-      conclude(e, QH_ERROR, "interrupted");
+      conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
     size_t n = d.size - off < DATA_CHUNK ? (size_t)(d.size - off) : DATA_CHUNK;
@@ -390,7 +390,7 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
                "send_data: the module stopped taking data after %llu of "
                "%llu bytes",
                (unsigned long long)off, (unsigned long long)d.size);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
     off += n;
@@ -411,7 +411,7 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
   uint64_t off = 0;
   while (off < d.size) {
     if (interrupted(e)) {
-      conclude(e, QH_ERROR, "interrupted");
+      conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
     size_t want_n =
@@ -426,7 +426,7 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
                : r == QC_IO_TIMEOUT ? "no more data within the gap timeout"
                                     : "read error",
                (unsigned long long)off);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
     data_fill(&d, off, want, (size_t)r);
@@ -438,16 +438,16 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
                "expect_data (%s): first difference at byte %llu: expected "
                "0x%02x, got 0x%02x",
                what, (unsigned long long)(off + i), want[i], got[i]);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
     if (off == 0) {
       size_t show = (size_t)r < DATA_SHOW ? (size_t)r : DATA_SHOW;
-      qh_case_add_line(e->r, elapsed(e), '<', (const char *)got, show);
+      qr_case_add_line(e->r, elapsed(e), '<', (const char *)got, show);
     }
     off += (uint64_t)r;
   }
-  qh_case_note(e->r, elapsed(e), "expect_data: %s received byte-exact",
+  qr_case_note(e->r, elapsed(e), "expect_data: %s received byte-exact",
                what);
   qh_vars_setf(e->env->vars, "data_len", "%llu", (unsigned long long)off);
   return 0;
@@ -468,7 +468,7 @@ static int do_read_listing(engine *e, const qh_step *s)
   long end = -1;
   while (end < 0) {
     if (len == LISTING_MAX) {
-      conclude(e, QH_FAIL, "read_listing: no OK after 4 MiB of listing");
+      conclude(e, QR_FAIL, "read_listing: no OK after 4 MiB of listing");
       return -1;
     }
     long r = qh_lines_read_raw(e->env->lines, e->env->t, buf + len,
@@ -477,7 +477,7 @@ static int do_read_listing(engine *e, const qh_step *s)
     if (r <= 0) {
       snprintf(msg, sizeof msg, "read_listing: %s after %zu bytes, no OK",
                r == 0 ? "the module hung up" : "nothing more", len);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
     len += (size_t)r;
@@ -505,14 +505,14 @@ static int do_read_listing(engine *e, const qh_step *s)
     }
   }
   buf[data_len] = '\0';
-  qh_case_add_line(e->r, elapsed(e), '<', buf, data_len);
-  qh_case_add_line(e->r, elapsed(e), '<', "OK", 2);
+  qr_case_add_line(e->r, elapsed(e), '<', buf, data_len);
+  qr_case_add_line(e->r, elapsed(e), '<', "OK", 2);
   qh_vars_setf(e->env->vars, "data_len", "%zu", data_len);
   for (size_t i = 0; i < s->ncontains; i++)
     if (!strstr(buf, s->contains[i])) {
       snprintf(msg, sizeof msg, "read_listing: `%.200s` is not in the listing",
                s->contains[i]);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
   for (size_t i = 0; i < s->nabsent; i++)
@@ -520,7 +520,7 @@ static int do_read_listing(engine *e, const qh_step *s)
       snprintf(msg, sizeof msg,
                "read_listing: `%.200s` is in the listing but must not be",
                s->absent[i]);
-      conclude(e, QH_FAIL, msg);
+      conclude(e, QR_FAIL, msg);
       return -1;
     }
   return 0;
@@ -535,10 +535,10 @@ static int do_escape(engine *e, double guard)
   double g = guard * e->env->time_scale * 1.5 + 0.02;
   if (do_sleep(e, g) < 0)
     return -1;
-  qh_case_add_line(e->r, elapsed(e), '>', "+++", 3);
+  qr_case_add_line(e->r, elapsed(e), '>', "+++", 3);
   if (qh_transport_write(e->env->t, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
       0) {
-    conclude(e, QH_FAIL, "escape: cannot write +++ to the module");
+    conclude(e, QR_FAIL, "escape: cannot write +++ to the module");
     return -1;
   }
   e->echo_pending = false;
@@ -547,7 +547,7 @@ static int do_escape(engine *e, double guard)
 
 static int do_dtr(engine *e, bool up)
 {
-  qh_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
+  qr_case_note(e->r, elapsed(e), "DTR %s", up ? "up" : "down");
   if (qh_transport_set_dtr(e->env->t, up) < 0) {
     char msg[160];
     int err = errno;
@@ -556,7 +556,7 @@ static int do_dtr(engine *e, bool up)
              none ? "no DTR line on" : "cannot set DTR on",
              e->env->t->target[0] ? e->env->t->target : "this line",
              strerror(err));
-    conclude(e, QH_ERROR, msg);
+    conclude(e, QR_ERROR, msg);
     return -1;
   }
   return 0;
@@ -568,7 +568,7 @@ static int run_step(engine *e, const qh_step *s)
   char err[256];
   if (s->text && qh_vars_expand(e->env->vars, s->text, text, sizeof text, err,
                                 sizeof err) < 0) {
-    conclude(e, QH_ERROR, err);
+    conclude(e, QR_ERROR, err);
     return -1;
   }
   switch (s->kind) {
@@ -596,26 +596,26 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_DTR:
     return do_dtr(e, s->up);
   }
-  conclude(e, QH_ERROR, "unknown step kind"); /* a broken case model */
+  conclude(e, QR_ERROR, "unknown step kind"); /* a broken case model */
   return -1;
 }
 
-void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r)
+void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
 {
   engine e = {.c = c, .env = env, .r = r,
               .t0 = env->t0 ? env->t0 : qc_now_ms()};
   if (!qh_transport_is_open(env->t)) {
-    conclude(&e, QH_ERROR, "the module's line is not open");
+    conclude(&e, QR_ERROR, "the module's line is not open");
     return;
   }
   for (size_t i = 0; i < c->nsteps; i++) {
     e.step = i + 1;
     const qh_step *s = &c->steps[i];
-    qh_case_note(r, elapsed(&e), "step %zu: %s (%s:%d)", e.step,
+    qr_case_note(r, elapsed(&e), "step %zu: %s (%s:%d)", e.step,
                  qh_step_kind_name(s->kind), s->where.file, s->where.line);
     if (run_step(&e, s) < 0)
       return;
   }
-  r->verdict = QH_PASS;
+  r->verdict = QR_PASS;
   r->failed_step = 0;
 }

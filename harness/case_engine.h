@@ -3,7 +3,7 @@
  * The engine owns no process and no server: it reads and writes the
  * transport, substitutes variables, applies each step (send, expect,
  * wait_for, silence, sleep) with a deadline, and writes the transcript and
- * the verdict into a qh_case_result. The runner (runner.c) owns everything
+ * the verdict into a qr_case_result. The runner (runner.c) owns everything
  * around it: servers, restarts, reports. */
 #ifndef QH_CASE_ENGINE_H
 #define QH_CASE_ENGINE_H
@@ -13,7 +13,7 @@
 
 #include "at_lines.h"
 #include "case.h"
-#include "result.h"
+#include "qr_result.h"
 #include "transport.h"
 #include "vars.h"
 
@@ -34,7 +34,7 @@ typedef struct qh_engine_env {
 } qh_engine_env;
 
 /* Runs c's steps; fills r (transcript, verdict, reason, failed_step). */
-void qh_engine_run(const qh_case *c, qh_engine_env *env, qh_case_result *r);
+void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r);
 
 /* The effective wait of a step in seconds (see qh_engine_env). */
 double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s);

@@ -65,7 +65,7 @@ void cl_close_doc(cl_doc *dc)
 }
 
 static int load_file(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
-                     size_t index, qh_file *f)
+                     size_t index, srv_file *f)
 {
   static const cl_key kinds[] = {K_SIZE, K_TEXT, K_DIR};
   char what[40], w2[64];
@@ -90,19 +90,19 @@ static int load_file(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   }
   const char *s;
   if (kn[K_SIZE]) {
-    f->kind = QH_FILE_PAYLOAD;
+    f->kind = SRV_FILE_PAYLOAD;
     return cl_payload_value(l, dc, vals, what, CL_MAX_FILE_PAYLOAD, &f->size,
                           &f->seed);
   }
   if (kn[K_TEXT]) {
-    f->kind = QH_FILE_TEXT;
+    f->kind = SRV_FILE_TEXT;
     snprintf(w2, sizeof w2, "%s: text", what);
     if (!(s = cl_scalar(l, dc, vals[K_TEXT], w2)) ||
         !(f->text = cl_dup(l, dc, vals[K_TEXT], s)))
       return -1;
     return 0;
   }
-  f->kind = QH_FILE_DIR;
+  f->kind = SRV_FILE_DIR;
   bool on;
   snprintf(w2, sizeof w2, "%s: dir", what);
   if (!(s = cl_scalar(l, dc, vals[K_DIR], w2)))
@@ -134,7 +134,7 @@ static int load_files(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq)
     if (cl_grow(l, dc, item, (void **)&c->files, &l->files_cap, c->nfiles,
                 sizeof *c->files) < 0)
       return -1;
-    qh_file *f = &c->files[c->nfiles++];
+    srv_file *f = &c->files[c->nfiles++];
     if (load_file(l, dc, item, index, f) < 0)
       return -1;
     for (size_t i = 0; i + 1 < c->nfiles; i++) {

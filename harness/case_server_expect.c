@@ -7,7 +7,7 @@
 #include <string.h>
 
 static int load_sfile(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
-                      size_t index, qh_server_file *f)
+                      size_t index, srv_want_file *f)
 {
   static const cl_key kinds[] = {K_SIZE, K_TEXT, K_ABSENT};
   char what[48], full[64];
@@ -46,7 +46,7 @@ static int load_sfile(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
 }
 
 static int load_sfiles(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq,
-                       qh_server_expect *e)
+                       srv_expect *e)
 {
   if (cl_expect_type(l, dc, seq, YAML_SEQUENCE_NODE, "server_expect: files") <
       0)
@@ -63,7 +63,7 @@ static int load_sfiles(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq,
     if (cl_grow(l, dc, item, (void **)&e->files, &cap, e->nfiles,
                 sizeof *e->files) < 0)
       return -1;
-    qh_server_file *f = &e->files[e->nfiles++];
+    srv_want_file *f = &e->files[e->nfiles++];
     if (load_sfile(l, dc, item, index, f) < 0)
       return -1;
     for (size_t i = 0; i + 1 < e->nfiles; i++) {
@@ -82,7 +82,7 @@ static int load_sfiles(cl_loader *l, const cl_doc *dc, const yaml_node_t *seq,
 int cl_load_server_expect(cl_loader *l, const cl_doc *dc,
                           const yaml_node_t *key, const yaml_node_t *map)
 {
-  qh_server_expect *e = &l->c->expect;
+  srv_expect *e = &l->c->expect;
   if (strcmp(l->c->server, "none") == 0) {
     cl_fail(l, dc, key, "server_expect needs a server (profile is none)");
     return -1;

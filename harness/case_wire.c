@@ -9,7 +9,7 @@
 
 static int load_wire_data(cl_loader *l, const cl_doc *dc,
                           const yaml_node_t *item, size_t index,
-                          qh_wire_data *w)
+                          wire_expect_data *w)
 {
   static const char *const dirs[] = {"download", "upload"};
   static const char *const closes[] = {"fin", "rst"};
@@ -26,19 +26,19 @@ static int load_wire_data(cl_loader *l, const cl_doc *dc,
   if (vals[K_DIRECTION]) {
     if (cl_enum_value(l, dc, vals[K_DIRECTION], full, dirs, 2, &i) < 0)
       return -1;
-    w->direction = i == 0 ? QH_DIR_DOWNLOAD : QH_DIR_UPLOAD;
+    w->direction = i == 0 ? WIRE_WANT_DOWNLOAD : WIRE_WANT_UPLOAD;
   }
   snprintf(full, sizeof full, "%s: close", what);
   if (vals[K_CLOSE]) {
     if (cl_enum_value(l, dc, vals[K_CLOSE], full, closes, 2, &i) < 0)
       return -1;
-    w->close = i == 0 ? QH_CLOSE_FIN : QH_CLOSE_RST;
+    w->close = i == 0 ? WIRE_WANT_CLOSE_FIN : WIRE_WANT_CLOSE_RST;
   }
   snprintf(full, sizeof full, "%s: opened_by", what);
   if (vals[K_OPENED_BY]) {
     if (cl_enum_value(l, dc, vals[K_OPENED_BY], full, openers, 2, &i) < 0)
       return -1;
-    w->opened_by = i == 0 ? QH_OPENER_CLIENT : QH_OPENER_SERVER;
+    w->opened_by = i == 0 ? WIRE_WANT_OPENER_CLIENT : WIRE_WANT_OPENER_SERVER;
   }
   snprintf(full, sizeof full, "%s: bytes", what);
   if (vals[K_BYTES]) {
@@ -52,7 +52,7 @@ static int load_wire_data(cl_loader *l, const cl_doc *dc,
 }
 
 static int load_data_list(cl_loader *l, const cl_doc *dc,
-                          const yaml_node_t *seq, qh_wire *w)
+                          const yaml_node_t *seq, wire_expect *w)
 {
   if (cl_expect_type(l, dc, seq, YAML_SEQUENCE_NODE, "wire: data") < 0)
     return -1;
@@ -74,7 +74,7 @@ static int load_data_list(cl_loader *l, const cl_doc *dc,
 }
 
 static int load_tls(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
-                    qh_wire *w)
+                    wire_expect *w)
 {
   if (cl_expect_type(l, dc, map, YAML_MAPPING_NODE, "wire: tls") < 0)
     return -1;
@@ -108,7 +108,7 @@ static int load_tls(cl_loader *l, const cl_doc *dc, const yaml_node_t *map,
 int cl_load_wire(cl_loader *l, const cl_doc *dc, const yaml_node_t *map)
 {
   static const char *const modes[] = {"passive", "active"};
-  qh_wire *w = &l->c->wire;
+  wire_expect *w = &l->c->wire;
   w->tls_control = w->tls_data = -1;
   if (cl_expect_type(l, dc, map, YAML_MAPPING_NODE, "wire") < 0)
     return -1;
@@ -129,7 +129,7 @@ int cl_load_wire(cl_loader *l, const cl_doc *dc, const yaml_node_t *map)
     int i;
     if (cl_enum_value(l, dc, vals[K_MODE], "wire: mode", modes, 2, &i) < 0)
       return -1;
-    w->mode = i == 0 ? QH_MODE_PASSIVE : QH_MODE_ACTIVE;
+    w->mode = i == 0 ? WIRE_WANT_PASSIVE : WIRE_WANT_ACTIVE;
   }
   if (vals[K_DATA] && load_data_list(l, dc, vals[K_DATA], w) < 0)
     return -1;

@@ -5,22 +5,22 @@
 #include <string.h>
 
 const qh_waiver *qh_run_waive(const qh_waivers *w, const char *rev,
-                              qh_case_result *cr)
+                              qr_case_result *cr)
 {
   /* Only a failure is waived: an error is the environment's, a skip ran
    * nothing. */
-  if (!w || cr->verdict != QH_FAIL)
+  if (!w || cr->verdict != QR_FAIL)
     return NULL;
   const qh_waiver *x = qh_waivers_find(w, cr->id, rev);
   if (x)
-    qh_case_waive(cr, x->pattern, x->reason, x->reference, x->revision);
+    qr_case_waive(cr, x->pattern, x->reason, x->reference, x->revision);
   return x;
 }
 
 size_t qh_run_waivers_report(const qh_waivers *w, const char *rev,
                              const char *const *all_ids, size_t nall,
                              const qh_waiver *const *waived_by,
-                             qh_run_result *res, FILE *out)
+                             qr_run_result *res, FILE *out)
 {
   if (!w)
     return 0;
@@ -35,7 +35,7 @@ size_t qh_run_waivers_report(const qh_waivers *w, const char *rev,
   }
   for (size_t i = 0; i < n; i++) {
     ids[i] = res->cases[i].id;
-    verdicts[i] = qh_verdict_name(res->cases[i].verdict);
+    verdicts[i] = qr_verdict_name(res->cases[i].verdict);
   }
   for (size_t k = 0; k < w->n; k++) {
     const qh_waiver *x = &w->v[k];
@@ -43,15 +43,15 @@ size_t qh_run_waivers_report(const qh_waivers *w, const char *rev,
                                               verdicts, waived_by, n);
     char where[4200];
     snprintf(where, sizeof where, "%s:%d:%d", w->path, x->line, x->col);
-    qh_waiver_note *note =
-        qh_run_add_waiver(res, x->pattern, x->reason, x->reference,
+    qr_waiver_note *note =
+        qr_run_add_waiver(res, x->pattern, x->reason, x->reference,
                           x->revision, qh_waiver_status_name(st), where);
     for (size_t i = 0; i < n; i++) {
       if (st == QH_WAIVER_APPLIED && waived_by[i] == x)
-        qh_waiver_note_add_case(note, ids[i]);
+        qr_waiver_note_add_case(note, ids[i]);
       else if (st == QH_WAIVER_STALE && qh_waiver_matches(x, ids[i]) &&
-               res->cases[i].verdict == QH_PASS)
-        qh_waiver_note_add_case(note, ids[i]);
+               res->cases[i].verdict == QR_PASS)
+        qr_waiver_note_add_case(note, ids[i]);
     }
     if (st == QH_WAIVER_STALE) {
       fprintf(out, "warning: %s: waiver for \"%s\" is stale: ", where,

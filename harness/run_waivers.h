@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "result.h"
+#include "qr_result.h"
 #include "waivers.h"
 
 /* If cr failed and a waiver of w (for revision rev) names it, waives it and
  * returns that waiver; else NULL. w may be NULL. */
 const qh_waiver *qh_run_waive(const qh_waivers *w, const char *rev,
-                              qh_case_result *cr);
+                              qr_case_result *cr);
 
 /* Records every waiver of w with its status in res (waived_by[i]: the
  * waiver that applied to res->cases[i], or NULL; all_ids: the suite as
@@ -25,6 +25,6 @@ const qh_waiver *qh_run_waive(const qh_waivers *w, const char *rev,
 size_t qh_run_waivers_report(const qh_waivers *w, const char *rev,
                              const char *const *all_ids, size_t nall,
                              const qh_waiver *const *waived_by,
-                             qh_run_result *res, FILE *out);
+                             qr_run_result *res, FILE *out);
 
 #endif

@@ -14,7 +14,7 @@
 #include "qr_report.h"
 #include "report_dir.h"
 #include "run_waivers.h"
-#include "result.h"
+#include "qr_result.h"
 #include "silent_port.h"
 #include "srv_ftp.h"
 #include "srv_user.h"
@@ -321,9 +321,9 @@ static int wait_for_device(run *r, const char *why, char *err, size_t errlen)
 /* Makes sure the module answers before a case: restarts the simulator the
  * harness owns, reopens a device that stopped answering, waits for a
  * device that went away. Returns 0, or -1 with err. */
-static void teardown_module(run *r, qh_case_result *cr, int64_t t0);
+static void teardown_module(run *r, qr_case_result *cr, int64_t t0);
 
-static int ensure_module(run *r, qh_case_result *cr, int64_t t0, char *err,
+static int ensure_module(run *r, qr_case_result *cr, int64_t t0, char *err,
                          size_t errlen)
 {
   char why[256];
@@ -383,14 +383,14 @@ static int ensure_server(run *r, srv_ftp *srv, char *err, size_t errlen)
 /* Sends one line and reads until a line starting with one of `stops`
  * arrives (returns its index) or the deadline passes (-1, also on a
  * hang-up or Ctrl-C); everything goes into the transcript. */
-static int chat(run *r, qh_case_result *cr, double t0s, const char *line,
+static int chat(run *r, qr_case_result *cr, double t0s, const char *line,
                 const char *const *stops, int ms)
 {
   int64_t deadline = qc_deadline_in(ms);
   char buf[256];
   snprintf(buf, sizeof buf, "%s\r", line);
   double now = (double)qc_now_ms() / 1000.0 - t0s;
-  qh_case_add_line(cr, now, '>', line, (size_t)-1);
+  qr_case_add_line(cr, now, '>', line, (size_t)-1);
   if (qh_transport_write(r->t, buf, strlen(buf), deadline) != 0)
     return -1;
   qh_line ln;
@@ -404,7 +404,7 @@ static int chat(run *r, qh_case_result *cr, double t0s, const char *line,
       continue;
     if (rc != 1)
       return -1;
-    qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
+    qr_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
                      ln.len);
     for (int i = 0; stops[i]; i++)
       if (strncmp(ln.text, stops[i], strlen(stops[i])) == 0)
@@ -416,7 +416,7 @@ static int chat(run *r, qh_case_result *cr, double t0s, const char *line,
 /* Reads what the module still says until `quiet_ms` of silence (at most
  * max_ms) and keeps it in the transcript: nothing it prints is lost, even
  * between steps. */
-static void drain_recorded(run *r, qh_case_result *cr, double t0s,
+static void drain_recorded(run *r, qr_case_result *cr, double t0s,
                            int quiet_ms, int max_ms)
 {
   int64_t end = qc_deadline_in(max_ms);
@@ -425,13 +425,13 @@ static void drain_recorded(run *r, qh_case_result *cr, double t0s,
     qh_line ln;
     if (qh_lines_next(&r->lines, r->t, d < end ? d : end, &ln) != 1)
       break;
-    qh_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
+    qr_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
                      ln.len);
   }
   size_t rest = qh_lines_drain(&r->lines, r->t, RUN_DRAIN_QUIET_MS,
                                RUN_DRAIN_MAX_MS);
   if (rest)
-    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                  "%zu bytes without a line end discarded", rest);
 }
 
@@ -442,11 +442,11 @@ static void drain_recorded(run *r, qh_case_result *cr, double t0s,
  * a '#' marker; it never changes the verdict. After a Ctrl-C the
  * teardown is short: no +++ rescue, a capped wait for the close; a second
  * Ctrl-C ends it. */
-static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
+static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
 {
   double t0s = (double)t0 / 1000.0;
   bool hurry = run_interrupted != 0;
-  qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
+  qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
                hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
                      : "teardown");
   static const char *const close_stops[] = {"+QFTPCLOSE:", "+CME ERROR: 603",
@@ -456,14 +456,14 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
   drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
   if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
     if (run_interrupted) {
-      qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+      qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "no OK to AT: interrupted, the module is left as it is");
       r->restart_module = "it stopped answering AT";
       return;
     }
     /* Still in data mode: +++ between guard times (1 s, scaled). */
     int64_t guard = (int64_t)(r->o->time_scale * 1500) + 20;
-    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                  "no OK to AT: leaving data mode with +++");
     qc_sleep_until(qc_deadline_in(guard));
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
@@ -472,7 +472,7 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
     if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
       /* A module that answers nothing is not torn down command by
        * command: the next case starts it again (or reopens the line). */
-      qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+      qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "the module does not answer AT: it will be restarted");
       r->restart_module = "it stopped answering AT";
       return;
@@ -485,7 +485,7 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
     /* Busy (603): a transfer still runs or an upload is held open between
      * <beof> 0 parts (2.5) until rsptimeout. The next case must not
      * inherit it: start the module again. */
-    qh_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                  "the module is busy: it will be restarted");
     r->restart_module = "it was still busy after the case (603)";
     return;
@@ -519,7 +519,7 @@ static void teardown_steps(run *r, qh_case_result *cr, int64_t t0)
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
-static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
+static void teardown_module(run *r, qr_case_result *cr, int64_t t0)
 {
   if (!qh_transport_is_open(r->t) || r->lines.eof)
     return;
@@ -531,7 +531,7 @@ static void teardown_module(run *r, qh_case_result *cr, int64_t t0)
 /* The case's wire assertions with ${...} substituted in the globs. The
  * copy borrows everything else from the case. Strings are freed by
  * wire_expanded_free. */
-static int wire_expand(const qh_wire *in, const qh_vars *v, qh_wire *out,
+static int wire_expand(const wire_expect *in, const qh_vars *v, wire_expect *out,
                        char *err, size_t errlen)
 {
   *out = *in;
@@ -555,7 +555,7 @@ static int wire_expand(const qh_wire *in, const qh_vars *v, qh_wire *out,
   return 0;
 }
 
-static void wire_expanded_free(qh_wire *w)
+static void wire_expanded_free(wire_expect *w)
 {
   for (size_t i = 0; w->commands && i < w->ncommands; i++)
     free(w->commands[i]);
@@ -634,7 +634,7 @@ static int start_capture(const run *r, srv_ftp *srv, int proxy_port,
  * The capture's own trouble is never the module's: a failed capture tool
  * or dropped packets make wire assertions inconclusive (error); a case
  * without any keeps its verdict, with a note. */
-static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
+static void finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                         wire_capture *cap, const char *pcap, int ctrl_port,
                         const qh_vars *v)
 {
@@ -643,61 +643,61 @@ static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
   wire_capture_stats st = {0};
   int stop = wire_capture_stop(cap, &st, err, sizeof err);
   if (stop < 0) {
-    qh_case_note(cr, 0, "capture: %s", err);
-    if (c->wire.present && cr->verdict == QH_PASS)
-      qh_case_set_verdict(cr, QH_ERROR, 0, "capture: %s", err);
+    qr_case_note(cr, 0, "capture: %s", err);
+    if (c->wire.present && cr->verdict == QR_PASS)
+      qr_case_set_verdict(cr, QR_ERROR, 0, "capture: %s", err);
     return;
   }
   bool dropped = stop == WIRE_CAPTURE_DROPPED;
   if (dropped && c->wire.present) {
-    qh_case_note(cr, 0, "%s: wire assertions not checked", err);
-    if (cr->verdict == QH_PASS)
-      qh_case_set_verdict(cr, QH_ERROR, 0, "%s: wire assertions not checked",
+    qr_case_note(cr, 0, "%s: wire assertions not checked", err);
+    if (cr->verdict == QR_PASS)
+      qr_case_set_verdict(cr, QR_ERROR, 0, "%s: wire assertions not checked",
                           err);
   } else if (dropped) {
-    qh_case_note(cr, 0, "%s (the case has no wire assertions)", err);
+    qr_case_note(cr, 0, "%s (the case has no wire assertions)", err);
   }
   if (ctrl_port <= 0)
     return; /* no FTP server in this case: the pcap is the evidence */
   wire_analysis *a = NULL;
   if (wire_analyze_file(pcap, ctrl_port, &a, err, sizeof err) < 0) {
-    qh_case_note(cr, 0, "wire analysis: %s", err);
-    if (c->wire.present && cr->verdict == QH_PASS)
-      qh_case_set_verdict(cr, QH_ERROR, 0, "wire analysis: %s", err);
+    qr_case_note(cr, 0, "wire analysis: %s", err);
+    if (c->wire.present && cr->verdict == QR_PASS)
+      qr_case_set_verdict(cr, QR_ERROR, 0, "wire analysis: %s", err);
     return;
   }
   char *json = wire_analysis_to_json(a);
-  qh_case_set_evidence(cr, NULL, json);
+  qr_case_set_evidence(cr, NULL, json);
   free(json);
   /* Our own capture cut short (disk full, killed writer): assertions on
    * part of the exchange prove nothing either way. */
   if (a->truncated) {
-    qh_case_note(cr, 0, "capture damaged: %s", a->capture_error);
-    if (c->wire.present && cr->verdict == QH_PASS)
-      qh_case_set_verdict(cr, QH_ERROR, 0, "capture damaged: %s",
+    qr_case_note(cr, 0, "capture damaged: %s", a->capture_error);
+    if (c->wire.present && cr->verdict == QR_PASS)
+      qr_case_set_verdict(cr, QR_ERROR, 0, "capture damaged: %s",
                           a->capture_error);
   }
   if (c->wire.present && !a->truncated && !dropped) {
-    qh_wire w;
+    wire_expect w;
     char msg[2048];
     if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0) {
-      if (cr->verdict == QH_PASS)
-        qh_case_set_verdict(cr, QH_ERROR, 0, "wire: %s", err);
+      if (cr->verdict == QR_PASS)
+        qr_case_set_verdict(cr, QR_ERROR, 0, "wire: %s", err);
     } else if (wire_check(a, &w, msg, sizeof msg) < 0) {
       /* Also when a step failed first: what the wire shows (TYPE A, no
        * REST) often explains the failed step. */
-      qh_case_note(cr, 0, "%s", msg);
-      if (cr->verdict == QH_PASS) {
-        qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
+      qr_case_note(cr, 0, "%s", msg);
+      if (cr->verdict == QR_PASS) {
+        qr_case_set_verdict(cr, QR_FAIL, 0, "%s", msg);
       } else if (cr->reason) {
         char *first = strdup(cr->reason);
         if (first)
-          qh_case_set_verdict(cr, cr->verdict, cr->failed_step, "%s; and %s",
+          qr_case_set_verdict(cr, cr->verdict, cr->failed_step, "%s; and %s",
                               first, msg);
         free(first);
       }
     } else {
-      qh_case_note(cr, 0, "wire assertions hold");
+      qr_case_note(cr, 0, "wire assertions hold");
     }
     wire_expanded_free(&w);
   }
@@ -707,25 +707,25 @@ static void finish_wire(run *r, const qh_case *c, qh_case_result *cr,
 /* The server's side of the case: what it saw and stored becomes evidence,
  * and the case's server_expect is held against its home and log. Only
  * turns a pass into a fail. */
-static void finish_server(const qh_case *c, qh_case_result *cr, srv_ftp *srv,
+static void finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
                           uint64_t log_off)
 {
   char err[1024];
   char *json = NULL;
   if (srv_ftp_summary_json(srv, log_off, &json, err, sizeof err) == 0) {
-    qh_case_set_evidence(cr, json, NULL);
+    qr_case_set_evidence(cr, json, NULL);
     free(json);
   } else {
-    qh_case_note(cr, 0, "server summary: %s", err);
+    qr_case_note(cr, 0, "server summary: %s", err);
   }
   bool any = c->expect.nfiles || c->expect.nlog;
-  if (!any || cr->verdict != QH_PASS)
+  if (!any || cr->verdict != QR_PASS)
     return;
   char msg[2048];
   if (srv_ftp_check_expect(srv, log_off, &c->expect, msg, sizeof msg) < 0)
-    qh_case_set_verdict(cr, QH_FAIL, 0, "%s", msg);
+    qr_case_set_verdict(cr, QR_FAIL, 0, "%s", msg);
   else
-    qh_case_note(cr, 0, "server assertions hold");
+    qr_case_note(cr, 0, "server assertions hold");
 }
 
 /* Capability tags (cases/FORMAT.md): a case that needs what this target
@@ -764,10 +764,10 @@ static const char *skip_reason(const run *r, const qh_case *c)
   return NULL;
 }
 
-static void run_case(run *r, const qh_case *c, qh_run_result *res,
+static void run_case(run *r, const qh_case *c, qr_run_result *res,
                      size_t idx, size_t total)
 {
-  qh_case_result *cr = qh_run_add_case(res, c->id, c->title, c->spec, c->path,
+  qr_case_result *cr = qr_run_add_case(res, c->id, c->title, c->spec, c->path,
                                        c->tags, c->ntags);
   int64_t t0 = qc_now_ms();
   cr->started = (double)(t0 - r->t_start) / 1000.0;
@@ -779,7 +779,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   srv_ftp *srv = NULL;
   const char *skip = skip_reason(r, c);
   if (skip) {
-    qh_case_set_verdict(cr, QH_SKIP, 0, "%s", skip);
+    qr_case_set_verdict(cr, QR_SKIP, 0, "%s", skip);
     goto done;
   }
   const char *sp = c->server ? c->server : "plain";
@@ -787,7 +787,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   r->pending_note[0] = '\0';
   r->module_error = false;
   if (ensure_module(r, cr, t0, err, sizeof err) < 0) {
-    qh_case_set_verdict(cr, QH_ERROR, 0, "module: %s", err);
+    qr_case_set_verdict(cr, QR_ERROR, 0, "module: %s", err);
     r->module_error = true;
     goto done;
   }
@@ -795,12 +795,12 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
     srv = server_for(r, sp, err, sizeof err);
     if (!srv || ensure_server(r, srv, err, sizeof err) < 0 ||
         srv_ftp_seed_home(srv, c->files, c->nfiles, err, sizeof err) < 0) {
-      qh_case_set_verdict(cr, QH_ERROR, 0, "server %s: %s", sp, err);
+      qr_case_set_verdict(cr, QR_ERROR, 0, "server %s: %s", sp, err);
       goto done;
     }
   }
   if (r->pending_note[0])
-    qh_case_note(cr, 0, "before this case: %s", r->pending_note);
+    qr_case_note(cr, 0, "before this case: %s", r->pending_note);
   r->cur_srv = srv;
   uint64_t log_off = srv ? srv_ftp_log_offset(srv) : 0;
   struct stat st;
@@ -818,11 +818,11 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   if (srv && c->nfaults) {
     int pport = proxy_for(r, srv, c, err, sizeof err);
     if (pport < 0) {
-      qh_case_set_verdict(cr, QH_ERROR, 0, "fault proxy: %s", err);
+      qr_case_set_verdict(cr, QR_ERROR, 0, "fault proxy: %s", err);
       goto done;
     }
     qh_vars_setf(&vars, "port", "%d", pport);
-    qh_case_note(cr, 0, "through the fault proxy on port %d (%zu fault%s)",
+    qr_case_note(cr, 0, "through the fault proxy on port %d (%zu fault%s)",
                  pport, c->nfaults, c->nfaults == 1 ? "" : "s");
     struct stat pst;
     if (stat(qh_proxy_log_path(sl->proxy), &pst) == 0)
@@ -836,7 +836,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   if (start_capture(r, srv, c->nfaults ? atoi_port(qh_vars_get(&vars, "port"))
                                        : 0,
                     pcap, &cap, err, sizeof err) < 0) {
-    qh_case_set_verdict(cr, QH_ERROR, 0, "capture on %s: %s",
+    qr_case_set_verdict(cr, QR_ERROR, 0, "capture on %s: %s",
                         r->o->capture_if, err);
     goto done;
   }
@@ -860,7 +860,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
     /* The engine made it an error with the reason; no teardown on a line
      * that is gone. */
     r->module_error = true;
-    qh_case_note(cr, (double)(qc_now_ms() - t0) / 1000.0, "%s",
+    qr_case_note(cr, (double)(qc_now_ms() - t0) / 1000.0, "%s",
                  qh_transport_lost(r->t));
   }
   teardown_module(r, cr, t0);
@@ -879,7 +879,7 @@ static void run_case(run *r, const qh_case *c, qh_run_result *res,
   snprintf(path, sizeof path, "%s/server.log", case_dir);
   if (srv) {
     if (srv_ftp_copy_log_since(srv, log_off, path, err, sizeof err) < 0)
-      qh_case_note(cr, 0, "server log not copied: %s", err);
+      qr_case_note(cr, 0, "server log not copied: %s", err);
     finish_server(c, cr, srv, log_off);
   } else {
     /* Every case directory has the same files: this one says why it is
@@ -902,7 +902,7 @@ done:
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;
   progress("[%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
-           total, c->id, qh_verdict_name(cr->verdict), cr->duration_s,
+           total, c->id, qr_verdict_name(cr->verdict), cr->duration_s,
            cr->reason ? "\n        " : "", cr->reason ? cr->reason : "");
   if (wv)
     progress("        waived: %s (%s)\n", wv->reason, wv->reference);
@@ -1057,7 +1057,7 @@ static int open_module(run *r, char *err, size_t errlen)
 /* Before the first case: the module answers, has a SIM and the FTP(S)
  * commands; its identity goes into the results and on the console. On
  * failure the run stops with the diagnosis (stop_reason "preflight"). */
-static bool preflight(run *r, qh_run_result *res)
+static bool preflight(run *r, qr_run_result *res)
 {
   const qh_run_opts *o = r->o;
   snprintf(r->preflight_path, sizeof r->preflight_path, "%s/preflight.txt",
@@ -1088,11 +1088,11 @@ static bool preflight(run *r, qh_run_result *res)
   const char *ati[QH_MODULE_ATI_MAX];
   for (size_t i = 0; i < id->nati; i++)
     ati[i] = id->ati[i];
-  qh_module_info *m = qh_run_set_module(
+  qr_module_info *m = qr_run_set_module(
       res, id->manufacturer, id->model, id->revision, id->imei_masked, ati,
       id->nati, id->echo, id->sim_ready, id->sim);
   for (size_t i = 0; i < id->npdp; i++)
-    qh_module_add_pdp(m, id->pdp[i].ctx, id->pdp[i].state, id->pdp[i].type,
+    qr_module_add_pdp(m, id->pdp[i].ctx, id->pdp[i].state, id->pdp[i].type,
                       id->pdp[i].addr);
   /* Waivers match --module-revision when given (a lab may name a build
    * the module does not report), else what the module says. */
@@ -1141,7 +1141,7 @@ int qh_run(const qh_run_opts *o)
   size_t nall = 0;
   qh_waivers waivers = {0};
   int rc = QH_EXIT_ENV;
-  qh_run_result *res = NULL;
+  qr_run_result *res = NULL;
   if (load_set(o, &set, &all_ids, &nall) < 0)
     goto out_cases;
   /* A bad waivers file stops the run before anything starts, like a bad
@@ -1205,18 +1205,18 @@ int qh_run(const qh_run_opts *o)
   progress("module: %s, profile %s, time scale %g\n", r.t->desc, o->profile,
            o->time_scale);
 
-  res = qh_run_result_new(o->device ? o->device : "sim", o->profile,
+  res = qr_run_result_new(o->device ? o->device : "sim", o->profile,
                           o->time_scale);
   res->planned = set.n;
   bool preflight_ok = preflight(&r, res);
-  qh_run_set_waiver_info(res, r.revision, o->waivers_path);
+  qr_run_set_waiver_info(res, r.revision, o->waivers_path);
   int module_errors = 0; /* consecutive */
   for (size_t i = 0; preflight_ok && i < set.n && !run_interrupted; i++) {
     run_case(&r, set.cases[i], res, i + 1, set.n);
-    qh_case_result *cr = &res->cases[res->ncases - 1];
-    if (cr->verdict == QH_ERROR && r.module_error)
+    qr_case_result *cr = &res->cases[res->ncases - 1];
+    if (cr->verdict == QR_ERROR && r.module_error)
       module_errors++;
-    else if (cr->verdict != QH_SKIP)
+    else if (cr->verdict != QR_SKIP)
       module_errors = 0;
     if (!r.stop_reason[0] && module_errors >= o->max_module_errors) {
       snprintf(r.stop_reason, sizeof r.stop_reason,
@@ -1228,7 +1228,7 @@ int qh_run(const qh_run_opts *o)
     if (r.stop_reason[0] && i + 1 < set.n) {
       /* Like an interrupted run: the rest is not run; the reason is in
        * the last case's transcript and on the console. */
-      qh_case_note(cr, cr->duration_s,
+      qr_case_note(cr, cr->duration_s,
                    "run stopped: %s; the %zu remaining case%s not run",
                    r.stop_reason, set.n - i - 1,
                    set.n - i - 1 == 1 ? " is" : "s are");
@@ -1242,12 +1242,12 @@ int qh_run(const qh_run_opts *o)
    * stop_reason: the cause. A Ctrl-C wins over what it cut short. */
   res->interrupted = run_interrupted != 0 || res->ncases < set.n;
   if (run_interrupted)
-    qh_run_set_stop(res, "interrupted",
+    qr_run_set_stop(res, "interrupted",
                     "interrupted by a signal (Ctrl-C, SIGTERM)");
   else if (res->interrupted && r.stop_code)
-    qh_run_set_stop(res, r.stop_code, r.stop_reason);
+    qr_run_set_stop(res, r.stop_code, r.stop_reason);
   else if (res->interrupted)
-    qh_run_set_stop(res, "interrupted", r.stop_reason);
+    qr_run_set_stop(res, "interrupted", r.stop_reason);
 
   stop_all(&r);
   /* Warnings after the last case's line, before the summary. */
@@ -1259,20 +1259,20 @@ int qh_run(const qh_run_opts *o)
     fprintf(stderr, "qftp-harness: reports: %s\n", err);
     goto out;
   }
-  size_t counts[QH_VERDICTS], stale = 0;
-  qh_run_counts(res, counts);
+  size_t counts[QR_VERDICTS], stale = 0;
+  qr_run_counts(res, counts);
   for (size_t i = 0; i < res->nwaivers; i++)
     stale += strcmp(res->waivers[i].status, "stale") == 0;
   char waived[64] = "", stale_s[64] = "";
   if (r.waivers)
-    snprintf(waived, sizeof waived, ", %zu waived", counts[QH_WAIVED]);
+    snprintf(waived, sizeof waived, ", %zu waived", counts[QR_WAIVED]);
   if (stale)
     snprintf(stale_s, sizeof stale_s, " (%zu stale waiver%s)", stale,
              stale == 1 ? "" : "s");
   progress("%zu case%s: %zu passed, %zu failed, %zu errors, %zu skipped%s "
            "in %.1f s%s%s\n",
-           res->ncases, res->ncases == 1 ? "" : "s", counts[QH_PASS],
-           counts[QH_FAIL], counts[QH_ERROR], counts[QH_SKIP], waived,
+           res->ncases, res->ncases == 1 ? "" : "s", counts[QR_PASS],
+           counts[QR_FAIL], counts[QR_ERROR], counts[QR_SKIP], waived,
            res->duration_s,
            run_interrupted     ? " (interrupted)"
            : !preflight_ok    ? " (preflight failed)"
@@ -1285,9 +1285,9 @@ int qh_run(const qh_run_opts *o)
   /* A case that could not run (server, capture, a bad variable) is an
    * environment or case-file error, whatever the others did. A waived
    * case counts as passed; a stale waiver is only a warning. */
-  if (res->interrupted || counts[QH_ERROR])
+  if (res->interrupted || counts[QR_ERROR])
     rc = QH_EXIT_ENV;
-  else if (counts[QH_FAIL])
+  else if (counts[QR_FAIL])
     rc = QH_EXIT_FAIL;
   else
     rc = QH_EXIT_PASS;
@@ -1295,7 +1295,7 @@ out:
   stop_all(&r);
   if (r.work_dir[0])
     qh_remove_tree(r.work_dir);
-  qh_run_result_free(res);
+  qr_run_result_free(res);
   qc_profile_free(r.profile);
 out_cases:
   qh_case_set_free(&set);

@@ -46,7 +46,7 @@ static int path_join(char *out, size_t outlen, const char *a, const char *b,
   return 0;
 }
 
-static int case_files(qh_case_result *c, const char *report_dir, char *err,
+static int case_files(qr_case_result *c, const char *report_dir, char *err,
                       size_t errlen)
 {
   if (!c->dir) {
@@ -66,7 +66,7 @@ static int case_files(qh_case_result *c, const char *report_dir, char *err,
   return qr_write_case_files(c, dir, err, errlen);
 }
 
-int qr_write_all(qh_run_result *r, const char *report_dir, char *err,
+int qr_write_all(qr_run_result *r, const char *report_dir, char *err,
                  size_t errlen)
 {
   if (qr_mkdirs(report_dir, err, errlen) < 0)

@@ -9,7 +9,7 @@
 #include "qr_escape.h"
 #include "qr_file.h"
 
-int qr_write_case_files(const qh_case_result *c, const char *case_dir,
+int qr_write_case_files(const qr_case_result *c, const char *case_dir,
                         char *err, size_t errlen)
 {
   if (qr_mkdirs(case_dir, err, errlen) < 0)
@@ -23,7 +23,7 @@ int qr_write_case_files(const qh_case_result *c, const char *case_dir,
   qr_buf b;
   qr_buf_init(&b, 0);
   for (size_t i = 0; i < c->nlines; i++) {
-    const qh_tline *l = &c->lines[i];
+    const qr_tline *l = &c->lines[i];
     const char *t = l->text ? l->text : "";
     qr_buf_addf(&b, "%8.3f %c ", l->t, l->dir);
     /* Already escaped by the model; again in case a caller filled the

@@ -29,7 +29,7 @@ static const char *shape_error(const json_t *doc)
   {
     if (!json_is_object(c) || !json_is_string(json_object_get(c, "id")))
       return "a case without a string \"id\"";
-    if (qh_verdict_parse(json_string_value(json_object_get(c, "verdict"))) < 0)
+    if (qr_verdict_parse(json_string_value(json_object_get(c, "verdict"))) < 0)
       return "a case with an unknown \"verdict\"";
     const json_t *w = json_object_get(c, "waiver");
     if (w && !json_is_object(w) && !json_is_null(w))

@@ -53,16 +53,16 @@ static void esc_key(qr_buf *b, const json_t *o, const char *key)
   esc(b, s, n);
 }
 
-static qh_verdict verdict_of(const json_t *c)
+static qr_verdict verdict_of(const json_t *c)
 {
-  return (qh_verdict)qh_verdict_parse(
+  return (qr_verdict)qr_verdict_parse(
       json_string_value(json_object_get(c, "verdict")));
 }
 
 static void header(qr_buf *b, const json_t *doc)
 {
   const json_t *cases = qr_doc_arr(doc, "cases");
-  size_t cnt[QH_VERDICTS] = {0};
+  size_t cnt[QR_VERDICTS] = {0};
   size_t i;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -110,8 +110,8 @@ static void header(qr_buf *b, const json_t *doc)
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "</tr></table>\n",
-              json_array_size(cases), cnt[QH_PASS], cnt[QH_FAIL], cnt[QH_ERROR],
-              cnt[QH_SKIP], cnt[QH_WAIVED]);
+              json_array_size(cases), cnt[QR_PASS], cnt[QR_FAIL], cnt[QR_ERROR],
+              cnt[QR_SKIP], cnt[QR_WAIVED]);
 }
 
 /* A waiver's reference: a link when it is a web address, text else. */
@@ -132,7 +132,7 @@ static void reference(qr_buf *b, const json_t *w)
 
 static void case_row(qr_buf *b, const json_t *c, size_t idx)
 {
-  qh_verdict v = verdict_of(c);
+  qr_verdict v = verdict_of(c);
   qr_buf_addf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#c%zu\">",
               idx + 1, idx);
   esc_key(b, c, "id");
@@ -143,7 +143,7 @@ static void case_row(qr_buf *b, const json_t *c, size_t idx)
   qr_buf_addf(b,
               "</td><td class=\"%s\">%s</td><td class=\"num\">%.3f</td>"
               "<td>",
-              qh_verdict_name(v), qh_verdict_name(v),
+              qr_verdict_name(v), qr_verdict_name(v),
               qr_doc_num(c, "duration_s"));
   esc_key(b, c, "reason");
   const json_t *w = json_object_get(c, "waiver");
@@ -364,11 +364,11 @@ static void file_links(qr_buf *b, const json_t *c, const char *report_dir)
 static void case_details(qr_buf *b, const json_t *c, size_t idx,
                          const char *report_dir)
 {
-  qh_verdict v = verdict_of(c);
+  qr_verdict v = verdict_of(c);
   qr_buf_addf(b, "<details id=\"c%zu\"%s><summary class=\"%s\">", idx,
-              v == QH_FAIL || v == QH_ERROR ? " open" : "", qh_verdict_name(v));
+              v == QR_FAIL || v == QR_ERROR ? " open" : "", qr_verdict_name(v));
   esc_key(b, c, "id");
-  qr_buf_addf(b, " &mdash; %s</summary>\n<p>file ", qh_verdict_name(v));
+  qr_buf_addf(b, " &mdash; %s</summary>\n<p>file ", qr_verdict_name(v));
   esc_key(b, c, "file");
   qr_buf_adds(b, ", tags ");
   size_t i, n;

@@ -58,7 +58,7 @@ static void push(json_t *a, json_t *v, int *bad)
 
 /* A waiver; run_level adds its status, where it is written and its
  * cases. */
-static json_t *waiver_json(const qh_waiver_note *w, bool run_level, int *bad)
+static json_t *waiver_json(const qr_waiver_note *w, bool run_level, int *bad)
 {
   json_t *o = json_object();
   put(o, "case", jstr(w->pattern), bad);
@@ -76,7 +76,7 @@ static json_t *waiver_json(const qh_waiver_note *w, bool run_level, int *bad)
   return o;
 }
 
-static json_t *case_json(const qh_case_result *c, int *bad)
+static json_t *case_json(const qr_case_result *c, int *bad)
 {
   json_t *o = json_object();
   put(o, "id", jstr(c->id), bad);
@@ -87,8 +87,8 @@ static json_t *case_json(const qh_case_result *c, int *bad)
   for (size_t i = 0; i < c->ntags; i++)
     push(tags, jstr(c->tags[i]), bad);
   put(o, "tags", tags, bad);
-  put(o, "verdict", json_string(qh_verdict_name(c->verdict)), bad);
-  put(o, "reason", c->verdict == QH_PASS ? json_null() : jstr(c->reason), bad);
+  put(o, "verdict", json_string(qr_verdict_name(c->verdict)), bad);
+  put(o, "reason", c->verdict == QR_PASS ? json_null() : jstr(c->reason), bad);
   put(o, "failed_step", json_integer(c->failed_step), bad);
   if (c->waiver) /* only on a waived case: the failure above is known */
     put(o, "waiver", waiver_json(c->waiver, false, bad), bad);
@@ -97,7 +97,7 @@ static json_t *case_json(const qh_case_result *c, int *bad)
   put(o, "dir", jstr(c->dir), bad);
   json_t *tr = json_array();
   for (size_t i = 0; i < c->nlines; i++) {
-    const qh_tline *l = &c->lines[i];
+    const qr_tline *l = &c->lines[i];
     char d[2] = {l->dir, '\0'};
     json_t *e = json_object();
     put(e, "t", jsec(l->t), bad);
@@ -123,7 +123,7 @@ static json_t *case_json(const qh_case_result *c, int *bad)
 }
 
 /* The module's identity (the preflight's reading); null when not read. */
-static json_t *module_json(const qh_module_info *m, int *bad)
+static json_t *module_json(const qr_module_info *m, int *bad)
 {
   if (!m)
     return json_null();
@@ -160,7 +160,7 @@ static json_t *module_json(const qh_module_info *m, int *bad)
   return o;
 }
 
-static json_t *run_json(const qh_run_result *r, int *bad)
+static json_t *run_json(const qr_run_result *r, int *bad)
 {
   json_t *o = json_object();
   put(o, "schema", json_integer(QR_SCHEMA), bad);
@@ -182,15 +182,15 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   put(o, "module", module_json(r->module, bad), bad);
   put(o, "module_revision", jstr(r->module_revision), bad);
   put(o, "waivers_file", jstr(r->waivers_file), bad);
-  size_t n[QH_VERDICTS];
-  qh_run_counts(r, n);
+  size_t n[QR_VERDICTS];
+  qr_run_counts(r, n);
   json_t *sum = json_object();
   put(sum, "total", json_integer((json_int_t)r->ncases), bad);
-  put(sum, "pass", json_integer((json_int_t)n[QH_PASS]), bad);
-  put(sum, "fail", json_integer((json_int_t)n[QH_FAIL]), bad);
-  put(sum, "error", json_integer((json_int_t)n[QH_ERROR]), bad);
-  put(sum, "skip", json_integer((json_int_t)n[QH_SKIP]), bad);
-  put(sum, "waived", json_integer((json_int_t)n[QH_WAIVED]), bad);
+  put(sum, "pass", json_integer((json_int_t)n[QR_PASS]), bad);
+  put(sum, "fail", json_integer((json_int_t)n[QR_FAIL]), bad);
+  put(sum, "error", json_integer((json_int_t)n[QR_ERROR]), bad);
+  put(sum, "skip", json_integer((json_int_t)n[QR_SKIP]), bad);
+  put(sum, "waived", json_integer((json_int_t)n[QR_WAIVED]), bad);
   size_t stale = 0;
   for (size_t i = 0; i < r->nwaivers; i++)
     stale += strcmp(r->waivers[i].status, "stale") == 0;
@@ -207,7 +207,7 @@ static json_t *run_json(const qh_run_result *r, int *bad)
   return o;
 }
 
-int qr_write_json(const qh_run_result *r, const char *path, char *err,
+int qr_write_json(const qr_run_result *r, const char *path, char *err,
                   size_t errlen)
 {
   int bad = 0;

@@ -112,34 +112,34 @@ static void waived(qr_buf *b, const json_t *c, const char *reason, size_t n)
 }
 
 /* <failure>, <error> or <skipped> for a verdict that is not a pass. */
-static void outcome(qr_buf *b, const json_t *c, qh_verdict v)
+static void outcome(qr_buf *b, const json_t *c, qr_verdict v)
 {
   size_t n;
   const char *reason = qr_doc_str(c, "reason", &n);
   const char *tag = "failure";
   switch (v) {
-  case QH_PASS:
+  case QR_PASS:
     return;
-  case QH_FAIL:
+  case QR_FAIL:
     tag = "failure";
     break;
-  case QH_ERROR:
+  case QR_ERROR:
     tag = "error";
     break;
-  case QH_SKIP:
+  case QR_SKIP:
     tag = "skipped";
     break;
-  case QH_WAIVED:
+  case QR_WAIVED:
     waived(b, c, reason, n);
     return;
   }
   qr_buf_addf(b, "    <%s", tag);
   attr(b, "message", reason, n);
-  if (v == QH_SKIP) {
+  if (v == QR_SKIP) {
     qr_buf_adds(b, "/>\n");
     return;
   }
-  attr(b, "type", qh_verdict_name(v), strlen(qh_verdict_name(v)));
+  attr(b, "type", qr_verdict_name(v), strlen(qr_verdict_name(v)));
   qr_buf_addc(b, '>');
   esc(b, reason, n, 0);
   double step = qr_doc_num(c, "failed_step");
@@ -150,7 +150,7 @@ static void outcome(qr_buf *b, const json_t *c, qh_verdict v)
 
 static void testcase(qr_buf *b, const json_t *c)
 {
-  qh_verdict v = (qh_verdict)qh_verdict_parse(
+  qr_verdict v = (qr_verdict)qr_verdict_parse(
       json_string_value(json_object_get(c, "verdict")));
   const json_t *tags = qr_doc_arr(c, "tags");
   const json_t *t0 = json_array_get(tags, 0);
@@ -229,12 +229,12 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
   qr_doc_run st = qr_doc_run_state(doc);
-  size_t cnt[QH_VERDICTS] = {0};
+  size_t cnt[QR_VERDICTS] = {0};
   size_t i;
   const json_t *c;
   json_array_foreach(cases, i, c)
   {
-    cnt[qh_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
+    cnt[qr_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
   }
   size_t extra = st.interrupted ? 1 : 0; /* the run.interrupted testcase */
   qr_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -242,8 +242,8 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
               "<testsuite name=\"qftp-harness\" tests=\"%zu\" "
               "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
               "time=\"%.3f\"",
-              st.ran + extra, cnt[QH_FAIL], cnt[QH_ERROR] + extra,
-              cnt[QH_SKIP] + cnt[QH_WAIVED],
+              st.ran + extra, cnt[QR_FAIL], cnt[QR_ERROR] + extra,
+              cnt[QR_SKIP] + cnt[QR_WAIVED],
               qr_doc_num(doc, "duration_s"));
   attr_key(b, "timestamp", doc, "started_at");
   qr_buf_adds(b, ">\n  <properties>\n");
@@ -254,7 +254,7 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     property(b, doc, props[k]);
   module_properties(b, doc);
   qr_buf_addf(b, "    <property name=\"waived\" value=\"%zu\"/>\n",
-              cnt[QH_WAIVED]);
+              cnt[QR_WAIVED]);
   qr_buf_addf(b,
               "    <property name=\"planned\" value=\"%zu\"/>\n"
               "    <property name=\"interrupted\" value=\"%s\"/>\n",

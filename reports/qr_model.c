@@ -1,8 +1,8 @@
-/* qr_model: building the run result (result.h).
+/* qr_model: building the run result (qr_result.h).
  *
  * Growth is bounded (qr_report.h QR_*_MAX): a module that floods the line
  * cannot grow a case past its caps; the excess is dropped with one note
- * saying so. Allocation failure aborts, as result.h promises.
+ * saying so. Allocation failure aborts, as qr_result.h promises.
  *
  * Every text a report shows enters here, so this is where credentials are
  * hidden (qc_redact.h): transcript entries, notes, unexpected lines,
@@ -24,21 +24,21 @@
 #endif
 
 static const char *const verdict_names[] = {
-    [QH_PASS] = "pass",
-    [QH_FAIL] = "fail",
-    [QH_ERROR] = "error",
-    [QH_SKIP] = "skip",
-    [QH_WAIVED] = "waived",
+    [QR_PASS] = "pass",
+    [QR_FAIL] = "fail",
+    [QR_ERROR] = "error",
+    [QR_SKIP] = "skip",
+    [QR_WAIVED] = "waived",
 };
 
-const char *qh_verdict_name(qh_verdict v)
+const char *qr_verdict_name(qr_verdict v)
 {
   if ((unsigned)v >= sizeof verdict_names / sizeof verdict_names[0])
     return "?";
   return verdict_names[v];
 }
 
-int qh_verdict_parse(const char *s)
+int qr_verdict_parse(const char *s)
 {
   for (size_t i = 0; s && i < sizeof verdict_names / sizeof verdict_names[0];
        i++) {
@@ -103,10 +103,10 @@ static char *buf_take(qr_buf *b)
   return s;
 }
 
-qh_run_result *qh_run_result_new(const char *target, const char *profile,
+qr_run_result *qr_run_result_new(const char *target, const char *profile,
                                  double time_scale)
 {
-  qh_run_result *r = calloc(1, sizeof *r);
+  qr_run_result *r = calloc(1, sizeof *r);
   if (!r)
     oom();
   char now[32];
@@ -119,13 +119,13 @@ qh_run_result *qh_run_result_new(const char *target, const char *profile,
   return r;
 }
 
-qh_case_result *qh_run_add_case(qh_run_result *r, const char *id,
+qr_case_result *qr_run_add_case(qr_run_result *r, const char *id,
                                 const char *title, const char *spec,
                                 const char *file, char *const *tags,
                                 size_t ntags)
 {
   grow((void **)&r->cases, &r->cap, r->ncases, sizeof *r->cases);
-  qh_case_result *c = &r->cases[r->ncases++];
+  qr_case_result *c = &r->cases[r->ncases++];
   memset(c, 0, sizeof *c);
   c->id = xstrdup(id ? id : "");
   c->title = xstrdup(title ? title : "");
@@ -137,17 +137,17 @@ qh_case_result *qh_run_add_case(qh_run_result *r, const char *id,
       c->tags[i] = xstrdup(tags[i] ? tags[i] : "");
     c->ntags = ntags;
   }
-  c->verdict = QH_PASS;
+  c->verdict = QR_PASS;
   return c;
 }
 
-static void push_line(qh_case_result *c, double t, char dir, char *text)
+static void push_line(qr_case_result *c, double t, char dir, char *text)
 {
   grow((void **)&c->lines, &c->cap, c->nlines, sizeof *c->lines);
-  c->lines[c->nlines++] = (qh_tline){.t = t, .dir = dir, .text = text};
+  c->lines[c->nlines++] = (qr_tline){.t = t, .dir = dir, .text = text};
 }
 
-void qh_case_add_line(qh_case_result *c, double t, char dir, const char *text,
+void qr_case_add_line(qr_case_result *c, double t, char dir, const char *text,
                       size_t n)
 {
   if (c->nlines >= QR_LINES_MAX)
@@ -198,17 +198,17 @@ static char *vreason(const char *fmt, va_list ap)
   return r;
 }
 
-void qh_case_note(qh_case_result *c, double t, const char *fmt, ...)
+void qr_case_note(qr_case_result *c, double t, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
   char *msg = vreason(fmt, ap);
   va_end(ap);
-  qh_case_add_line(c, t, '#', msg, (size_t)-1);
+  qr_case_add_line(c, t, '#', msg, (size_t)-1);
   free(msg);
 }
 
-void qh_case_add_unexpected(qh_case_result *c, const char *line)
+void qr_case_add_unexpected(qr_case_result *c, const char *line)
 {
   if (c->nunexpected >= QR_UNEXPECTED_MAX)
     return;
@@ -225,7 +225,7 @@ void qh_case_add_unexpected(qh_case_result *c, const char *line)
   c->unexpected[c->nunexpected++] = buf_take(&b);
 }
 
-void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
+void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
                          const char *fmt, ...)
 {
   c->verdict = v;
@@ -240,7 +240,7 @@ void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
   va_end(ap);
 }
 
-void qh_case_set_evidence(qh_case_result *c, const char *server_json,
+void qr_case_set_evidence(qr_case_result *c, const char *server_json,
                           const char *wire_json)
 {
   if (server_json) {
@@ -253,10 +253,10 @@ void qh_case_set_evidence(qh_case_result *c, const char *server_json,
   }
 }
 
-void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
+void qr_case_waive(qr_case_result *c, const char *pattern, const char *reason,
                    const char *reference, const char *revision)
 {
-  c->verdict = QH_WAIVED;
+  c->verdict = QR_WAIVED;
   if (!c->waiver) {
     c->waiver = calloc(1, sizeof *c->waiver);
     if (!c->waiver)
@@ -268,7 +268,7 @@ void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
   c->waiver->revision = xstrdup(revision);
 }
 
-void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
+void qr_run_set_waiver_info(qr_run_result *r, const char *module_revision,
                             const char *waivers_file)
 {
   free(r->module_revision);
@@ -277,7 +277,7 @@ void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
   r->waivers_file = xstrdup(waivers_file);
 }
 
-void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail)
+void qr_run_set_stop(qr_run_result *r, const char *reason, const char *detail)
 {
   free(r->stop_reason);
   free(r->stop_detail);
@@ -285,7 +285,7 @@ void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail)
   r->stop_detail = xstrdup(detail);
 }
 
-static void module_free(qh_module_info *m)
+static void module_free(qr_module_info *m)
 {
   if (!m)
     return;
@@ -303,14 +303,14 @@ static void module_free(qh_module_info *m)
   free(m);
 }
 
-qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
+qr_module_info *qr_run_set_module(qr_run_result *r, const char *manufacturer,
                                   const char *model, const char *revision,
                                   const char *imei_masked,
                                   const char *const *ati, size_t nati,
                                   bool echo, bool sim_ready, const char *sim)
 {
   module_free(r->module);
-  qh_module_info *m = calloc(1, sizeof *m);
+  qr_module_info *m = calloc(1, sizeof *m);
   if (!m)
     oom();
   m->manufacturer = xstrdup(manufacturer ? manufacturer : "");
@@ -330,21 +330,21 @@ qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
   return m;
 }
 
-void qh_module_add_pdp(qh_module_info *m, int ctx, int state, int type,
+void qr_module_add_pdp(qr_module_info *m, int ctx, int state, int type,
                        const char *addr)
 {
   grow((void **)&m->pdp, &m->pdp_cap, m->npdp, sizeof *m->pdp);
-  m->pdp[m->npdp++] = (struct qh_module_pdp){
+  m->pdp[m->npdp++] = (struct qr_module_pdp){
       .ctx = ctx, .state = state, .type = type, .addr = xstrdup(addr ? addr : "")};
 }
 
-qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
+qr_waiver_note *qr_run_add_waiver(qr_run_result *r, const char *pattern,
                                   const char *reason, const char *reference,
                                   const char *revision, const char *status,
                                   const char *where)
 {
   grow((void **)&r->waivers, &r->waivers_cap, r->nwaivers, sizeof *r->waivers);
-  qh_waiver_note *w = &r->waivers[r->nwaivers++];
+  qr_waiver_note *w = &r->waivers[r->nwaivers++];
   memset(w, 0, sizeof *w);
   w->pattern = xstrdup(pattern ? pattern : "");
   w->reason = xstrdup(reason ? reason : "");
@@ -355,13 +355,13 @@ qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
   return w;
 }
 
-void qh_waiver_note_add_case(qh_waiver_note *w, const char *id)
+void qr_waiver_note_add_case(qr_waiver_note *w, const char *id)
 {
   grow((void **)&w->cases, &w->cap, w->ncases, sizeof *w->cases);
   w->cases[w->ncases++] = xstrdup(id ? id : "");
 }
 
-static void note_free(qh_waiver_note *w)
+static void note_free(qr_waiver_note *w)
 {
   if (!w)
     return;
@@ -376,18 +376,18 @@ static void note_free(qh_waiver_note *w)
   free(w->cases);
 }
 
-void qh_run_counts(const qh_run_result *r, size_t counts[QH_VERDICTS])
+void qr_run_counts(const qr_run_result *r, size_t counts[QR_VERDICTS])
 {
-  for (int i = 0; i < QH_VERDICTS; i++)
+  for (int i = 0; i < QR_VERDICTS; i++)
     counts[i] = 0;
   for (size_t i = 0; i < r->ncases; i++) {
     unsigned v = (unsigned)r->cases[i].verdict;
-    if (v < QH_VERDICTS)
+    if (v < QR_VERDICTS)
       counts[v]++;
   }
 }
 
-static void case_free(qh_case_result *c)
+static void case_free(qr_case_result *c)
 {
   free(c->id);
   free(c->title);
@@ -410,7 +410,7 @@ static void case_free(qh_case_result *c)
   free(c->waiver);
 }
 
-void qh_run_result_free(qh_run_result *r)
+void qr_run_result_free(qr_run_result *r)
 {
   if (!r)
     return;

@@ -1,6 +1,6 @@
 /* qr_report: the report writers.
  *
- * results.json is written from the C model (result.h) and is the single
+ * results.json is written from the C model (qr_result.h) and is the single
  * source of truth: junit.xml, report.html and results.tap are rendered
  * from the JSON file, read back, never from the model. Files are written
  * whole to a temporary name in the same directory and renamed, so a reader
@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "result.h"
+#include "qr_result.h"
 
 enum {
   QR_SCHEMA = 1, /* "schema" of results.json; bumped on incompatible change */
@@ -26,7 +26,7 @@ enum {
 
 /* results.json: keys in a fixed order, 2-space indent, times in seconds
  * rounded to the millisecond. */
-int qr_write_json(const qh_run_result *r, const char *path, char *err,
+int qr_write_json(const qr_run_result *r, const char *path, char *err,
                   size_t errlen);
 
 /* junit.xml from results.json: one <testsuite name="qftp-harness">. */
@@ -43,13 +43,13 @@ int qr_render_tap(const char *json_path, const char *tap_path, char *err,
 
 /* case_dir/transcript.txt, one line per entry ("%8.3f %c %s"); case_dir is
  * created with its parents. */
-int qr_write_case_files(const qh_case_result *c, const char *case_dir,
+int qr_write_case_files(const qr_case_result *c, const char *case_dir,
                         char *err, size_t errlen);
 
 /* Everything: report_dir (with parents), cases/<id>/ for each case (sets
  * c->dir to "cases/<id>" when NULL), results.json, junit.xml, report.html
  * and results.tap. Stops at the first error. */
-int qr_write_all(qh_run_result *r, const char *report_dir, char *err,
+int qr_write_all(qr_run_result *r, const char *report_dir, char *err,
                  size_t errlen);
 
 #endif

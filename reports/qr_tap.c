@@ -54,18 +54,18 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   json_array_foreach(cases, i, c)
   {
     const json_t *reason = json_object_get(c, "reason");
-    qh_verdict v = (qh_verdict)qh_verdict_parse(
+    qr_verdict v = (qr_verdict)qr_verdict_parse(
         json_string_value(json_object_get(c, "verdict")));
-    bool ok = v == QH_PASS || v == QH_SKIP;
+    bool ok = v == QR_PASS || v == QR_SKIP;
     qr_buf_addf(b, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
     const char *id = qr_doc_str(c, "id", &n);
     description(b, id, n);
     const json_t *w = json_object_get(c, "waiver");
-    if (v == QH_SKIP) {
+    if (v == QR_SKIP) {
       const char *r = qr_doc_str(c, "reason", &n);
       qr_buf_adds(b, " # SKIP ");
       description(b, r, n);
-    } else if (v == QH_WAIVED) {
+    } else if (v == QR_WAIVED) {
       /* TAP's way to say "fails, and that is known": not ok # TODO. */
       const char *r = qr_doc_str(w, "reason", &n);
       qr_buf_adds(b, " # TODO waived: ");
@@ -74,9 +74,9 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     qr_buf_addc(b, '\n');
     if (ok)
       continue;
-    qr_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qh_verdict_name(v));
+    qr_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qr_verdict_name(v));
     yaml_str(b, reason);
-    if (v == QH_WAIVED) {
+    if (v == QR_WAIVED) {
       qr_buf_adds(b, "\n  waiver_reason: ");
       yaml_str(b, json_object_get(w, "reason"));
       qr_buf_adds(b, "\n  waiver_reference: ");

@@ -30,7 +30,7 @@ typedef struct cmp_result {
 } cmp_result;
 
 /* The expected bytes [off, off+n): a payload or a text. */
-static void want_bytes(const qh_server_file *f, uint64_t off,
+static void want_bytes(const srv_want_file *f, uint64_t off,
                        unsigned char *buf, size_t n)
 {
   if (f->has_payload)
@@ -39,7 +39,7 @@ static void want_bytes(const qh_server_file *f, uint64_t off,
     memcpy(buf, f->text + off, n);
 }
 
-static int compare_fd(int fd, const qh_server_file *f, uint64_t want_size,
+static int compare_fd(int fd, const srv_want_file *f, uint64_t want_size,
                       cmp_result *r, char *err, size_t errlen)
 {
   unsigned char got[EXPECT_CHUNK], want[EXPECT_CHUNK];
@@ -74,7 +74,7 @@ static int compare_fd(int fd, const qh_server_file *f, uint64_t want_size,
 }
 
 /* "payload (1000 bytes, seed 7)" or "text "abc" (3 bytes)". */
-static void describe_want(const qh_server_file *f, uint64_t size, char *buf,
+static void describe_want(const srv_want_file *f, uint64_t size, char *buf,
                           size_t len)
 {
   if (f->has_payload)
@@ -95,7 +95,7 @@ static const char *type_name(mode_t m)
 
 /* One file assertion: 0 holds, -1 with the reason after the file's name
  * in why ("expected ..., seen ..."). */
-static int check_file(const char *home, const qh_server_file *f, char *why,
+static int check_file(const char *home, const srv_want_file *f, char *why,
                       size_t len)
 {
   char err[512];
@@ -165,7 +165,7 @@ static void note_failure(int *failed, char *msg, size_t len, const char *text)
 }
 
 int srv_expect_check(const char *home, const char *log_path, uint64_t offset,
-                     const qh_server_expect *e, char *msg, size_t len)
+                     const srv_expect *e, char *msg, size_t len)
 {
   if (len)
     msg[0] = '\0';
@@ -174,7 +174,7 @@ int srv_expect_check(const char *home, const char *log_path, uint64_t offset,
   int failed = 0;
   char one[EXPECT_MSG_MAX], why[EXPECT_MSG_MAX - 128];
   for (size_t i = 0; i < e->nfiles; i++) {
-    const qh_server_file *f = &e->files[i];
+    const srv_want_file *f = &e->files[i];
     if (check_file(home, f, why, sizeof why) == 0)
       continue;
     char where[300] = "";
@@ -218,7 +218,7 @@ int srv_expect_check(const char *home, const char *log_path, uint64_t offset,
 }
 
 int srv_ftp_check_expect(const srv_ftp *s, uint64_t log_offset,
-                         const qh_server_expect *e, char *msg, size_t len)
+                         const srv_expect *e, char *msg, size_t len)
 {
   if (!s) {
     snprintf(msg, len, "server_expect: no server");

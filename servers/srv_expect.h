@@ -9,10 +9,29 @@
 #ifndef SRV_EXPECT_H
 #define SRV_EXPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "case.h" /* qh_server_expect */
+#include "qc_where.h"
+
+/* What must hold after a case's steps (a case's `server_expect:`). */
+typedef struct srv_want_file {
+  char *path;       /* relative to the FTP home */
+  bool absent;      /* must not exist */
+  bool has_payload; /* equals payload (size, seed) */
+  uint64_t size;
+  uint32_t seed;
+  char *text; /* equals this text */
+  qc_where where;
+} srv_want_file;
+
+typedef struct srv_expect {
+  srv_want_file *files;
+  size_t nfiles;
+  char **log_contains; /* substrings of the case's server protocol log */
+  size_t nlog;
+} srv_expect;
 
 /* Checks every assertion of e (NULL or empty: nothing to check). 0 when
  * all hold; -1 with a message naming the first that failed, what was
@@ -23,6 +42,6 @@
  * and "(+N more failed)" when others failed too. Also -1 when the log or
  * the home cannot be read (the message says so). */
 int srv_expect_check(const char *home, const char *log_path, uint64_t offset,
-                     const qh_server_expect *e, char *msg, size_t len);
+                     const srv_expect *e, char *msg, size_t len);
 
 #endif

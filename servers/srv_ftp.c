@@ -553,7 +553,7 @@ int srv_ftp_restart(srv_ftp *s, char *err, size_t errlen)
   return launch(s, err, errlen);
 }
 
-int srv_ftp_seed_home(srv_ftp *s, const qh_file *files, size_t n, char *err,
+int srv_ftp_seed_home(srv_ftp *s, const srv_file *files, size_t n, char *err,
                       size_t errlen)
 {
   if (!s) {

@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "case.h" /* qh_file */
+#include "srv_expect.h" /* srv_expect */
+#include "srv_home.h"   /* srv_file */
 
 typedef struct srv_ftp srv_ftp;
 
@@ -44,7 +45,7 @@ int srv_ftp_restart(srv_ftp *s, char *err, size_t errlen);
 /* Empties the user's home and creates `files` in it (payloads generated
  * by size and seed with qc_payload_fill (qc_payload.h), text, directories,
  * read-only dirs). Called before every case. */
-int srv_ftp_seed_home(srv_ftp *s, const qh_file *files, size_t n, char *err,
+int srv_ftp_seed_home(srv_ftp *s, const srv_file *files, size_t n, char *err,
                       size_t errlen);
 
 /* Current size of the protocol log, and a copy of everything it gained
@@ -94,6 +95,6 @@ int srv_ftp_summary_json(const srv_ftp *s, uint64_t log_offset, char **json_out,
  * from log_offset on (srv_expect.h): 0 all hold, -1 with a message naming
  * the first failed assertion, expected vs seen. */
 int srv_ftp_check_expect(const srv_ftp *s, uint64_t log_offset,
-                         const qh_server_expect *e, char *msg, size_t len);
+                         const srv_expect *e, char *msg, size_t len);
 
 #endif

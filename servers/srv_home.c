@@ -141,7 +141,7 @@ static int write_text(int fd, const char *text)
   return 0;
 }
 
-static int make_file(int home_fd, const qh_file *f, uid_t uid, gid_t gid)
+static int make_file(int home_fd, const srv_file *f, uid_t uid, gid_t gid)
 {
   const char *slash = strrchr(f->path, '/');
   size_t plen = slash ? (size_t)(slash - f->path) : 0;
@@ -158,9 +158,9 @@ static int make_file(int home_fd, const qh_file *f, uid_t uid, gid_t gid)
     return -1;
   }
   int rc = fchown(fd, uid, gid);
-  if (rc == 0 && f->kind == QH_FILE_PAYLOAD)
+  if (rc == 0 && f->kind == SRV_FILE_PAYLOAD)
     rc = qc_payload_write_fd(fd, f->seed, f->size);
-  if (rc == 0 && f->kind == QH_FILE_TEXT)
+  if (rc == 0 && f->kind == SRV_FILE_TEXT)
     rc = write_text(fd, f->text);
   e = errno;
   if (close(fd) < 0 && rc == 0) {
@@ -171,18 +171,18 @@ static int make_file(int home_fd, const qh_file *f, uid_t uid, gid_t gid)
   return rc;
 }
 
-static int make_one(int home_fd, const qh_file *f, uid_t uid, gid_t gid)
+static int make_one(int home_fd, const srv_file *f, uid_t uid, gid_t gid)
 {
   int fd;
   switch (f->kind) {
-  case QH_FILE_DIR:
+  case SRV_FILE_DIR:
     fd = open_dirs(home_fd, f->path, strlen(f->path), uid, gid);
     if (fd < 0)
       return -1;
     close(fd);
     return 0;
-  case QH_FILE_PAYLOAD:
-  case QH_FILE_TEXT:
+  case SRV_FILE_PAYLOAD:
+  case SRV_FILE_TEXT:
     return make_file(home_fd, f, uid, gid);
   }
   errno = EINVAL;
@@ -190,7 +190,7 @@ static int make_one(int home_fd, const qh_file *f, uid_t uid, gid_t gid)
 }
 
 /* "cases/x.yaml:12:5: " when the case said where, else "". */
-static void where_prefix(const qh_file *f, char *buf, size_t len)
+static void where_prefix(const srv_file *f, char *buf, size_t len)
 {
   if (f->where.file)
     snprintf(buf, len, "%s:%d:%d: ", f->where.file, f->where.line,
@@ -199,16 +199,16 @@ static void where_prefix(const qh_file *f, char *buf, size_t len)
     buf[0] = '\0';
 }
 
-int srv_home_seed(const char *home, uid_t uid, gid_t gid, const qh_file *files,
+int srv_home_seed(const char *home, uid_t uid, gid_t gid, const srv_file *files,
                   size_t n, char *err, size_t errlen)
 {
   char where[512], why[SRV_PATH_MAX + 128];
   for (size_t i = 0; i < n; i++) {
-    const qh_file *f = &files[i];
+    const srv_file *f = &files[i];
     const char *bad = NULL;
     if (srv_path_check(f->path, why, sizeof why) < 0)
       bad = why;
-    else if (f->kind == QH_FILE_PAYLOAD && f->size > SRV_HOME_PAYLOAD_MAX)
+    else if (f->kind == SRV_FILE_PAYLOAD && f->size > SRV_HOME_PAYLOAD_MAX)
       bad = "payload larger than 4 GiB";
     if (bad) {
       where_prefix(f, where, sizeof where);
@@ -231,8 +231,8 @@ int srv_home_seed(const char *home, uid_t uid, gid_t gid, const qh_file *files,
   }
   /* read-only last, so files can still be seeded inside those dirs */
   for (size_t i = 0; rc == 0 && i < n; i++) {
-    const qh_file *f = &files[i];
-    if (f->kind != QH_FILE_DIR || f->writable)
+    const srv_file *f = &files[i];
+    if (f->kind != SRV_FILE_DIR || f->writable)
       continue;
     int fd = openat(home_fd, f->path,
                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -93,15 +93,15 @@ START_TEST(test_full_case)
   ck_assert_str_eq(c->server, "ftps-explicit");
 
   ck_assert_uint_eq(c->nfiles, 5);
-  ck_assert_int_eq(c->files[0].kind, QH_FILE_PAYLOAD);
+  ck_assert_int_eq(c->files[0].kind, SRV_FILE_PAYLOAD);
   ck_assert_str_eq(c->files[0].path, "data/test.bin");
   ck_assert_uint_eq(c->files[0].size, 1000);
   ck_assert_uint_eq(c->files[0].seed, 7);
   ck_assert_uint_eq(c->files[1].size, (uint64_t)4 << 30);
   ck_assert_uint_eq(c->files[1].seed, 1); /* the default */
-  ck_assert_int_eq(c->files[2].kind, QH_FILE_TEXT);
+  ck_assert_int_eq(c->files[2].kind, SRV_FILE_TEXT);
   ck_assert_str_eq(c->files[2].text, "hello\n");
-  ck_assert_int_eq(c->files[3].kind, QH_FILE_DIR);
+  ck_assert_int_eq(c->files[3].kind, SRV_FILE_DIR);
   ck_assert(c->files[3].writable);
   ck_assert(!c->files[4].writable);
   ck_assert_int_eq(c->files[4].where.line, 15);

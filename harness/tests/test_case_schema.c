@@ -118,26 +118,26 @@ START_TEST(test_full_schema)
   }
 
   /* Wire. */
-  const qh_wire *w = &c->wire;
+  const wire_expect *w = &c->wire;
   ck_assert(w->present);
   ck_assert_uint_eq(w->ncommands, 3);
   ck_assert_str_eq(w->commands[2], "RETR ${file}*");
   ck_assert_uint_eq(w->nforbidden, 1);
   ck_assert_str_eq(w->forbidden[0], "PORT *");
-  ck_assert_int_eq(w->mode, QH_MODE_ACTIVE);
+  ck_assert_int_eq(w->mode, WIRE_WANT_ACTIVE);
   ck_assert(w->data_given);
   ck_assert_uint_eq(w->ndata, 3);
-  ck_assert_int_eq(w->data[0].direction, QH_DIR_DOWNLOAD);
+  ck_assert_int_eq(w->data[0].direction, WIRE_WANT_DOWNLOAD);
   ck_assert_int_eq(w->data[0].bytes, 1000);
-  ck_assert_int_eq(w->data[0].close, QH_CLOSE_RST);
-  ck_assert_int_eq(w->data[0].opened_by, QH_OPENER_CLIENT);
-  ck_assert_int_eq(w->data[1].direction, QH_DIR_UPLOAD);
+  ck_assert_int_eq(w->data[0].close, WIRE_WANT_CLOSE_RST);
+  ck_assert_int_eq(w->data[0].opened_by, WIRE_WANT_OPENER_CLIENT);
+  ck_assert_int_eq(w->data[1].direction, WIRE_WANT_UPLOAD);
   ck_assert_int_eq(w->data[1].bytes, -1);
-  ck_assert_int_eq(w->data[1].close, QH_CLOSE_FIN);
-  ck_assert_int_eq(w->data[1].opened_by, QH_OPENER_SERVER);
-  ck_assert_int_eq(w->data[2].direction, QH_DIR_ANY);
-  ck_assert_int_eq(w->data[2].close, QH_CLOSE_ANY);
-  ck_assert_int_eq(w->data[2].opened_by, QH_OPENER_ANY);
+  ck_assert_int_eq(w->data[1].close, WIRE_WANT_CLOSE_FIN);
+  ck_assert_int_eq(w->data[1].opened_by, WIRE_WANT_OPENER_SERVER);
+  ck_assert_int_eq(w->data[2].direction, WIRE_WANT_DIR_ANY);
+  ck_assert_int_eq(w->data[2].close, WIRE_WANT_CLOSE_ANY);
+  ck_assert_int_eq(w->data[2].opened_by, WIRE_WANT_OPENER_ANY);
   ck_assert_int_eq(w->data[2].where.line, 38);
   ck_assert_int_eq(w->tls_control, 1);
   ck_assert_int_eq(w->tls_data, 0);
@@ -145,7 +145,7 @@ START_TEST(test_full_schema)
   ck_assert_int_eq(w->where.line, 32); /* the mapping */
 
   /* server_expect. */
-  const qh_server_expect *e = &c->expect;
+  const srv_expect *e = &c->expect;
   ck_assert_uint_eq(e->nfiles, 4);
   ck_assert_str_eq(e->files[0].path, "up.bin");
   ck_assert(e->files[0].has_payload);
@@ -175,7 +175,7 @@ START_TEST(test_schema_defaults)
                 err);
   ck_assert(c->wire.present);
   ck_assert(!c->wire.data_given);
-  ck_assert_int_eq(c->wire.mode, QH_MODE_ANY);
+  ck_assert_int_eq(c->wire.mode, WIRE_WANT_MODE_ANY);
   ck_assert_int_eq(c->wire.tls_control, -1);
   ck_assert_int_eq(c->wire.tls_data, -1);
   ck_assert(!c->wire.no_plaintext);

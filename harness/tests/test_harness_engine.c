@@ -44,8 +44,8 @@ typedef struct fixture {
   qh_engine_env env;
   qh_case c;
   qh_step steps[16];
-  qh_run_result *run;
-  qh_case_result *r;
+  qr_run_result *run;
+  qr_case_result *r;
 } fixture;
 
 static fixture *fx;
@@ -67,8 +67,8 @@ static void setup(void)
                             .urc_timeout = 0.3};
   fx->c.id = "t";
   fx->c.steps = fx->steps;
-  fx->run = qh_run_result_new("sim", "note", 0.05);
-  fx->r = qh_run_add_case(fx->run, "t", "title", "1.2", "t.yaml", NULL, 0);
+  fx->run = qr_run_result_new("sim", "note", 0.05);
+  fx->r = qr_run_add_case(fx->run, "t", "title", "1.2", "t.yaml", NULL, 0);
 }
 
 static void teardown(void)
@@ -76,7 +76,7 @@ static void teardown(void)
   close(fx->sv[0]);
   if (fx->sv[1] >= 0)
     close(fx->sv[1]);
-  qh_run_result_free(fx->run);
+  qr_run_result_free(fx->run);
   free(fx);
 }
 
@@ -112,7 +112,7 @@ START_TEST(test_send_expect_skips_echo)
   step(QH_STEP_EXPECT, "OK", 0);
   module_says("AT+QFTPOPEN=\"h\",2121\r\r\nOK\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_ptr_null(fx->r->reason);
   ck_assert(transcript_has('>', "AT+QFTPOPEN=\"h\",2121"));
   ck_assert(transcript_has('<', "OK"));
@@ -129,7 +129,7 @@ START_TEST(test_expect_mismatch_names_step)
   step(QH_STEP_EXPECT, "OK", 0);
   module_says("\r\nERROR\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_int_eq(fx->r->failed_step, 2);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "step 2 (t.yaml:4:5)"));
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "expected `OK`, got `ERROR`"));
@@ -143,7 +143,7 @@ START_TEST(test_wait_for_records_unexpected)
   module_says("\r\n+QIURC: \"pdpdeact\",1\r\n\r\nRING\r\n\r\n+QFTPOPEN: 0,0\r\n"
               "\r\n+QFTPSTAT: 0,1\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_uint_eq(fx->r->nunexpected, 2);
   ck_assert_str_eq(fx->r->unexpected[1], "RING");
 }
@@ -153,7 +153,7 @@ START_TEST(test_timeout_and_scaling)
 {
   step(QH_STEP_EXPECT, "OK", 0);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "got nothing within 0.3 s"));
   /* Step timeouts are module time: 20 s at scale 0.05 is 1 s... */
   qh_step s = {.kind = QH_STEP_WAIT_FOR, .timeout_s = 20};
@@ -171,7 +171,7 @@ START_TEST(test_silence_broken)
   step(QH_STEP_SILENCE, NULL, 0.5);
   module_says("\r\n+QFTPCLOSE: 0,0\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "got `+QFTPCLOSE: 0,0`"));
 }
 END_TEST
@@ -183,7 +183,7 @@ START_TEST(test_silence_kept_after_echo)
   step(QH_STEP_SILENCE, NULL, 0.3);
   module_says("ATE1\r\r\nOK\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
 }
 END_TEST
 
@@ -191,7 +191,7 @@ START_TEST(test_unknown_variable_is_error)
 {
   step(QH_STEP_SEND, "AT+X=${nope}", 0);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_ERROR);
+  ck_assert_int_eq(fx->r->verdict, QR_ERROR);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "unknown variable ${nope}"));
 }
 END_TEST
@@ -202,7 +202,7 @@ START_TEST(test_hangup)
   close(fx->sv[1]);
   fx->sv[1] = -1;
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
 }
 END_TEST
@@ -218,7 +218,7 @@ START_TEST(test_silence_partial_line_then_hangup)
   int64_t t0 = qc_now_ms();
   qh_engine_run(&fx->c, &fx->env, fx->r);
   ck_assert_int_lt(qc_now_ms() - t0, 1000);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
 }
 END_TEST
@@ -230,7 +230,7 @@ START_TEST(test_send_raw_bytes)
   module_says("A");
   ck_assert_int_eq(write(fx->sv[1], "\0B\r", 3), 3);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
   unsigned char got[8];
   ck_assert_int_eq(read(fx->sv[1], got, sizeof got), 4);
   ck_assert_int_eq(got[1], 0);
@@ -264,7 +264,7 @@ START_TEST(test_expect_data_byte_exact)
   module_sends_payload(9, 10000);
   module_says("\r\nOK\r\n\r\n+QFTPGET: 0,10000\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_msg(fx->r->verdict == QH_PASS, "%s", fx->r->reason);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
   ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), "10000");
 }
 END_TEST
@@ -280,7 +280,7 @@ START_TEST(test_expect_data_reports_offset)
   b[77] ^= 0x20;
   ck_assert_int_eq(write(fx->sv[1], b, sizeof b), 100);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "first difference at byte 77"));
 }
 END_TEST
@@ -290,7 +290,7 @@ START_TEST(test_expect_data_short)
   step(QH_STEP_EXPECT_DATA, "abcdef", 0);
   module_says("abc");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "after 3 bytes"));
 }
 END_TEST
@@ -315,7 +315,7 @@ START_TEST(test_read_listing)
            listing_cases[_i].module, listing_cases[_i].len);
   module_says(buf);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_msg(fx->r->verdict == QH_PASS, "%s", fx->r->reason);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
   ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), listing_cases[_i].len);
 }
 END_TEST
@@ -328,7 +328,7 @@ START_TEST(test_read_listing_contains)
   fx->steps[0].ncontains = 1;
   module_says("a.txt\r\n\r\nOK\r\n");
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_FAIL);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "`b.txt` is not in the listing"));
 }
 END_TEST
@@ -339,7 +339,7 @@ START_TEST(test_escape_guard_times)
   int64_t t0 = qc_now_ms();
   qh_engine_run(&fx->c, &fx->env, fx->r);
   int64_t took = qc_now_ms() - t0;
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_int_ge(took, 2 * 170); /* 0.1 s, x1.5 + 20 ms, each side */
   char got[8] = "";
   ck_assert_int_eq(read(fx->sv[1], got, sizeof got - 1), 3);
@@ -354,7 +354,7 @@ START_TEST(test_send_data_payload)
   fx->steps[0].seed = 4;
   fx->steps[0].size = 5000;
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_PASS);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
   unsigned char got[5000], want[5000];
   size_t n = 0;
   while (n < sizeof got) {
@@ -371,7 +371,7 @@ START_TEST(test_dtr_on_socket_is_error)
 {
   step(QH_STEP_DTR, NULL, 0);
   qh_engine_run(&fx->c, &fx->env, fx->r);
-  ck_assert_int_eq(fx->r->verdict, QH_ERROR);
+  ck_assert_int_eq(fx->r->verdict, QR_ERROR);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "no DTR"));
 }
 END_TEST

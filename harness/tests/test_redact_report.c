@@ -92,21 +92,21 @@ START_TEST(test_report_files)
   /* The expansion itself is the real value: it goes to the module. */
   ck_assert_ptr_nonnull(strstr(line, PW));
 
-  qh_run_result *r = qh_run_result_new("sim", "generic", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "open.login", "t", "s", "f.yaml",
+  qr_run_result *r = qr_run_result_new("sim", "generic", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "open.login", "t", "s", "f.yaml",
                                       NULL, 0);
-  qh_case_add_line(c, 0.1, '>', line, (size_t)-1);
-  qh_case_add_line(c, 0.2, '<', "PASS " PW "\r", (size_t)-1);
-  qh_case_note(c, 0.3, "account %s", PW);
-  qh_case_add_unexpected(c, "+X: " PW);
+  qr_case_add_line(c, 0.1, '>', line, (size_t)-1);
+  qr_case_add_line(c, 0.2, '<', "PASS " PW "\r", (size_t)-1);
+  qr_case_note(c, 0.3, "account %s", PW);
+  qr_case_add_unexpected(c, "+X: " PW);
   /* A note longer than a reason's bound, the secret across the cut. */
   char longmsg[QR_REASON_MAX + 64];
   memset(longmsg, 'a', sizeof longmsg);
   memcpy(longmsg + QR_REASON_MAX - 6, PW, strlen(PW));
   longmsg[sizeof longmsg - 1] = '\0';
-  qh_case_note(c, 0.4, "%s", longmsg);
-  qh_case_set_evidence(c, "{\"text\":\"PASS " PW "\"}", "{\"x\":\"" PW "\"}");
-  qh_case_set_verdict(c, QH_FAIL, 1, "expected OK, got \"%s\"", PW);
+  qr_case_note(c, 0.4, "%s", longmsg);
+  qr_case_set_evidence(c, "{\"text\":\"PASS " PW "\"}", "{\"x\":\"" PW "\"}");
+  qr_case_set_verdict(c, QR_FAIL, 1, "expected OK, got \"%s\"", PW);
   ck_assert_ptr_null(strstr(c->reason, PW));
   ck_assert_str_eq(c->reason, "expected OK, got \"********\"");
   ck_assert_str_eq(c->lines[0].text,
@@ -146,7 +146,7 @@ START_TEST(test_report_files)
   unlink(sc.path);
   ck_assert(!tree_has(sc.dir, PW));
 
-  qh_run_result_free(r);
+  qr_run_result_free(r);
   qh_remove_tree(sc.dir);
   qc_redact_clear();
 }

@@ -186,22 +186,22 @@ START_TEST(test_apply_and_report)
           "  - {case: z.none, reason: typo, reference: FW-3}\n"
           "  - {case: y.ok, reason: r, reference: FW-4, revision: R2}\n",
           &w);
-  qh_run_result *res = qh_run_result_new("sim", "note", 0.05);
-  qh_case_result *f = qh_run_add_case(res, "x.fail", "t", "1", "f", NULL, 0);
-  qh_case_set_verdict(f, QH_FAIL, 4, "step 4: expected OK");
-  qh_case_result *e = qh_run_add_case(res, "x.err", "t", "1", "f", NULL, 0);
-  qh_case_set_verdict(e, QH_ERROR, 0, "server: down");
-  qh_run_add_case(res, "y.ok", "t", "1", "f", NULL, 0);
+  qr_run_result *res = qr_run_result_new("sim", "note", 0.05);
+  qr_case_result *f = qr_run_add_case(res, "x.fail", "t", "1", "f", NULL, 0);
+  qr_case_set_verdict(f, QR_FAIL, 4, "step 4: expected OK");
+  qr_case_result *e = qr_run_add_case(res, "x.err", "t", "1", "f", NULL, 0);
+  qr_case_set_verdict(e, QR_ERROR, 0, "server: down");
+  qr_run_add_case(res, "y.ok", "t", "1", "f", NULL, 0);
   const qh_waiver *by[3];
   for (size_t i = 0; i < 3; i++)
     by[i] = qh_run_waive(&w, NULL, &res->cases[i]);
   ck_assert_ptr_eq(by[0], &w.v[0]);
   ck_assert_ptr_null(by[1]); /* an error is never waived */
   ck_assert_ptr_null(by[2]);
-  ck_assert_int_eq(res->cases[0].verdict, QH_WAIVED);
+  ck_assert_int_eq(res->cases[0].verdict, QR_WAIVED);
   ck_assert_str_eq(res->cases[0].reason, "step 4: expected OK");
   ck_assert_str_eq(res->cases[0].waiver->reference, "FW-1");
-  ck_assert_int_eq(res->cases[1].verdict, QH_ERROR);
+  ck_assert_int_eq(res->cases[1].verdict, QR_ERROR);
   ck_assert_ptr_null(qh_run_waive(NULL, NULL, &res->cases[1]));
 
   const char *all[] = {"x.fail", "x.err", "y.ok"};
@@ -230,7 +230,7 @@ START_TEST(test_apply_and_report)
            tmp.path, tmp.path);
   ck_assert_str_eq(text, want);
   free(text);
-  qh_run_result_free(res);
+  qr_run_result_free(res);
   qh_waivers_free(&w);
 }
 END_TEST

@@ -87,23 +87,23 @@ static inline int tu_count_names(const char *dir, const char *part)
 }
 
 /* Four cases, one of each verdict, with awkward text where it hurts. */
-static inline qh_run_result *tu_sample_run(void)
+static inline qr_run_result *tu_sample_run(void)
 {
-  qh_run_result *r = qh_run_result_new("sim", "note", 0.05);
+  qr_run_result *r = qr_run_result_new("sim", "note", 0.05);
   r->duration_s = 3.25;
   char *tags[] = {"qftpopen", "smoke"};
-  qh_case_result *c =
-      qh_run_add_case(r, "open.ok", "Open <works> & \"logs in\"", "2.5",
+  qr_case_result *c =
+      qr_run_add_case(r, "open.ok", "Open <works> & \"logs in\"", "2.5",
                       "cases/open/ok.yaml", tags, 2);
   c->started = 0.001;
   c->duration_s = 1.2346;
-  qh_case_add_line(c, 0.0, '>', "AT+QFTPOPEN=\"127.0.0.1\",2121", (size_t)-1);
-  qh_case_add_line(c, 0.5, '<', "OK\r\n", (size_t)-1);
-  qh_case_note(c, 0.6, "step %d done", 1);
-  qh_case_set_verdict(c, QH_PASS, 0, NULL);
+  qr_case_add_line(c, 0.0, '>', "AT+QFTPOPEN=\"127.0.0.1\",2121", (size_t)-1);
+  qr_case_add_line(c, 0.5, '<', "OK\r\n", (size_t)-1);
+  qr_case_note(c, 0.6, "step %d done", 1);
+  qr_case_set_verdict(c, QR_PASS, 0, NULL);
   /* Wire evidence as the analysis writes it (servers/wire), for the
    * ladder in report.html. */
-  qh_case_set_evidence(
+  qr_case_set_evidence(
       c, NULL,
       "{\"control\": [{\"t_open\": 0.0, \"auth_tls\": false, "
       "\"commands\": [{\"t\": 0.002, \"text\": \"USER <u>\"}], "
@@ -112,23 +112,23 @@ static inline qh_run_result *tu_sample_run(void)
       "\"direction\": \"download\", \"bytes\": 12, \"opened_by\": "
       "\"client\", \"module_close\": \"rst\", \"tls\": {\"tls\": false}}]}");
 
-  c = qh_run_add_case(r, "get.fail", "Get", "2.9", "cases/get/fail.yaml", NULL,
+  c = qr_run_add_case(r, "get.fail", "Get", "2.9", "cases/get/fail.yaml", NULL,
                       0);
   c->started = 1.5;
   c->duration_s = 0.5;
-  qh_case_add_line(c, 0.1, '<', "+QFTPGET: 627,550 ]]> <x> & 'q'\x01",
+  qr_case_add_line(c, 0.1, '<', "+QFTPGET: 627,550 ]]> <x> & 'q'\x01",
                    (size_t)-1);
-  qh_case_add_unexpected(c, "+QIURC: \"pdpdeact\",1");
-  qh_case_set_verdict(c, QH_FAIL, 4,
+  qr_case_add_unexpected(c, "+QIURC: \"pdpdeact\",1");
+  qr_case_set_verdict(c, QR_FAIL, 4,
                       "step 4 (get.yaml:12:5): expected `<0>` & got \"]]>\" "
                       "'x'\x02\x1b");
 
-  c = qh_run_add_case(r, "srv.error", "Server", "2.1", "cases/e.yaml", tags, 1);
-  qh_case_set_verdict(c, QH_ERROR, 0, "server plain: vsftpd exited 2");
+  c = qr_run_add_case(r, "srv.error", "Server", "2.1", "cases/e.yaml", tags, 1);
+  qr_case_set_verdict(c, QR_ERROR, 0, "server plain: vsftpd exited 2");
 
-  c = qh_run_add_case(r, "sd.skip", "SD # card", "2.3", "cases/sd.yaml", NULL,
+  c = qr_run_add_case(r, "sd.skip", "SD # card", "2.3", "cases/sd.yaml", NULL,
                       0);
-  qh_case_set_verdict(c, QH_SKIP, 0, "needs:sd # not on this target");
+  qr_case_set_verdict(c, QR_SKIP, 0, "needs:sd # not on this target");
   return r;
 }
 

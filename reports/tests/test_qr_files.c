@@ -17,7 +17,7 @@ static void teardown(void)
 
 START_TEST(test_transcript_txt)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   char cdir[160], file[192], err[256] = "";
   snprintf(cdir, sizeof cdir, "%s/a/b/open.ok", dir); /* parents made */
   ck_assert_msg(qr_write_case_files(&r->cases[0], cdir, err, sizeof err) == 0,
@@ -30,23 +30,23 @@ START_TEST(test_transcript_txt)
                       "   0.600 # step 1 done\n");
   free(t);
   /* Hand-filled text with raw control bytes still gives one line each. */
-  qh_case_result *c = &r->cases[2];
+  qr_case_result *c = &r->cases[2];
   c->lines = malloc(sizeof *c->lines);
   c->cap = 1;
-  c->lines[0] = (qh_tline){.t = 12.345, .dir = '<', .text = strdup("a\nb")};
+  c->lines[0] = (qr_tline){.t = 12.345, .dir = '<', .text = strdup("a\nb")};
   c->nlines = 1;
   ck_assert_int_eq(qr_write_case_files(c, cdir, err, sizeof err), 0);
   t = tu_slurp(file);
   ck_assert_str_eq(t, "  12.345 < a\\nb\n");
   free(t);
   ck_assert_int_eq(tu_count_names(cdir, ".tmp"), 0);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_write_all)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   r->cases[1].dir = strdup("cases/custom");
   char rep[128], p[256], err[256] = "";
   snprintf(rep, sizeof rep, "%s/deep/report", dir);
@@ -76,7 +76,7 @@ START_TEST(test_write_all)
   json_decref(doc);
   /* A second run over the same dir replaces, never appends. */
   ck_assert_int_eq(qr_write_all(r, rep, err, sizeof err), 0);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -93,21 +93,21 @@ static const struct {
 
 START_TEST(test_case_dir_names)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_run_add_case(r, dir_names[_i].id, "t", "s", "f", NULL, 0);
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_run_add_case(r, dir_names[_i].id, "t", "s", "f", NULL, 0);
   char err[256] = "";
   ck_assert_msg(qr_write_all(r, dir, err, sizeof err) == 0, "%s", err);
   ck_assert_str_eq(r->cases[0].dir, dir_names[_i].dir);
   char p[256];
   snprintf(p, sizeof p, "%s/%s/transcript.txt", dir, dir_names[_i].dir);
   ck_assert_int_eq(access(p, F_OK), 0);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_write_all_unwritable)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   char file[128], bad[192], err[256] = "";
   snprintf(file, sizeof file, "%s/plainfile", dir);
   tu_spit(file, "x");
@@ -130,7 +130,7 @@ START_TEST(test_write_all_unwritable)
   char small[8];
   ck_assert_int_eq(qr_write_all(r, rep, small, sizeof small), -1);
   ck_assert_uint_eq(strlen(small), sizeof small - 1); /* cut, terminated */
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 

@@ -20,7 +20,7 @@ static void teardown(void)
   tu_rmtree(dir);
 }
 
-static json_t *write_and_load(qh_run_result *r)
+static json_t *write_and_load(qr_run_result *r)
 {
   char err[256] = "";
   ck_assert_msg(qr_write_json(r, path, err, sizeof err) == 0, "%s", err);
@@ -39,7 +39,7 @@ static const char *sget(const json_t *o, const char *k)
 
 START_TEST(test_round_trip)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   json_t *doc = write_and_load(r);
   ck_assert_int_eq(json_integer_value(json_object_get(doc, "schema")), 1);
   ck_assert_str_eq(sget(doc, "tool"), "qftp-harness");
@@ -101,13 +101,13 @@ START_TEST(test_round_trip)
   ck_assert_uint_eq(json_array_size(json_object_get(c, "tags")), 0);
   ck_assert_str_eq(sget(json_array_get(cases, 3), "verdict"), "skip");
   json_decref(doc);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_key_order_and_indent)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   json_decref(write_and_load(r));
   char *text = tu_slurp(path);
   ck_assert_ptr_nonnull(text);
@@ -138,7 +138,7 @@ START_TEST(test_key_order_and_indent)
   ck_assert_str_eq(text, text2);
   free(text);
   free(text2);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -146,18 +146,18 @@ END_TEST
  * preflight's reading when set (IMEI only masked). */
 START_TEST(test_module_and_stop)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   json_t *doc = write_and_load(r);
   ck_assert(json_is_null(json_object_get(doc, "module")));
   ck_assert(json_is_null(json_object_get(doc, "stop_reason")));
   ck_assert(json_is_null(json_object_get(doc, "stop_detail")));
   json_decref(doc);
   const char *ati[] = {"Quectel", "EG800K", "Revision: EG800KCNGCR07A06M04"};
-  qh_module_info *m = qh_run_set_module(r, "Quectel", "EG800K",
+  qr_module_info *m = qr_run_set_module(r, "Quectel", "EG800K",
                                         "EG800KCNGCR07A06M04", "****0042", ati,
                                         3, false, true, "READY");
-  qh_module_add_pdp(m, 1, 1, 3, "10.0.0.1 2001:db8::1");
-  qh_run_set_stop(r, "max-module-errors", "3 consecutive cases in error");
+  qr_module_add_pdp(m, 1, 1, 3, "10.0.0.1 2001:db8::1");
+  qr_run_set_stop(r, "max-module-errors", "3 consecutive cases in error");
   doc = write_and_load(r);
   const json_t *mo = json_object_get(doc, "module");
   ck_assert_str_eq(json_string_value(json_object_get(mo, "manufacturer")),
@@ -184,27 +184,27 @@ START_TEST(test_module_and_stop)
   ck_assert_str_eq(json_string_value(json_object_get(doc, "stop_detail")),
                    "3 consecutive cases in error");
   json_decref(doc);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_invalid_utf8_repaired)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "caf\xc3\xa9", "s", "f", NULL, 0);
-  qh_case_set_verdict(c, QH_FAIL, 1, "got \xff\xfe here");
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "caf\xc3\xa9", "s", "f", NULL, 0);
+  qr_case_set_verdict(c, QR_FAIL, 1, "got \xff\xfe here");
   json_t *doc = write_and_load(r);
   json_t *jc = json_array_get(json_object_get(doc, "cases"), 0);
   ck_assert_str_eq(sget(jc, "reason"), "got \\xff\\xfe here");
   ck_assert_str_eq(sget(jc, "title"), "caf\xc3\xa9"); /* valid: kept */
   json_decref(doc);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_atomic_no_temp_left)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   tu_spit(path, "old");
   json_decref(write_and_load(r));
   ck_assert_int_eq(tu_count_names(dir, ".tmp"), 0);
@@ -212,13 +212,13 @@ START_TEST(test_atomic_no_temp_left)
   struct stat st;
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_int_eq(st.st_mode & 0777, 0644);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_unwritable_dir)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   /* A regular file where the directory should be: fails even for root. */
   char file[128], bad[192], err[256] = "";
   snprintf(file, sizeof file, "%s/plainfile", dir);
@@ -230,7 +230,7 @@ START_TEST(test_unwritable_dir)
   ck_assert_int_eq(qr_write_json(r, bad, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, "missing/results.json"));
   ck_assert_int_eq(qr_write_json(r, bad, NULL, 0), -1); /* no err buffer */
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -284,14 +284,14 @@ static const struct {
 
 START_TEST(test_run_state_written)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   r->interrupted = run_states[_i].interrupted;
   r->planned = run_states[_i].planned;
   json_decref(write_and_load(r));
   char *text = tu_slurp(path);
   ck_assert_msg(strstr(text, run_states[_i].want) != NULL, "%s", text);
   free(text);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 

@@ -26,14 +26,14 @@ static const struct {
 
 START_TEST(test_escape_table)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
-  qh_case_add_line(c, 0.25, '<', esc_table[_i].in, esc_table[_i].n);
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qr_case_add_line(c, 0.25, '<', esc_table[_i].in, esc_table[_i].n);
   ck_assert_uint_eq(c->nlines, 1);
   ck_assert_str_eq(c->lines[0].text, esc_table[_i].out);
   ck_assert_int_eq(c->lines[0].dir, '<');
   ck_assert_double_eq(c->lines[0].t, 0.25);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -54,12 +54,12 @@ END_TEST
 
 START_TEST(test_unexpected_escaped)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
-  qh_case_add_unexpected(c, "+QIURC: \"closed\"\r");
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qr_case_add_unexpected(c, "+QIURC: \"closed\"\r");
   ck_assert_uint_eq(c->nunexpected, 1);
   ck_assert_str_eq(c->unexpected[0], "+QIURC: \"closed\"\\r");
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -69,30 +69,30 @@ START_TEST(test_long_line_is_cut)
   char *big = malloc(n);
   ck_assert_ptr_nonnull(big);
   memset(big, 'A', n);
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
-  qh_case_add_line(c, 0, '<', big, n);
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qr_case_add_line(c, 0, '<', big, n);
   const char *t = c->lines[0].text;
   ck_assert_uint_eq(strspn(t, "A"), QR_TEXT_MAX);
   ck_assert_str_eq(t + QR_TEXT_MAX, "... (100 bytes cut)");
   free(big);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_transcript_capped)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "t", "s", "f", NULL, 0);
   for (size_t i = 0; i < QR_LINES_MAX + 50; i++)
-    qh_case_add_line(c, 0, '<', "x", 1);
+    qr_case_add_line(c, 0, '<', "x", 1);
   ck_assert_uint_eq(c->nlines, QR_LINES_MAX);
   ck_assert_int_eq(c->lines[QR_LINES_MAX - 1].dir, '#');
   ck_assert_ptr_nonnull(strstr(c->lines[QR_LINES_MAX - 1].text, "cut"));
   for (size_t i = 0; i < QR_UNEXPECTED_MAX + 5; i++)
-    qh_case_add_unexpected(c, "u");
+    qr_case_add_unexpected(c, "u");
   ck_assert_uint_eq(c->nunexpected, QR_UNEXPECTED_MAX);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -101,13 +101,13 @@ START_TEST(test_case_fields_copied)
   char tag0[] = "qftpget";
   char *tags[] = {tag0, "smoke"};
   char id[] = "get.ok";
-  qh_run_result *r = qh_run_result_new("device:/dev/ttyUSB0", "ec200", 0.5);
+  qr_run_result *r = qr_run_result_new("device:/dev/ttyUSB0", "ec200", 0.5);
   ck_assert_str_eq(r->target, "device:/dev/ttyUSB0");
   ck_assert_str_eq(r->profile, "ec200");
   ck_assert_double_eq(r->time_scale, 0.5);
   ck_assert_uint_eq(strlen(r->started_at), 24); /* YYYY-MM-DDTHH:MM:SS.mmmZ */
   ck_assert_int_eq(r->started_at[23], 'Z');
-  qh_case_result *c = qh_run_add_case(r, id, "T", "2.9", "f.yaml", tags, 2);
+  qr_case_result *c = qr_run_add_case(r, id, "T", "2.9", "f.yaml", tags, 2);
   id[0] = 'X';
   tag0[0] = 'X';
   ck_assert_str_eq(c->id, "get.ok");
@@ -115,34 +115,34 @@ START_TEST(test_case_fields_copied)
   ck_assert_str_eq(c->tags[0], "qftpget");
   ck_assert_str_eq(c->tags[1], "smoke");
   ck_assert_ptr_null(c->dir);
-  ck_assert_int_eq(c->verdict, QH_PASS);
+  ck_assert_int_eq(c->verdict, QR_PASS);
   /* Adding cases moves the array: earlier pointers are not kept, ids are. */
   for (int i = 0; i < 40; i++)
-    qh_run_add_case(r, "more", "T", "2.9", "f.yaml", NULL, 0);
+    qr_run_add_case(r, "more", "T", "2.9", "f.yaml", NULL, 0);
   ck_assert_str_eq(r->cases[0].id, "get.ok");
   ck_assert_uint_eq(r->ncases, 41);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 START_TEST(test_verdict_and_reason)
 {
-  qh_run_result *r = qh_run_result_new("sim", "p", 1.0);
-  qh_case_result *c = qh_run_add_case(r, "x", "t", "s", "f", NULL, 0);
-  qh_case_set_verdict(c, QH_FAIL, 4, "step %d (%s:%d:%d): expected %s", 4,
+  qr_run_result *r = qr_run_result_new("sim", "p", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "x", "t", "s", "f", NULL, 0);
+  qr_case_set_verdict(c, QR_FAIL, 4, "step %d (%s:%d:%d): expected %s", 4,
                       "c.yaml", 12, 5, "OK");
-  ck_assert_int_eq(c->verdict, QH_FAIL);
+  ck_assert_int_eq(c->verdict, QR_FAIL);
   ck_assert_int_eq(c->failed_step, 4);
   ck_assert_str_eq(c->reason, "step 4 (c.yaml:12:5): expected OK");
-  qh_case_set_verdict(c, QH_ERROR, 0, "server: %s", "down");
+  qr_case_set_verdict(c, QR_ERROR, 0, "server: %s", "down");
   ck_assert_str_eq(c->reason, "server: down");
   ck_assert_int_eq(c->failed_step, 0);
-  qh_case_set_verdict(c, QH_PASS, 0, NULL);
+  qr_case_set_verdict(c, QR_PASS, 0, NULL);
   ck_assert_ptr_null(c->reason);
-  qh_case_note(c, 1.5, "restart %d of %d", 1, 3);
+  qr_case_note(c, 1.5, "restart %d of %d", 1, 3);
   ck_assert_int_eq(c->lines[0].dir, '#');
   ck_assert_str_eq(c->lines[0].text, "restart 1 of 3");
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -150,37 +150,37 @@ START_TEST(test_verdict_names)
 {
   static const char *const names[] = {"pass", "fail", "error", "skip"};
   for (int v = 0; v < 4; v++) {
-    ck_assert_str_eq(qh_verdict_name((qh_verdict)v), names[v]);
-    ck_assert_int_eq(qh_verdict_parse(names[v]), v);
+    ck_assert_str_eq(qr_verdict_name((qr_verdict)v), names[v]);
+    ck_assert_int_eq(qr_verdict_parse(names[v]), v);
   }
-  ck_assert_int_eq(qh_verdict_parse("PASS"), -1);
-  ck_assert_int_eq(qh_verdict_parse(""), -1);
-  ck_assert_int_eq(qh_verdict_parse(NULL), -1);
+  ck_assert_int_eq(qr_verdict_parse("PASS"), -1);
+  ck_assert_int_eq(qr_verdict_parse(""), -1);
+  ck_assert_int_eq(qr_verdict_parse(NULL), -1);
 }
 END_TEST
 
 START_TEST(test_counts)
 {
-  qh_run_result *r = tu_sample_run();
-  qh_case_set_verdict(qh_run_add_case(r, "f2", "t", "s", "f", NULL, 0), QH_FAIL,
+  qr_run_result *r = tu_sample_run();
+  qr_case_set_verdict(qr_run_add_case(r, "f2", "t", "s", "f", NULL, 0), QR_FAIL,
                       1, "again");
-  qh_case_result *w = qh_run_add_case(r, "f3", "t", "s", "f", NULL, 0);
-  qh_case_set_verdict(w, QH_FAIL, 2, "known");
-  qh_case_waive(w, "f*", "bug", "https://bugs/1", NULL);
-  size_t n[QH_VERDICTS];
-  qh_run_counts(r, n);
-  ck_assert_uint_eq(n[QH_PASS], 1);
-  ck_assert_uint_eq(n[QH_FAIL], 2);
-  ck_assert_uint_eq(n[QH_ERROR], 1);
-  ck_assert_uint_eq(n[QH_SKIP], 1);
-  ck_assert_uint_eq(n[QH_WAIVED], 1);
+  qr_case_result *w = qr_run_add_case(r, "f3", "t", "s", "f", NULL, 0);
+  qr_case_set_verdict(w, QR_FAIL, 2, "known");
+  qr_case_waive(w, "f*", "bug", "https://bugs/1", NULL);
+  size_t n[QR_VERDICTS];
+  qr_run_counts(r, n);
+  ck_assert_uint_eq(n[QR_PASS], 1);
+  ck_assert_uint_eq(n[QR_FAIL], 2);
+  ck_assert_uint_eq(n[QR_ERROR], 1);
+  ck_assert_uint_eq(n[QR_SKIP], 1);
+  ck_assert_uint_eq(n[QR_WAIVED], 1);
   /* Waiving keeps the failure's reason and step. */
   ck_assert_str_eq(w->reason, "known");
   ck_assert_int_eq(w->failed_step, 2);
   ck_assert_str_eq(w->waiver->reference, "https://bugs/1");
   ck_assert_ptr_null(w->waiver->revision);
-  qh_run_result_free(r);
-  qh_run_result_free(NULL);
+  qr_run_result_free(r);
+  qr_run_result_free(NULL);
 }
 END_TEST
 

@@ -27,11 +27,11 @@ typedef int (*renderer)(const char *, const char *, char *, size_t);
 static char *render_run(renderer fn, const char *out, int stopped)
 {
   char err[256] = "";
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   r->interrupted = stopped != 0;
   r->planned = stopped ? 10 : 4;
   ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
   ck_assert_msg(fn(json, out, err, sizeof err) == 0, "%s", err);
   char *text = tu_slurp(out);
   ck_assert_ptr_nonnull(text);
@@ -46,9 +46,9 @@ static char *render(renderer fn, const char *out, const char *doc_text)
   if (doc_text) {
     tu_spit(json, doc_text);
   } else {
-    qh_run_result *r = tu_sample_run();
+    qr_run_result *r = tu_sample_run();
     ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
-    qh_run_result_free(r);
+    qr_run_result_free(r);
   }
   ck_assert_msg(fn(json, out, err, sizeof err) == 0, "%s", err);
   char *text = tu_slurp(out);
@@ -215,9 +215,9 @@ START_TEST(test_render_missing_json)
   ck_assert_ptr_nonnull(strstr(err, missing));
   ck_assert_int_eq(access(html, F_OK), -1);
   /* A good JSON, an output where no file can be. */
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   ck_assert_int_eq(qr_write_json(r, json, err, sizeof err), 0);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
   char bad[192];
   snprintf(bad, sizeof bad, "%s/results.json/junit.xml", dir);
   ck_assert_int_eq(qr_render_junit(json, bad, err, sizeof err), -1);
@@ -367,10 +367,10 @@ END_TEST
 /* qr_write_all: the page links the transcript it has just written. */
 START_TEST(test_html_links_after_write_all)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   char err[256] = "";
   ck_assert_msg(qr_write_all(r, dir, err, sizeof err) == 0, "%s", err);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
   char *h = tu_slurp(html);
   ck_assert_ptr_nonnull(h);
   ck_assert_ptr_nonnull(
@@ -388,25 +388,25 @@ END_TEST
 static void waived_run(void)
 {
   char err[256] = "";
-  qh_run_result *r = qh_run_result_new("sim", "note", 0.05);
-  qh_run_set_waiver_info(r, "EG25GGBR07A08M2G", "ci/waivers.yaml");
-  qh_case_result *c = qh_run_add_case(r, "replies.cwd-421", "t", "2.4",
+  qr_run_result *r = qr_run_result_new("sim", "note", 0.05);
+  qr_run_set_waiver_info(r, "EG25GGBR07A08M2G", "ci/waivers.yaml");
+  qr_case_result *c = qr_run_add_case(r, "replies.cwd-421", "t", "2.4",
                                       "cases/replies/cwd-421.yaml", NULL, 0);
-  qh_case_set_verdict(c, QH_FAIL, 3, "step 3: expected `+QFTPCWD: 625,421`");
-  qh_case_waive(c, "replies.*", "firmware answers 601 <sic>",
+  qr_case_set_verdict(c, QR_FAIL, 3, "step 3: expected `+QFTPCWD: 625,421`");
+  qr_case_waive(c, "replies.*", "firmware answers 601 <sic>",
                 "https://bugs.example/FW-1?a=1&b=2", NULL);
-  qh_run_add_case(r, "open.login", "t", "3.1", "f", NULL, 0);
-  qh_waiver_note *w = qh_run_add_waiver(r, "replies.*", "firmware answers 601",
+  qr_run_add_case(r, "open.login", "t", "3.1", "f", NULL, 0);
+  qr_waiver_note *w = qr_run_add_waiver(r, "replies.*", "firmware answers 601",
                                         "https://bugs.example/FW-1", NULL,
                                         "applied", "ci/waivers.yaml:2:5");
-  qh_waiver_note_add_case(w, "replies.cwd-421");
-  w = qh_run_add_waiver(r, "open.login", "old bug", "FW-2", "R1", "stale",
+  qr_waiver_note_add_case(w, "replies.cwd-421");
+  w = qr_run_add_waiver(r, "open.login", "old bug", "FW-2", "R1", "stale",
                         "ci/waivers.yaml:6:5");
-  qh_waiver_note_add_case(w, "open.login");
-  qh_run_add_waiver(r, "nosuch", "typo", "FW-3", NULL, "unmatched",
+  qr_waiver_note_add_case(w, "open.login");
+  qr_run_add_waiver(r, "nosuch", "typo", "FW-3", NULL, "unmatched",
                     "ci/waivers.yaml:10:5");
   ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 
 START_TEST(test_waived_everywhere)
@@ -464,18 +464,18 @@ START_TEST(test_waived_everywhere)
 END_TEST
 
 /* A run whose module the preflight read: identity in every format. */
-static qh_run_result *run_with_module(void)
+static qr_run_result *run_with_module(void)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   const char *ati[] = {"Quectel", "EC25", "Revision: EC25EFAR06A06M4G"};
-  qh_module_info *m =
-      qh_run_set_module(r, "Quectel", "EC25", "EC25EFAR06A06M4G", "****1234",
+  qr_module_info *m =
+      qr_run_set_module(r, "Quectel", "EC25", "EC25EFAR06A06M4G", "****1234",
                         ati, 3, true, true, "READY");
-  qh_module_add_pdp(m, 1, 1, 1, "10.7.157.1");
+  qr_module_add_pdp(m, 1, 1, 1, "10.7.157.1");
   return r;
 }
 
-static char *render_model(qh_run_result *r, renderer fn, const char *out)
+static char *render_model(qr_run_result *r, renderer fn, const char *out)
 {
   char err[256] = "";
   ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
@@ -487,7 +487,7 @@ static char *render_model(qh_run_result *r, renderer fn, const char *out)
 
 START_TEST(test_module_everywhere)
 {
-  qh_run_result *r = run_with_module();
+  qr_run_result *r = run_with_module();
   char *x = render_model(r, qr_render_junit, xml);
   static const char *const props[] = {
       "<property name=\"module.manufacturer\" value=\"Quectel\"/>",
@@ -515,7 +515,7 @@ START_TEST(test_module_everywhere)
   ck_assert_ptr_nonnull(strstr(
       t, "1..4\n# module: Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****1234\n"));
   free(t);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
@@ -523,24 +523,24 @@ END_TEST
  * so and has no module properties. */
 START_TEST(test_module_unknown)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   char *x = render_model(r, qr_render_junit, xml);
   ck_assert_ptr_null(strstr(x, "module.model"));
   free(x);
   char *t = render_model(r, qr_render_tap, tap);
   ck_assert_ptr_nonnull(strstr(t, "\n# module: module unknown\n"));
   free(t);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 
 /* The true reason a run stopped, in each format. */
 START_TEST(test_stop_reason_everywhere)
 {
-  qh_run_result *r = tu_sample_run();
+  qr_run_result *r = tu_sample_run();
   r->interrupted = true;
   r->planned = 10;
-  qh_run_set_stop(r, "device-lost",
+  qr_run_set_stop(r, "device-lost",
                   "the device (/dev/ttyUSB2) did not come back within 60 s");
   char *x = render_model(r, qr_render_junit, xml);
   ck_assert_ptr_nonnull(strstr(
@@ -558,7 +558,7 @@ START_TEST(test_stop_reason_everywhere)
   char *h = render_model(r, qr_render_html, html);
   ck_assert_ptr_nonnull(strstr(h, "<br>device-lost: the device"));
   free(h);
-  qh_run_result_free(r);
+  qr_run_result_free(r);
 }
 END_TEST
 

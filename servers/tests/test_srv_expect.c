@@ -76,7 +76,7 @@ static void teardown(void)
 }
 
 typedef struct expect_case {
-  qh_server_file f;
+  srv_want_file f;
   const char *msg; /* NULL: holds; else a fragment of the message */
 } expect_case;
 
@@ -134,8 +134,8 @@ static const expect_case cases[] = {
 START_TEST(test_file_table)
 {
   const expect_case *c = &cases[_i];
-  qh_server_file f = c->f;
-  qh_server_expect e = {.files = &f, .nfiles = 1};
+  srv_want_file f = c->f;
+  srv_expect e = {.files = &f, .nfiles = 1};
   char msg[1024];
   int rc = srv_expect_check(home, log_path, 0, &e, msg, sizeof msg);
   if (!c->msg) {
@@ -152,10 +152,10 @@ END_TEST
 /* Where the assertion was written leads the message. */
 START_TEST(test_where_and_count)
 {
-  qh_server_file f[3] = {ABSENT("t.txt"), TEXT("t.txt", "hello world"),
+  srv_want_file f[3] = {ABSENT("t.txt"), TEXT("t.txt", "hello world"),
                          PAYLOAD("nope", 1, 1)};
-  f[0].where = (qh_where){.file = "cases/x.yaml", .line = 12, .col = 7};
-  qh_server_expect e = {.files = f, .nfiles = 3};
+  f[0].where = (qc_where){.file = "cases/x.yaml", .line = 12, .col = 7};
+  srv_expect e = {.files = f, .nfiles = 3};
   char msg[1024];
   ck_assert_int_eq(srv_expect_check(home, log_path, 0, &e, msg, sizeof msg),
                    -1);
@@ -171,7 +171,7 @@ START_TEST(test_log_contains)
   char *in[] = {"STOR up.bin"}, *out[] = {"before the case"},
        *mixed[] = {"FTP command", "RETR up.bin"};
   /* the slice starts after "before the case\n" (16 bytes) */
-  qh_server_expect e = {.log_contains = in, .nlog = 1};
+  srv_expect e = {.log_contains = in, .nlog = 1};
   char msg[1024];
   ck_assert_int_eq(srv_expect_check(home, log_path, 16, &e, msg, sizeof msg),
                    0);
@@ -195,7 +195,7 @@ START_TEST(test_nothing_to_check)
   char msg[64] = "x";
   ck_assert_int_eq(srv_expect_check(home, log_path, 0, NULL, msg, sizeof msg),
                    0);
-  qh_server_expect e = {0};
+  srv_expect e = {0};
   ck_assert_int_eq(
       srv_expect_check(home, "/nonexistent/log", 0, &e, msg, sizeof msg), 0);
   ck_assert_str_eq(msg, "");

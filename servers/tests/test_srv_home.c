@@ -60,21 +60,21 @@ static void assert_payload(const char *path, uint32_t seed, uint64_t size)
   close(fd);
 }
 
-static qh_file payload(const char *p, uint64_t size, uint32_t seed)
+static srv_file payload(const char *p, uint64_t size, uint32_t seed)
 {
-  return (qh_file){
-      .kind = QH_FILE_PAYLOAD, .path = (char *)p, .size = size, .seed = seed};
+  return (srv_file){
+      .kind = SRV_FILE_PAYLOAD, .path = (char *)p, .size = size, .seed = seed};
 }
 
-static qh_file text(const char *p, const char *t)
+static srv_file text(const char *p, const char *t)
 {
-  return (qh_file){.kind = QH_FILE_TEXT, .path = (char *)p, .text = (char *)t};
+  return (srv_file){.kind = SRV_FILE_TEXT, .path = (char *)p, .text = (char *)t};
 }
 
-static qh_file dir(const char *p, bool writable)
+static srv_file dir(const char *p, bool writable)
 {
-  return (qh_file){
-      .kind = QH_FILE_DIR, .path = (char *)p, .writable = writable};
+  return (srv_file){
+      .kind = SRV_FILE_DIR, .path = (char *)p, .writable = writable};
 }
 
 typedef struct size_case {
@@ -89,7 +89,7 @@ static const size_case sizes[] = {{0, 1},     {1, 2},      {4095, 3},
 
 START_TEST(test_payload_sizes)
 {
-  qh_file f = payload("p.bin", sizes[_i].size, sizes[_i].seed);
+  srv_file f = payload("p.bin", sizes[_i].size, sizes[_i].seed);
   char err[256];
   ck_assert_msg(
       srv_home_seed(home, getuid(), getgid(), &f, 1, err, sizeof err) == 0,
@@ -100,7 +100,7 @@ END_TEST
 
 START_TEST(test_mixed_tree)
 {
-  qh_file files[] = {
+  srv_file files[] = {
       payload("deep/er/x.bin", 5000, 42),
       text("readme.txt", "hello\r\n"),
       dir("empty", true),
@@ -142,11 +142,11 @@ START_TEST(test_reseed_empties_without_following_links)
   FILE *f = fopen(keep, "w");
   ck_assert_ptr_nonnull(f);
   fclose(f);
-  qh_file first[] = {dir("ro", false), text("ro/a", "a"), text("b", "b")};
+  srv_file first[] = {dir("ro", false), text("ro/a", "a"), text("b", "b")};
   ck_assert_int_eq(
       srv_home_seed(home, getuid(), getgid(), first, 3, err, sizeof err), 0);
   ck_assert_int_eq(symlink(outside, at("link")), 0);
-  qh_file second[] = {text("c", "c")};
+  srv_file second[] = {text("c", "c")};
   ck_assert_msg(
       srv_home_seed(home, getuid(), getgid(), second, 1, err, sizeof err) == 0,
       "%s", err);
@@ -163,11 +163,11 @@ START_TEST(test_bad_paths_fail_before_removal)
 {
   static const char *const bad[] = {"../x", "/abs", "a/../b", "", "a//b"};
   char err[256];
-  qh_file pre = text("stays.txt", "x");
+  srv_file pre = text("stays.txt", "x");
   ck_assert_int_eq(
       srv_home_seed(home, getuid(), getgid(), &pre, 1, err, sizeof err), 0);
-  qh_file f[2] = {text("fine.txt", "y"), text(bad[_i], "z")};
-  f[1].where = (qh_where){.file = "cases/x.yaml", .line = 7, .col = 9};
+  srv_file f[2] = {text("fine.txt", "y"), text(bad[_i], "z")};
+  f[1].where = (qc_where){.file = "cases/x.yaml", .line = 7, .col = 9};
   ck_assert_int_eq(
       srv_home_seed(home, getuid(), getgid(), f, 2, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "cases/x.yaml:7:9: ") == err, "%s", err);
@@ -183,11 +183,11 @@ END_TEST
 START_TEST(test_duplicate_and_file_as_parent)
 {
   char err[256];
-  qh_file dup[] = {text("a", "1"), text("a", "2")};
+  srv_file dup[] = {text("a", "1"), text("a", "2")};
   ck_assert_int_eq(
       srv_home_seed(home, getuid(), getgid(), dup, 2, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "a: listed twice") != NULL, "%s", err);
-  qh_file under[] = {text("f", "1"), text("f/g", "2")};
+  srv_file under[] = {text("f", "1"), text("f/g", "2")};
   ck_assert_int_eq(
       srv_home_seed(home, getuid(), getgid(), under, 2, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "f/g: ") != NULL, "%s", err);

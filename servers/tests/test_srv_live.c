@@ -99,8 +99,8 @@ START_TEST(test_lifecycle)
   srv_ftp_pasv_range(s, &pmin, &pmax);
   ck_assert_int_eq(pmax - pmin, 31);
 
-  qh_file f = {
-      .kind = QH_FILE_TEXT, .path = "dir/hello.txt", .text = "hello\r\n"};
+  srv_file f = {
+      .kind = SRV_FILE_TEXT, .path = "dir/hello.txt", .text = "hello\r\n"};
   ck_assert_msg(srv_ftp_seed_home(s, &f, 1, err, sizeof err) == 0, "%s", err);
   uint64_t off = srv_ftp_log_offset(s);
 

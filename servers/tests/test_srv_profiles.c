@@ -109,10 +109,10 @@ START_TEST(test_mlsd)
 {
   srv_ftp *s = start("mlsd");
   ck_assert_str_eq(srv_ftp_server_name(s), "proftpd");
-  qh_file files[] = {
-      {.kind = QH_FILE_PAYLOAD, .path = "big.bin", .size = 5000, .seed = 3},
-      {.kind = QH_FILE_TEXT, .path = "docs/readme.txt", .text = "hi\n"},
-      {.kind = QH_FILE_DIR, .path = "empty", .writable = true},
+  srv_file files[] = {
+      {.kind = SRV_FILE_PAYLOAD, .path = "big.bin", .size = 5000, .seed = 3},
+      {.kind = SRV_FILE_TEXT, .path = "docs/readme.txt", .text = "hi\n"},
+      {.kind = SRV_FILE_DIR, .path = "empty", .writable = true},
   };
   char err[1024], reply[SRV_NET_REPLY_MAX + 1], list[8192];
   ck_assert_msg(srv_ftp_seed_home(s, files, 3, err, sizeof err) == 0, "%s",
@@ -164,13 +164,13 @@ START_TEST(test_mlsd)
   json_decref(root);
   free(json);
 
-  qh_server_file want[] = {
+  srv_want_file want[] = {
       {.path = "up.bin", .has_payload = true, .size = 3000, .seed = 9},
       {.path = "big.bin", .has_payload = true, .size = 5000, .seed = 3},
       {.path = "never.bin", .absent = true},
   };
   char *logs[] = {"MLSD", "STOR up.bin"};
-  qh_server_expect e = {
+  srv_expect e = {
       .files = want, .nfiles = 3, .log_contains = logs, .nlog = 2};
   ck_assert_msg(srv_ftp_check_expect(s, off, &e, err, sizeof err) == 0, "%s",
                 err);

@@ -54,7 +54,7 @@ static bool glob_eq(const char *pat, const char *cmd)
   return fnmatch(pat, cmd, 0) == 0;
 }
 
-static int check_commands(const wire_analysis *a, const qh_wire *w,
+static int check_commands(const wire_analysis *a, const wire_expect *w,
                           char *msg, size_t len)
 {
   size_t pos = 0;
@@ -88,47 +88,47 @@ static int check_commands(const wire_analysis *a, const qh_wire *w,
   return 0;
 }
 
-static const char *want_mode(qh_wire_mode m)
+static const char *want_mode(wire_want_mode m)
 {
   switch (m) {
-  case QH_MODE_ANY: return NULL;
-  case QH_MODE_PASSIVE: return "passive";
-  case QH_MODE_ACTIVE: return "active";
+  case WIRE_WANT_MODE_ANY: return NULL;
+  case WIRE_WANT_PASSIVE: return "passive";
+  case WIRE_WANT_ACTIVE: return "active";
   }
   return NULL;
 }
 
-static const char *want_dir(qh_wire_dir d)
+static const char *want_dir(wire_want_dir d)
 {
   switch (d) {
-  case QH_DIR_ANY: return NULL;
-  case QH_DIR_DOWNLOAD: return "download";
-  case QH_DIR_UPLOAD: return "upload";
+  case WIRE_WANT_DIR_ANY: return NULL;
+  case WIRE_WANT_DOWNLOAD: return "download";
+  case WIRE_WANT_UPLOAD: return "upload";
   }
   return NULL;
 }
 
-static const char *want_close(qh_wire_close c)
+static const char *want_close(wire_want_close c)
 {
   switch (c) {
-  case QH_CLOSE_ANY: return NULL;
-  case QH_CLOSE_FIN: return "fin";
-  case QH_CLOSE_RST: return "rst";
+  case WIRE_WANT_CLOSE_ANY: return NULL;
+  case WIRE_WANT_CLOSE_FIN: return "fin";
+  case WIRE_WANT_CLOSE_RST: return "rst";
   }
   return NULL;
 }
 
-static const char *want_opener(qh_wire_opener o)
+static const char *want_opener(wire_want_opener o)
 {
   switch (o) {
-  case QH_OPENER_ANY: return NULL;
-  case QH_OPENER_CLIENT: return "client";
-  case QH_OPENER_SERVER: return "server";
+  case WIRE_WANT_OPENER_ANY: return NULL;
+  case WIRE_WANT_OPENER_CLIENT: return "client";
+  case WIRE_WANT_OPENER_SERVER: return "server";
   }
   return NULL;
 }
 
-static int check_data(const wire_analysis *a, const qh_wire *w, char *msg,
+static int check_data(const wire_analysis *a, const wire_expect *w, char *msg,
                       size_t len)
 {
   if (!w->data_given)
@@ -137,7 +137,7 @@ static int check_data(const wire_analysis *a, const qh_wire *w, char *msg,
     return fail(msg, len, "wire: expected %zu data connection(s), saw %zu",
                 w->ndata, a->ndata);
   for (size_t i = 0; i < w->ndata; i++) {
-    const qh_wire_data *e = &w->data[i];
+    const wire_expect_data *e = &w->data[i];
     const wire_data_conn *d = &a->data[i];
     const char *s;
     if ((s = want_dir(e->direction)) && strcmp(s, wire_xfer_name(d->direction)))
@@ -164,7 +164,7 @@ static int check_data(const wire_analysis *a, const qh_wire *w, char *msg,
   return 0;
 }
 
-static int check_tls(const wire_analysis *a, const qh_wire *w, char *msg,
+static int check_tls(const wire_analysis *a, const wire_expect *w, char *msg,
                      size_t len)
 {
   static const char *const word[] = {"plain", "TLS"};
@@ -218,7 +218,7 @@ static int check_tls(const wire_analysis *a, const qh_wire *w, char *msg,
   return 0;
 }
 
-int wire_check(const wire_analysis *a, const qh_wire *w, char *msg,
+int wire_check(const wire_analysis *a, const wire_expect *w, char *msg,
                size_t len)
 {
   if (len)

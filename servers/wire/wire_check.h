@@ -1,9 +1,9 @@
-/* wire_check: a case's `wire:` assertions (harness/case.h, qh_wire)
+/* wire_check: a case's `wire:` assertions (wire_expect.h)
  * evaluated on a capture's analysis. */
 #ifndef WIRE_CHECK_H
 #define WIRE_CHECK_H
 
-#include "case.h"
+#include "wire_expect.h"
 #include "wire_analyze.h"
 
 #include <stddef.h>
@@ -15,7 +15,7 @@
  * "wire: <assertion>: expected ..., saw ...". Commands are matched with
  * fnmatch(3) globs against the client commands of all control sessions in
  * order (PASS arguments are masked as "<hidden>" before matching). */
-int wire_check(const wire_analysis *a, const qh_wire *w, char *msg,
+int wire_check(const wire_analysis *a, const wire_expect *w, char *msg,
                size_t len);
 
 #endif

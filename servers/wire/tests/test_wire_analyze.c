@@ -487,61 +487,61 @@ END_TEST
 typedef struct check_case {
   const char *commands[4];
   const char *forbidden[2];
-  qh_wire_mode mode;
+  wire_want_mode mode;
   int ndata; /* -1: no data assertion */
-  qh_wire_data data[3];
+  wire_expect_data data[3];
   int tls_control, tls_data;
   bool no_plaintext;
   const char *want; /* NULL: passes; else a fragment of the message */
 } check_case;
 
-#define ANYD {QH_DIR_ANY, -1, QH_CLOSE_ANY, QH_OPENER_ANY, {0, 0, 0}}
+#define ANYD {WIRE_WANT_DIR_ANY, -1, WIRE_WANT_CLOSE_ANY, WIRE_WANT_OPENER_ANY, {0, 0, 0}}
 
 static const check_case ccases[] = {
-    {{"USER *", "TYPE I", "RETR x.bin", "QUIT"}, {"MLSD*"}, QH_MODE_ANY, 3,
-     {{QH_DIR_DOWNLOAD, 5000, QH_CLOSE_FIN, QH_OPENER_CLIENT, {0, 0, 0}},
-      {QH_DIR_UPLOAD, 3000, QH_CLOSE_ANY, QH_OPENER_SERVER, {0, 0, 0}},
-      {QH_DIR_DOWNLOAD, -1, QH_CLOSE_RST, QH_OPENER_ANY, {0, 0, 0}}},
+    {{"USER *", "TYPE I", "RETR x.bin", "QUIT"}, {"MLSD*"}, WIRE_WANT_MODE_ANY, 3,
+     {{WIRE_WANT_DOWNLOAD, 5000, WIRE_WANT_CLOSE_FIN, WIRE_WANT_OPENER_CLIENT, {0, 0, 0}},
+      {WIRE_WANT_UPLOAD, 3000, WIRE_WANT_CLOSE_ANY, WIRE_WANT_OPENER_SERVER, {0, 0, 0}},
+      {WIRE_WANT_DOWNLOAD, -1, WIRE_WANT_CLOSE_RST, WIRE_WANT_OPENER_ANY, {0, 0, 0}}},
      0, -1, false, NULL},
-    {{"PASS *", "TYPE A"}, {NULL}, QH_MODE_ANY, -1, {ANYD}, -1, -1, false,
+    {{"PASS *", "TYPE A"}, {NULL}, WIRE_WANT_MODE_ANY, -1, {ANYD}, -1, -1, false,
      "wire: expected client command \"TYPE A\" after \"PASS <hidden>\", saw "
      "TYPE I, PASV, RETR x.bin, PORT 127,0,0,1,156,66"},
-    {{"REST 1000"}, {NULL}, QH_MODE_ANY, -1, {ANYD}, -1, -1, false,
+    {{"REST 1000"}, {NULL}, WIRE_WANT_MODE_ANY, -1, {ANYD}, -1, -1, false,
      "wire: expected client command \"REST 1000\", saw USER test, PASS"},
-    {{"QUIT", "USER *"}, {NULL}, QH_MODE_ANY, -1, {ANYD}, -1, -1, false,
+    {{"QUIT", "USER *"}, {NULL}, WIRE_WANT_MODE_ANY, -1, {ANYD}, -1, -1, false,
      "after \"QUIT\", saw nothing"},
-    {{NULL}, {"PORT *"}, QH_MODE_ANY, -1, {ANYD}, -1, -1, false,
+    {{NULL}, {"PORT *"}, WIRE_WANT_MODE_ANY, -1, {ANYD}, -1, -1, false,
      "wire: forbidden client command \"PORT *\": saw \"PORT 127,0,0,1,156,66"},
-    {{NULL}, {NULL}, QH_MODE_PASSIVE, -1, {ANYD}, -1, -1, false,
+    {{NULL}, {NULL}, WIRE_WANT_PASSIVE, -1, {ANYD}, -1, -1, false,
      "wire: expected mode passive, saw mixed"},
-    {{NULL}, {NULL}, QH_MODE_ANY, 0, {ANYD}, -1, -1, false,
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, 0, {ANYD}, -1, -1, false,
      "wire: expected 0 data connection(s), saw 3"},
-    {{NULL}, {NULL}, QH_MODE_ANY, 3,
-     {ANYD, ANYD, {QH_DIR_ANY, -1, QH_CLOSE_FIN, QH_OPENER_ANY, {0, 0, 0}}},
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, 3,
+     {ANYD, ANYD, {WIRE_WANT_DIR_ANY, -1, WIRE_WANT_CLOSE_FIN, WIRE_WANT_OPENER_ANY, {0, 0, 0}}},
      -1, -1, false,
      "wire: data connection 3: expected close fin by the module, saw rst"},
-    {{NULL}, {NULL}, QH_MODE_ANY, 3,
-     {{QH_DIR_UPLOAD, -1, QH_CLOSE_ANY, QH_OPENER_ANY, {0, 0, 0}}, ANYD,
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, 3,
+     {{WIRE_WANT_UPLOAD, -1, WIRE_WANT_CLOSE_ANY, WIRE_WANT_OPENER_ANY, {0, 0, 0}}, ANYD,
       ANYD}, -1, -1, false,
      "wire: data connection 1: expected direction upload, saw download"},
-    {{NULL}, {NULL}, QH_MODE_ANY, 3,
-     {{QH_DIR_ANY, 4999, QH_CLOSE_ANY, QH_OPENER_ANY, {0, 0, 0}}, ANYD,
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, 3,
+     {{WIRE_WANT_DIR_ANY, 4999, WIRE_WANT_CLOSE_ANY, WIRE_WANT_OPENER_ANY, {0, 0, 0}}, ANYD,
       ANYD}, -1, -1, false,
      "wire: data connection 1: expected 4999 bytes download, saw 5000"},
-    {{NULL}, {NULL}, QH_MODE_ANY, 3,
-     {ANYD, {QH_DIR_ANY, -1, QH_CLOSE_ANY, QH_OPENER_CLIENT, {0, 0, 0}},
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, 3,
+     {ANYD, {WIRE_WANT_DIR_ANY, -1, WIRE_WANT_CLOSE_ANY, WIRE_WANT_OPENER_CLIENT, {0, 0, 0}},
       ANYD}, -1, -1, false,
      "wire: data connection 2: expected opened by the client, saw server"},
-    {{NULL}, {NULL}, QH_MODE_ANY, -1, {ANYD}, 1, -1, false,
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, -1, {ANYD}, 1, -1, false,
      "wire: expected TLS on control connection 1, saw plain"},
-    {{NULL}, {NULL}, QH_MODE_ANY, -1, {ANYD}, -1, -1, true,
+    {{NULL}, {NULL}, WIRE_WANT_MODE_ANY, -1, {ANYD}, -1, -1, true,
      "wire: no_plaintext: expected no USER/PASS in clear, saw 2"},
 };
 
 START_TEST(test_check_table)
 {
   const check_case *k = &ccases[_i];
-  qh_wire w;
+  wire_expect w;
   memset(&w, 0, sizeof w);
   w.present = true;
   for (; w.ncommands < 4 && k->commands[w.ncommands]; w.ncommands++)
@@ -553,7 +553,7 @@ START_TEST(test_check_table)
   w.mode = k->mode;
   w.data_given = k->ndata >= 0;
   w.ndata = k->ndata >= 0 ? (size_t)k->ndata : 0;
-  w.data = (qh_wire_data *)k->data;
+  w.data = (wire_expect_data *)k->data;
   w.tls_control = k->tls_control;
   w.tls_data = k->tls_data;
   w.no_plaintext = k->no_plaintext;
@@ -574,7 +574,7 @@ END_TEST
 START_TEST(test_check_tls_capture)
 {
   wire_analysis *a = load(tls_path, 2121);
-  qh_wire w;
+  wire_expect w;
   memset(&w, 0, sizeof w);
   w.present = true;
   w.tls_control = 1;
@@ -593,7 +593,7 @@ END_TEST
 START_TEST(test_check_tls_version)
 {
   wire_analysis *a = load(sh_path, 2121);
-  qh_wire w;
+  wire_expect w;
   memset(&w, 0, sizeof w);
   w.present = true;
   w.tls_control = w.tls_data = -1;

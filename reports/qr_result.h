@@ -1,29 +1,30 @@
-/* result: what a run produced, the model every report is rendered from.
+/* qr_result: what a run produced, the model every report is rendered from.
  *
- * The engine fills it; reports/ turns it into results.json (the single
+ * It belongs to reports/, the layer below the harness: the harness's engine
+ * fills it; reports/ turns it into results.json (the single
  * source of truth) and renders junit.xml and the rest from that JSON.
- * Everything here is owned by the run result (qh_run_result_free). */
-#ifndef QH_RESULT_H
-#define QH_RESULT_H
+ * Everything here is owned by the run result (qr_run_result_free). */
+#ifndef QR_RESULT_H
+#define QR_RESULT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum qh_verdict {
-  QH_PASS,  /* every step held */
-  QH_FAIL,  /* the module (or the wire) did not do what the case expects */
-  QH_ERROR, /* the case could not be run: environment, server, bad case */
-  QH_SKIP,  /* not applicable here (a needs: tag this target lacks) */
-  QH_WAIVED, /* failed, and a waiver (--waivers) names the failure as known;
+typedef enum qr_verdict {
+  QR_PASS,  /* every step held */
+  QR_FAIL,  /* the module (or the wire) did not do what the case expects */
+  QR_ERROR, /* the case could not be run: environment, server, bad case */
+  QR_SKIP,  /* not applicable here (a needs: tag this target lacks) */
+  QR_WAIVED, /* failed, and a waiver (--waivers) names the failure as known;
                 counts as passed for the exit status, never reads as pass */
-} qh_verdict;
+} qr_verdict;
 
-enum { QH_VERDICTS = 5 }; /* how many verdicts there are */
+enum { QR_VERDICTS = 5 }; /* how many verdicts there are */
 
-/* A waiver (harness/waivers.h) as the reports show it. On a case: the one
+/* A waiver (the harness's waivers file) as the reports show it. On a case: the one
  * that turned its failure into `waived` (status, where, cases unset). On
  * the run: every waiver of the file, with what became of it. */
-typedef struct qh_waiver_note {
+typedef struct qr_waiver_note {
   char *pattern;   /* the waiver's `case`: an id or a glob */
   char *reason;
   char *reference; /* bug tracker URL or document */
@@ -33,30 +34,30 @@ typedef struct qh_waiver_note {
   char *where;     /* run: "file:line:col" of the entry */
   char **cases;    /* run: ids it waived (applied) or that passed (stale) */
   size_t ncases, cap;
-} qh_waiver_note;
+} qr_waiver_note;
 
 /* One transcript entry. dir: '>' bytes sent to the module, '<' a line (or
  * raw bytes) from it, '#' a note of the harness's own (step boundaries,
  * restarts, verdict reasons). Text is printable: control bytes are escaped
  * as \r \n \xNN by the engine before they are stored. */
-typedef struct qh_tline {
+typedef struct qr_tline {
   double t; /* seconds since the case started */
   char dir;
   char *text;
-} qh_tline;
+} qr_tline;
 
-typedef struct qh_case_result {
+typedef struct qr_case_result {
   char *id, *title, *spec, *file;
   char **tags;
   size_t ntags;
-  qh_verdict verdict;
+  qr_verdict verdict;
   char *reason;       /* NULL on pass: "step 4 (case.yaml:12:5): ..."; on
                          waived, the failure's own reason */
-  qh_waiver_note *waiver; /* verdict waived: the waiver; NULL otherwise */
+  qr_waiver_note *waiver; /* verdict waived: the waiver; NULL otherwise */
   int failed_step;    /* 1-based; 0 when none */
   double started;     /* seconds since the run started */
   double duration_s;
-  qh_tline *lines;
+  qr_tline *lines;
   size_t nlines, cap;
   char **unexpected;  /* lines skipped by wait_for, in order */
   size_t nunexpected, unexp_cap;
@@ -65,25 +66,25 @@ typedef struct qh_case_result {
                          replies, stored files), JSON text; may be NULL */
   char *wire_json;    /* the capture's analysis (servers/wire), JSON text;
                          may be NULL */
-} qh_case_result;
+} qr_case_result;
 
-/* The module as the preflight read it (harness/preflight.h). Strings are
+/* The module as the preflight read it (the harness's preflight). Strings are
  * "" when the module did not say; the IMEI is only ever kept masked. */
-typedef struct qh_module_info {
+typedef struct qr_module_info {
   char *manufacturer, *model, *revision, *imei_masked;
   char **ati; /* ATI's lines, as the module sent them */
   size_t nati;
   bool echo;      /* echoed after ATE1 */
   bool sim_ready; /* +CPIN: READY */
   char *sim;      /* what AT+CPIN? said */
-  struct qh_module_pdp {
+  struct qr_module_pdp {
     int ctx, state, type;
     char *addr; /* space-separated (IPv4v6 gives two) */
   } *pdp;       /* AT+QIACT? */
   size_t npdp, pdp_cap;
-} qh_module_info;
+} qr_module_info;
 
-typedef struct qh_run_result {
+typedef struct qr_run_result {
   char *started_at;  /* ISO 8601 UTC */
   char *target;      /* "sim" or "device:/dev/ttyUSB0" */
   char *profile;     /* module profile name */
@@ -100,73 +101,73 @@ typedef struct qh_run_result {
    * (the module failed it: no case ran). stop_detail says it in words. */
   char *stop_reason;
   char *stop_detail;
-  qh_module_info *module; /* NULL when the preflight did not read it */
+  qr_module_info *module; /* NULL when the preflight did not read it */
   char *module_revision; /* --module-revision; NULL when not given */
   char *waivers_file;    /* --waivers; NULL when not given */
-  qh_waiver_note *waivers; /* every waiver of the file, with its status */
+  qr_waiver_note *waivers; /* every waiver of the file, with its status */
   size_t nwaivers, waivers_cap;
-  qh_case_result *cases;
+  qr_case_result *cases;
   size_t ncases, cap;
-} qh_run_result;
+} qr_run_result;
 
-const char *qh_verdict_name(qh_verdict v); /* "pass", "fail", ... */
+const char *qr_verdict_name(qr_verdict v); /* "pass", "fail", ... */
 
 /* Parses "pass"/"fail"/"error"/"skip"/"waived"; -1 when unknown. */
-int qh_verdict_parse(const char *s);
+int qr_verdict_parse(const char *s);
 
 /* Model building (reports/qr_model.c). Allocation failure aborts: the
  * model is small and a run without memory cannot report anyway. */
-qh_run_result *qh_run_result_new(const char *target, const char *profile,
+qr_run_result *qr_run_result_new(const char *target, const char *profile,
                                  double time_scale);
 /* Appends a case (copies the strings; tags may be NULL) and returns it. */
-qh_case_result *qh_run_add_case(qh_run_result *r, const char *id,
+qr_case_result *qr_run_add_case(qr_run_result *r, const char *id,
                                 const char *title, const char *spec,
                                 const char *file, char *const *tags,
                                 size_t ntags);
 /* Appends a transcript entry; text is escaped (\r \n \xNN) on the way in,
  * n bytes of it (n = (size_t)-1: up to the NUL). */
-void qh_case_add_line(qh_case_result *c, double t, char dir, const char *text,
+void qr_case_add_line(qr_case_result *c, double t, char dir, const char *text,
                       size_t n);
 /* Appends a '#' note, printf-style. */
-void qh_case_note(qh_case_result *c, double t, const char *fmt, ...)
+void qr_case_note(qr_case_result *c, double t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void qh_case_add_unexpected(qh_case_result *c, const char *line);
+void qr_case_add_unexpected(qr_case_result *c, const char *line);
 /* Sets the verdict; reason (printf-style, may be NULL for pass) replaces any
  * earlier one. */
-void qh_case_set_verdict(qh_case_result *c, qh_verdict v, int failed_step,
+void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
                          const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Attaches JSON evidence (copied); invalid JSON is stored as a string. */
-void qh_case_set_evidence(qh_case_result *c, const char *server_json,
+void qr_case_set_evidence(qr_case_result *c, const char *server_json,
                           const char *wire_json);
-/* Turns a failed case into a waived one: the verdict becomes QH_WAIVED,
+/* Turns a failed case into a waived one: the verdict becomes QR_WAIVED,
  * the failure's reason and step stay, the waiver is attached (copied;
  * revision may be NULL). */
-void qh_case_waive(qh_case_result *c, const char *pattern, const char *reason,
+void qr_case_waive(qr_case_result *c, const char *pattern, const char *reason,
                    const char *reference, const char *revision);
 /* Records the run's module revision and waivers file (either may be
  * NULL). */
-void qh_run_set_waiver_info(qh_run_result *r, const char *module_revision,
+void qr_run_set_waiver_info(qr_run_result *r, const char *module_revision,
                             const char *waivers_file);
 /* Records why the run stopped early (copied; see stop_reason). */
-void qh_run_set_stop(qh_run_result *r, const char *reason, const char *detail);
+void qr_run_set_stop(qr_run_result *r, const char *reason, const char *detail);
 /* Sets the run's module identity (strings copied; ati may be NULL) and
- * returns it for qh_module_add_pdp. */
-qh_module_info *qh_run_set_module(qh_run_result *r, const char *manufacturer,
+ * returns it for qr_module_add_pdp. */
+qr_module_info *qr_run_set_module(qr_run_result *r, const char *manufacturer,
                                   const char *model, const char *revision,
                                   const char *imei_masked,
                                   const char *const *ati, size_t nati,
                                   bool echo, bool sim_ready, const char *sim);
-void qh_module_add_pdp(qh_module_info *m, int ctx, int state, int type,
+void qr_module_add_pdp(qr_module_info *m, int ctx, int state, int type,
                        const char *addr);
 /* Appends a run-level waiver (copied) and returns it. */
-qh_waiver_note *qh_run_add_waiver(qh_run_result *r, const char *pattern,
+qr_waiver_note *qr_run_add_waiver(qr_run_result *r, const char *pattern,
                                   const char *reason, const char *reference,
                                   const char *revision, const char *status,
                                   const char *where);
-void qh_waiver_note_add_case(qh_waiver_note *w, const char *id);
+void qr_waiver_note_add_case(qr_waiver_note *w, const char *id);
 /* Counts of each verdict. */
-void qh_run_counts(const qh_run_result *r, size_t counts[QH_VERDICTS]);
-void qh_run_result_free(qh_run_result *r);
+void qr_run_counts(const qr_run_result *r, size_t counts[QR_VERDICTS]);
+void qr_run_result_free(qr_run_result *r);
 
 #endif

@@ -1,4 +1,4 @@
-/* bench_get: the throughput benchmark's driver (sim/bench/run.sh builds
+/* bench_get: the throughput benchmark's driver (ci/bench/sim/run.sh builds
  * and runs it; see README.md there).
  *
  * Starts a vsftpd the way the runner does (servers/srv_ftp.h), seeds one
@@ -467,7 +467,7 @@ int main(int argc, char **argv)
   srv_ftp_opts so = {
       .run_dir = run_dir, .template_dir = o.templates, .profile = "plain"};
   srv_ftp *s = NULL;
-  qh_file f = {.kind = QH_FILE_PAYLOAD,
+  srv_file f = {.kind = SRV_FILE_PAYLOAD,
                .path = PAYLOAD_NAME,
                .size = o.size,
                .seed = o.seed};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# sim/bench/run.sh — qftp-sim's download throughput against its ceilings.
+# ci/bench/sim/run.sh — qftp-sim's download throughput against its ceilings.
 #
-# Usage (as root, from anywhere):  sim/bench/run.sh [BUILD_DIR]
+# Usage (as root, from anywhere):  ci/bench/sim/run.sh [BUILD_DIR]
 #   BUILD_DIR  CMake build directory, default build/ (relative to the repo).
 # Environment: BENCH_SIZE (bytes, default 268435456), BENCH_SEED (5),
 #   BENCH_TIMEOUT (seconds per transfer, default 300).
@@ -26,7 +26,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+repo=$(cd "$here/../../.." && pwd)
 build=${1:-build}
 case $build in /*) ;; *) build=$repo/$build ;; esac
 size=${BENCH_SIZE:-268435456}
@@ -77,7 +77,7 @@ fi
 bin=$work/bench_get
 # shellcheck disable=SC2046 # pkg-config output is a word list
 timeout 120 gcc -std=c11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
-  -I"$repo/common" -I"$repo/servers" -I"$repo/harness" \
+  -I"$repo/common" -I"$repo/servers" \
   "$here"/bench_get.c "$here"/bench_tty.c "$here"/bench_pty.c "${libs[@]}" \
   $(pkg-config --libs openssl jansson yaml-0.1) -o "$bin"
 
