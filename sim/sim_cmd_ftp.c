@@ -21,7 +21,7 @@
 #define HOST_MAX 255 /* <hostname> (2.2) */
 #define CWD_MAX 128  /* <path_name> of CWD (2.3) */
 #define PWD_MAX 255  /* <path_name> of PWD (2.4) */
-#define NAME_MAX_ 255 /* <file_name>, <folder_name>, <old/new_name> */
+#define NAME_MAX_ SIM_REMOTE_NAME_MAX
 
 /* Operation tags handed to sim_ftp, and the URC each one ends with. */
 typedef enum {
@@ -52,13 +52,6 @@ static const char *const op_urc[] = {
     [OP_RNTO] = "+QFTPRENAME",
 };
 
-/* RNTO's argument while RNFR is in flight. */
-static char rename_to[NAME_MAX_ + 1];
-
-/* quirk late-urc: the one result URC held back, and when it goes out. */
-static char late_line[SIM_OUT_LINE_MAX + 1];
-static int64_t late_at = INT64_MAX;
-
 int sim_cmd_ftp_map_reply(void *ctx, int reply)
 {
   sim_ctx *c = ctx;
@@ -82,25 +75,26 @@ static void urc(sim_ctx *c, const char *fmt, ...)
     sim_out_line(c, "%s", line);
     return;
   }
-  if (late_at != INT64_MAX) /* one held at a time: the older goes now */
-    sim_out_line(c, "%s", late_line);
-  memcpy(late_line, line, sizeof line);
-  late_at = qc_deadline_in(sim_ctx_rsptimeout_ms(c) +
+  sim_ftp_pending *p = &c->pend;
+  if (p->late_at != INT64_MAX) /* one held at a time: the older goes now */
+    sim_out_line(c, "%s", p->late_line);
+  memcpy(p->late_line, line, sizeof line);
+  p->late_at = qc_deadline_in(sim_ctx_rsptimeout_ms(c) +
                            sim_ctx_scaled_ms(c, 1000));
 }
 
 int64_t sim_cmd_ftp_next_deadline(const sim_ctx *c)
 {
-  (void)c;
-  return late_at;
+  return c->pend.late_at;
 }
 
 void sim_cmd_ftp_tick(sim_ctx *c)
 {
-  if (late_at == INT64_MAX || qc_now_ms() < late_at)
+  sim_ftp_pending *p = &c->pend;
+  if (p->late_at == INT64_MAX || qc_now_ms() < p->late_at)
     return;
-  late_at = INT64_MAX;
-  sim_out_line(c, "%s", late_line);
+  p->late_at = INT64_MAX;
+  sim_out_line(c, "%s", p->late_line);
 }
 
 static void pwd_result(sim_ctx *c, const char *text)
@@ -148,7 +142,7 @@ void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
   }
   if (err == 0 && tag == OP_RNFR) {
     char line[8 + NAME_MAX_];
-    snprintf(line, sizeof line, "RNTO %s", rename_to);
+    snprintf(line, sizeof line, "RNTO %s", c->pend.rename_to);
     sim_ftp_command(c->ftp, OP_RNTO, line, sim_ctx_rsptimeout_ms(c));
     return;
   }
@@ -410,7 +404,7 @@ static void at_qftprename(sim_ctx *c, sim_at_form form,
   }
   if (!session_ready(c))
     return; /* rename_to may belong to an RNFR in flight */
-  memcpy(rename_to, to, strlen(to) + 1);
+  memcpy(c->pend.rename_to, to, strlen(to) + 1);
   char line[8 + NAME_MAX_];
   snprintf(line, sizeof line, "RNFR %s", from);
   send_command(c, OP_RNFR, line);

@@ -58,7 +58,7 @@ static void at_qftpput(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = SIM_XFER_PUT;
   r.beof = 1;
@@ -95,7 +95,7 @@ static void at_qftpget(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = SIM_XFER_GET;
   const char *remote = sim_at_param_cstr(ps, 0);
@@ -124,7 +124,7 @@ static void listing(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = kind;
   r.com = true;
