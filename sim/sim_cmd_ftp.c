@@ -417,17 +417,17 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"+QFTPOPEN", T | S, at_qftpopen, SIM_ERR_INVALID_PARAM, 125000},
-    {"+QFTPCWD", T | S, at_qftpcwd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPSIZE", T | S, at_qftpsize, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMDTM", T | S, at_qftpmdtm, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPDEL", T | S, at_qftpdel, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMKDIR", T | S, at_qftpmkdir, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPRMDIR", T | S, at_qftprmdir, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPRENAME", T | S, at_qftprename, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPOPEN", T | S, at_qftpopen, SIM_ERR_INVALID_PARAM},
+    {"+QFTPCWD", T | S, at_qftpcwd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM},
+    {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM},
+    {"+QFTPSIZE", T | S, at_qftpsize, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMDTM", T | S, at_qftpmdtm, SIM_ERR_INVALID_PARAM},
+    {"+QFTPDEL", T | S, at_qftpdel, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMKDIR", T | S, at_qftpmkdir, SIM_ERR_INVALID_PARAM},
+    {"+QFTPRMDIR", T | S, at_qftprmdir, SIM_ERR_INVALID_PARAM},
+    {"+QFTPRENAME", T | S, at_qftprename, SIM_ERR_INVALID_PARAM},
 };
 
 const sim_cmd_table sim_cmd_ftp_table = {rows, sizeof rows / sizeof rows[0]};

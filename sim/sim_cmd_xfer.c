@@ -205,18 +205,18 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"+QFTPPUT", T | S, at_qftpput, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPGET", T | S, at_qftpget, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPLIST", T | S, at_qftplist, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPNLST", T | S, at_qftpnlst, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPNLIST", T | S, at_qftpnlist, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMLSD", T | S, at_qftpmlsd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPLEN", T | X, at_qftplen, SIM_ERR_INVALID_PARAM, 0},
-    {"O", X | S, at_o, 0, 0},
-    {"&D", X, at_and_d, 0, 0},
-    {"&D0", X, at_and_d, 0, 0},
-    {"&D1", X, at_and_d, 0, 0},
-    {"&D2", X, at_and_d, 0, 0},
+    {"+QFTPPUT", T | S, at_qftpput, SIM_ERR_INVALID_PARAM},
+    {"+QFTPGET", T | S, at_qftpget, SIM_ERR_INVALID_PARAM},
+    {"+QFTPLIST", T | S, at_qftplist, SIM_ERR_INVALID_PARAM},
+    {"+QFTPNLST", T | S, at_qftpnlst, SIM_ERR_INVALID_PARAM},
+    {"+QFTPNLIST", T | S, at_qftpnlist, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMLSD", T | S, at_qftpmlsd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPLEN", T | X, at_qftplen, SIM_ERR_INVALID_PARAM},
+    {"O", X | S, at_o, 0},
+    {"&D", X, at_and_d, 0},
+    {"&D0", X, at_and_d, 0},
+    {"&D1", X, at_and_d, 0},
+    {"&D2", X, at_and_d, 0},
 };
 
 const sim_cmd_table sim_cmd_xfer_table = {rows, sizeof rows / sizeof rows[0]};
