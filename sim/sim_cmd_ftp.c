@@ -264,23 +264,16 @@ static int ftpstat(const sim_ctx *c)
     return (int)sim_ctx_prof_long(c, "stat_initial", 4);
   if (c->xfer && sim_xfer_active(c->xfer)) /* transferring, paused, held */
     return (c->quirks & SIM_QUIRK_WRONG_STAT) ? 1 : 2;
-  switch (sim_ftp_get_state(c->ftp)) {
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
+  switch (sim_ftp_get_phase(c->ftp)) {
+  case SIM_FTP_PH_DIALING:
+  case SIM_FTP_PH_LOGIN:
     return 0;
-  case SIM_FTP_IDLE:
-  case SIM_FTP_BUSY:
+  case SIM_FTP_PH_IDLE:
+  case SIM_FTP_PH_BUSY:
     return 1; /* 2 (transferring) comes with the data connection */
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_QUITTING:
     return 3;
-  case SIM_FTP_CLOSED:
+  case SIM_FTP_PH_CLOSED:
     return 4;
   }
   return 4;
