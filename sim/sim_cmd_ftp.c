@@ -11,6 +11,7 @@
 #include "sim_tls.h"
 #include "sim_xfer.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_time.h"
 
 #include <stdarg.h>
@@ -102,7 +103,7 @@ static void pwd_result(sim_ctx *c, const char *text)
   char path[PWD_MAX + 1];
   if (sim_reply_quoted_path(text, path, sizeof path) != 0) {
     sim_log("ftp: 257 reply without a usable path");
-    urc(c, "+QFTPPWD: %d,257", SIM_ERR_UNKNOWN);
+    urc(c, "+QFTPPWD: %d,%d", SIM_ERR_UNKNOWN, QC_FTP_PATH_CREATED);
     return;
   }
   const char *q = sim_ctx_prof(c, "pwd_quote");

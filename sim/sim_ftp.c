@@ -1,5 +1,6 @@
 #include "sim_ftp.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_io.h"
 #include "qc_time.h"
 #include "sim_err.h"
@@ -422,31 +423,37 @@ static void refused(sim_ftp *f, int err, int code, const char *text)
   finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
 }
 
+/* A failure reply, 4yz or 5yz (sim_reply gives codes 100-599 only). */
+static bool negative(int code)
+{
+  return QC_FTP_TRANSIENT(code) || QC_FTP_PERMANENT(code);
+}
+
 /* One complete reply in the current state (RFC 959 5.4 sequencing). */
 static void on_reply(sim_ftp *f, int code, const char *text)
 {
   sim_trace("ftp< %d %s", code, text);
-  if (code < 200 && f->st != SIM_FTP_QUITTING) {
+  if (QC_FTP_PRELIM(code) && f->st != SIM_FTP_QUITTING) {
     if (f->st == SIM_FTP_BUSY && f->h.prelim)
       f->h.prelim(f->h.ctx, f->tag, code);
     return; /* preliminary: the real answer follows */
   }
-  int err = code >= 400 ? f->h.map_reply(f->h.ctx, code) : 0;
+  int err = negative(code) ? f->h.map_reply(f->h.ctx, code) : 0;
   switch (f->st) {
   case SIM_FTP_CLOSED:
   case SIM_FTP_RESOLVING:
   case SIM_FTP_CONNECTING:
     return;
   case SIM_FTP_GREETING:
-    if (code == 220 && f->tls_mode == 2)
+    if (code == QC_FTP_READY && f->tls_mode == 2)
       send_and_go(f, "AUTH", "TLS", SIM_FTP_AUTH);
-    else if (code == 220)
+    else if (code == QC_FTP_READY)
       send_and_go(f, "USER", f->user, SIM_FTP_USER);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_AUTH: /* a server without TLS: README, 631 */
-    if (code == 234)
+    if (code == QC_FTP_AUTH_OK)
       start_tls(f);
     else
       finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, code, text);
@@ -454,40 +461,41 @@ static void on_reply(sim_ftp *f, int code, const char *text)
   case SIM_FTP_HANDSHAKE:
     return;
   case SIM_FTP_PBSZ:
-    if (code < 400)
+    if (!negative(code))
       send_and_go(f, "PROT", f->prot_p ? "P" : "C", SIM_FTP_PROT);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_PROT:
-    if (code < 400)
+    if (!negative(code))
       finish(f, SIM_FTP_IDLE, 0, 0, NULL);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_USER:
-    if (code == 230)
+    if (code == QC_FTP_LOGGED_IN)
       logged_in(f);
-    else if (code == 331)
+    else if (code == QC_FTP_NEED_PASSWORD)
       send_and_go(f, "PASS", f->pass, SIM_FTP_PASS);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_PASS:
-    if (code == 230 || code == 202)
+    if (code == QC_FTP_LOGGED_IN || code == QC_FTP_SUPERFLUOUS)
       logged_in(f);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_IDLE:
-    if (code == 421) /* the server is closing on us (timeout, shutdown) */
+    /* the server is closing on us (timeout, shutdown) */
+    if (code == QC_FTP_UNAVAILABLE)
       conn_gone(f);
     return;
   case SIM_FTP_BUSY:
-    if (code == 421) {
+    if (code == QC_FTP_UNAVAILABLE) {
       f->lost = true;
       finish(f, SIM_FTP_CLOSED, err, code, text);
-    } else if (code < 400) {
+    } else if (!negative(code)) {
       finish(f, SIM_FTP_IDLE, 0, code, text);
     } else {
       finish(f, SIM_FTP_IDLE, err, code, text);

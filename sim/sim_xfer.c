@@ -1,5 +1,6 @@
 #include "sim_xfer.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_io.h"
 #include "qc_time.h"
 #include "sim_addr.h"
@@ -330,7 +331,7 @@ static void on_address(sim_xfer *x, const char *text)
   }
   struct sockaddr_in srv, peer;
   if (sim_addr_parse_227(text, &srv) != 0) {
-    fail(x, SIM_ERR_DATA_OPEN_FAILED, 227);
+    fail(x, SIM_ERR_DATA_OPEN_FAILED, QC_FTP_PASSIVE);
     return;
   }
   socklen_t pl = sizeof peer;
