@@ -12,6 +12,7 @@
 #include "sim_ftp.h"
 #include "sim_log.h"
 #include "sim_outq.h"
+#include "sim_pty.h"
 #include "sim_quirk.h"
 #include "sim_xfer.h"
 
@@ -28,7 +29,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define OUT_DRAIN_MS 1000 /* at exit: what the host has not read by then */
@@ -137,35 +137,6 @@ static int parse_args(int argc, char **argv, options *o)
     usage(stderr);
     return 2;
   }
-  return 0;
-}
-
-/* The pty: master for us, slave kept open so the master never reads EIO
- * while the host closes and reopens the link. Raw mode on the slave. */
-static int open_pty(int *master, int *slave, char *name, size_t len)
-{
-  int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0 ||
-      ptsname_r(m, name, len) != 0) {
-    sim_log("pty: %s", strerror(errno));
-    if (m >= 0)
-      close(m);
-    return -1;
-  }
-  int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (s < 0) {
-    sim_log("pty: open %s: %s", name, strerror(errno));
-    close(m);
-    return -1;
-  }
-  struct termios t;
-  if (tcgetattr(s, &t) == 0) {
-    cfmakeraw(&t);
-    tcsetattr(s, TCSANOW, &t);
-  }
-  qc_set_nonblock(m, 1);
-  *master = m;
-  *slave = s;
   return 0;
 }
 
@@ -407,8 +378,13 @@ int main(int argc, char **argv)
   if (sigfd < 0 || make_root(o.root, root, sizeof root, &root_ours) != 0)
     goto out;
   static sim_outq outq;
-  if (open_pty(&master, &slave, slave_name, sizeof slave_name) != 0 ||
-      sim_outq_init(&outq, master) != 0)
+  char why[256 + sizeof slave_name];
+  if (sim_pty_open(&master, &slave, slave_name, sizeof slave_name, why,
+                   sizeof why) != 0) {
+    sim_log("pty: %s", why); /* no raw mode: the host's bytes would be cooked */
+    goto out;
+  }
+  if (sim_outq_init(&outq, master) != 0)
     goto out;
   if (make_link(o.link, slave_name) != 0)
     goto out;

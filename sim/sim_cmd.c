@@ -38,7 +38,7 @@ void sim_cmd_dispatch(sim_ctx *c, const char *line, size_t len)
     sim_out_error(c);
     return;
   }
-  static sim_at_params ps; /* ~1 KB: kept off the stack, one loop thread */
+  sim_at_params ps; /* ~1 KB: on the stack, so dispatch keeps no state */
   if (sim_at_params_parse(cmd.args, cmd.args_len, &ps) != 0) {
     sim_log("at: AT%s: malformed parameters", cmd.name);
     if (row->syntax_err)

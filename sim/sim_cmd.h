@@ -19,8 +19,7 @@ typedef struct {
   const char *name; /* as sim_at_split() gives it: "+QFTPCFG", "E", "" */
   unsigned forms;   /* sim_at_form bits accepted; others answer ERROR */
   sim_cmd_fn fn;
-  int syntax_err;  /* malformed parameters: 0 "ERROR", else +CME ERROR */
-  unsigned max_ms; /* the note's maximum response time (0: rsptimeout) */
+  int syntax_err; /* malformed parameters: 0 "ERROR", else +CME ERROR */
 } sim_cmd_row;
 
 typedef struct {

@@ -251,18 +251,18 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"", X, at_exec, 0, 300},
-    {"E", S | X, at_echo, 0, 300},
-    {"I", X, at_info, 0, 300},
-    {"+GMR", T | X, at_gmr, 0, 300},
-    {"+CGMM", T | X, at_cgmm, 0, 300},
-    {"+CGSN", T | X, at_cgsn, 0, 300},
-    {"+CPIN", T | Q, at_cpin, 0, 5000},
-    {"+CGATT", T | Q | S, at_cgatt, 0, 140000},
-    {"+CGREG", T | Q | S, at_cgreg, 0, 300},
-    {"+QICSGP", T | S, at_qicsgp, 0, 300},
-    {"+QIACT", T | Q | S, at_qiact, 0, 150000},
-    {"+QIDEACT", T | S, at_qideact, 0, 40000},
+    {"", X, at_exec, 0},
+    {"E", S | X, at_echo, 0},
+    {"I", X, at_info, 0},
+    {"+GMR", T | X, at_gmr, 0},
+    {"+CGMM", T | X, at_cgmm, 0},
+    {"+CGSN", T | X, at_cgsn, 0},
+    {"+CPIN", T | Q, at_cpin, 0},
+    {"+CGATT", T | Q | S, at_cgatt, 0},
+    {"+CGREG", T | Q | S, at_cgreg, 0},
+    {"+QICSGP", T | S, at_qicsgp, 0},
+    {"+QIACT", T | Q | S, at_qiact, 0},
+    {"+QIDEACT", T | S, at_qideact, 0},
 };
 
 const sim_cmd_table sim_cmd_basic_table = {rows, sizeof rows / sizeof rows[0]};

@@ -255,10 +255,10 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"+QFUPL", T | S, at_qfupl, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFLST", T | S | X, at_qflst, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFDEL", T | S, at_qfdel, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFREAD", T | S, at_qfread, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFUPL", T | S, at_qfupl, SIM_ERR_INVALID_PARAM},
+    {"+QFLST", T | S | X, at_qflst, SIM_ERR_INVALID_PARAM},
+    {"+QFDEL", T | S, at_qfdel, SIM_ERR_INVALID_PARAM},
+    {"+QFREAD", T | S, at_qfread, SIM_ERR_INVALID_PARAM},
 };
 
 const sim_cmd_table sim_cmd_file_table = {rows, sizeof rows / sizeof rows[0]};

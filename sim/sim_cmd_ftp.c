@@ -11,6 +11,7 @@
 #include "sim_tls.h"
 #include "sim_xfer.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_time.h"
 
 #include <stdarg.h>
@@ -21,7 +22,7 @@
 #define HOST_MAX 255 /* <hostname> (2.2) */
 #define CWD_MAX 128  /* <path_name> of CWD (2.3) */
 #define PWD_MAX 255  /* <path_name> of PWD (2.4) */
-#define NAME_MAX_ 255 /* <file_name>, <folder_name>, <old/new_name> */
+#define NAME_MAX_ SIM_REMOTE_NAME_MAX
 
 /* Operation tags handed to sim_ftp, and the URC each one ends with. */
 typedef enum {
@@ -52,13 +53,6 @@ static const char *const op_urc[] = {
     [OP_RNTO] = "+QFTPRENAME",
 };
 
-/* RNTO's argument while RNFR is in flight. */
-static char rename_to[NAME_MAX_ + 1];
-
-/* quirk late-urc: the one result URC held back, and when it goes out. */
-static char late_line[SIM_OUT_LINE_MAX + 1];
-static int64_t late_at = INT64_MAX;
-
 int sim_cmd_ftp_map_reply(void *ctx, int reply)
 {
   sim_ctx *c = ctx;
@@ -82,25 +76,26 @@ static void urc(sim_ctx *c, const char *fmt, ...)
     sim_out_line(c, "%s", line);
     return;
   }
-  if (late_at != INT64_MAX) /* one held at a time: the older goes now */
-    sim_out_line(c, "%s", late_line);
-  memcpy(late_line, line, sizeof line);
-  late_at = qc_deadline_in(sim_ctx_rsptimeout_ms(c) +
+  sim_ftp_pending *p = &c->pend;
+  if (p->late_at != INT64_MAX) /* one held at a time: the older goes now */
+    sim_out_line(c, "%s", p->late_line);
+  memcpy(p->late_line, line, sizeof line);
+  p->late_at = qc_deadline_in(sim_ctx_rsptimeout_ms(c) +
                            sim_ctx_scaled_ms(c, 1000));
 }
 
 int64_t sim_cmd_ftp_next_deadline(const sim_ctx *c)
 {
-  (void)c;
-  return late_at;
+  return c->pend.late_at;
 }
 
 void sim_cmd_ftp_tick(sim_ctx *c)
 {
-  if (late_at == INT64_MAX || qc_now_ms() < late_at)
+  sim_ftp_pending *p = &c->pend;
+  if (p->late_at == INT64_MAX || qc_now_ms() < p->late_at)
     return;
-  late_at = INT64_MAX;
-  sim_out_line(c, "%s", late_line);
+  p->late_at = INT64_MAX;
+  sim_out_line(c, "%s", p->late_line);
 }
 
 static void pwd_result(sim_ctx *c, const char *text)
@@ -108,7 +103,7 @@ static void pwd_result(sim_ctx *c, const char *text)
   char path[PWD_MAX + 1];
   if (sim_reply_quoted_path(text, path, sizeof path) != 0) {
     sim_log("ftp: 257 reply without a usable path");
-    urc(c, "+QFTPPWD: %d,257", SIM_ERR_UNKNOWN);
+    urc(c, "+QFTPPWD: %d,%d", SIM_ERR_UNKNOWN, QC_FTP_PATH_CREATED);
     return;
   }
   const char *q = sim_ctx_prof(c, "pwd_quote");
@@ -148,7 +143,7 @@ void sim_cmd_ftp_done(void *ctx, int tag, int err, int reply, const char *text)
   }
   if (err == 0 && tag == OP_RNFR) {
     char line[8 + NAME_MAX_];
-    snprintf(line, sizeof line, "RNTO %s", rename_to);
+    snprintf(line, sizeof line, "RNTO %s", c->pend.rename_to);
     sim_ftp_command(c->ftp, OP_RNTO, line, sim_ctx_rsptimeout_ms(c));
     return;
   }
@@ -270,23 +265,16 @@ static int ftpstat(const sim_ctx *c)
     return (int)sim_ctx_prof_long(c, "stat_initial", 4);
   if (c->xfer && sim_xfer_active(c->xfer)) /* transferring, paused, held */
     return (c->quirks & SIM_QUIRK_WRONG_STAT) ? 1 : 2;
-  switch (sim_ftp_get_state(c->ftp)) {
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
+  switch (sim_ftp_get_phase(c->ftp)) {
+  case SIM_FTP_PH_DIALING:
+  case SIM_FTP_PH_LOGIN:
     return 0;
-  case SIM_FTP_IDLE:
-  case SIM_FTP_BUSY:
+  case SIM_FTP_PH_IDLE:
+  case SIM_FTP_PH_BUSY:
     return 1; /* 2 (transferring) comes with the data connection */
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_QUITTING:
     return 3;
-  case SIM_FTP_CLOSED:
+  case SIM_FTP_PH_CLOSED:
     return 4;
   }
   return 4;
@@ -410,7 +398,7 @@ static void at_qftprename(sim_ctx *c, sim_at_form form,
   }
   if (!session_ready(c))
     return; /* rename_to may belong to an RNFR in flight */
-  memcpy(rename_to, to, strlen(to) + 1);
+  memcpy(c->pend.rename_to, to, strlen(to) + 1);
   char line[8 + NAME_MAX_];
   snprintf(line, sizeof line, "RNFR %s", from);
   send_command(c, OP_RNFR, line);
@@ -423,17 +411,17 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"+QFTPOPEN", T | S, at_qftpopen, SIM_ERR_INVALID_PARAM, 125000},
-    {"+QFTPCWD", T | S, at_qftpcwd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPSIZE", T | S, at_qftpsize, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMDTM", T | S, at_qftpmdtm, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPDEL", T | S, at_qftpdel, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMKDIR", T | S, at_qftpmkdir, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPRMDIR", T | S, at_qftprmdir, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPRENAME", T | S, at_qftprename, SIM_ERR_INVALID_PARAM, 0},
+    {"+QFTPOPEN", T | S, at_qftpopen, SIM_ERR_INVALID_PARAM},
+    {"+QFTPCWD", T | S, at_qftpcwd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPPWD", T | X, at_qftppwd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPSTAT", T | X, at_qftpstat, SIM_ERR_INVALID_PARAM},
+    {"+QFTPCLOSE", T | X, at_qftpclose, SIM_ERR_INVALID_PARAM},
+    {"+QFTPSIZE", T | S, at_qftpsize, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMDTM", T | S, at_qftpmdtm, SIM_ERR_INVALID_PARAM},
+    {"+QFTPDEL", T | S, at_qftpdel, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMKDIR", T | S, at_qftpmkdir, SIM_ERR_INVALID_PARAM},
+    {"+QFTPRMDIR", T | S, at_qftprmdir, SIM_ERR_INVALID_PARAM},
+    {"+QFTPRENAME", T | S, at_qftprename, SIM_ERR_INVALID_PARAM},
 };
 
 const sim_cmd_table sim_cmd_ftp_table = {rows, sizeof rows / sizeof rows[0]};

@@ -180,7 +180,7 @@ static void at_qftpcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 
 /* A malformed line is ERROR, as 2.1 says for every setting. */
 static const sim_cmd_row rows[] = {
-    {"+QFTPCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qftpcfg, 0, 300},
+    {"+QFTPCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qftpcfg, 0},
 };
 
 const sim_cmd_table sim_cmd_ftpcfg_table = {rows, sizeof rows / sizeof rows[0]};

@@ -139,7 +139,7 @@ static void at_qsslcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
 }
 
 static const sim_cmd_row rows[] = {
-    {"+QSSLCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qsslcfg, 0, 300},
+    {"+QSSLCFG", SIM_AT_FORM_TEST | SIM_AT_FORM_SET, at_qsslcfg, 0},
 };
 
 const sim_cmd_table sim_cmd_ssl_table = {rows, sizeof rows / sizeof rows[0]};

@@ -58,7 +58,7 @@ static void at_qftpput(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = SIM_XFER_PUT;
   r.beof = 1;
@@ -95,7 +95,7 @@ static void at_qftpget(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = SIM_XFER_GET;
   const char *remote = sim_at_param_cstr(ps, 0);
@@ -124,7 +124,7 @@ static void listing(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
     sim_out_ok(c);
     return;
   }
-  static sim_xfer_req r;
+  sim_xfer_req r; /* ~4 KB; sim_xfer_start() copies it */
   memset(&r, 0, sizeof r);
   r.kind = kind;
   r.com = true;
@@ -205,18 +205,18 @@ enum {
 };
 
 static const sim_cmd_row rows[] = {
-    {"+QFTPPUT", T | S, at_qftpput, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPGET", T | S, at_qftpget, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPLIST", T | S, at_qftplist, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPNLST", T | S, at_qftpnlst, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPNLIST", T | S, at_qftpnlist, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPMLSD", T | S, at_qftpmlsd, SIM_ERR_INVALID_PARAM, 0},
-    {"+QFTPLEN", T | X, at_qftplen, SIM_ERR_INVALID_PARAM, 0},
-    {"O", X | S, at_o, 0, 0},
-    {"&D", X, at_and_d, 0, 0},
-    {"&D0", X, at_and_d, 0, 0},
-    {"&D1", X, at_and_d, 0, 0},
-    {"&D2", X, at_and_d, 0, 0},
+    {"+QFTPPUT", T | S, at_qftpput, SIM_ERR_INVALID_PARAM},
+    {"+QFTPGET", T | S, at_qftpget, SIM_ERR_INVALID_PARAM},
+    {"+QFTPLIST", T | S, at_qftplist, SIM_ERR_INVALID_PARAM},
+    {"+QFTPNLST", T | S, at_qftpnlst, SIM_ERR_INVALID_PARAM},
+    {"+QFTPNLIST", T | S, at_qftpnlist, SIM_ERR_INVALID_PARAM},
+    {"+QFTPMLSD", T | S, at_qftpmlsd, SIM_ERR_INVALID_PARAM},
+    {"+QFTPLEN", T | X, at_qftplen, SIM_ERR_INVALID_PARAM},
+    {"O", X | S, at_o, 0},
+    {"&D", X, at_and_d, 0},
+    {"&D0", X, at_and_d, 0},
+    {"&D1", X, at_and_d, 0},
+    {"&D2", X, at_and_d, 0},
 };
 
 const sim_cmd_table sim_cmd_xfer_table = {rows, sizeof rows / sizeof rows[0]};

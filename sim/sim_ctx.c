@@ -16,6 +16,7 @@ void sim_ctx_init(sim_ctx *c)
   sim_ftpcfg_defaults(&c->cfg);
   for (size_t i = 0; i < SIM_SSL_CTX_COUNT; i++)
     sim_sslcfg_defaults(&c->ssl[i]);
+  c->pend.late_at = INT64_MAX;
 }
 
 void sim_out_raw(sim_ctx *c, const char *buf, size_t n)

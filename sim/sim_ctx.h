@@ -1,6 +1,7 @@
 /* sim_ctx: the simulated module's whole state, shared by the command
  * handlers, and the helpers that answer on the AT port (1.2 framing:
- * "\r\n<text>\r\n"). One instance, owned by main. */
+ * "\r\n<text>\r\n"). main owns the one instance; nothing a handler
+ * keeps lives outside it, so two contexts share nothing. */
 #ifndef SIM_CTX_H
 #define SIM_CTX_H
 
@@ -18,6 +19,18 @@ typedef struct sim_upl sim_upl;
 
 /* Longest response line we format (a +QFTPCFG account line is ~530). */
 #define SIM_OUT_LINE_MAX 1100
+/* <file_name>, <folder_name>, <old_name>, <new_name> (2.7-2.15). */
+#define SIM_REMOTE_NAME_MAX 255
+
+/* What the FTP session commands (sim_cmd_ftp.c) carry between a command
+ * and its completion. */
+typedef struct {
+  char rename_to[SIM_REMOTE_NAME_MAX + 1]; /* RNTO's argument, RNFR in flight */
+  /* quirk late-urc: the one result URC held back, and when it goes out
+   * (INT64_MAX: none held). */
+  char late_line[SIM_OUT_LINE_MAX + 1];
+  int64_t late_at;
+} sim_ftp_pending;
 
 typedef struct sim_ctx {
   /* Where responses go (the pty master); must not block for long. */
@@ -37,10 +50,11 @@ typedef struct sim_ctx {
   sim_upl *upl;     /* AT+QFUPL in progress, or NULL (sim_file.h) */
   const char *root; /* holds UFS/ and SD/ (--root) */
   bool ftp_used; /* an AT+QFTPOPEN was accepted since start */
+  sim_ftp_pending pend;
 } sim_ctx;
 
-/* Sets defaults (echo on, scale 1, no profile, note defaults for 2.1);
- * write/prof/ftp are left for the caller. */
+/* Sets defaults (echo on, scale 1, no profile, note defaults for 2.1,
+ * nothing pending); write/prof/ftp are left for the caller. */
 void sim_ctx_init(sim_ctx *c);
 
 void sim_out_raw(sim_ctx *c, const char *buf, size_t n);

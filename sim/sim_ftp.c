@@ -1,5 +1,6 @@
 #include "sim_ftp.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_io.h"
 #include "qc_time.h"
 #include "sim_err.h"
@@ -48,31 +49,53 @@ struct sim_ftp {
   size_t rlen;
 };
 
-static const char *const state_names[] = {
-    [SIM_FTP_CLOSED] = "CLOSED",
-    [SIM_FTP_RESOLVING] = "RESOLVING",
-    [SIM_FTP_CONNECTING] = "CONNECTING",
-    [SIM_FTP_GREETING] = "GREETING",
-    [SIM_FTP_AUTH] = "AUTH",
-    [SIM_FTP_HANDSHAKE] = "HANDSHAKE",
-    [SIM_FTP_USER] = "USER",
-    [SIM_FTP_PASS] = "PASS",
-    [SIM_FTP_PBSZ] = "PBSZ",
-    [SIM_FTP_PROT] = "PROT",
-    [SIM_FTP_IDLE] = "IDLE",
-    [SIM_FTP_BUSY] = "BUSY",
-    [SIM_FTP_QUITTING] = "QUITTING",
+/* One row per state: its name in traces, its phase, and the <err> that
+ * ends the open when the server goes away in it. */
+typedef struct {
+  const char *name;
+  sim_ftp_phase phase;
+  int gone_err;
+} state_row;
+
+static const state_row states[] = {
+    [SIM_FTP_CLOSED] = {"CLOSED", SIM_FTP_PH_CLOSED, 0},
+    [SIM_FTP_RESOLVING] = {"RESOLVING", SIM_FTP_PH_DIALING, 0},
+    [SIM_FTP_CONNECTING] = {"CONNECTING", SIM_FTP_PH_DIALING, 0},
+    [SIM_FTP_GREETING] = {"GREETING", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    [SIM_FTP_AUTH] = {"AUTH", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    /* a failed handshake; vsftpd: alert, "500 OOPS", FIN */
+    [SIM_FTP_HANDSHAKE] = {"HANDSHAKE", SIM_FTP_PH_LOGIN, SIM_ERR_SSL_AUTH},
+    [SIM_FTP_USER] = {"USER", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    [SIM_FTP_PASS] = {"PASS", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    [SIM_FTP_PBSZ] = {"PBSZ", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    [SIM_FTP_PROT] = {"PROT", SIM_FTP_PH_LOGIN, SIM_ERR_CTRL_CLOSED},
+    [SIM_FTP_IDLE] = {"IDLE", SIM_FTP_PH_IDLE, 0},
+    [SIM_FTP_BUSY] = {"BUSY", SIM_FTP_PH_BUSY, 0},
+    [SIM_FTP_QUITTING] = {"QUITTING", SIM_FTP_PH_QUITTING, 0},
 };
+_Static_assert(sizeof states / sizeof states[0] == SIM_FTP_QUITTING + 1,
+               "one row per sim_ftp_state");
 
 const char *sim_ftp_state_name(sim_ftp_state s)
 {
-  return state_names[s];
+  return states[s].name;
+}
+
+static sim_ftp_phase phase(const sim_ftp *f)
+{
+  return states[f->st].phase;
+}
+
+/* Phases where something is awaited, so a deadline runs. */
+static bool awaiting(sim_ftp_phase p)
+{
+  return p != SIM_FTP_PH_CLOSED && p != SIM_FTP_PH_IDLE;
 }
 
 static void set_state(sim_ftp *f, sim_ftp_state s)
 {
   if (f->st != s)
-    sim_trace("ftp: %s -> %s", state_names[f->st], state_names[s]);
+    sim_trace("ftp: %s -> %s", states[f->st].name, states[s].name);
   f->st = s;
 }
 
@@ -125,6 +148,11 @@ sim_ftp_state sim_ftp_get_state(const sim_ftp *f)
   return f->st;
 }
 
+sim_ftp_phase sim_ftp_get_phase(const sim_ftp *f)
+{
+  return phase(f);
+}
+
 bool sim_ftp_resolver_busy(const sim_ftp *f)
 {
   return f->gai_pending;
@@ -148,22 +176,15 @@ void sim_ftp_wedge(sim_ftp *f)
 
 int sim_ftp_gate(const sim_ftp *f)
 {
-  switch (f->st) {
-  case SIM_FTP_IDLE:
+  switch (phase(f)) {
+  case SIM_FTP_PH_IDLE:
     return f->wedged ? SIM_ERR_BUSY : 0;
-  case SIM_FTP_CLOSED:
+  case SIM_FTP_PH_CLOSED:
     return f->lost ? SIM_ERR_CTRL_CLOSED : SIM_ERR_UNKNOWN;
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
-  case SIM_FTP_BUSY:
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_DIALING:
+  case SIM_FTP_PH_LOGIN:
+  case SIM_FTP_PH_BUSY:
+  case SIM_FTP_PH_QUITTING:
     return SIM_ERR_BUSY;
   }
   return SIM_ERR_UNKNOWN;
@@ -182,33 +203,24 @@ static void finish(sim_ftp *f, sim_ftp_state next, int err, int reply,
 /* The server is gone (EOF, reset, a write failed) in the current state. */
 static void conn_gone(sim_ftp *f)
 {
-  switch (f->st) {
-  case SIM_FTP_CLOSED:
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
+  switch (phase(f)) {
+  case SIM_FTP_PH_CLOSED:
+  case SIM_FTP_PH_DIALING:
     return;
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
-    finish(f, SIM_FTP_CLOSED, SIM_ERR_CTRL_CLOSED, 0, NULL);
+  case SIM_FTP_PH_LOGIN:
+    finish(f, SIM_FTP_CLOSED, states[f->st].gone_err, 0, NULL);
     return;
-  case SIM_FTP_HANDSHAKE: /* vsftpd: alert, "500 OOPS", FIN */
-    finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, 0, NULL);
-    return;
-  case SIM_FTP_IDLE:
+  case SIM_FTP_PH_IDLE:
     sim_log("ftp: server closed the control connection");
     drop_conn(f);
     set_state(f, SIM_FTP_CLOSED);
     f->lost = true;
     return;
-  case SIM_FTP_BUSY:
+  case SIM_FTP_PH_BUSY:
     f->lost = true;
     finish(f, SIM_FTP_CLOSED, SIM_ERR_CTRL_CLOSED, 0, NULL);
     return;
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_QUITTING:
     finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
     return;
   }
@@ -411,31 +423,37 @@ static void refused(sim_ftp *f, int err, int code, const char *text)
   finish(f, SIM_FTP_CLOSED, err ? err : SIM_ERR_UNKNOWN, code, text);
 }
 
+/* A failure reply, 4yz or 5yz (sim_reply gives codes 100-599 only). */
+static bool negative(int code)
+{
+  return QC_FTP_TRANSIENT(code) || QC_FTP_PERMANENT(code);
+}
+
 /* One complete reply in the current state (RFC 959 5.4 sequencing). */
 static void on_reply(sim_ftp *f, int code, const char *text)
 {
   sim_trace("ftp< %d %s", code, text);
-  if (code < 200 && f->st != SIM_FTP_QUITTING) {
+  if (QC_FTP_PRELIM(code) && f->st != SIM_FTP_QUITTING) {
     if (f->st == SIM_FTP_BUSY && f->h.prelim)
       f->h.prelim(f->h.ctx, f->tag, code);
     return; /* preliminary: the real answer follows */
   }
-  int err = code >= 400 ? f->h.map_reply(f->h.ctx, code) : 0;
+  int err = negative(code) ? f->h.map_reply(f->h.ctx, code) : 0;
   switch (f->st) {
   case SIM_FTP_CLOSED:
   case SIM_FTP_RESOLVING:
   case SIM_FTP_CONNECTING:
     return;
   case SIM_FTP_GREETING:
-    if (code == 220 && f->tls_mode == 2)
+    if (code == QC_FTP_READY && f->tls_mode == 2)
       send_and_go(f, "AUTH", "TLS", SIM_FTP_AUTH);
-    else if (code == 220)
+    else if (code == QC_FTP_READY)
       send_and_go(f, "USER", f->user, SIM_FTP_USER);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_AUTH: /* a server without TLS: README, 631 */
-    if (code == 234)
+    if (code == QC_FTP_AUTH_OK)
       start_tls(f);
     else
       finish(f, SIM_FTP_CLOSED, SIM_ERR_SSL_AUTH, code, text);
@@ -443,40 +461,41 @@ static void on_reply(sim_ftp *f, int code, const char *text)
   case SIM_FTP_HANDSHAKE:
     return;
   case SIM_FTP_PBSZ:
-    if (code < 400)
+    if (!negative(code))
       send_and_go(f, "PROT", f->prot_p ? "P" : "C", SIM_FTP_PROT);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_PROT:
-    if (code < 400)
+    if (!negative(code))
       finish(f, SIM_FTP_IDLE, 0, 0, NULL);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_USER:
-    if (code == 230)
+    if (code == QC_FTP_LOGGED_IN)
       logged_in(f);
-    else if (code == 331)
+    else if (code == QC_FTP_NEED_PASSWORD)
       send_and_go(f, "PASS", f->pass, SIM_FTP_PASS);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_PASS:
-    if (code == 230 || code == 202)
+    if (code == QC_FTP_LOGGED_IN || code == QC_FTP_SUPERFLUOUS)
       logged_in(f);
     else
       refused(f, err, code, text);
     return;
   case SIM_FTP_IDLE:
-    if (code == 421) /* the server is closing on us (timeout, shutdown) */
+    /* the server is closing on us (timeout, shutdown) */
+    if (code == QC_FTP_UNAVAILABLE)
       conn_gone(f);
     return;
   case SIM_FTP_BUSY:
-    if (code == 421) {
+    if (code == QC_FTP_UNAVAILABLE) {
       f->lost = true;
       finish(f, SIM_FTP_CLOSED, err, code, text);
-    } else if (code < 400) {
+    } else if (!negative(code)) {
       finish(f, SIM_FTP_IDLE, 0, code, text);
     } else {
       finish(f, SIM_FTP_IDLE, err, code, text);
@@ -492,25 +511,18 @@ static void on_reply(sim_ftp *f, int code, const char *text)
 static void on_garbage(sim_ftp *f)
 {
   sim_log("ftp: malformed reply from the server, closing");
-  switch (f->st) {
-  case SIM_FTP_CLOSED:
-  case SIM_FTP_RESOLVING:
-  case SIM_FTP_CONNECTING:
+  switch (phase(f)) {
+  case SIM_FTP_PH_CLOSED:
+  case SIM_FTP_PH_DIALING:
     return;
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
-  case SIM_FTP_BUSY:
+  case SIM_FTP_PH_LOGIN:
+  case SIM_FTP_PH_BUSY:
     finish(f, SIM_FTP_CLOSED, SIM_ERR_UNKNOWN, 0, NULL);
     return;
-  case SIM_FTP_IDLE:
+  case SIM_FTP_PH_IDLE:
     conn_gone(f);
     return;
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_QUITTING:
     finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
     return;
   }
@@ -591,7 +603,7 @@ int sim_ftp_poll_fd(const sim_ftp *f, short *events)
 int64_t sim_ftp_next_deadline(const sim_ftp *f)
 {
   int64_t d = INT64_MAX;
-  if (f->st != SIM_FTP_CLOSED && f->st != SIM_FTP_IDLE)
+  if (awaiting(phase(f)))
     d = f->deadline;
   if (f->gai_pending) { /* glibc gives no fd to wait on: look often */
     int64_t soon = qc_deadline_in(RESOLVE_POLL_MS);
@@ -642,35 +654,25 @@ void sim_ftp_tick(sim_ftp *f)
 {
   if (f->gai_pending)
     resolver_check(f);
-  if (f->st == SIM_FTP_CLOSED || f->st == SIM_FTP_IDLE ||
-      qc_now_ms() < f->deadline)
+  if (!awaiting(phase(f)) || qc_now_ms() < f->deadline)
     return;
-  sim_log("ftp: no answer in time in state %s", state_names[f->st]);
-  switch (f->st) {
-  case SIM_FTP_CLOSED:
-  case SIM_FTP_IDLE:
+  sim_log("ftp: no answer in time in state %s", states[f->st].name);
+  switch (phase(f)) {
+  case SIM_FTP_PH_CLOSED:
+  case SIM_FTP_PH_IDLE:
     return;
-  case SIM_FTP_RESOLVING:
-    if (gai_cancel(&f->gcb) == EAI_CANCELED)
+  case SIM_FTP_PH_DIALING:
+  case SIM_FTP_PH_LOGIN:
+    if (f->st == SIM_FTP_RESOLVING && gai_cancel(&f->gcb) == EAI_CANCELED)
       f->gai_pending = false;
     finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
     return;
-  case SIM_FTP_CONNECTING:
-  case SIM_FTP_GREETING:
-  case SIM_FTP_AUTH:
-  case SIM_FTP_HANDSHAKE:
-  case SIM_FTP_USER:
-  case SIM_FTP_PASS:
-  case SIM_FTP_PBSZ:
-  case SIM_FTP_PROT:
-    finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
-    return;
-  case SIM_FTP_BUSY:
+  case SIM_FTP_PH_BUSY:
     /* A late reply would be taken for the next command's: close. */
     f->lost = true;
     finish(f, SIM_FTP_CLOSED, SIM_ERR_TIMEOUT, 0, NULL);
     return;
-  case SIM_FTP_QUITTING:
+  case SIM_FTP_PH_QUITTING:
     finish(f, SIM_FTP_CLOSED, 0, 0, NULL);
     return;
   }

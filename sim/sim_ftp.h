@@ -33,6 +33,18 @@ typedef enum {
   SIM_FTP_QUITTING, /* QUIT sent */
 } sim_ftp_state;
 
+/* What a state means to everyone outside its own transitions (the gate,
+ * AT+QFTPSTAT, timeouts, a lost connection): each state has one phase,
+ * in one table in sim_ftp.c. */
+typedef enum {
+  SIM_FTP_PH_CLOSED,   /* no session */
+  SIM_FTP_PH_DIALING,  /* RESOLVING, CONNECTING: no server to hear yet */
+  SIM_FTP_PH_LOGIN,    /* GREETING to PROT: the open under way */
+  SIM_FTP_PH_IDLE,     /* logged in, nothing in flight */
+  SIM_FTP_PH_BUSY,     /* one command in flight */
+  SIM_FTP_PH_QUITTING, /* QUIT sent */
+} sim_ftp_phase;
+
 typedef struct {
   void (*done)(void *ctx, int tag, int err, int reply, const char *text);
   /* A 1xx to the command in flight (150 before a transfer); may be NULL. */
@@ -48,6 +60,7 @@ void sim_ftp_free(sim_ftp *f);
 
 const char *sim_ftp_state_name(sim_ftp_state s);
 sim_ftp_state sim_ftp_get_state(const sim_ftp *f);
+sim_ftp_phase sim_ftp_get_phase(const sim_ftp *f);
 
 /* true when an abandoned name lookup still runs: a new open must wait. */
 bool sim_ftp_resolver_busy(const sim_ftp *f);

@@ -5,7 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-/* Process-wide: set once from the command line before the loop starts. */
+/* Process-wide on purpose, and not in sim_ctx: it says how much goes to
+ * the process's one stderr, is set once from the command line before the
+ * loop starts and only read afterwards, and the state machines that trace
+ * (sim_ftp, sim_data, sim_guard) hold no sim_ctx. It carries nothing of a
+ * session, so two contexts still share no state. */
 static bool verbose;
 
 void sim_log_set_verbose(bool on)

@@ -16,6 +16,10 @@ typedef struct {
   int n;
 } pool;
 
+/* OpenSSL's ex_data slot for the pool: a key into OpenSSL's process-wide
+ * registry, taken once and never changed, so it cannot live in a sim_ctx
+ * (the new-session callback gets only the SSL). The pools themselves hang
+ * off each SSL_CTX, which one session owns: contexts share no tickets. */
 static int pool_index = -1;
 
 static void pool_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,

@@ -1,5 +1,6 @@
 #include "sim_xfer.h"
 
+#include "qc_ftpcodes.h"
 #include "qc_io.h"
 #include "qc_time.h"
 #include "sim_addr.h"
@@ -37,14 +38,37 @@ typedef enum {
   XS_DRAINING, /* data side done: waiting for the final reply */
 } xs_state;
 
-static const char *const xs_names[] = {
-    [XS_IDLE] = "IDLE",       [XS_TYPE] = "TYPE",
-    [XS_ADDR] = "ADDR",       [XS_DIALING] = "DIALING",
-    [XS_REST] = "REST",       [XS_WAIT] = "WAIT",
-    [XS_MOVING] = "MOVING",   [XS_PAUSED] = "PAUSED",
-    [XS_HELD] = "HELD",       [XS_DRAINING] = "DRAINING",
-    [XS_FLUSHING] = "FLUSHING",
+/* What the poll loop does with the data connection in a state. */
+typedef enum {
+  XD_NONE,     /* nothing: none yet, paused, held, or done with */
+  XD_OPENING,  /* being opened (connect or accept), on its own deadline */
+  XD_MOVING,   /* payload, with rsptimeout between packets */
+  XD_FLUSHING, /* the rest of a COM: upload part going out */
+} xs_data;
+
+/* One row per state: its name in traces, what the data side does, and
+ * whether the transfer command is out (its 2xx is the final reply). */
+typedef struct {
+  const char *name;
+  xs_data data;
+  bool cmd_out;
+} xs_row;
+
+static const xs_row xs_rows[] = {
+    [XS_IDLE] = {"IDLE", XD_NONE, false},
+    [XS_TYPE] = {"TYPE", XD_NONE, false},
+    [XS_ADDR] = {"ADDR", XD_NONE, false},
+    [XS_DIALING] = {"DIALING", XD_OPENING, false},
+    [XS_REST] = {"REST", XD_NONE, false},
+    [XS_WAIT] = {"WAIT", XD_OPENING, true},
+    [XS_MOVING] = {"MOVING", XD_MOVING, true},
+    [XS_PAUSED] = {"PAUSED", XD_NONE, true},
+    [XS_HELD] = {"HELD", XD_NONE, true},
+    [XS_FLUSHING] = {"FLUSHING", XD_FLUSHING, true},
+    [XS_DRAINING] = {"DRAINING", XD_NONE, true},
 };
+_Static_assert(sizeof xs_rows / sizeof xs_rows[0] == XS_DRAINING + 1,
+               "one row per xs_state");
 
 static const char *const urc[] = {
     [SIM_XFER_GET] = "+QFTPGET",   [SIM_XFER_PUT] = "+QFTPPUT",
@@ -104,7 +128,7 @@ static bool passive(const sim_xfer *x)
 static void set_state(sim_xfer *x, xs_state s)
 {
   if (x->st != s)
-    sim_trace("xfer: %s -> %s", xs_names[x->st], xs_names[s]);
+    sim_trace("xfer: %s -> %s", xs_rows[x->st].name, xs_rows[s].name);
   x->st = s;
 }
 
@@ -307,7 +331,7 @@ static void on_address(sim_xfer *x, const char *text)
   }
   struct sockaddr_in srv, peer;
   if (sim_addr_parse_227(text, &srv) != 0) {
-    fail(x, SIM_ERR_DATA_OPEN_FAILED, 227);
+    fail(x, SIM_ERR_DATA_OPEN_FAILED, QC_FTP_PASSIVE);
     return;
   }
   socklen_t pl = sizeof peer;
@@ -359,20 +383,15 @@ static void on_reply_ok(sim_xfer *x, const char *text)
   case XS_REST:
     send_transfer_command(x);
     return;
-  case XS_WAIT:
-  case XS_MOVING:
-  case XS_PAUSED:
-  case XS_HELD:
-  case XS_FLUSHING:
-    x->ctrl_done = true; /* 226 may beat the last data bytes */
-    maybe_begin(x);
-    return;
   case XS_DRAINING:
     x->ctrl_done = true;
     finish(x);
     return;
-  case XS_IDLE:
-  case XS_DIALING:
+  default: /* the transfer command's reply, or one nobody waits for */
+    if (xs_rows[x->st].cmd_out) {
+      x->ctrl_done = true; /* 226 may beat the last data bytes */
+      maybe_begin(x);
+    }
     return;
   }
 }
@@ -691,12 +710,11 @@ static void on_data_writable(sim_xfer *x)
 
 int sim_xfer_poll_fd(const sim_xfer *x, short *events)
 {
-  switch (x->st) {
-  case XS_DIALING:
-  case XS_WAIT:
+  switch (xs_rows[x->st].data) {
+  case XD_OPENING:
     return sim_data_poll_fd(&x->d, events);
-  case XS_MOVING:
-  case XS_FLUSHING:
+  case XD_MOVING:
+  case XD_FLUSHING:
     if (x->d.fd < 0)
       break;
     if (x->r.kind != SIM_XFER_PUT) {
@@ -708,13 +726,7 @@ int sim_xfer_poll_fd(const sim_xfer *x, short *events)
       return x->d.fd;
     }
     break;
-  case XS_IDLE:
-  case XS_TYPE:
-  case XS_ADDR:
-  case XS_REST:
-  case XS_PAUSED:
-  case XS_HELD:
-  case XS_DRAINING:
+  case XD_NONE:
     break;
   }
   *events = 0;
@@ -731,28 +743,21 @@ static bool tls_pending(const sim_xfer *x)
 int64_t sim_xfer_next_deadline(const sim_xfer *x)
 {
   int64_t d = INT64_MAX;
-  switch (x->st) {
-  case XS_DIALING:
-  case XS_WAIT:
+  switch (xs_rows[x->st].data) {
+  case XD_OPENING:
     d = sim_data_next_deadline(&x->d);
     break;
-  case XS_MOVING:
+  case XD_MOVING:
     d = tls_pending(x) ? qc_now_ms() : x->gap_deadline;
     if (x->r.com) {
       int64_t g = sim_guard_deadline(&x->g);
       d = g < d ? g : d;
     }
     break;
-  case XS_FLUSHING:
+  case XD_FLUSHING:
     d = x->gap_deadline;
     break;
-  case XS_IDLE:
-  case XS_TYPE:
-  case XS_ADDR:
-  case XS_REST:
-  case XS_PAUSED:
-  case XS_HELD:
-  case XS_DRAINING:
+  case XD_NONE:
     break;
   }
   return d;
@@ -776,13 +781,12 @@ static void after_data_event(sim_xfer *x)
 
 void sim_xfer_on_event(sim_xfer *x, short revents)
 {
-  switch (x->st) {
-  case XS_DIALING:
-  case XS_WAIT:
+  switch (xs_rows[x->st].data) {
+  case XD_OPENING:
     sim_data_on_event(&x->d, revents);
     after_data_event(x);
     return;
-  case XS_MOVING:
+  case XD_MOVING:
     if (x->r.kind != SIM_XFER_PUT)
       on_data_readable(x);
     else if (!x->r.com)
@@ -790,17 +794,11 @@ void sim_xfer_on_event(sim_xfer *x, short revents)
     else
       push_queue(x);
     return;
-  case XS_FLUSHING:
+  case XD_FLUSHING:
     if (push_queue(x) && queued(x) == 0)
       after_flush(x);
     return;
-  case XS_IDLE:
-  case XS_TYPE:
-  case XS_ADDR:
-  case XS_REST:
-  case XS_PAUSED:
-  case XS_HELD:
-  case XS_DRAINING:
+  case XD_NONE:
     return;
   }
 }
@@ -819,15 +817,14 @@ static void gap_timeout(sim_xfer *x)
 void sim_xfer_tick(sim_xfer *x)
 {
   int64_t now = qc_now_ms();
-  switch (x->st) {
-  case XS_DIALING:
-  case XS_WAIT:
+  switch (xs_rows[x->st].data) {
+  case XD_OPENING:
     if (now >= sim_data_next_deadline(&x->d)) {
       sim_data_on_event(&x->d, 0);
       after_data_event(x);
     }
     return;
-  case XS_MOVING:
+  case XD_MOVING:
     if (tls_pending(x))
       on_data_readable(x);
     if (x->st == XS_MOVING && x->r.com) {
@@ -843,17 +840,11 @@ void sim_xfer_tick(sim_xfer *x)
     if (x->st == XS_MOVING && now >= x->gap_deadline)
       gap_timeout(x);
     return;
-  case XS_FLUSHING:
+  case XD_FLUSHING:
     if (now >= x->gap_deadline)
       gap_timeout(x);
     return;
-  case XS_IDLE:
-  case XS_TYPE:
-  case XS_ADDR:
-  case XS_REST:
-  case XS_PAUSED:
-  case XS_HELD:
-  case XS_DRAINING:
+  case XD_NONE:
     return;
   }
 }
