@@ -63,7 +63,12 @@ static int open_pair(int *m, int *s, char *err, size_t errlen)
     return -1;
   }
   cfmakeraw(&t);
-  tcsetattr(*s, TCSANOW, &t);
+  if (tcsetattr(*s, TCSANOW, &t) != 0) {
+    snprintf(err, errlen, "pty %s: raw mode: %s", name, strerror(errno));
+    close(*m);
+    close(*s);
+    return -1;
+  }
   return 0;
 }
 

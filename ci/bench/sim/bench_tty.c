@@ -46,9 +46,12 @@ int bench_tty_open(bench_tty *t, const char *link, int64_t deadline, char *err,
   /* The simulator sets raw mode on its side; termios is shared, but say
    * so here too rather than rely on it. */
   struct termios tio;
-  if (tcgetattr(t->fd, &tio) == 0) {
-    cfmakeraw(&tio);
-    tcsetattr(t->fd, TCSANOW, &tio);
+  if (tcgetattr(t->fd, &tio) != 0 ||
+      (cfmakeraw(&tio), tcsetattr(t->fd, TCSANOW, &tio)) != 0) {
+    snprintf(err, errlen, "%s: raw mode: %s", link, strerror(errno));
+    close(t->fd);
+    t->fd = -1;
+    return -1;
   }
   return 0;
 }
