@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "px_fault.h"  /* px_kind: faults: */
 #include "qc_where.h"
 #include "srv_expect.h" /* srv_expect: server_expect: */
 #include "srv_home.h"   /* srv_file: files: */
@@ -62,30 +63,20 @@ typedef struct qh_step {
 
 /* A fault the proxy between module and server injects (case `faults:`).
  * A case with faults reaches the server through the proxy (${port} is the
- * proxy's); faults apply to plain FTP only. */
-typedef enum qh_fault_kind {
-  QH_FAULT_REPLY,        /* reply: "452 ..."  replaces the reply to `on` */
-  QH_FAULT_DELAY,        /* delay: 2000       ms before the reply to `on` */
-  QH_FAULT_CLOSE,        /* close: control    FIN when `on` arrives */
-  QH_FAULT_RESET,        /* reset: control    RST when `on` arrives */
-  QH_FAULT_DATA_CLOSE,   /* data: close_after (with bytes: N) */
-  QH_FAULT_DATA_RESET,   /* data: reset       RST the data connection */
-  QH_FAULT_DATA_STALL,   /* data: stall       stop forwarding, keep open */
-  QH_FAULT_DATA_REFUSE,  /* data: refuse      never let it connect */
-  QH_FAULT_REWRITE_PASV, /* rewrite_pasv: ADDR  in 227/229 replies */
-} qh_fault_kind;
-
+ * proxy's); faults apply to plain FTP only. The kinds, their spellings and
+ * the parameters each takes are the proxy's table (px_fault.h). */
 typedef struct qh_fault {
-  qh_fault_kind kind;
+  px_kind kind;
   char *on;        /* command verb, upper case ("RETR"); NULL: any / n.a. */
   int nth;         /* 1-based occurrence of `on` (or data connection);
                       0 = every one */
-  char *reply;     /* REPLY: the whole reply, lines joined by "\n" */
-  int delay_ms;    /* DELAY */
-  int after_ms;    /* CLOSE, RESET: 0 on the command; else relay it and
-                      drop this long (module time) after its reply */
-  uint64_t bytes;  /* DATA_CLOSE: forward this many bytes, then FIN */
-  char *address;   /* REWRITE_PASV: dotted IPv4 */
+  char *reply;     /* PX_KIND_REPLY: the whole reply, lines joined by "\n" */
+  int delay_ms;    /* PX_KIND_DELAY */
+  int after_ms;    /* PX_KIND_CLOSE, _RESET: 0 on the command; else relay
+                      it and drop this long (module time) after its reply */
+  uint64_t bytes;  /* PX_KIND_DATA_CLOSE: forward this many bytes, then FIN
+                      (and _STALL, _RESET: that many first) */
+  char *address;   /* PX_KIND_REWRITE_PASV: dotted IPv4 */
   qh_where where;
 } qh_fault;
 

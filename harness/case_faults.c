@@ -2,7 +2,8 @@
  * server injects. Each item has exactly one kind key (KF_KIND in the key
  * table); `on` names the command verb a control fault fires on, `nth`
  * which occurrence (or which data connection). Faults need a plain FTP
- * server: the proxy cannot read TLS. */
+ * server: the proxy cannot read TLS. Which key or value names which kind,
+ * and what each kind takes, is the proxy's table (px_fault.h). */
 #include "case_parse.h"
 
 #include <arpa/inet.h>
@@ -10,26 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* Per kind: must `on` be given (control faults) or is it refused (data
- * connection and PASV faults, which have their own trigger)? */
-static bool needs_on(qh_fault_kind k)
-{
-  switch (k) {
-  case QH_FAULT_REPLY:
-  case QH_FAULT_DELAY:
-  case QH_FAULT_CLOSE:
-  case QH_FAULT_RESET:
-    return true;
-  case QH_FAULT_DATA_CLOSE:
-  case QH_FAULT_DATA_RESET:
-  case QH_FAULT_DATA_STALL:
-  case QH_FAULT_DATA_REFUSE:
-  case QH_FAULT_REWRITE_PASV:
-    return false;
-  }
-  return false;
-}
 
 /* The code of a reply line ("NNN", "NNN text", "NNN-text", 100..599), or
  * 0 when the line is not one. */
@@ -95,17 +76,18 @@ static const char *reply_problem(const char *s, char *buf, size_t len)
   return NULL;
 }
 
+/* The kind key's value: the parameter it carries (reply: text, delay: ms,
+ * rewrite_pasv: address); for a key whose value named the kind, nothing
+ * more. */
 static int fault_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
-                       const char *full, qh_fault *f)
+                       const char *full, const px_fault_def *fd, qh_fault *f)
 {
-  static const char *const control_names[] = {"control"};
   const char *s, *why;
   char buf[128];
-  int idx;
   uint64_t u;
   struct in_addr a;
-  switch (f->kind) {
-  case QH_FAULT_REPLY:
+  switch (fd->value_param) {
+  case PX_PARAM_REPLY:
     if (!(s = cl_nonempty(l, dc, v, full)))
       return -1;
     why = reply_problem(s, buf, sizeof buf);
@@ -114,21 +96,12 @@ static int fault_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
       return -1;
     }
     return (f->reply = cl_dup(l, dc, v, s)) ? 0 : -1;
-  case QH_FAULT_DELAY:
+  case PX_PARAM_DELAY:
     if (cl_u64_value(l, dc, v, full, 1, CL_MAX_DELAY_MS, "ms", &u) < 0)
       return -1;
     f->delay_ms = (int)u;
     return 0;
-  case QH_FAULT_CLOSE:
-  case QH_FAULT_RESET:
-    /* Only the control connection for now; the data one is `data:`. */
-    return cl_enum_value(l, dc, v, full, control_names, 1, &idx);
-  case QH_FAULT_DATA_CLOSE:
-  case QH_FAULT_DATA_RESET:
-  case QH_FAULT_DATA_STALL:
-  case QH_FAULT_DATA_REFUSE:
-    return 0; /* the value chose the kind */
-  case QH_FAULT_REWRITE_PASV:
+  case PX_PARAM_ADDRESS:
     if (!(s = cl_nonempty(l, dc, v, full)))
       return -1;
     if (strlen(s) > 15 || inet_pton(AF_INET, s, &a) != 1) {
@@ -136,6 +109,12 @@ static int fault_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
       return -1;
     }
     return (f->address = cl_dup(l, dc, v, s)) ? 0 : -1;
+  case PX_PARAM_ON:
+  case PX_PARAM_NTH:
+  case PX_PARAM_AFTER:
+  case PX_PARAM_BYTES:
+  case PX_PARAM_COUNT: /* PX_PARAM_NONE: the value named the kind */
+    return 0;
   }
   return -1;
 }
@@ -153,7 +132,7 @@ static int on_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
     return -1;
   size_t n = strlen(s);
   if (strcasecmp(s, "greeting") == 0) {
-    if (f->kind != QH_FAULT_REPLY) {
+    if (!px_fault_of(f->kind)->greeting) {
       cl_fail(l, dc, v, "%s: \"greeting\" goes with reply only", full);
       return -1;
     }
@@ -174,25 +153,24 @@ static int on_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
   return 0;
 }
 
+/* The values of `key` that name a kind (data: close_after | reset | ...,
+ * close: control), in table order; 0 when the key alone names one. */
+static size_t kind_values(const char *key, const char *names[PX_KIND_COUNT],
+                          px_kind kinds[PX_KIND_COUNT])
+{
+  size_t n = 0;
+  for (int k = 0; k < PX_KIND_COUNT; k++) {
+    if (px_faults[k].case_value && strcmp(px_faults[k].case_key, key) == 0) {
+      names[n] = px_faults[k].case_value;
+      kinds[n++] = px_faults[k].kind;
+    }
+  }
+  return n;
+}
+
 static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
                       size_t index, qh_fault *f)
 {
-  static const char *const data_names[] = {"close_after", "reset", "stall",
-                                           "refuse"};
-  static const qh_fault_kind data_kinds[] = {
-      QH_FAULT_DATA_CLOSE, QH_FAULT_DATA_RESET, QH_FAULT_DATA_STALL,
-      QH_FAULT_DATA_REFUSE};
-  /* The kind of each kind key but data: (whose value picks it). */
-  static const struct {
-    cl_key key;
-    qh_fault_kind kind;
-  } kinds[] = {
-      {K_REPLY, QH_FAULT_REPLY},
-      {K_DELAY, QH_FAULT_DELAY},
-      {K_CLOSE, QH_FAULT_CLOSE},
-      {K_RESET, QH_FAULT_RESET},
-      {K_REWRITE_PASV, QH_FAULT_REWRITE_PASV},
-  };
   char what[32], full[64];
   snprintf(what, sizeof what, "fault %zu", index);
   f->where = cl_where(dc, item);
@@ -206,45 +184,48 @@ static int load_fault(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
   if (!d)
     return -1;
   snprintf(full, sizeof full, "%s: %s", what, d->name);
-  if (d->key == K_DATA) {
+  const char *names[PX_KIND_COUNT];
+  px_kind kinds[PX_KIND_COUNT];
+  size_t nv = kind_values(d->name, names, kinds);
+  const px_fault_def *fd = px_fault_by_case(d->name, NULL);
+  if (nv) {
     int i;
-    if (cl_enum_value(l, dc, vals[K_DATA], full, data_names, 4, &i) < 0)
+    if (cl_enum_value(l, dc, vals[d->key], full, names, nv, &i) < 0)
       return -1;
-    f->kind = data_kinds[i];
-  } else {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-      if (kinds[i].key == d->key)
-        f->kind = kinds[i].kind;
+    fd = px_fault_of(kinds[i]);
   }
-  if (needs_on(f->kind) && !kn[K_ON]) {
+  if (!fd) { /* the key table and the proxy's disagree */
+    cl_fail(l, dc, item, "%s: %s is no fault kind of the proxy", what, d->name);
+    return -1;
+  }
+  f->kind = fd->kind;
+  if ((fd->needs & PX_P(PX_PARAM_ON)) && !kn[K_ON]) {
     cl_fail(l, dc, item, "%s: %s needs \"on\" (the command it fires on)", what,
             d->name);
     return -1;
   }
-  if (!needs_on(f->kind) && kn[K_ON]) {
+  if (!(fd->takes & PX_P(PX_PARAM_ON)) && kn[K_ON]) {
     cl_fail(l, dc, kn[K_ON], "%s: \"on\" does not apply to %s", what, d->name);
     return -1;
   }
-  bool close_after = f->kind == QH_FAULT_DATA_CLOSE;
-  bool stall = f->kind == QH_FAULT_DATA_STALL ||
-               f->kind == QH_FAULT_DATA_RESET;
-  if (close_after && !kn[K_BYTES]) {
-    cl_fail(l, dc, item, "%s: data: close_after needs \"bytes\"", what);
+  if ((fd->needs & PX_P(PX_PARAM_BYTES)) && !kn[K_BYTES]) {
+    cl_fail(l, dc, item, "%s: %s: %s needs \"bytes\"", what, d->name,
+            fd->case_value ? fd->case_value : "");
     return -1;
   }
-  if (!close_after && !stall && kn[K_BYTES]) {
+  if (!(fd->takes & PX_P(PX_PARAM_BYTES)) && kn[K_BYTES]) {
     cl_fail(l, dc, kn[K_BYTES],
             "%s: \"bytes\" only goes with data: close_after, stall or "
             "reset", what);
     return -1;
   }
-  if (fault_value(l, dc, vals[d->key], full, f) < 0)
+  if (fault_value(l, dc, vals[d->key], full, fd, f) < 0)
     return -1;
   if (kn[K_ON] && on_value(l, dc, vals[K_ON], what, f) < 0)
     return -1;
   uint64_t u;
   if (kn[K_AFTER]) {
-    if (f->kind != QH_FAULT_CLOSE && f->kind != QH_FAULT_RESET) {
+    if (!(fd->takes & PX_P(PX_PARAM_AFTER))) {
       cl_fail(l, dc, kn[K_AFTER], "%s: \"after\" goes with close or reset only",
               what);
       return -1;

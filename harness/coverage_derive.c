@@ -374,7 +374,7 @@ static void derive_faults(derive_state *s, const qh_case *c,
 {
   for (size_t i = 0; i < c->nfaults; i++) {
     const qh_fault *f = &c->faults[i];
-    if (f->kind != QH_FAULT_REPLY || !f->reply || !f->on)
+    if (f->kind != PX_KIND_REPLY || !f->reply || !f->on)
       continue;
     int code = three_digits(f->reply, false);
     if (code < 0)

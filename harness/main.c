@@ -2,6 +2,7 @@
  * subcommands (commands[] at the end). */
 #include "case_set.h"
 #include "coverage.h"
+#include "loop_addr.h"
 #include "netif.h"
 #include "qr_diff.h"
 #include "runner.h"
@@ -472,15 +473,24 @@ static int cases_main(int argc, char **argv)
     o.time_scale = o.device ? 1.0 : 0.05;
   /* With the simulator, the run's servers get a loopback address of their
    * own (all of 127/8 is local): the capture filter "host ADDR" then sees
-   * this run's traffic and nothing else on lo. */
+   * this run's traffic and nothing else on lo. A run claims it for its
+   * lifetime (loop_addr.h), so concurrent runs never share one; check and
+   * list only name one. */
   char loop_addr[32];
+  static qh_loop_addr loop = {.fd = -1};
   if (!o.server_addr && o.device && strcmp(cmd, "run") == 0)
     return bad_usage("%s", "--device needs --server-addr (an address of this "
                            "machine the module reaches)");
-  if (!o.server_addr) {
-    unsigned pid = (unsigned)getpid();
-    snprintf(loop_addr, sizeof loop_addr, "127.77.%u.%u", (pid / 254) % 256,
-             pid % 254 + 1);
+  if (!o.server_addr && run) {
+    char err[256];
+    if (qh_loop_claim((unsigned)getpid(), QH_LOOP_TRIES, QH_LOOP_CLAIM_PORT,
+                      &loop, err, sizeof err) < 0) {
+      fprintf(stderr, "qftp-harness: %s\n", err);
+      return QH_EXIT_ENV;
+    }
+    o.server_addr = loop.addr;
+  } else if (!o.server_addr) {
+    qh_loop_candidate((unsigned)getpid(), loop_addr, sizeof loop_addr);
     o.server_addr = loop_addr;
   } else if (run && !qh_netif_local_ipv4(o.server_addr)) {
     return bad_usage("--server-addr: '%s' is not an IPv4 address of this "
@@ -535,7 +545,11 @@ static int cases_main(int argc, char **argv)
                     "and a PAM service for vsftpd); try sudo\n");
     return QH_EXIT_ENV;
   }
-  return qh_run(&o);
+  /* The claim goes with the run; an earlier return leaves it to the
+   * kernel, which drops it as the process ends. */
+  int rc = qh_run(&o);
+  qh_loop_release(&loop);
+  return rc;
 }
 
 /* The subcommands: a new one is one line here (and its usage text). */

@@ -25,31 +25,6 @@ struct qh_proxy {
   char log[PATH_MAX];
 };
 
-static const char *kind_name(qh_fault_kind k)
-{
-  switch (k) {
-  case QH_FAULT_REPLY:
-    return "reply";
-  case QH_FAULT_DELAY:
-    return "delay";
-  case QH_FAULT_CLOSE:
-    return "close";
-  case QH_FAULT_RESET:
-    return "reset";
-  case QH_FAULT_DATA_CLOSE:
-    return "data_close";
-  case QH_FAULT_DATA_RESET:
-    return "data_reset";
-  case QH_FAULT_DATA_STALL:
-    return "data_stall";
-  case QH_FAULT_DATA_REFUSE:
-    return "data_refuse";
-  case QH_FAULT_REWRITE_PASV:
-    return "rewrite_pasv";
-  }
-  return "?";
-}
-
 /* Module milliseconds to real ones, never below 1 (0 means no delay). */
 static json_int_t scaled_ms(int ms, double scale)
 {
@@ -57,29 +32,51 @@ static json_int_t scaled_ms(int ms, double scale)
   return v < 1 ? 1 : (json_int_t)v;
 }
 
+/* Parameter p of f as the rules file has it, or NULL to leave it out: a
+ * parameter the kind does not take, or an optional one not set. */
+static json_t *param_json(const qh_fault *f, const px_fault_def *d, px_param p,
+                          double time_scale)
+{
+  if (!(d->takes & PX_P(p)))
+    return NULL;
+  bool need = d->needs & PX_P(p);
+  switch (p) {
+  case PX_PARAM_ON:
+    return f->on ? json_string(f->on) : NULL;
+  case PX_PARAM_NTH: /* always: absent would mean 1, and 0 means every */
+    return json_integer(f->nth);
+  case PX_PARAM_REPLY:
+    return f->reply ? json_string(f->reply) : NULL;
+  case PX_PARAM_AFTER:
+    return f->after_ms > 0
+               ? json_integer(scaled_ms(f->after_ms, time_scale))
+               : NULL;
+  case PX_PARAM_DELAY:
+    return need || f->delay_ms > 0
+               ? json_integer(scaled_ms(f->delay_ms, time_scale))
+               : NULL;
+  case PX_PARAM_BYTES:
+    return need || f->bytes ? json_integer((json_int_t)f->bytes) : NULL;
+  case PX_PARAM_ADDRESS:
+    return f->address ? json_string(f->address) : NULL;
+  case PX_PARAM_COUNT:
+    break;
+  }
+  return NULL;
+}
+
 char *qh_proxy_rules_json(const qh_fault *f, size_t n, double time_scale)
 {
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) {
+    const px_fault_def *d = px_fault_of(f[i].kind);
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(kind_name(f[i].kind)));
-    if (f[i].on)
-      json_object_set_new(o, "on", json_string(f[i].on));
-    json_object_set_new(o, "nth", json_integer(f[i].nth));
-    if (f[i].kind == QH_FAULT_REPLY && f[i].reply)
-      json_object_set_new(o, "reply", json_string(f[i].reply));
-    if (f[i].after_ms > 0)
-      json_object_set_new(o, "after_ms",
-                          json_integer(scaled_ms(f[i].after_ms, time_scale)));
-    if (f[i].kind == QH_FAULT_DELAY)
-      json_object_set_new(o, "delay_ms",
-                          json_integer(scaled_ms(f[i].delay_ms, time_scale)));
-    if (f[i].kind == QH_FAULT_DATA_CLOSE ||
-        ((f[i].kind == QH_FAULT_DATA_STALL ||
-          f[i].kind == QH_FAULT_DATA_RESET) && f[i].bytes))
-      json_object_set_new(o, "bytes", json_integer((json_int_t)f[i].bytes));
-    if (f[i].kind == QH_FAULT_REWRITE_PASV && f[i].address)
-      json_object_set_new(o, "address", json_string(f[i].address));
+    json_object_set_new(o, "kind", json_string(px_kind_name(f[i].kind)));
+    for (int p = 0; d && p < PX_PARAM_COUNT; p++) {
+      json_t *v = param_json(&f[i], d, (px_param)p, time_scale);
+      if (v)
+        json_object_set_new(o, px_param_json((px_param)p), v);
+    }
     json_array_append_new(arr, o);
   }
   json_t *root = json_object();

@@ -491,6 +491,37 @@ START_TEST(test_kind_names)
 }
 END_TEST
 
+/* The fault kind keys of the loader are the case spellings of the proxy's
+ * table (px_fault.h), no more and no fewer: `on`, `nth`, `bytes` and
+ * `after` are the parameters. */
+START_TEST(test_fault_keys_match_proxy_table)
+{
+  static const char *const params[] = {"on", "nth", "bytes", "after"};
+  for (int k = 0; k < PX_KIND_COUNT; k++) {
+    bool found = false;
+    const char *scope;
+    for (size_t i = 0; i < qh_case_key_count(); i++) {
+      const char *name = qh_case_key_name(i, &scope);
+      found |= strcmp(scope, "fault") == 0 &&
+               strcmp(name, px_faults[k].case_key) == 0;
+    }
+    ck_assert_msg(found, "%s is no fault key", px_faults[k].case_key);
+  }
+  const char *scope;
+  for (size_t i = 0; i < qh_case_key_count(); i++) {
+    const char *name = qh_case_key_name(i, &scope);
+    if (strcmp(scope, "fault") != 0)
+      continue;
+    bool known = false;
+    for (size_t p = 0; p < sizeof params / sizeof params[0]; p++)
+      known |= strcmp(name, params[p]) == 0;
+    for (int k = 0; k < PX_KIND_COUNT; k++)
+      known |= strcmp(name, px_faults[k].case_key) == 0;
+    ck_assert_msg(known, "fault key %s names no kind of the proxy", name);
+  }
+}
+END_TEST
+
 /* cases/FORMAT.md and the loader's key table say the same thing. Each key
  * table of FORMAT.md follows a marker line "<!-- keys: SCOPE -->" (SCOPE
  * as qh_case_key_name gives it); the first cell of each row names a key
@@ -605,6 +636,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_bounds);
   tcase_add_test(tc, test_kind_names);
+  tcase_add_test(tc, test_fault_keys_match_proxy_table);
   tcase_add_test(tc, test_format_doc_matches_key_table);
   tcase_add_test(tc, test_format_key_parser);
   suite_add_tcase(s, tc);

@@ -76,7 +76,7 @@ START_TEST(test_full_schema)
 
   /* Faults. */
   static const struct {
-    qh_fault_kind kind;
+    px_kind kind;
     const char *on;
     int nth;
     const char *reply;
@@ -84,16 +84,16 @@ START_TEST(test_full_schema)
     uint64_t bytes;
     const char *address;
   } wf[] = {
-      {QH_FAULT_REPLY, "STOR", 1, "452 Insufficient storage space", 0, 0, NULL},
-      {QH_FAULT_REPLY, "STOR", 0, "452-first\nmiddle\n452 last", 0, 0, NULL},
-      {QH_FAULT_DELAY, "PASS", 1, NULL, 2000, 0, NULL},
-      {QH_FAULT_CLOSE, "CWD", 1, NULL, 0, 0, NULL},
-      {QH_FAULT_RESET, "RETR", 3, NULL, 0, 0, NULL},
-      {QH_FAULT_DATA_CLOSE, NULL, 2, NULL, 0, 500, NULL},
-      {QH_FAULT_DATA_RESET, NULL, 1, NULL, 0, 0, NULL},
-      {QH_FAULT_DATA_STALL, NULL, 1, NULL, 0, 0, NULL},
-      {QH_FAULT_DATA_REFUSE, NULL, 0, NULL, 0, 0, NULL},
-      {QH_FAULT_REWRITE_PASV, NULL, 1, NULL, 0, 0, "10.255.255.1"},
+      {PX_KIND_REPLY, "STOR", 1, "452 Insufficient storage space", 0, 0, NULL},
+      {PX_KIND_REPLY, "STOR", 0, "452-first\nmiddle\n452 last", 0, 0, NULL},
+      {PX_KIND_DELAY, "PASS", 1, NULL, 2000, 0, NULL},
+      {PX_KIND_CLOSE, "CWD", 1, NULL, 0, 0, NULL},
+      {PX_KIND_RESET, "RETR", 3, NULL, 0, 0, NULL},
+      {PX_KIND_DATA_CLOSE, NULL, 2, NULL, 0, 500, NULL},
+      {PX_KIND_DATA_RESET, NULL, 1, NULL, 0, 0, NULL},
+      {PX_KIND_DATA_STALL, NULL, 1, NULL, 0, 0, NULL},
+      {PX_KIND_DATA_REFUSE, NULL, 0, NULL, 0, 0, NULL},
+      {PX_KIND_REWRITE_PASV, NULL, 1, NULL, 0, 0, "10.255.255.1"},
   };
   ck_assert_uint_eq(c->nfaults, sizeof wf / sizeof wf[0]);
   for (size_t i = 0; i < c->nfaults; i++) {

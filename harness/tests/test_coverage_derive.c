@@ -254,9 +254,9 @@ START_TEST(test_derive_case)
       MATCH("^\\+QFTPGET: 615,425$"),
   };
   qh_fault faults[] = {
-      {.kind = QH_FAULT_REPLY, .on = (char *)"PASV",
+      {.kind = PX_KIND_REPLY, .on = (char *)"PASV",
        .reply = (char *)"425 Can't open data connection"},
-      {.kind = QH_FAULT_REPLY, .on = (char *)"MKD",
+      {.kind = PX_KIND_REPLY, .on = (char *)"MKD",
        .reply = (char *)"532 Need account"},
   };
   qh_case c = {.id = (char *)"t.case", .spec = (char *)"2.3.1",

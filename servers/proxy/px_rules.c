@@ -9,48 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[PX_KIND_COUNT] = {
-    [PX_KIND_REPLY] = "reply",
-    [PX_KIND_DELAY] = "delay",
-    [PX_KIND_CLOSE] = "close",
-    [PX_KIND_RESET] = "reset",
-    [PX_KIND_DATA_CLOSE] = "data_close",
-    [PX_KIND_DATA_RESET] = "data_reset",
-    [PX_KIND_DATA_STALL] = "data_stall",
-    [PX_KIND_DATA_REFUSE] = "data_refuse",
-    [PX_KIND_REWRITE_PASV] = "rewrite_pasv",
-};
-
-const char *px_kind_name(px_kind k)
-{
-  return k < PX_KIND_COUNT ? kind_names[k] : "?";
-}
-
-static bool is_control_kind(px_kind k)
-{
-  switch (k) {
-  case PX_KIND_REPLY:
-  case PX_KIND_DELAY:
-  case PX_KIND_CLOSE:
-  case PX_KIND_RESET:
-    return true;
-  case PX_KIND_DATA_CLOSE:
-  case PX_KIND_DATA_RESET:
-  case PX_KIND_DATA_STALL:
-  case PX_KIND_DATA_REFUSE:
-  case PX_KIND_REWRITE_PASV:
-  case PX_KIND_COUNT:
-    return false;
-  }
-  return false;
-}
-
-static bool is_data_kind(px_kind k)
-{
-  return k == PX_KIND_DATA_CLOSE || k == PX_KIND_DATA_RESET ||
-         k == PX_KIND_DATA_STALL || k == PX_KIND_DATA_REFUSE;
-}
-
 void px_rules_free(px_rules *r)
 {
   for (size_t i = 0; i < r->n; i++)
@@ -122,37 +80,96 @@ static int fail(char *err, size_t errlen, size_t i, const char *what)
   return -1;
 }
 
-static int get_int(json_t *o, const char *key, long long lo, long long hi,
-                   long long *out)
+static bool int_value(json_t *v, long long lo, long long hi, long long *out)
 {
-  json_t *v = json_object_get(o, key);
-  if (!v)
-    return 0;
   if (!json_is_integer(v))
-    return -1;
+    return false;
   long long x = json_integer_value(v);
   if (x < lo || x > hi)
-    return -1;
+    return false;
   *out = x;
-  return 1;
+  return true;
+}
+
+static bool takes_param(const px_fault_def *d, unsigned p)
+{
+  return d->takes & PX_P(p);
+}
+
+static bool greets(const px_fault_def *d, unsigned unused)
+{
+  (void)unused;
+  return d->greeting;
+}
+
+/* Reads parameter p from v (NULL when absent) into r. NULL if good, else
+ * what is wrong. */
+static const char *param_value(px_param p, json_t *v, const px_fault_def *d,
+                               px_rule *r, char *buf, size_t len)
+{
+  long long x = 0;
+  const char *s = json_string_value(v);
+  struct in_addr a;
+  switch (p) {
+  case PX_PARAM_ON:
+    if (!s || !verb_norm(s, r->on))
+      return "\"on\" must be a command verb";
+    if (strcmp(r->on, PX_ON_GREETING) == 0 && !d->greeting) {
+      char kinds[128];
+      px_fault_kinds_str(greets, 0, kinds, sizeof kinds);
+      snprintf(buf, len, "\"on\": \"GREETING\" takes kind %s only", kinds);
+      return buf;
+    }
+    return NULL;
+  case PX_PARAM_NTH:
+    if (!int_value(v, 0, 1000000, &x))
+      return "\"nth\" must be an integer >= 0";
+    r->nth = (int)x;
+    return NULL;
+  case PX_PARAM_REPLY:
+    if (!s || !reply_ok(s))
+      return "\"reply\" must be whole replies: \"NNN text\" lines (100-599), "
+             "a multi-line one from \"NNN-\" to \"NNN \"";
+    return (r->reply = strdup(s)) ? NULL : "out of memory";
+  case PX_PARAM_AFTER:
+    if (!int_value(v, 0, 600000, &x))
+      return "\"after_ms\" must be 0..600000";
+    r->after_ms = (int)x;
+    return NULL;
+  case PX_PARAM_DELAY:
+    if (!int_value(v, 0, 600000, &x))
+      return "\"delay_ms\" must be 0..600000";
+    r->delay_ms = (int)x;
+    return NULL;
+  case PX_PARAM_BYTES:
+    if (!int_value(v, 0, (long long)1 << 53, &x))
+      return "\"bytes\" must be an integer >= 0";
+    r->bytes = (uint64_t)x;
+    return NULL;
+  case PX_PARAM_ADDRESS:
+    if (!s || strlen(s) >= sizeof r->address || inet_pton(AF_INET, s, &a) != 1)
+      return "\"address\" must be a dotted IPv4 address";
+    snprintf(r->address, sizeof r->address, "%s", s);
+    return NULL;
+  case PX_PARAM_COUNT:
+    break;
+  }
+  return "unknown parameter";
 }
 
 static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
 {
-  static const char *const keys[] = {"kind",     "on",    "nth",    "reply",
-                                     "delay_ms", "after_ms", "bytes",
-                                     "address"};
   if (!json_is_object(o))
     return fail(err, errlen, i, "not an object");
+  char m[256];
   const char *key;
   json_t *val;
   json_object_foreach(o, key, val)
   {
-    bool known = false;
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-      known = known || strcmp(key, keys[k]) == 0;
+    bool known = strcmp(key, "kind") == 0;
+    for (int p = 0; p < PX_PARAM_COUNT; p++)
+      known = known || strcmp(key, px_param_json((px_param)p)) == 0;
     if (!known) {
-      char m[128];
       snprintf(m, sizeof m, "unknown key \"%s\"", key);
       return fail(err, errlen, i, m);
     }
@@ -160,74 +177,28 @@ static int parse_one(json_t *o, size_t i, px_rule *r, char *err, size_t errlen)
   const char *kind = json_string_value(json_object_get(o, "kind"));
   if (!kind)
     return fail(err, errlen, i, "\"kind\" missing or not a string");
-  px_kind k = PX_KIND_COUNT;
-  for (int j = 0; j < PX_KIND_COUNT; j++)
-    if (strcmp(kind, kind_names[j]) == 0)
-      k = (px_kind)j;
-  if (k == PX_KIND_COUNT) {
-    char m[128];
+  const px_fault_def *d = px_fault_by_json(kind);
+  if (!d) {
     snprintf(m, sizeof m, "unknown kind \"%s\"", kind);
     return fail(err, errlen, i, m);
   }
   memset(r, 0, sizeof *r);
-  r->kind = k;
+  r->kind = d->kind;
   r->nth = 1; /* absent nth: the first occurrence */
-
-  json_t *on = json_object_get(o, "on");
-  if (is_control_kind(k)) {
-    if (!json_is_string(on) || !verb_norm(json_string_value(on), r->on))
-      return fail(err, errlen, i, "\"on\" must be a command verb");
-    if (strcmp(r->on, PX_ON_GREETING) == 0 && k != PX_KIND_REPLY)
-      return fail(err, errlen, i, "\"on\": \"GREETING\" takes kind reply only");
-  } else if (on) {
-    return fail(err, errlen, i, "\"on\" applies to control kinds only");
-  }
-  long long x = 0;
-  int g = get_int(o, "nth", 0, 1000000, &x);
-  if (g < 0)
-    return fail(err, errlen, i, "\"nth\" must be an integer >= 0");
-  if (g > 0)
-    r->nth = (int)x;
-
-  json_t *rep = json_object_get(o, "reply");
-  if (k == PX_KIND_REPLY) {
-    if (!json_is_string(rep) || !reply_ok(json_string_value(rep)))
-      return fail(err, errlen, i,
-                  "\"reply\" must be whole replies: \"NNN text\" lines (100-599), "
-                  "a multi-line one from \"NNN-\" to \"NNN \"");
-    r->reply = strdup(json_string_value(rep));
-    if (!r->reply)
-      return fail(err, errlen, i, "out of memory");
-  } else if (rep) {
-    return fail(err, errlen, i, "\"reply\" applies to kind reply only");
-  }
-  x = 0;
-  g = get_int(o, "after_ms", 0, 600000, &x);
-  if (g < 0)
-    return fail(err, errlen, i, "\"after_ms\" must be 0..600000");
-  if (g > 0 && x > 0 && k != PX_KIND_CLOSE && k != PX_KIND_RESET)
-    return fail(err, errlen, i, "\"after_ms\" applies to close and reset only");
-  r->after_ms = (int)x;
-  x = 0;
-  g = get_int(o, "delay_ms", 0, 600000, &x);
-  if (g < 0 || (k == PX_KIND_DELAY && g == 0))
-    return fail(err, errlen, i, "\"delay_ms\" must be 0..600000");
-  r->delay_ms = (int)x;
-  x = 0;
-  g = get_int(o, "bytes", 0, (long long)1 << 53, &x);
-  if (g < 0 || (k == PX_KIND_DATA_CLOSE && g == 0))
-    return fail(err, errlen, i, "\"bytes\" must be an integer >= 0");
-  r->bytes = (uint64_t)x;
-
-  json_t *addr = json_object_get(o, "address");
-  if (k == PX_KIND_REWRITE_PASV) {
-    struct in_addr a;
-    const char *s = json_string_value(addr);
-    if (!s || strlen(s) >= sizeof r->address || inet_pton(AF_INET, s, &a) != 1)
-      return fail(err, errlen, i, "\"address\" must be a dotted IPv4 address");
-    snprintf(r->address, sizeof r->address, "%s", s);
-  } else if (addr) {
-    return fail(err, errlen, i, "\"address\" applies to rewrite_pasv only");
+  for (int p = 0; p < PX_PARAM_COUNT; p++) {
+    json_t *v = json_object_get(o, px_param_json((px_param)p));
+    if (v && !(d->takes & PX_P(p))) {
+      char kinds[160];
+      px_fault_kinds_str(takes_param, (unsigned)p, kinds, sizeof kinds);
+      snprintf(m, sizeof m, "\"%s\" applies to %s only",
+               px_param_json((px_param)p), kinds);
+      return fail(err, errlen, i, m);
+    }
+    if (!v && !(d->needs & PX_P(p)))
+      continue;
+    const char *why = param_value((px_param)p, v, d, r, m, sizeof m);
+    if (why)
+      return fail(err, errlen, i, why);
   }
   return 0;
 }
@@ -334,27 +305,6 @@ static unsigned count_verb(px_counts *c, const char *verb)
   return c->v[c->n++].n;
 }
 
-static int control_rank(px_kind k)
-{
-  switch (k) {
-  case PX_KIND_CLOSE:
-  case PX_KIND_RESET:
-    return 3;
-  case PX_KIND_REPLY:
-    return 2;
-  case PX_KIND_DELAY:
-    return 1;
-  case PX_KIND_DATA_CLOSE:
-  case PX_KIND_DATA_RESET:
-  case PX_KIND_DATA_STALL:
-  case PX_KIND_DATA_REFUSE:
-  case PX_KIND_REWRITE_PASV:
-  case PX_KIND_COUNT:
-    return 0;
-  }
-  return 0;
-}
-
 const px_rule *px_rules_on_command(const px_rules *r, px_counts *c,
                                    const char *verb)
 {
@@ -365,11 +315,12 @@ const px_rule *px_rules_on_command(const px_rules *r, px_counts *c,
   const px_rule *best = NULL;
   for (size_t i = 0; i < r->n; i++) {
     const px_rule *x = &r->v[i];
-    if (!is_control_kind(x->kind) || strcmp(x->on, v) != 0)
+    const px_fault_def *d = px_fault_of(x->kind);
+    if (d->trigger != PX_ON_COMMAND || strcmp(x->on, v) != 0)
       continue;
     if (x->nth != 0 && (unsigned)x->nth != n)
       continue;
-    if (!best || control_rank(x->kind) > control_rank(best->kind))
+    if (!best || d->rank > px_fault_of(best->kind)->rank)
       best = x;
   }
   return best;
@@ -379,7 +330,8 @@ const px_rule *px_rules_on_data(const px_rules *r, unsigned n)
 {
   for (size_t i = 0; i < r->n; i++) {
     const px_rule *x = &r->v[i];
-    if (is_data_kind(x->kind) && (x->nth == 0 || (unsigned)x->nth == n))
+    if (px_fault_of(x->kind)->trigger == PX_ON_DATA &&
+        (x->nth == 0 || (unsigned)x->nth == n))
       return x;
   }
   return NULL;
@@ -388,7 +340,7 @@ const px_rule *px_rules_on_data(const px_rules *r, unsigned n)
 const char *px_rules_pasv_address(const px_rules *r)
 {
   for (size_t i = 0; i < r->n; i++)
-    if (r->v[i].kind == PX_KIND_REWRITE_PASV)
+    if (px_fault_of(r->v[i].kind)->trigger == PX_ON_PASV)
       return r->v[i].address;
   return NULL;
 }

@@ -11,27 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Switches over this enum have no default, so a new kind is flagged. */
-typedef enum px_kind {
-  PX_KIND_REPLY,        /* answer `on` ourselves, do not forward it */
-  PX_KIND_DELAY,        /* hold the server's reply to `on` delay_ms */
-  PX_KIND_CLOSE,        /* FIN both control sides when `on` arrives */
-  PX_KIND_RESET,        /* RST the client's control side when `on` arrives */
-  PX_KIND_DATA_CLOSE,   /* forward `bytes`, then FIN both data sides */
-  PX_KIND_DATA_RESET,   /* RST the client's data side once connected */
-  PX_KIND_DATA_STALL,   /* stop forwarding, keep both data sides open */
-  PX_KIND_DATA_REFUSE,  /* no data connection reaches the client */
-  PX_KIND_REWRITE_PASV, /* put `address` in every 227 */
-  PX_KIND_COUNT
-} px_kind;
+#include "px_fault.h" /* px_kind */
 
 /* The `on` of a reply rule that replaces the server's first reply (its
  * greeting, RFC 959 5.4 "connection establishment") instead of the reply
  * to a command. */
 #define PX_ON_GREETING "GREETING"
-
-/* "reply", "delay", ... as written in the rules file. */
-const char *px_kind_name(px_kind k);
 
 enum {
   PX_VERB_MAX = 16,           /* longest command verb we count (RFC 959: 4) */

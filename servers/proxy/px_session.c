@@ -301,6 +301,29 @@ static void inject_reply(px_session *s, const char *text)
   }
 }
 
+/* A close or reset fault carried out: FIN or RST (the table's drop) to
+ * the client, and the session ends. on: the command, or NULL when idle. */
+static void drop_client(px_session *s, const px_rule *f, const char *on)
+{
+  px_fault_drop drop = px_fault_of(f->kind)->drop;
+  const char *name = px_kind_name(f->kind);
+  char why[64];
+  if (on)
+    px_log(s->id, "fault %s on %s: %s", name, on,
+           drop == PX_DROP_RST ? "RST to client" : "FIN both sides");
+  else
+    px_log(s->id, "fault %s: %s to client, session idle", name,
+           px_drop_name(drop));
+  if (drop == PX_DROP_RST) {
+    px_net_reset(s->cfd);
+    s->cfd = -1;
+  } else {
+    shutdown(s->cfd, SHUT_RDWR);
+  }
+  snprintf(why, sizeof why, "fault %s%s", name, on ? "" : " (idle)");
+  finish(s, why);
+}
+
 /* Handles whole commands in cin. Returns false when the session ended. */
 static bool on_commands(px_session *s)
 {
@@ -331,22 +354,13 @@ static bool on_commands(px_session *s)
         if (f->after_ms > 0) {
           px_log(s->id, "fault %s on %s: relayed; %s %d ms after its reply",
                  px_kind_name(f->kind), verb,
-                 f->kind == PX_KIND_CLOSE ? "FIN" : "RST", f->after_ms);
+                 px_drop_name(px_fault_of(f->kind)->drop), f->after_ms);
           s->idle_drop = f;
           s->idle_armed = true;
           s->idle_at = 0;
           break;
         }
-        if (f->kind == PX_KIND_RESET) {
-          px_log(s->id, "fault reset on %s: RST to client", verb);
-          px_net_reset(s->cfd);
-          s->cfd = -1;
-          finish(s, "fault reset");
-          return false;
-        }
-        px_log(s->id, "fault close on %s: FIN both sides", verb);
-        shutdown(s->cfd, SHUT_RDWR);
-        finish(s, "fault close");
+        drop_client(s, f, verb);
         return false;
       case PX_KIND_REPLY:
         px_log(s->id, "fault reply on %s (not forwarded): %s", verb, f->reply);
@@ -457,7 +471,7 @@ static bool on_replies(px_session *s, int64_t now)
       s->greeted = true;
       const px_rule *g =
           px_rules_on_command(&s->rules, &s->counts, PX_ON_GREETING);
-      if (g && g->kind == PX_KIND_REPLY) {
+      if (g && px_fault_of(g->kind)->greeting) {
         px_log(s->id, "fault reply on greeting (was %.*s): %s", (int)len,
                s->sin.data, g->reply);
         inject_reply(s, g->reply);
@@ -491,16 +505,7 @@ static bool idle_drop_due(px_session *s, int64_t now)
 {
   if (!s->idle_at || now < s->idle_at || s->cout.len)
     return false;
-  bool rst = s->idle_drop->kind == PX_KIND_RESET;
-  px_log(s->id, "fault %s: %s to client, session idle", rst ? "reset" : "close",
-         rst ? "RST" : "FIN");
-  if (rst) {
-    px_net_reset(s->cfd);
-    s->cfd = -1;
-  } else {
-    shutdown(s->cfd, SHUT_RDWR);
-  }
-  finish(s, rst ? "fault reset (idle)" : "fault close (idle)");
+  drop_client(s, s->idle_drop, NULL);
   return true;
 }
 
