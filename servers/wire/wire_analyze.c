@@ -12,6 +12,7 @@
  * TLS no FTP line can be read; only the hellos' versions are (offered by
  * the ClientHello, chosen by the ServerHello). */
 #include "wire_analyze.h"
+#include "qc_grow.h"
 #include "wire_ftp.h"
 #include "wire_pkt.h"
 #include "wire_reasm.h"
@@ -75,18 +76,10 @@ static void role_set(cstate *s, conn_role to, unsigned conn)
 /* Grows *p (element size sz) to hold n + 1 elements; false on failure. */
 static bool grow(actx *x, void **p, size_t *cap, size_t n, size_t sz)
 {
-  if (n < *cap)
+  if (qc_grow(p, cap, n + 1, sz, 0) == 0)
     return true;
-  size_t ncap = *cap ? *cap * 2 : 16;
-  void *q = realloc(*p, ncap * sz);
-  if (!q) {
-    x->failed = true;
-    return false;
-  }
-  memset((char *)q + *cap * sz, 0, (ncap - *cap) * sz);
-  *p = q;
-  *cap = ncap;
-  return true;
+  x->failed = true;
+  return false;
 }
 
 static char *xstrdup(actx *x, const char *s)
