@@ -5,6 +5,7 @@
 #include "px_log.h"
 #include "px_net.h"
 #include "px_rules.h"
+#include "qc_ftpcodes.h"
 #include "qc_time.h"
 
 #include <arpa/inet.h>
@@ -380,7 +381,7 @@ static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
   struct sockaddr_storage server, local, offer;
   if (px_net_peer(s->sfd, &server) < 0 || px_net_local(s->cfd, &local) < 0)
     return false;
-  if (code == 227) {
+  if (code == QC_FTP_PASSIVE) {
     struct sockaddr_storage given;
     if (!px_addr_parse_hp(r + 3, len - 3, &given))
       return false;
@@ -403,7 +404,7 @@ static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
     no_listener(s, n, errno, out, cap);
     return true;
   }
-  if (code == 229) {
+  if (code == QC_FTP_EXT_PASSIVE) {
     snprintf(out, cap, "229 Entering Extended Passive Mode (|||%u|)\r\n",
              px_addr_port(&offer));
     return true;
@@ -466,7 +467,7 @@ static bool on_replies(px_session *s, int64_t now)
     char out[192];
     const char *src = qc_buf_data(&s->sin);
     size_t n = len;
-    if ((code == 227 || code == 229) &&
+    if ((code == QC_FTP_PASSIVE || code == QC_FTP_EXT_PASSIVE) &&
         rewrite_passive(s, code, qc_buf_data(&s->sin), len, out, sizeof out)) {
       src = out;
       n = strlen(out);
