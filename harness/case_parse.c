@@ -4,6 +4,8 @@
  * walk of one mapping against the key table. */
 #include "case_parse.h"
 
+#include "qc_grow.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -207,18 +209,10 @@ int cl_check_regex(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
 int cl_grow(cl_loader *l, const cl_doc *dc, const yaml_node_t *n, void **arr,
             size_t *cap, size_t count, size_t elem)
 {
-  if (count < *cap)
+  if (qc_grow(arr, cap, count + 1, elem, 0) == 0)
     return 0;
-  size_t ncap = *cap ? *cap * 2 : 8;
-  void *p = realloc(*arr, ncap * elem);
-  if (!p) {
-    cl_fail(l, dc, n, "out of memory");
-    return -1;
-  }
-  memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
-  *arr = p;
-  *cap = ncap;
-  return 0;
+  cl_fail(l, dc, n, "out of memory");
+  return -1;
 }
 
 char *cl_dup(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "qr_buf.h"
+#include "qc_buf.h"
 #include "qr_escape.h"
 #include "qr_file.h"
 
@@ -20,22 +20,22 @@ int qr_write_case_files(const qr_case_result *c, const char *case_dir,
     qr_errf(err, errlen, "%s/transcript.txt: path too long", case_dir);
     return -1;
   }
-  qr_buf b;
-  qr_buf_init(&b, 0);
+  qc_buf b;
+  qc_buf_init(&b, QR_FILE_MAX);
   for (size_t i = 0; i < c->nlines; i++) {
     const qr_tline *l = &c->lines[i];
     const char *t = l->text ? l->text : "";
-    qr_buf_addf(&b, "%8.3f %c ", l->t, l->dir);
+    qc_buf_addf(&b, "%8.3f %c ", l->t, l->dir);
     /* Already escaped by the model; again in case a caller filled the
      * struct by hand (escaping printable text changes nothing). */
     qr_escape_text(&b, t, strlen(t));
-    qr_buf_addc(&b, '\n');
+    qc_buf_addc(&b, '\n');
   }
   int rc = -1;
-  if (qr_buf_failed(&b))
+  if (qc_buf_failed(&b))
     qr_errf(err, errlen, "cannot write %s: out of memory or too large", path);
   else
-    rc = qr_write_atomic(path, b.p ? b.p : "", b.len, err, errlen);
-  qr_buf_free(&b);
+    rc = qr_write_atomic(path, qc_buf_data(&b), qc_buf_len(&b), err, errlen);
+  qc_buf_free(&b);
   return rc;
 }

@@ -95,15 +95,15 @@ static void line(FILE *out, const char *what, const json_t *c_old,
 /* The two modules on top: "module: EC25 rev A vs EC25 rev B". */
 static void identities(FILE *out, const side *a, const side *b)
 {
-  qr_buf x, y;
-  qr_buf_init(&x, 0);
-  qr_buf_init(&y, 0);
+  qc_buf x, y;
+  qc_buf_init(&x, QR_FILE_MAX);
+  qc_buf_init(&y, QR_FILE_MAX);
   qr_doc_module(a->doc, false, &x);
   qr_doc_module(b->doc, false, &y);
-  fprintf(out, "module: %.*s vs %.*s\n", (int)x.len, x.p ? x.p : "",
-          (int)y.len, y.p ? y.p : "");
-  qr_buf_free(&x);
-  qr_buf_free(&y);
+  fprintf(out, "module: %.*s vs %.*s\n", (int)qc_buf_len(&x), qc_buf_data(&x),
+          (int)qc_buf_len(&y), qc_buf_data(&y));
+  qc_buf_free(&x);
+  qc_buf_free(&y);
   /* Another model is another module: its differences are not a
    * firmware's. A run that did not read its module cannot tell. */
   const json_t *ma = json_object_get(a->doc, "module");

@@ -8,10 +8,10 @@
 
 /* Each rendered report is bounded by the JSON it comes from (a few times
  * its size at worst), itself bounded by the model's caps. */
-enum { QR_DOC_OUT_MAX = QR_BUF_MAX };
+enum { QR_DOC_OUT_MAX = QR_FILE_MAX };
 
 /* Bytes of a results.json we read: what we could have written. */
-enum { QR_DOC_IN_MAX = QR_BUF_MAX };
+enum { QR_DOC_IN_MAX = QR_FILE_MAX };
 
 /* The shape the renderers rely on; NULL when doc has it. */
 static const char *shape_error(const json_t *doc)
@@ -109,11 +109,11 @@ qr_doc_run qr_doc_run_state(const json_t *doc)
   return s;
 }
 
-void qr_doc_module(const json_t *doc, bool full, qr_buf *b)
+void qr_doc_module(const json_t *doc, bool full, qc_buf *b)
 {
   const json_t *m = json_object_get(doc, "module");
   if (!json_is_object(m)) {
-    qr_buf_adds(b, "module unknown");
+    qc_buf_adds(b, "module unknown");
     return;
   }
   size_t n;
@@ -122,22 +122,22 @@ void qr_doc_module(const json_t *doc, bool full, qr_buf *b)
   const char *rev = qr_doc_str(m, "revision", &n);
   const char *imei = qr_doc_str(m, "imei_masked", &n);
   if (full && *man)
-    qr_buf_addf(b, "%s ", man);
-  qr_buf_addf(b, "%s rev %s", *model ? model : "(model unknown)",
+    qc_buf_addf(b, "%s ", man);
+  qc_buf_addf(b, "%s rev %s", *model ? model : "(model unknown)",
               *rev ? rev : "(unknown)");
   if (full)
-    qr_buf_addf(b, ", IMEI %s", *imei ? imei : "unknown");
+    qc_buf_addf(b, ", IMEI %s", *imei ? imei : "unknown");
 }
 
-void qr_doc_stop_text(qr_doc_run st, qr_buf *b)
+void qr_doc_stop_text(qr_doc_run st, qc_buf *b)
 {
   if (!*st.stop_reason) {
-    qr_buf_adds(b, "run interrupted");
+    qc_buf_adds(b, "run interrupted");
     return;
   }
-  qr_buf_adds(b, st.stop_reason);
+  qc_buf_adds(b, st.stop_reason);
   if (*st.stop_detail)
-    qr_buf_addf(b, ": %s", st.stop_detail);
+    qc_buf_addf(b, ": %s", st.stop_detail);
 }
 
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n)
@@ -168,16 +168,17 @@ int qr_doc_render(const char *json_path, const char *out_path,
   json_t *doc = qr_doc_load(json_path, err, errlen);
   if (!doc)
     return -1;
-  qr_buf b;
-  qr_buf_init(&b, QR_DOC_OUT_MAX);
+  qc_buf b;
+  qc_buf_init(&b, QR_DOC_OUT_MAX);
   fn(doc, out_path, &b);
   json_decref(doc);
   int rc = -1;
-  if (qr_buf_failed(&b))
+  if (qc_buf_failed(&b))
     qr_errf(err, errlen, "cannot write %s: out of memory or too large",
             out_path);
   else
-    rc = qr_write_atomic(out_path, b.p ? b.p : "", b.len, err, errlen);
-  qr_buf_free(&b);
+    rc =
+        qr_write_atomic(out_path, qc_buf_data(&b), qc_buf_len(&b), err, errlen);
+  qc_buf_free(&b);
   return rc;
 }

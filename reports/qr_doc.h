@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "qr_buf.h"
+#include "qc_buf.h"
 
 /* Loads and checks json_path: an object with "schema" QR_SCHEMA and a
  * "cases" array of objects, each with a string "id" and a known "verdict".
@@ -41,11 +41,11 @@ qr_doc_run qr_doc_run_state(const json_t *doc);
  * "Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****1234", or short "EC25 rev
  * EC25EFAR06A06M4G"; "module unknown" when the run did not read it.
  * Unescaped: the caller escapes for its format. */
-void qr_doc_module(const json_t *doc, bool full, qr_buf *b);
+void qr_doc_module(const json_t *doc, bool full, qc_buf *b);
 
 /* The stop as one sentence: "device-lost: the device ... did not come
  * back" (or "run interrupted" for files without a stop_reason). */
-void qr_doc_stop_text(qr_doc_run st, qr_buf *b);
+void qr_doc_stop_text(qr_doc_run st, qc_buf *b);
 
 /* o[key] as a string (n bytes; may hold NUL), "" when absent or not one. */
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n);
@@ -58,7 +58,7 @@ const json_t *qr_doc_arr(const json_t *o, const char *key);
 /* Renders doc into out; out_path is where it will be written (links in
  * it are relative to that file's directory). */
 typedef void (*qr_doc_renderer)(const json_t *doc, const char *out_path,
-                                qr_buf *out);
+                                qc_buf *out);
 
 /* Loads json_path, renders it with fn and writes out_path atomically. */
 int qr_doc_render(const char *json_path, const char *out_path,

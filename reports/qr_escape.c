@@ -3,26 +3,26 @@
 
 static const char hexd[] = "0123456789abcdef";
 
-static void add_hex(qr_buf *b, unsigned char c)
+static void add_hex(qc_buf *b, unsigned char c)
 {
   char e[4] = {'\\', 'x', hexd[c >> 4], hexd[c & 15]};
-  qr_buf_add(b, e, sizeof e);
+  qc_buf_add(b, e, sizeof e);
 }
 
-void qr_escape_text(qr_buf *b, const char *s, size_t n)
+void qr_escape_text(qc_buf *b, const char *s, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c == '\r')
-      qr_buf_add(b, "\\r", 2);
+      qc_buf_add(b, "\\r", 2);
     else if (c == '\n')
-      qr_buf_add(b, "\\n", 2);
+      qc_buf_add(b, "\\n", 2);
     else if (c == '\t')
-      qr_buf_add(b, "\\t", 2);
+      qc_buf_add(b, "\\t", 2);
     else if (c < 0x20 || c >= 0x7f)
       add_hex(b, c);
     else
-      qr_buf_addc(b, (char)c);
+      qc_buf_addc(b, (char)c);
   }
 }
 
@@ -67,7 +67,7 @@ static int markup_forbidden(unsigned long cp)
   return (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
 }
 
-void qr_escape_markup(qr_buf *b, const char *s, size_t n, unsigned flags)
+void qr_escape_markup(qc_buf *b, const char *s, size_t n, unsigned flags)
 {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
@@ -87,39 +87,39 @@ void qr_escape_markup(qr_buf *b, const char *s, size_t n, unsigned flags)
     }
     switch (cp) {
     case '&':
-      qr_buf_adds(b, "&amp;");
+      qc_buf_adds(b, "&amp;");
       break;
     case '<':
-      qr_buf_adds(b, "&lt;");
+      qc_buf_adds(b, "&lt;");
       break;
     case '>': /* always: keeps "]]>" out of text content */
-      qr_buf_adds(b, "&gt;");
+      qc_buf_adds(b, "&gt;");
       break;
     case '"':
-      qr_buf_adds(b, "&quot;");
+      qc_buf_adds(b, "&quot;");
       break;
     case '\'':
-      qr_buf_adds(b, "&#39;");
+      qc_buf_adds(b, "&#39;");
       break;
     case '\r': /* a parser would turn a raw CR into LF */
-      qr_buf_adds(b, "&#13;");
+      qc_buf_adds(b, "&#13;");
       break;
     case '\n':
     case '\t':
       if (flags & QR_ESC_ATTR) /* raw ones are normalised to spaces */
-        qr_buf_adds(b, cp == '\n' ? "&#10;" : "&#9;");
+        qc_buf_adds(b, cp == '\n' ? "&#10;" : "&#9;");
       else
-        qr_buf_addc(b, (char)cp);
+        qc_buf_addc(b, (char)cp);
       break;
     default:
-      qr_buf_add(b, s + i, len);
+      qc_buf_add(b, s + i, len);
       break;
     }
     i += len;
   }
 }
 
-void qr_escape_utf8(qr_buf *b, const char *s, size_t n)
+void qr_escape_utf8(qc_buf *b, const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
@@ -130,7 +130,7 @@ void qr_escape_utf8(qr_buf *b, const char *s, size_t n)
       add_hex(b, u[i]);
       i++;
     } else {
-      qr_buf_add(b, s + i, len);
+      qc_buf_add(b, s + i, len);
       i += len;
     }
   }

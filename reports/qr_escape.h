@@ -12,17 +12,17 @@
 
 #include <stddef.h>
 
-#include "qr_buf.h"
+#include "qc_buf.h"
 
 /* Appends the transcript escape of n bytes of s. */
-void qr_escape_text(qr_buf *b, const char *s, size_t n);
+void qr_escape_text(qc_buf *b, const char *s, size_t n);
 
 enum {
   QR_ESC_ATTR = 1, /* attribute value: also TAB CR LF as character refs */
 };
 
 /* Appends n bytes of s escaped for XML 1.0 / HTML text or attributes. */
-void qr_escape_markup(qr_buf *b, const char *s, size_t n, unsigned flags);
+void qr_escape_markup(qc_buf *b, const char *s, size_t n, unsigned flags);
 
 /* Length of the valid UTF-8 sequence at s (n bytes left): 1-4, 0 when the
  * bytes there are not UTF-8. *cp gets the code point. */
@@ -30,6 +30,6 @@ size_t qr_utf8_seq(const unsigned char *s, size_t n, unsigned long *cp);
 
 /* Appends s with each byte of an invalid UTF-8 sequence (and NUL) as \xNN
  * and everything else unchanged. */
-void qr_escape_utf8(qr_buf *b, const char *s, size_t n);
+void qr_escape_utf8(qc_buf *b, const char *s, size_t n);
 
 #endif

@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+/* The largest report file we render or read back: far above any real run
+ * (a 1000-case run with full transcripts is a few MiB). The renderers'
+ * buffers (qc_buf.h) are capped at it. */
+enum { QR_FILE_MAX = 256 * 1024 * 1024 };
+
 /* Formats a message into err (errlen bytes; nothing when errlen is 0). */
 void qr_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -41,12 +41,12 @@ static const char css[] =
 static const char *const case_files[] = {
     "transcript.txt", "server.log", "module.log", "wire.pcap", "proxy.log"};
 
-static void esc(qr_buf *b, const char *s, size_t n)
+static void esc(qc_buf *b, const char *s, size_t n)
 {
   qr_escape_markup(b, s, n, QR_ESC_ATTR);
 }
 
-static void esc_key(qr_buf *b, const json_t *o, const char *key)
+static void esc_key(qc_buf *b, const json_t *o, const char *key)
 {
   size_t n;
   const char *s = qr_doc_str(o, key, &n);
@@ -59,7 +59,7 @@ static qr_verdict verdict_of(const json_t *c)
       json_string_value(json_object_get(c, "verdict")));
 }
 
-static void header(qr_buf *b, const json_t *doc)
+static void header(qc_buf *b, const json_t *doc)
 {
   const json_t *cases = qr_doc_arr(doc, "cases");
   size_t cnt[QR_VERDICTS] = {0};
@@ -69,39 +69,39 @@ static void header(qr_buf *b, const json_t *doc)
   {
     cnt[verdict_of(c)]++;
   }
-  qr_buf_adds(b, "<h1>qftp-harness report</h1>\n<p class=\"module\">"
+  qc_buf_adds(b, "<h1>qftp-harness report</h1>\n<p class=\"module\">"
                  "<b>module</b>: ");
   /* Which module and firmware ran, first: the rest is about it. */
-  qr_buf mod;
-  qr_buf_init(&mod, 0);
+  qc_buf mod;
+  qc_buf_init(&mod, QR_FILE_MAX);
   qr_doc_module(doc, true, &mod);
-  esc(b, mod.p ? mod.p : "", mod.len);
-  qr_buf_free(&mod);
+  esc(b, qc_buf_data(&mod), qc_buf_len(&mod));
+  qc_buf_free(&mod);
   const json_t *m = json_object_get(doc, "module");
   if (json_is_object(m)) {
-    qr_buf_adds(b, " &middot; <b>ATI</b>: ");
+    qc_buf_adds(b, " &middot; <b>ATI</b>: ");
     size_t i;
     const json_t *l;
     json_array_foreach(qr_doc_arr(m, "ati"), i, l)
     {
       if (i)
-        qr_buf_adds(b, " | ");
+        qc_buf_adds(b, " | ");
       if (json_is_string(l))
         esc(b, json_string_value(l), json_string_length(l));
     }
   }
-  qr_buf_adds(b, "</p>\n<p>");
+  qc_buf_adds(b, "</p>\n<p>");
   static const char *const keys[] = {"started_at", "target", "profile",
                                      "module_revision", "version"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-    qr_buf_addf(b, "%s<b>%s</b>: ", k ? " &middot; " : "", keys[k]);
+    qc_buf_addf(b, "%s<b>%s</b>: ", k ? " &middot; " : "", keys[k]);
     esc_key(b, doc, keys[k]);
   }
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               " &middot; <b>time_scale</b>: %g &middot; "
               "<b>duration</b>: %.3f s</p>\n",
               qr_doc_num(doc, "time_scale"), qr_doc_num(doc, "duration_s"));
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               "<table><tr><th>total</th><th class=\"pass\">pass</th>"
               "<th class=\"fail\">fail</th><th class=\"error\">error</th>"
               "<th class=\"skip\">skip</th>"
@@ -115,32 +115,32 @@ static void header(qr_buf *b, const json_t *doc)
 }
 
 /* A waiver's reference: a link when it is a web address, text else. */
-static void reference(qr_buf *b, const json_t *w)
+static void reference(qc_buf *b, const json_t *w)
 {
   size_t n;
   const char *r = qr_doc_str(w, "reference", &n);
   bool web = strncmp(r, "https://", 8) == 0 || strncmp(r, "http://", 7) == 0;
   if (web) {
-    qr_buf_adds(b, "<a href=\"");
+    qc_buf_adds(b, "<a href=\"");
     esc(b, r, n);
-    qr_buf_adds(b, "\">");
+    qc_buf_adds(b, "\">");
   }
   esc(b, r, n);
   if (web)
-    qr_buf_adds(b, "</a>");
+    qc_buf_adds(b, "</a>");
 }
 
-static void case_row(qr_buf *b, const json_t *c, size_t idx)
+static void case_row(qc_buf *b, const json_t *c, size_t idx)
 {
   qr_verdict v = verdict_of(c);
-  qr_buf_addf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#c%zu\">",
+  qc_buf_addf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#c%zu\">",
               idx + 1, idx);
   esc_key(b, c, "id");
-  qr_buf_adds(b, "</a></td><td>");
+  qc_buf_adds(b, "</a></td><td>");
   esc_key(b, c, "title");
-  qr_buf_adds(b, "</td><td>");
+  qc_buf_adds(b, "</td><td>");
   esc_key(b, c, "spec");
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               "</td><td class=\"%s\">%s</td><td class=\"num\">%.3f</td>"
               "<td>",
               qr_verdict_name(v), qr_verdict_name(v),
@@ -148,25 +148,25 @@ static void case_row(qr_buf *b, const json_t *c, size_t idx)
   esc_key(b, c, "reason");
   const json_t *w = json_object_get(c, "waiver");
   if (json_is_object(w)) { /* the failure stays; the waiver beside it */
-    qr_buf_adds(b, "<br><b>waived</b>: ");
+    qc_buf_adds(b, "<br><b>waived</b>: ");
     esc_key(b, w, "reason");
-    qr_buf_adds(b, " (");
+    qc_buf_adds(b, " (");
     reference(b, w);
-    qr_buf_adds(b, ")");
+    qc_buf_adds(b, ")");
   }
-  qr_buf_adds(b, "</td></tr>\n");
+  qc_buf_adds(b, "</td></tr>\n");
 }
 
 /* Every waiver of the run with what became of it; stale and unmatched
  * ones stand out: they are to be removed or corrected. */
-static void waivers_table(qr_buf *b, const json_t *doc)
+static void waivers_table(qc_buf *b, const json_t *doc)
 {
   const json_t *wv = qr_doc_arr(doc, "waivers");
   if (!json_array_size(wv))
     return;
-  qr_buf_adds(b, "<h2>Waivers</h2>\n<p>from ");
+  qc_buf_adds(b, "<h2>Waivers</h2>\n<p>from ");
   esc_key(b, doc, "waivers_file");
-  qr_buf_adds(b, "</p>\n<table><tr><th>case</th><th>status</th>"
+  qc_buf_adds(b, "</p>\n<table><tr><th>case</th><th>status</th>"
                  "<th>cases</th><th>reason</th><th>reference</th>"
                  "<th>revision</th><th>where</th></tr>\n");
   size_t i, k;
@@ -175,31 +175,31 @@ static void waivers_table(qr_buf *b, const json_t *doc)
   {
     size_t n;
     const char *st = qr_doc_str(w, "status", &n);
-    qr_buf_adds(b, "<tr><td>");
+    qc_buf_adds(b, "<tr><td>");
     esc_key(b, w, "case");
-    qr_buf_adds(b, "</td><td class=\"");
+    qc_buf_adds(b, "</td><td class=\"");
     esc(b, st, n);
-    qr_buf_adds(b, "\">");
+    qc_buf_adds(b, "\">");
     esc(b, st, n);
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     json_array_foreach(qr_doc_arr(w, "cases"), k, id)
     {
       if (k)
-        qr_buf_adds(b, ", ");
+        qc_buf_adds(b, ", ");
       esc(b, json_string_value(id) ? json_string_value(id) : "",
           json_string_length(id));
     }
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     esc_key(b, w, "reason");
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     reference(b, w);
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     esc_key(b, w, "revision");
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     esc_key(b, w, "where");
-    qr_buf_adds(b, "</td></tr>\n");
+    qc_buf_adds(b, "</td></tr>\n");
   }
-  qr_buf_adds(b, "</table>\n");
+  qc_buf_adds(b, "</table>\n");
 }
 
 static const char *dir_class(const char *d, size_t n)
@@ -239,7 +239,7 @@ static void add_rung(rung *r, size_t *n, double t, int side, const char *fmt,
 
 /* The FTP exchange as the capture saw it (the case's "wire" evidence):
  * control lines of every session and each data connection's life. */
-static void ladder(qr_buf *b, const json_t *c)
+static void ladder(qc_buf *b, const json_t *c)
 {
   const json_t *w = json_object_get(c, "wire");
   if (!json_is_object(w))
@@ -283,21 +283,21 @@ static void ladder(qr_buf *b, const json_t *c)
   if (!n)
     return;
   qsort(r, n, sizeof *r, rung_cmp);
-  qr_buf_adds(b, "<p>FTP exchange on the wire (<code>wire.pcap</code>):</p>\n"
+  qc_buf_adds(b, "<p>FTP exchange on the wire (<code>wire.pcap</code>):</p>\n"
                  "<table class=\"ladder tr\"><tr><th>t (s)</th>"
                  "<th>module &rarr;</th><th>&larr; server</th></tr>\n");
   for (i = 0; i < n; i++) {
-    qr_buf_addf(b, "<tr><td class=\"num\">%.4f</td>", r[i].t);
+    qc_buf_addf(b, "<tr><td class=\"num\">%.4f</td>", r[i].t);
     if (r[i].side == 0)
-      qr_buf_adds(b, "<td class=\"to\">");
+      qc_buf_adds(b, "<td class=\"to\">");
     else if (r[i].side == 1)
-      qr_buf_adds(b, "<td></td><td class=\"from\">");
+      qc_buf_adds(b, "<td></td><td class=\"from\">");
     else
-      qr_buf_adds(b, "<td colspan=\"2\" class=\"d-note\">");
+      qc_buf_adds(b, "<td colspan=\"2\" class=\"d-note\">");
     esc(b, r[i].text, strlen(r[i].text));
-    qr_buf_adds(b, r[i].side == 0 ? "</td><td></td></tr>\n" : "</td></tr>\n");
+    qc_buf_adds(b, r[i].side == 0 ? "</td><td></td></tr>\n" : "</td></tr>\n");
   }
-  qr_buf_adds(b, "</table>\n");
+  qc_buf_adds(b, "</table>\n");
 }
 
 /* A case's "dir" we may link to: relative, inside the report directory
@@ -318,27 +318,27 @@ static int safe_rel_dir(const char *d, size_t n)
 
 /* A relative href: bytes outside the unreserved set (and '/') as %XX, so
  * the link names the file whatever the id held; then markup-escaped. */
-static void href(qr_buf *b, const char *s)
+static void href(qc_buf *b, const char *s)
 {
   static const char hex[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
         (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-      qr_buf_addc(b, (char)*p);
+      qc_buf_addc(b, (char)*p);
     else
-      qr_buf_addf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+      qc_buf_addf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
   }
 }
 
 /* Links to the case's files that exist beside the page now (report_dir
  * is the page's directory); the directory's name when none does. */
-static void file_links(qr_buf *b, const json_t *c, const char *report_dir)
+static void file_links(qc_buf *b, const json_t *c, const char *report_dir)
 {
   size_t n, shown = 0;
   const char *d = qr_doc_str(c, "dir", &n);
-  qr_buf_adds(b, ", files in <code>");
+  qc_buf_adds(b, ", files in <code>");
   esc(b, d, n);
-  qr_buf_adds(b, "</code>");
+  qc_buf_adds(b, "</code>");
   if (!safe_rel_dir(d, n))
     return;
   for (size_t k = 0; k < sizeof case_files / sizeof case_files[0]; k++) {
@@ -346,67 +346,67 @@ static void file_links(qr_buf *b, const json_t *c, const char *report_dir)
     int len = snprintf(rel, sizeof rel, "%s/%s", d, case_files[k]);
     if (len < 0 || (size_t)len >= sizeof rel || !qr_is_file(report_dir, rel))
       continue;
-    qr_buf_adds(b, shown++ ? " " : ": ");
-    qr_buf_adds(b, "<a class=\"file\" href=\"");
+    qc_buf_adds(b, shown++ ? " " : ": ");
+    qc_buf_adds(b, "<a class=\"file\" href=\"");
     {
-      qr_buf h;
-      qr_buf_init(&h, 0);
+      qc_buf h;
+      qc_buf_init(&h, QR_FILE_MAX);
       href(&h, rel);
-      esc(b, h.p ? h.p : "", h.len);
-      qr_buf_free(&h);
+      esc(b, qc_buf_data(&h), qc_buf_len(&h));
+      qc_buf_free(&h);
     }
-    qr_buf_adds(b, "\">");
+    qc_buf_adds(b, "\">");
     esc(b, case_files[k], strlen(case_files[k]));
-    qr_buf_adds(b, "</a>");
+    qc_buf_adds(b, "</a>");
   }
 }
 
-static void case_details(qr_buf *b, const json_t *c, size_t idx,
+static void case_details(qc_buf *b, const json_t *c, size_t idx,
                          const char *report_dir)
 {
   qr_verdict v = verdict_of(c);
-  qr_buf_addf(b, "<details id=\"c%zu\"%s><summary class=\"%s\">", idx,
+  qc_buf_addf(b, "<details id=\"c%zu\"%s><summary class=\"%s\">", idx,
               v == QR_FAIL || v == QR_ERROR ? " open" : "", qr_verdict_name(v));
   esc_key(b, c, "id");
-  qr_buf_addf(b, " &mdash; %s</summary>\n<p>file ", qr_verdict_name(v));
+  qc_buf_addf(b, " &mdash; %s</summary>\n<p>file ", qr_verdict_name(v));
   esc_key(b, c, "file");
-  qr_buf_adds(b, ", tags ");
+  qc_buf_adds(b, ", tags ");
   size_t i, n;
   const json_t *e;
   json_array_foreach(qr_doc_arr(c, "tags"), i, e)
   {
     if (i)
-      qr_buf_adds(b, ", ");
+      qc_buf_adds(b, ", ");
     esc(b, json_string_value(e) ? json_string_value(e) : "",
         json_string_length(e));
   }
   file_links(b, c, report_dir);
-  qr_buf_adds(b, "</p>\n<table class=\"tr\">"
+  qc_buf_adds(b, "</p>\n<table class=\"tr\">"
                  "<tr><th>t (s)</th><th></th><th>text</th></tr>\n");
   json_array_foreach(qr_doc_arr(c, "transcript"), i, e)
   {
     const char *d = qr_doc_str(e, "dir", &n);
-    qr_buf_addf(b, "<tr class=\"%s\"><td class=\"num\">%.3f</td><td>",
+    qc_buf_addf(b, "<tr class=\"%s\"><td class=\"num\">%.3f</td><td>",
                 dir_class(d, n), qr_doc_num(e, "t"));
     esc(b, d, n);
-    qr_buf_adds(b, "</td><td>");
+    qc_buf_adds(b, "</td><td>");
     esc_key(b, e, "text");
-    qr_buf_adds(b, "</td></tr>\n");
+    qc_buf_adds(b, "</td></tr>\n");
   }
-  qr_buf_adds(b, "</table>\n");
+  qc_buf_adds(b, "</table>\n");
   const json_t *un = qr_doc_arr(c, "unexpected");
   if (json_array_size(un)) {
-    qr_buf_adds(b, "<p>Lines skipped while waiting:</p>\n<pre>");
+    qc_buf_adds(b, "<p>Lines skipped while waiting:</p>\n<pre>");
     json_array_foreach(un, i, e)
     {
       esc(b, json_string_value(e) ? json_string_value(e) : "",
           json_string_length(e));
-      qr_buf_addc(b, '\n');
+      qc_buf_addc(b, '\n');
     }
-    qr_buf_adds(b, "</pre>\n");
+    qc_buf_adds(b, "</pre>\n");
   }
   ladder(b, c);
-  qr_buf_adds(b, "</details>\n");
+  qc_buf_adds(b, "</details>\n");
 }
 
 /* The directory of path ("." when it has none): where links start. */
@@ -421,10 +421,10 @@ static void dir_of(const char *path, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s", (int)(slash - path), path);
 }
 
-static void render(const json_t *doc, const char *out_path, qr_buf *b)
+static void render(const json_t *doc, const char *out_path, qc_buf *b)
 {
   qr_doc_run st = qr_doc_run_state(doc);
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               "<!DOCTYPE html>\n<html lang=\"en\"><head>"
               "<meta charset=\"utf-8\">"
               "<title>qftp-harness report%s</title>\n<style>%s</style>"
@@ -432,25 +432,25 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
               st.interrupted ? " (interrupted)" : "", css);
   /* First thing on the page: the counts below are not the whole run. */
   if (st.interrupted) {
-    qr_buf_addf(b,
+    qc_buf_addf(b,
                 "<p class=\"interrupted\">Interrupted after %zu of %zu "
                 "cases: the cases not run are not in this report.",
                 st.ran, st.planned);
     if (*st.stop_reason) { /* why it stopped, in the run's words */
-      qr_buf why;
-      qr_buf_init(&why, 0);
+      qc_buf why;
+      qc_buf_init(&why, QR_FILE_MAX);
       qr_doc_stop_text(st, &why);
-      qr_buf_adds(b, "<br>");
-      esc(b, why.p ? why.p : "", why.len);
-      qr_buf_free(&why);
+      qc_buf_adds(b, "<br>");
+      esc(b, qc_buf_data(&why), qc_buf_len(&why));
+      qc_buf_free(&why);
     }
-    qr_buf_adds(b, "</p>\n");
+    qc_buf_adds(b, "</p>\n");
   }
   header(b, doc);
   char report_dir[PATH_MAX];
   dir_of(out_path, report_dir, sizeof report_dir);
   const json_t *cases = qr_doc_arr(doc, "cases");
-  qr_buf_adds(b, "<h2>Cases</h2>\n<table><tr><th>#</th><th>id</th>"
+  qc_buf_adds(b, "<h2>Cases</h2>\n<table><tr><th>#</th><th>id</th>"
                  "<th>title</th><th>spec</th><th>verdict</th>"
                  "<th>duration (s)</th><th>reason</th></tr>\n");
   size_t i;
@@ -459,14 +459,14 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
   {
     case_row(b, c, i);
   }
-  qr_buf_adds(b, "</table>\n");
+  qc_buf_adds(b, "</table>\n");
   waivers_table(b, doc);
-  qr_buf_adds(b, "<h2>Transcripts</h2>\n");
+  qc_buf_adds(b, "<h2>Transcripts</h2>\n");
   json_array_foreach(cases, i, c)
   {
     case_details(b, c, i, report_dir);
   }
-  qr_buf_adds(b, "</body></html>\n");
+  qc_buf_adds(b, "</body></html>\n");
 }
 
 int qr_render_html(const char *json_path, const char *html_path, char *err,

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qr_buf.h"
+#include "qc_buf.h"
 #include "qr_escape.h"
 #include "qr_file.h"
 
@@ -25,11 +25,11 @@ static json_t *jstr(const char *s)
   json_t *j = json_string(s);
   if (j)
     return j;
-  qr_buf b;
-  qr_buf_init(&b, 0);
+  qc_buf b;
+  qc_buf_init(&b, QR_FILE_MAX);
   qr_escape_utf8(&b, s, strlen(s));
-  j = qr_buf_failed(&b) ? NULL : json_stringn(b.p ? b.p : "", b.len);
-  qr_buf_free(&b);
+  j = qc_buf_failed(&b) ? NULL : json_stringn(qc_buf_data(&b), qc_buf_len(&b));
+  qc_buf_free(&b);
   return j;
 }
 

@@ -12,21 +12,22 @@
 #include <string.h>
 
 #include "qr_doc.h"
+#include "qr_file.h"
 #include "qr_escape.h"
 
-static void esc(qr_buf *b, const char *s, size_t n, unsigned flags)
+static void esc(qc_buf *b, const char *s, size_t n, unsigned flags)
 {
   qr_escape_markup(b, s, n, flags);
 }
 
-static void attr(qr_buf *b, const char *name, const char *s, size_t n)
+static void attr(qc_buf *b, const char *name, const char *s, size_t n)
 {
-  qr_buf_addf(b, " %s=\"", name);
+  qc_buf_addf(b, " %s=\"", name);
   esc(b, s, n, QR_ESC_ATTR);
-  qr_buf_addc(b, '"');
+  qc_buf_addc(b, '"');
 }
 
-static void attr_key(qr_buf *b, const char *name, const json_t *o,
+static void attr_key(qc_buf *b, const char *name, const json_t *o,
                      const char *key)
 {
   size_t n;
@@ -34,85 +35,85 @@ static void attr_key(qr_buf *b, const char *name, const json_t *o,
   attr(b, name, s, n);
 }
 
-static void property(qr_buf *b, const json_t *doc, const char *key)
+static void property(qc_buf *b, const json_t *doc, const char *key)
 {
-  qr_buf_adds(b, "    <property");
+  qc_buf_adds(b, "    <property");
   attr(b, "name", key, strlen(key));
   const json_t *v = json_object_get(doc, key);
   if (json_is_number(v)) {
-    qr_buf_addf(b, " value=\"%g\"/>\n", json_number_value(v));
+    qc_buf_addf(b, " value=\"%g\"/>\n", json_number_value(v));
     return;
   }
   attr_key(b, "value", doc, key);
-  qr_buf_adds(b, "/>\n");
+  qc_buf_adds(b, "/>\n");
 }
 
-static void system_out(qr_buf *b, const json_t *c)
+static void system_out(qc_buf *b, const json_t *c)
 {
   const json_t *tr = qr_doc_arr(c, "transcript");
   const json_t *un = qr_doc_arr(c, "unexpected");
   if (json_array_size(tr) == 0 && json_array_size(un) == 0)
     return;
-  qr_buf_adds(b, "    <system-out>");
+  qc_buf_adds(b, "    <system-out>");
   size_t i, n;
   const json_t *e;
   json_array_foreach(tr, i, e)
   {
     const char *d = qr_doc_str(e, "dir", &n);
-    qr_buf_addf(b, "%8.3f ", qr_doc_num(e, "t"));
+    qc_buf_addf(b, "%8.3f ", qr_doc_num(e, "t"));
     esc(b, n ? d : "?", 1, 0);
-    qr_buf_addc(b, ' ');
+    qc_buf_addc(b, ' ');
     const char *s = qr_doc_str(e, "text", &n);
     esc(b, s, n, 0);
-    qr_buf_addc(b, '\n');
+    qc_buf_addc(b, '\n');
   }
   if (json_array_size(un))
-    qr_buf_adds(b, "unexpected lines:\n");
+    qc_buf_adds(b, "unexpected lines:\n");
   json_array_foreach(un, i, e)
   {
     if (!json_is_string(e))
       continue;
-    qr_buf_adds(b, "  ");
+    qc_buf_adds(b, "  ");
     esc(b, json_string_value(e), json_string_length(e), 0);
-    qr_buf_addc(b, '\n');
+    qc_buf_addc(b, '\n');
   }
-  qr_buf_adds(b, "</system-out>\n");
+  qc_buf_adds(b, "</system-out>\n");
 }
 
 /* A waived case is <skipped>: CI servers (GitLab, Jenkins) show it
  * neither green nor red, with the message beside it. The message says it
  * is a waived failure and why; the body keeps the failure itself. */
-static void waived(qr_buf *b, const json_t *c, const char *reason, size_t n)
+static void waived(qc_buf *b, const json_t *c, const char *reason, size_t n)
 {
   const json_t *w = json_object_get(c, "waiver");
   size_t wn, rn;
   const char *wr = qr_doc_str(w, "reason", &wn);
   const char *ref = qr_doc_str(w, "reference", &rn);
-  qr_buf b2;
-  qr_buf_init(&b2, 0);
-  qr_buf_adds(&b2, "waived failure: ");
-  qr_buf_add(&b2, wr, wn);
-  qr_buf_adds(&b2, " (");
-  qr_buf_add(&b2, ref, rn);
-  qr_buf_adds(&b2, ")");
-  qr_buf_adds(b, "    <skipped");
-  attr(b, "message", b2.p ? b2.p : "", b2.len);
-  qr_buf_free(&b2);
-  qr_buf_adds(b, " type=\"waived\">");
-  qr_buf_adds(b, "failure: ");
+  qc_buf b2;
+  qc_buf_init(&b2, QR_FILE_MAX);
+  qc_buf_adds(&b2, "waived failure: ");
+  qc_buf_add(&b2, wr, wn);
+  qc_buf_adds(&b2, " (");
+  qc_buf_add(&b2, ref, rn);
+  qc_buf_adds(&b2, ")");
+  qc_buf_adds(b, "    <skipped");
+  attr(b, "message", qc_buf_data(&b2), qc_buf_len(&b2));
+  qc_buf_free(&b2);
+  qc_buf_adds(b, " type=\"waived\">");
+  qc_buf_adds(b, "failure: ");
   esc(b, reason, n, 0);
   double step = qr_doc_num(c, "failed_step");
   if (step > 0)
-    qr_buf_addf(b, "\n(step %.0f)", step);
-  qr_buf_adds(b, "\nwaiver: ");
+    qc_buf_addf(b, "\n(step %.0f)", step);
+  qc_buf_adds(b, "\nwaiver: ");
   esc(b, wr, wn, 0);
-  qr_buf_adds(b, "\nreference: ");
+  qc_buf_adds(b, "\nreference: ");
   esc(b, ref, rn, 0);
-  qr_buf_adds(b, "</skipped>\n");
+  qc_buf_adds(b, "</skipped>\n");
 }
 
 /* <failure>, <error> or <skipped> for a verdict that is not a pass. */
-static void outcome(qr_buf *b, const json_t *c, qr_verdict v)
+static void outcome(qc_buf *b, const json_t *c, qr_verdict v)
 {
   size_t n;
   const char *reason = qr_doc_str(c, "reason", &n);
@@ -133,65 +134,65 @@ static void outcome(qr_buf *b, const json_t *c, qr_verdict v)
     waived(b, c, reason, n);
     return;
   }
-  qr_buf_addf(b, "    <%s", tag);
+  qc_buf_addf(b, "    <%s", tag);
   attr(b, "message", reason, n);
   if (v == QR_SKIP) {
-    qr_buf_adds(b, "/>\n");
+    qc_buf_adds(b, "/>\n");
     return;
   }
   attr(b, "type", qr_verdict_name(v), strlen(qr_verdict_name(v)));
-  qr_buf_addc(b, '>');
+  qc_buf_addc(b, '>');
   esc(b, reason, n, 0);
   double step = qr_doc_num(c, "failed_step");
   if (step > 0)
-    qr_buf_addf(b, "\n(step %.0f)", step);
-  qr_buf_addf(b, "</%s>\n", tag);
+    qc_buf_addf(b, "\n(step %.0f)", step);
+  qc_buf_addf(b, "</%s>\n", tag);
 }
 
-static void testcase(qr_buf *b, const json_t *c)
+static void testcase(qc_buf *b, const json_t *c)
 {
   qr_verdict v = (qr_verdict)qr_verdict_parse(
       json_string_value(json_object_get(c, "verdict")));
   const json_t *tags = qr_doc_arr(c, "tags");
   const json_t *t0 = json_array_get(tags, 0);
-  qr_buf_adds(b, "  <testcase");
+  qc_buf_adds(b, "  <testcase");
   if (json_is_string(t0))
     attr(b, "classname", json_string_value(t0), json_string_length(t0));
   else
     attr(b, "classname", "cases", 5);
   attr_key(b, "name", c, "id");
-  qr_buf_addf(b, " time=\"%.3f\"", qr_doc_num(c, "duration_s"));
+  qc_buf_addf(b, " time=\"%.3f\"", qr_doc_num(c, "duration_s"));
   attr_key(b, "file", c, "file");
-  qr_buf_adds(b, ">\n");
+  qc_buf_adds(b, ">\n");
   outcome(b, c, v);
   system_out(b, c);
-  qr_buf_adds(b, "  </testcase>\n");
+  qc_buf_adds(b, "  </testcase>\n");
 }
 
 /* An interrupted run must not read as a complete green one: one more
  * testcase, in error, that CI tools show red. */
-static void interrupted_case(qr_buf *b, qr_doc_run st)
+static void interrupted_case(qc_buf *b, qr_doc_run st)
 {
-  qr_buf_adds(b, "  <testcase classname=\"qftp-harness\" "
+  qc_buf_adds(b, "  <testcase classname=\"qftp-harness\" "
                  "name=\"run.interrupted\" time=\"0.000\">\n");
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               "    <error message=\"run interrupted after %zu of %zu cases\" "
               "type=\"",
               st.ran, st.planned);
   /* The type is the stop_reason; the body says why in words. */
   const char *type = *st.stop_reason ? st.stop_reason : "interrupted";
   esc(b, type, strlen(type), QR_ESC_ATTR);
-  qr_buf_adds(b, "\">");
-  qr_buf tmp;
-  qr_buf_init(&tmp, 0);
+  qc_buf_adds(b, "\">");
+  qc_buf tmp;
+  qc_buf_init(&tmp, QR_FILE_MAX);
   qr_doc_stop_text(st, &tmp);
-  esc(b, tmp.p ? tmp.p : "", tmp.len, 0);
-  qr_buf_free(&tmp);
-  qr_buf_adds(b, "</error>\n  </testcase>\n");
+  esc(b, qc_buf_data(&tmp), qc_buf_len(&tmp), 0);
+  qc_buf_free(&tmp);
+  qc_buf_adds(b, "</error>\n  </testcase>\n");
 }
 
 /* The module's identity as properties: CI shows which firmware ran. */
-static void module_properties(qr_buf *b, const json_t *doc)
+static void module_properties(qc_buf *b, const json_t *doc)
 {
   const json_t *m = json_object_get(doc, "module");
   if (!json_is_object(m))
@@ -201,30 +202,30 @@ static void module_properties(qr_buf *b, const json_t *doc)
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
     char name[64];
     snprintf(name, sizeof name, "module.%s", keys[k]);
-    qr_buf_adds(b, "    <property");
+    qc_buf_adds(b, "    <property");
     attr(b, "name", name, strlen(name));
     attr_key(b, "value", m, keys[k]);
-    qr_buf_adds(b, "/>\n");
+    qc_buf_adds(b, "/>\n");
   }
   /* ATI as the module sent it, its lines joined by " | ". */
-  qr_buf ati;
-  qr_buf_init(&ati, 0);
+  qc_buf ati;
+  qc_buf_init(&ati, QR_FILE_MAX);
   size_t i;
   const json_t *l;
   json_array_foreach(qr_doc_arr(m, "ati"), i, l)
   {
     if (i)
-      qr_buf_adds(&ati, " | ");
+      qc_buf_adds(&ati, " | ");
     if (json_is_string(l))
-      qr_buf_add(&ati, json_string_value(l), json_string_length(l));
+      qc_buf_add(&ati, json_string_value(l), json_string_length(l));
   }
-  qr_buf_adds(b, "    <property name=\"module.ati\"");
-  attr(b, "value", ati.p ? ati.p : "", ati.len);
-  qr_buf_adds(b, "/>\n");
-  qr_buf_free(&ati);
+  qc_buf_adds(b, "    <property name=\"module.ati\"");
+  attr(b, "value", qc_buf_data(&ati), qc_buf_len(&ati));
+  qc_buf_adds(b, "/>\n");
+  qc_buf_free(&ati);
 }
 
-static void render(const json_t *doc, const char *out_path, qr_buf *b)
+static void render(const json_t *doc, const char *out_path, qc_buf *b)
 {
   (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
@@ -237,36 +238,35 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     cnt[qr_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
   }
   size_t extra = st.interrupted ? 1 : 0; /* the run.interrupted testcase */
-  qr_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  qr_buf_addf(b,
+  qc_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  qc_buf_addf(b,
               "<testsuite name=\"qftp-harness\" tests=\"%zu\" "
               "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
               "time=\"%.3f\"",
               st.ran + extra, cnt[QR_FAIL], cnt[QR_ERROR] + extra,
-              cnt[QR_SKIP] + cnt[QR_WAIVED],
-              qr_doc_num(doc, "duration_s"));
+              cnt[QR_SKIP] + cnt[QR_WAIVED], qr_doc_num(doc, "duration_s"));
   attr_key(b, "timestamp", doc, "started_at");
-  qr_buf_adds(b, ">\n  <properties>\n");
+  qc_buf_adds(b, ">\n  <properties>\n");
   static const char *const props[] = {"version",         "target",
                                       "profile",         "time_scale",
                                       "module_revision", "stop_reason"};
   for (size_t k = 0; k < sizeof props / sizeof props[0]; k++)
     property(b, doc, props[k]);
   module_properties(b, doc);
-  qr_buf_addf(b, "    <property name=\"waived\" value=\"%zu\"/>\n",
+  qc_buf_addf(b, "    <property name=\"waived\" value=\"%zu\"/>\n",
               cnt[QR_WAIVED]);
-  qr_buf_addf(b,
+  qc_buf_addf(b,
               "    <property name=\"planned\" value=\"%zu\"/>\n"
               "    <property name=\"interrupted\" value=\"%s\"/>\n",
               st.planned, st.interrupted ? "true" : "false");
-  qr_buf_adds(b, "  </properties>\n");
+  qc_buf_adds(b, "  </properties>\n");
   json_array_foreach(cases, i, c)
   {
     testcase(b, c);
   }
   if (st.interrupted)
     interrupted_case(b, st);
-  qr_buf_adds(b, "</testsuite>\n");
+  qc_buf_adds(b, "</testsuite>\n");
 }
 
 int qr_render_junit(const char *json_path, const char *xml_path, char *err,

@@ -16,7 +16,9 @@
 
 #include "qc_redact.h"
 #include "qc_time.h"
-#include "qr_buf.h"
+#include "qc_buf.h"
+#include "qc_grow.h"
+#include "qr_file.h"
 #include "qr_escape.h"
 
 #ifndef QR_VERSION
@@ -84,22 +86,20 @@ static char *redacted(const char *in, size_t n, size_t *outlen)
 /* Grows *arr (elements of `elem` bytes) so one more fits after `n`. */
 static void grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
-  if (n < *cap)
-    return;
-  size_t ncap = *cap ? *cap * 2 : 8;
-  *arr = xrealloc(*arr, ncap * elem);
-  *cap = ncap;
+  if (qc_grow(arr, cap, n + 1, elem, 0) < 0)
+    oom();
 }
 
-/* A qr_buf's failure here can only be memory (its max is far above what we
+/* A qc_buf's failure here can only be memory (its max is far above what we
  * put in). */
-static char *buf_take(qr_buf *b)
+static char *buf_take(qc_buf *b)
 {
-  if (qr_buf_failed(b))
+  if (qc_buf_failed(b))
     oom();
-  char *s = b->p ? b->p : xstrdup("");
-  b->p = NULL;
-  qr_buf_free(b);
+  char *s = qc_buf_take(b);
+  if (!s)
+    oom();
+  qc_buf_free(b);
   return s;
 }
 
@@ -170,12 +170,12 @@ void qr_case_add_line(qr_case_result *c, double t, char dir, const char *text,
     cut = rn - QR_TEXT_MAX;
     rn = QR_TEXT_MAX;
   }
-  qr_buf b;
-  qr_buf_init(&b, 0);
+  qc_buf b;
+  qc_buf_init(&b, QR_FILE_MAX);
   qr_escape_text(&b, r, rn);
   free(r);
   if (cut)
-    qr_buf_addf(&b, "... (%zu bytes cut)", cut);
+    qc_buf_addf(&b, "... (%zu bytes cut)", cut);
   push_line(c, t, dir, buf_take(&b));
 }
 
@@ -216,8 +216,8 @@ void qr_case_add_unexpected(qr_case_result *c, const char *line)
     line = "";
   char *r = redacted(line, (size_t)-1, NULL);
   size_t n = strnlen(r, QR_TEXT_MAX);
-  qr_buf b;
-  qr_buf_init(&b, 0);
+  qc_buf b;
+  qc_buf_init(&b, QR_FILE_MAX);
   qr_escape_text(&b, r, n);
   free(r);
   grow((void **)&c->unexpected, &c->unexp_cap, c->nunexpected,

@@ -13,26 +13,27 @@
 #include <string.h>
 
 #include "qr_doc.h"
+#include "qr_file.h"
 
 /* A TAP description: one line, and a '#' would start a directive. */
-static void description(qr_buf *b, const char *s, size_t n)
+static void description(qc_buf *b, const char *s, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c == '#' || c == '\\')
-      qr_buf_addc(b, '\\');
-    qr_buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+      qc_buf_addc(b, '\\');
+    qc_buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
   }
 }
 
-static void yaml_str(qr_buf *b, const json_t *v)
+static void yaml_str(qc_buf *b, const json_t *v)
 {
   char *q = json_is_string(v) ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-  qr_buf_adds(b, q ? q : "\"\"");
+  qc_buf_adds(b, q ? q : "\"\"");
   free(q);
 }
 
-static void render(const json_t *doc, const char *out_path, qr_buf *b)
+static void render(const json_t *doc, const char *out_path, qc_buf *b)
 {
   (void)out_path;
   const json_t *cases = qr_doc_arr(doc, "cases");
@@ -40,15 +41,15 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
    * against it sees an interrupted run come up short, and the bail-out
    * line says why. */
   qr_doc_run st = qr_doc_run_state(doc);
-  qr_buf_addf(b, "TAP version 13\n1..%zu\n", st.planned);
+  qc_buf_addf(b, "TAP version 13\n1..%zu\n", st.planned);
   /* Which module ran: a comment, for people and log greps. */
-  qr_buf mod;
-  qr_buf_init(&mod, 0);
+  qc_buf mod;
+  qc_buf_init(&mod, QR_FILE_MAX);
   qr_doc_module(doc, true, &mod);
-  qr_buf_adds(b, "# module: ");
-  description(b, mod.p ? mod.p : "", mod.len);
-  qr_buf_addc(b, '\n');
-  qr_buf_free(&mod);
+  qc_buf_adds(b, "# module: ");
+  description(b, qc_buf_data(&mod), qc_buf_len(&mod));
+  qc_buf_addc(b, '\n');
+  qc_buf_free(&mod);
   size_t i, n;
   const json_t *c;
   json_array_foreach(cases, i, c)
@@ -57,49 +58,49 @@ static void render(const json_t *doc, const char *out_path, qr_buf *b)
     qr_verdict v = (qr_verdict)qr_verdict_parse(
         json_string_value(json_object_get(c, "verdict")));
     bool ok = v == QR_PASS || v == QR_SKIP;
-    qr_buf_addf(b, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
+    qc_buf_addf(b, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
     const char *id = qr_doc_str(c, "id", &n);
     description(b, id, n);
     const json_t *w = json_object_get(c, "waiver");
     if (v == QR_SKIP) {
       const char *r = qr_doc_str(c, "reason", &n);
-      qr_buf_adds(b, " # SKIP ");
+      qc_buf_adds(b, " # SKIP ");
       description(b, r, n);
     } else if (v == QR_WAIVED) {
       /* TAP's way to say "fails, and that is known": not ok # TODO. */
       const char *r = qr_doc_str(w, "reason", &n);
-      qr_buf_adds(b, " # TODO waived: ");
+      qc_buf_adds(b, " # TODO waived: ");
       description(b, r, n);
     }
-    qr_buf_addc(b, '\n');
+    qc_buf_addc(b, '\n');
     if (ok)
       continue;
-    qr_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qr_verdict_name(v));
+    qc_buf_addf(b, "  ---\n  verdict: %s\n  reason: ", qr_verdict_name(v));
     yaml_str(b, reason);
     if (v == QR_WAIVED) {
-      qr_buf_adds(b, "\n  waiver_reason: ");
+      qc_buf_adds(b, "\n  waiver_reason: ");
       yaml_str(b, json_object_get(w, "reason"));
-      qr_buf_adds(b, "\n  waiver_reference: ");
+      qc_buf_adds(b, "\n  waiver_reference: ");
       yaml_str(b, json_object_get(w, "reference"));
     }
-    qr_buf_addf(b, "\n  failed_step: %.0f\n  duration_s: %.3f\n  file: ",
+    qc_buf_addf(b, "\n  failed_step: %.0f\n  duration_s: %.3f\n  file: ",
                 qr_doc_num(c, "failed_step"), qr_doc_num(c, "duration_s"));
     yaml_str(b, json_object_get(c, "file"));
-    qr_buf_adds(b, "\n  ...\n");
+    qc_buf_adds(b, "\n  ...\n");
   }
   if (st.interrupted) {
-    qr_buf_addf(b, "Bail out! run interrupted after %zu of %zu cases",
-                st.ran, st.planned);
+    qc_buf_addf(b, "Bail out! run interrupted after %zu of %zu cases", st.ran,
+                st.planned);
     if (*st.stop_reason) {
-      qr_buf why;
-      qr_buf_init(&why, 0);
+      qc_buf why;
+      qc_buf_init(&why, QR_FILE_MAX);
       qr_doc_stop_text(st, &why);
-      qr_buf_adds(b, " (");
-      description(b, why.p ? why.p : "", why.len);
-      qr_buf_adds(b, ")");
-      qr_buf_free(&why);
+      qc_buf_adds(b, " (");
+      description(b, qc_buf_data(&why), qc_buf_len(&why));
+      qc_buf_adds(b, ")");
+      qc_buf_free(&why);
     }
-    qr_buf_addc(b, '\n');
+    qc_buf_addc(b, '\n');
   }
 }
 

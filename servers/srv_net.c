@@ -1,6 +1,7 @@
 #include "srv_ftp.h"
 #include "srv_net.h"
 #include "qc_io.h"
+#include "qc_reply.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -85,73 +86,54 @@ int srv_net_connect(const char *addr, int port, int64_t deadline, int *refused,
   return fd;
 }
 
-/* Reads one line (through LF) into buf; returns its length or -1. */
-static int read_line(int fd, int64_t deadline, char *buf, size_t len, char *err,
-                     size_t errlen)
-{
-  size_t n = 0;
-  for (;;) {
-    char c;
-    ssize_t r = qc_read_some(fd, &c, 1, deadline);
-    if (r == QC_IO_TIMEOUT) {
-      snprintf(err, errlen, "no complete reply line in time (got %zu bytes)",
-               n);
-      return -1;
-    }
-    if (r == 0) {
-      snprintf(err, errlen, "connection closed%s", n ? " mid-line" : "");
-      return -1;
-    }
-    if (r < 0) {
-      snprintf(err, errlen, "read: %s", strerror(errno));
-      return -1;
-    }
-    if (n + 1 >= len || n + 1 > SRV_NET_LINE_MAX) {
-      snprintf(err, errlen, "reply line longer than %d bytes",
-               SRV_NET_LINE_MAX);
-      return -1;
-    }
-    buf[n++] = c;
-    buf[n] = '\0';
-    if (c == '\n')
-      return (int)n;
-  }
-}
-
-static bool is_code(const char *s)
-{
-  return s[0] >= '1' && s[0] <= '5' && s[1] >= '0' && s[1] <= '9' &&
-         s[2] >= '0' && s[2] <= '9';
-}
-
 int srv_net_read_reply(int fd, int64_t deadline, char *buf, size_t len,
                        char *err, size_t errlen)
 {
-  char line[SRV_NET_LINE_MAX + 1];
-  size_t used = 0;
-  int code = -1;
+  char store[SRV_NET_REPLY_MAX + 1];
+  qc_reply r;
+  qc_reply_init(&r, QC_REPLY_STRICT, SRV_NET_LINE_MAX, SRV_NET_REPLY_MAX,
+                store);
   if (len)
     buf[0] = '\0';
   for (;;) {
-    int n = read_line(fd, deadline, line, sizeof line, err, errlen);
-    if (n < 0)
+    /* Byte by byte, so nothing after the reply is consumed. */
+    char c;
+    ssize_t n = qc_read_some(fd, &c, 1, deadline);
+    size_t got = qc_reply_len(&r);
+    if (n == QC_IO_TIMEOUT) {
+      snprintf(err, errlen, "no complete reply in time (got %zu bytes)", got);
       return -1;
-    if (used + (size_t)n < len && used + (size_t)n <= SRV_NET_REPLY_MAX) {
-      memcpy(buf + used, line, (size_t)n + 1);
-      used += (size_t)n;
     }
-    if (code < 0) {
-      if (n < 4 || !is_code(line) || (line[3] != ' ' && line[3] != '-')) {
-        snprintf(err, errlen, "malformed reply line: %.80s", line);
-        return -1;
-      }
-      code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-      if (line[3] == ' ')
-        return code;
-    } else if (n >= 4 && is_code(line) && line[3] == ' ' &&
-               (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0') ==
-                   code) {
-      return code; /* last line of a multi-line reply */
+    if (n == 0) {
+      const char *t = qc_reply_text(&r);
+      snprintf(err, errlen, "connection closed%s",
+               !got                 ? ""
+               : t[got - 1] != '\n' ? " mid-line"
+                                    : " mid-reply");
+      return -1;
+    }
+    if (n < 0) {
+      snprintf(err, errlen, "read: %s", strerror(errno));
+      return -1;
+    }
+    size_t used;
+    switch (qc_reply_feed(&r, &c, 1, &used)) {
+    case QC_REPLY_MORE:
+      continue;
+    case QC_REPLY_DONE:
+      if (len)
+        snprintf(buf, len, "%s", qc_reply_text(&r));
+      return qc_reply_code(&r);
+    case QC_REPLY_JUNK: /* not in strict mode */
+    case QC_REPLY_BAD:
+      snprintf(err, errlen, "malformed reply line: %.80s", qc_reply_text(&r));
+      return -1;
+    case QC_REPLY_TOO_LONG:
+      snprintf(err, errlen,
+               "reply line longer than %d or reply longer than %d "
+               "bytes",
+               SRV_NET_LINE_MAX, SRV_NET_REPLY_MAX);
+      return -1;
     }
   }
 }

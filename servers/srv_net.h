@@ -10,7 +10,7 @@
 
 enum {
   SRV_NET_LINE_MAX = 512,  /* bytes of one reply line (RFC 959: short) */
-  SRV_NET_REPLY_MAX = 4096 /* bytes of a multi-line reply kept */
+  SRV_NET_REPLY_MAX = 4096 /* bytes of a whole (multi-line) reply */
 };
 
 /* Connects to addr:port before the deadline. Returns a blocking fd, or -1
@@ -18,10 +18,10 @@ enum {
 int srv_net_connect(const char *addr, int port, int64_t deadline, int *refused,
                     char *err, size_t errlen);
 
-/* Reads one complete FTP reply (all its lines, CRLF kept) into buf,
- * byte by byte so nothing after it is consumed. Returns the reply code
- * (100-599), or -1 with a message in err (timeout, EOF, malformed or
- * over-long line). */
+/* Reads one complete FTP reply (all its lines, CRLF kept) into buf (cut to
+ * len), byte by byte so nothing after it is consumed. Returns the reply
+ * code (100-599), or -1 with a message in err (timeout, EOF, malformed,
+ * over-long line or reply). */
 int srv_net_read_reply(int fd, int64_t deadline, char *buf, size_t len,
                        char *err, size_t errlen);
 

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,21 +14,23 @@ int sim_outq_init(sim_outq *q, int fd)
 {
   memset(q, 0, sizeof *q);
   q->fd = fd;
+  qc_buf_init(&q->buf, SIM_OUTQ_MAX);
   return qc_set_nonblock(fd, 1);
 }
 
 size_t sim_outq_pending(const sim_outq *q)
 {
-  return q->len;
+  return qc_buf_len(&q->buf);
 }
 
 size_t sim_outq_flush(sim_outq *q)
 {
-  size_t done = 0;
-  while (done < q->len) {
-    ssize_t w = write(q->fd, q->buf + done, q->len - done);
+  /* What the fd took is consumed from the front: a partial write moves
+   * nothing (qc_buf.h). */
+  while (qc_buf_len(&q->buf) > 0) {
+    ssize_t w = write(q->fd, qc_buf_data(&q->buf), qc_buf_len(&q->buf));
     if (w > 0) {
-      done += (size_t)w;
+      qc_buf_consume(&q->buf, (size_t)w);
       continue;
     }
     if (w < 0 && errno == EINTR)
@@ -37,39 +38,27 @@ size_t sim_outq_flush(sim_outq *q)
     if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
       /* EIO: the host closed its side; what is queued has nowhere to go. */
       sim_log("at: output lost (%s)", strerror(errno));
-      done = q->len;
+      qc_buf_consume(&q->buf, qc_buf_len(&q->buf));
     }
     break;
   }
-  memmove(q->buf, q->buf + done, q->len - done);
-  q->len -= done;
-  return q->len;
+  return qc_buf_len(&q->buf);
 }
 
 void sim_outq_write(sim_outq *q, const char *buf, size_t n)
 {
-  if (q->len + n > SIM_OUTQ_MAX) {
-    if (!q->dropped)
-      sim_log("at: output dropped (host not reading, %zu bytes queued)",
-              q->len);
-    q->dropped = true;
+  if (qc_buf_add(&q->buf, buf, n) < 0) {
+    if (errno == ENOMEM) {
+      sim_log("at: output dropped (out of memory)");
+    } else {
+      if (!q->dropped)
+        sim_log("at: output dropped (host not reading, %zu bytes queued)",
+                qc_buf_len(&q->buf));
+      q->dropped = true;
+    }
     return;
   }
   q->dropped = false;
-  if (q->len + n > q->cap) {
-    size_t cap = q->cap ? q->cap : 4096;
-    while (cap < q->len + n)
-      cap *= 2;
-    char *b = realloc(q->buf, cap);
-    if (!b) {
-      sim_log("at: output dropped (out of memory)");
-      return;
-    }
-    q->buf = b;
-    q->cap = cap;
-  }
-  memcpy(q->buf + q->len, buf, n);
-  q->len += n;
   sim_outq_flush(q);
 }
 
@@ -85,7 +74,7 @@ void sim_outq_drain(sim_outq *q, int64_t deadline)
 
 void sim_outq_free(sim_outq *q)
 {
-  free(q->buf);
-  memset(q, 0, sizeof *q);
+  qc_buf_free(&q->buf);
+  q->dropped = false;
   q->fd = -1;
 }

@@ -7,6 +7,8 @@
 #ifndef SIM_OUTQ_H
 #define SIM_OUTQ_H
 
+#include "qc_buf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,9 +20,8 @@
 #define SIM_OUTQ_MAX (16 * 1024 * 1024)
 
 typedef struct {
-  int fd; /* non-blocking */
-  char *buf;
-  size_t len, cap;
+  int fd;       /* non-blocking */
+  qc_buf buf;   /* at most SIM_OUTQ_MAX; written from the front */
   bool dropped; /* logged once per overflow */
 } sim_outq;
 

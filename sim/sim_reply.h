@@ -1,13 +1,14 @@
-/* sim_reply: the FTP reply reader (RFC 959 4.2).
- *
- * Resumable: feed whatever a read returned; the reader says how many bytes
- * it used, so bytes of the next reply stay with the caller. A reply is one
- * line "ddd text" or a block "ddd-text" ... "ddd text" whose inner lines
- * may look like other codes. Lines end with LF (a CR before it is
- * dropped). Bounded: a line longer than SIM_REPLY_LINE_MAX, or a first line
- * that is not a reply, makes the reader BAD until re-initialised. */
+/* sim_reply: the simulator's side of the FTP reply reader (qc_reply.h,
+ * RFC 959 4.2): strict, as a server that sends garbage is broken, and
+ * bounded: a line longer than SIM_REPLY_LINE_MAX, a reply longer than
+ * SIM_REPLY_MAX, or a first line that is not a reply makes the reader BAD
+ * until re-initialised. The module reports only a reply's code and first
+ * line, so that is what is kept. A zeroed reader is a fresh one; it must
+ * not move once used (its qc_reply points into it). */
 #ifndef SIM_REPLY_H
 #define SIM_REPLY_H
+
+#include "qc_reply.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@
 /* Longest reply line, CRLF excluded: RFC 959 sets none; 512 is generous
  * for real servers and bounds what a peer can make us hold. */
 #define SIM_REPLY_LINE_MAX 512
+/* Longest reply, all lines: far above a FEAT or HELP list. */
+#define SIM_REPLY_MAX (64 * 1024)
 
 typedef enum {
   SIM_REPLY_MORE, /* need more bytes */
@@ -23,12 +26,8 @@ typedef enum {
 } sim_reply_status;
 
 typedef struct {
-  char line[SIM_REPLY_LINE_MAX + 1];
-  size_t len;
-  int code;   /* of the first line; 0 before it is complete */
-  bool multi; /* first line was "ddd-" */
-  bool done;  /* the last feed completed a reply */
-  bool bad;
+  qc_reply rd;
+  char store[SIM_REPLY_MAX + 1];     /* rd's text */
   char text[SIM_REPLY_LINE_MAX + 1]; /* first line after "ddd " */
 } sim_reply_reader;
 

@@ -58,8 +58,8 @@ void px_data_close(px_data *d, const char *why)
   close_fd(&d->lfd);
   close_fd(&d->cfd);
   close_fd(&d->sfd);
-  px_buf_free(&d->c2s);
-  px_buf_free(&d->s2c);
+  qc_buf_free(&d->c2s);
+  qc_buf_free(&d->s2c);
   set_state(d, PX_DATA_IDLE);
 }
 
@@ -156,13 +156,13 @@ void px_data_prep(const px_data *d, struct pollfd p[PX_DATA_NFDS],
   case PX_DATA_RELAY: {
     bool more = read_max(d) > 0;
     short ce = 0, se = 0;
-    if (!d->c_eof && more && px_buf_room(&d->c2s))
+    if (!d->c_eof && more && qc_buf_room(&d->c2s))
       ce |= POLLIN;
-    if (d->s2c.len)
+    if (qc_buf_len(&d->s2c))
       ce |= POLLOUT;
-    if (!d->s_eof && more && px_buf_room(&d->s2c))
+    if (!d->s_eof && more && qc_buf_room(&d->s2c))
       se |= POLLIN;
-    if (d->c2s.len)
+    if (qc_buf_len(&d->c2s))
       se |= POLLOUT;
     /* An fd with no interest stays out of poll, or a hang-up we cannot
      * act on yet would wake us in a loop. */
@@ -218,10 +218,8 @@ static void on_connected(px_data *d)
   }
   px_log(d->sid, "data%u connected to %s", d->n,
          d->passive ? "server" : "client");
-  if (px_buf_init(&d->c2s, PX_DATA_BUF) || px_buf_init(&d->s2c, PX_DATA_BUF)) {
-    px_data_close(d, "out of memory");
-    return;
-  }
+  qc_buf_init(&d->c2s, PX_DATA_BUF);
+  qc_buf_init(&d->s2c, PX_DATA_BUF);
   const px_rule *f = d->fault;
   if (f && f->kind == PX_KIND_DATA_RESET && !f->bytes) {
     px_log(d->sid, "fault data_reset data%u: RST to client", d->n);
@@ -253,11 +251,11 @@ static void abort_relay(px_data *d, bool client_failed, int err)
 
 /* Moves bytes one way: read `from` into b, write b to `to`. false when the
  * channel was closed. */
-static bool pump(px_data *d, int from, short frev, px_buf *b, int to,
+static bool pump(px_data *d, int from, short frev, qc_buf *b, int to,
                  short torev, bool *eof, bool from_client, uint64_t *count)
 {
   if ((frev & (POLLIN | POLLHUP | POLLERR)) && !*eof) {
-    ssize_t r = px_buf_read(b, from, read_max(d));
+    ssize_t r = px_net_read_buf(b, from, read_max(d));
     if (r > 0)
       d->taken += (uint64_t)r;
     else if (r == 0)
@@ -267,14 +265,14 @@ static bool pump(px_data *d, int from, short frev, px_buf *b, int to,
       return false;
     }
   }
-  if ((torev & (POLLOUT | POLLERR | POLLHUP)) || b->len) {
-    size_t before = b->len;
-    ssize_t w = px_buf_write(b, to);
+  if ((torev & (POLLOUT | POLLERR | POLLHUP)) || qc_buf_len(b)) {
+    size_t before = qc_buf_len(b);
+    ssize_t w = px_net_send_buf(b, to);
     if (w == -1) {
       abort_relay(d, !from_client, errno);
       return false;
     }
-    *count += before - b->len;
+    *count += before - qc_buf_len(b);
   }
   return true;
 }
@@ -287,7 +285,7 @@ static void relay(px_data *d, const struct pollfd p[PX_DATA_NFDS])
     return;
   if (!pump(d, d->sfd, sr, &d->s2c, d->cfd, cr, &d->s_eof, false, &d->n_s2c))
     return;
-  bool flushed = d->c2s.len == 0 && d->s2c.len == 0;
+  bool flushed = qc_buf_len(&d->c2s) == 0 && qc_buf_len(&d->s2c) == 0;
   if (limited(d) && d->taken >= d->fault->bytes && flushed &&
       d->fault->kind == PX_KIND_DATA_RESET) {
     px_log(d->sid, "fault data_reset data%u: RST after %llu bytes", d->n,

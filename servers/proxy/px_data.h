@@ -9,7 +9,7 @@
 #ifndef PX_DATA_H
 #define PX_DATA_H
 
-#include "px_buf.h"
+#include "qc_buf.h"
 #include "px_ports.h"
 #include "px_rules.h"
 
@@ -44,7 +44,7 @@ typedef struct px_data {
   int lfd, cfd, sfd;              /* listener, client side, server side */
   struct sockaddr_storage target; /* where the second side is */
   const px_rule *fault;           /* data_* rule or NULL */
-  px_buf c2s, s2c;
+  qc_buf c2s, s2c;
   bool c_eof, s_eof;
   uint64_t taken;        /* bytes read from both sides */
   uint64_t n_c2s, n_s2c; /* bytes delivered */

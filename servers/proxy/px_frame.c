@@ -1,7 +1,8 @@
 #include "px_frame.h"
 
+#include "qc_reply.h"
+
 #include <ctype.h>
-#include <stdbool.h>
 #include <string.h>
 
 px_frame_rc px_frame_command(const char *buf, size_t n, size_t *len)
@@ -14,44 +15,27 @@ px_frame_rc px_frame_command(const char *buf, size_t n, size_t *len)
   return n >= PX_CMD_MAX ? PX_FRAME_ERR : PX_FRAME_MORE;
 }
 
-static int line_code(const char *p, size_t l)
-{
-  if (l < 3 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
-      !isdigit((unsigned char)p[2]))
-    return 0;
-  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-}
-
 px_frame_rc px_frame_reply(const char *buf, size_t n, size_t *len, int *code)
 {
-  size_t lim = n < PX_REPLY_MAX ? n : PX_REPLY_MAX;
-  size_t off = 0;
-  int first = -1;
-  bool multi = false;
-  while (off < lim) {
-    const char *nl = memchr(buf + off, '\n', lim - off);
-    if (!nl)
-      break;
-    size_t l = (size_t)(nl - (buf + off)); /* without LF */
-    const char *p = buf + off;
-    int c = line_code(p, l);
-    off += l + 1;
-    if (first < 0) {
-      first = c;
-      multi = c != 0 && l > 3 && p[3] == '-';
-      if (!multi)
-        goto done;
-      continue;
-    }
-    /* 4.2: the last line starts with the same code and a space. */
-    if (c == first && (l == 3 || p[3] == ' ' || p[3] == '\r'))
-      goto done;
+  /* Framed afresh on each call: the caller may hold a reply back (delay
+   * faults, a full client queue) and frame it again later. */
+  char store[PX_REPLY_MAX + 1];
+  qc_reply r;
+  qc_reply_init(&r, QC_REPLY_LENIENT, 0, PX_REPLY_MAX, store);
+  size_t used;
+  switch (qc_reply_feed(&r, buf, n, &used)) {
+  case QC_REPLY_MORE:
+    return PX_FRAME_MORE;
+  case QC_REPLY_DONE:
+  case QC_REPLY_JUNK: /* code 0: relayed as it is */
+    *len = used;
+    *code = qc_reply_code(&r);
+    return PX_FRAME_DONE;
+  case QC_REPLY_BAD: /* not in lenient mode */
+  case QC_REPLY_TOO_LONG:
+    break;
   }
-  return n >= PX_REPLY_MAX ? PX_FRAME_ERR : PX_FRAME_MORE;
-done:
-  *len = off;
-  *code = first;
-  return PX_FRAME_DONE;
+  return PX_FRAME_ERR;
 }
 
 void px_frame_verb(const char *line, size_t n, char *out, size_t cap)

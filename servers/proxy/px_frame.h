@@ -22,10 +22,10 @@ typedef enum px_frame_rc {
  * too). *len includes the terminator. */
 px_frame_rc px_frame_command(const char *buf, size_t n, size_t *len);
 
-/* One whole reply (RFC 959 4.2): a single line "NNN text", or a multi-line
- * reply from "NNN-" up to the line that starts with the same "NNN ". *code
- * gets NNN, or 0 when the first line does not start with three digits (such
- * a line is framed alone and relayed as it is). */
+/* One whole reply (RFC 959 4.2, read by qc_reply.h): a single line
+ * "NNN text", or a multi-line reply from "NNN-" up to the line that starts
+ * with the same "NNN ". *code gets NNN, or 0 when the first line is not a
+ * reply's (such a line is framed alone and relayed as it is). */
 px_frame_rc px_frame_reply(const char *buf, size_t n, size_t *len, int *code);
 
 /* The verb of a command line: letters up to the first space or CR/LF,

@@ -77,3 +77,44 @@ int px_net_peer(int fd, struct sockaddr_storage *out)
   memset(out, 0, sizeof *out);
   return getpeername(fd, (struct sockaddr *)out, &l);
 }
+
+ssize_t px_net_read_buf(qc_buf *b, int fd, size_t max)
+{
+  size_t room = qc_buf_room(b);
+  if (max > room)
+    max = room;
+  if (max == 0)
+    return -2;
+  char *at = qc_buf_space(b, max);
+  if (!at)
+    return -1; /* out of memory (errno) */
+  for (;;) {
+    ssize_t r = read(fd, at, max);
+    if (r > 0)
+      qc_buf_commit(b, (size_t)r);
+    if (r >= 0)
+      return r;
+    if (errno == EINTR)
+      continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? -2 : -1;
+  }
+}
+
+ssize_t px_net_send_buf(qc_buf *b, int fd)
+{
+  if (qc_buf_len(b) == 0)
+    return 0;
+  for (;;) {
+    /* send, not write: MSG_NOSIGNAL spares us SIGPIPE from a gone peer. */
+    ssize_t w = send(fd, qc_buf_data(b), qc_buf_len(b), MSG_NOSIGNAL);
+    if (w > 0) {
+      qc_buf_consume(b, (size_t)w);
+      return w;
+    }
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return -2;
+    return -1;
+  }
+}

@@ -2,7 +2,10 @@
 #ifndef PX_NET_H
 #define PX_NET_H
 
+#include "qc_buf.h"
+
 #include <sys/socket.h>
+#include <sys/types.h>
 
 /* A listening socket bound to `a` (port 0: any free one). fd or -1. */
 int px_net_listen(const struct sockaddr_storage *a, int backlog);
@@ -23,5 +26,16 @@ void px_net_reset(int fd);
 /* Local / peer address of a socket: 0 or -1. */
 int px_net_local(int fd, struct sockaddr_storage *out);
 int px_net_peer(int fd, struct sockaddr_storage *out);
+
+/* The relay's two moves between a socket and a bounded queue (qc_buf.h).
+ * The queue's maximum is the backpressure: a side is read only while its
+ * queue has room, so a fast peer cannot grow our memory.
+ *
+ * One non-blocking read of at most `max` bytes into b's room:
+ * > 0 bytes, 0 end of file, -1 error (errno), -2 would block or no room. */
+ssize_t px_net_read_buf(qc_buf *b, int fd, size_t max);
+/* One non-blocking send from b's head: > 0 bytes sent (consumed),
+ * -1 error (errno), -2 would block; 0 when b is empty. */
+ssize_t px_net_send_buf(qc_buf *b, int fd);
 
 #endif

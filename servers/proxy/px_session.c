@@ -1,10 +1,11 @@
 #include "px_session.h"
 #include "px_addr.h"
-#include "px_buf.h"
+#include "qc_buf.h"
 #include "px_frame.h"
 #include "px_log.h"
 #include "px_net.h"
 #include "px_rules.h"
+#include "qc_ftpcodes.h"
 #include "qc_time.h"
 
 #include <arpa/inet.h>
@@ -43,7 +44,7 @@ struct px_session {
   unsigned id;
   px_sess_state state;
   int cfd, sfd;
-  px_buf cin, sout, sin, cout;
+  qc_buf cin, sout, sin, cout;
   bool c_eof, s_eof, s_shut;
   px_rules rules;
   px_counts counts;
@@ -101,18 +102,14 @@ px_session *px_session_new(unsigned sid, int cfd,
                            const char *rules_path, px_ports *ports)
 {
   px_session *s = calloc(1, sizeof *s);
-  if (!s || px_buf_init(&s->cin, PX_CIN_BUF) ||
-      px_buf_init(&s->sout, PX_SOUT_BUF) || px_buf_init(&s->sin, PX_SIN_BUF) ||
-      px_buf_init(&s->cout, PX_COUT_BUF)) {
-    if (s) {
-      px_buf_free(&s->cin);
-      px_buf_free(&s->sout);
-      px_buf_free(&s->sin);
-      free(s);
-    }
+  if (!s) {
     close(cfd);
     return NULL;
   }
+  qc_buf_init(&s->cin, PX_CIN_BUF);
+  qc_buf_init(&s->sout, PX_SOUT_BUF);
+  qc_buf_init(&s->sin, PX_SIN_BUF);
+  qc_buf_init(&s->cout, PX_COUT_BUF);
   s->id = sid;
   s->cfd = cfd;
   s->sfd = -1;
@@ -134,7 +131,7 @@ px_session *px_session_new(unsigned sid, int cfd,
     px_log(sid, "rules rejected: %s", err);
     static const char msg[] = "421 Proxy rules file invalid, session "
                               "refused.\r\n";
-    px_buf_append(&s->cout, msg, sizeof msg - 1);
+    qc_buf_add(&s->cout, msg, sizeof msg - 1);
     start_closing(s, "bad rules");
     return s;
   }
@@ -143,7 +140,7 @@ px_session *px_session_new(unsigned sid, int cfd,
   if (s->sfd < 0) {
     px_log(sid, "upstream connect: %s", strerror(errno));
     static const char msg[] = "421 Proxy cannot reach the server.\r\n";
-    px_buf_append(&s->cout, msg, sizeof msg - 1);
+    qc_buf_add(&s->cout, msg, sizeof msg - 1);
     start_closing(s, "upstream unreachable");
     return s;
   }
@@ -161,10 +158,10 @@ void px_session_free(px_session *s)
   if (!s)
     return;
   finish(s, "freed");
-  px_buf_free(&s->cin);
-  px_buf_free(&s->sout);
-  px_buf_free(&s->sin);
-  px_buf_free(&s->cout);
+  qc_buf_free(&s->cin);
+  qc_buf_free(&s->sout);
+  qc_buf_free(&s->sin);
+  qc_buf_free(&s->cout);
   px_rules_free(&s->rules);
   free(s);
 }
@@ -180,19 +177,19 @@ void px_session_prep(const px_session *s, struct pollfd *p, int64_t *next)
   switch (s->state) {
   case PX_SESS_CONNECTING:
     se = POLLOUT;
-    if (!s->c_eof && px_buf_room(&s->cin))
+    if (!s->c_eof && qc_buf_room(&s->cin))
       ce = POLLIN;
     if (s->deadline < *next)
       *next = s->deadline;
     break;
   case PX_SESS_RELAY:
-    if (!s->c_eof && px_buf_room(&s->cin))
+    if (!s->c_eof && qc_buf_room(&s->cin))
       ce |= POLLIN;
-    if (s->cout.len)
+    if (qc_buf_len(&s->cout))
       ce |= POLLOUT;
-    if (!s->s_eof && px_buf_room(&s->sin) && !s->hold_until)
+    if (!s->s_eof && qc_buf_room(&s->sin) && !s->hold_until)
       se |= POLLIN;
-    if (s->sout.len)
+    if (qc_buf_len(&s->sout))
       se |= POLLOUT;
     if (s->hold_until && s->hold_until < *next)
       *next = s->hold_until;
@@ -273,7 +270,7 @@ static bool rewrite_active(px_session *s, const char *verb, const char *line,
                      &offer)) {
     char out[192];
     no_listener(s, n, errno, out, sizeof out);
-    return px_buf_append(&s->cout, out, strlen(out)) == 0;
+    return qc_buf_add(&s->cout, out, strlen(out)) == 0;
   }
   char a[128], out[192];
   if (strcmp(verb, "PORT") == 0 && px_addr_format_hp(&offer, a, sizeof a))
@@ -283,7 +280,7 @@ static bool rewrite_active(px_session *s, const char *verb, const char *line,
   else
     return false;
   px_log(s->id, "to server: %.*s", (int)strlen(out) - 2, out);
-  return px_buf_append(&s->sout, out, strlen(out)) == 0;
+  return qc_buf_add(&s->sout, out, strlen(out)) == 0;
 }
 
 /* Appends an injected reply: "\n"-joined lines become CRLF lines. */
@@ -293,8 +290,8 @@ static void inject_reply(px_session *s, const char *text)
   for (;;) {
     const char *nl = strchr(p, '\n');
     size_t l = nl ? (size_t)(nl - p) : strlen(p);
-    px_buf_append(&s->cout, p, l);
-    px_buf_append(&s->cout, "\r\n", 2);
+    qc_buf_add(&s->cout, p, l);
+    qc_buf_add(&s->cout, "\r\n", 2);
     if (!nl)
       return;
     p = nl + 1;
@@ -329,7 +326,8 @@ static bool on_commands(px_session *s)
 {
   for (;;) {
     size_t len;
-    px_frame_rc rc = px_frame_command(s->cin.data, s->cin.len, &len);
+    px_frame_rc rc =
+        px_frame_command(qc_buf_data(&s->cin), qc_buf_len(&s->cin), &len);
     if (rc == PX_FRAME_MORE)
       return true;
     if (rc == PX_FRAME_ERR) {
@@ -337,15 +335,15 @@ static bool on_commands(px_session *s)
       return false;
     }
     /* Room first: a command is counted once, when it is acted on. */
-    if (px_buf_room(&s->sout) < len + PX_SLACK ||
-        px_buf_room(&s->cout) < PX_REPLY_TEXT_MAX + PX_SLACK)
+    if (qc_buf_room(&s->sout) < len + PX_SLACK ||
+        qc_buf_room(&s->cout) < PX_REPLY_TEXT_MAX + PX_SLACK)
       return true;
     char verb[PX_VERB_MAX];
-    px_frame_verb(s->cin.data, len, verb, sizeof verb);
+    px_frame_verb(qc_buf_data(&s->cin), len, verb, sizeof verb);
     if (strcmp(verb, "PASS") == 0)
       px_log(s->id, "cmd PASS ****");
     else
-      px_log(s->id, "cmd %.*s", (int)len, s->cin.data);
+      px_log(s->id, "cmd %.*s", (int)len, qc_buf_data(&s->cin));
     const px_rule *f = px_rules_on_command(&s->rules, &s->counts, verb);
     if (f) {
       switch (f->kind) {
@@ -365,7 +363,7 @@ static bool on_commands(px_session *s)
       case PX_KIND_REPLY:
         px_log(s->id, "fault reply on %s (not forwarded): %s", verb, f->reply);
         inject_reply(s, f->reply);
-        px_buf_consume(&s->cin, len);
+        qc_buf_consume(&s->cin, len);
         continue;
       case PX_KIND_DELAY:
         px_log(s->id, "fault delay on %s: next reply held %d ms", verb,
@@ -382,9 +380,9 @@ static bool on_commands(px_session *s)
       }
     }
     bool active = strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0;
-    if (!active || !rewrite_active(s, verb, s->cin.data, len))
-      px_buf_append(&s->sout, s->cin.data, len);
-    px_buf_consume(&s->cin, len);
+    if (!active || !rewrite_active(s, verb, qc_buf_data(&s->cin), len))
+      qc_buf_add(&s->sout, qc_buf_data(&s->cin), len);
+    qc_buf_consume(&s->cin, len);
   }
 }
 
@@ -397,7 +395,7 @@ static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
   struct sockaddr_storage server, local, offer;
   if (px_net_peer(s->sfd, &server) < 0 || px_net_local(s->cfd, &local) < 0)
     return false;
-  if (code == 227) {
+  if (code == QC_FTP_PASSIVE) {
     struct sockaddr_storage given;
     if (!px_addr_parse_hp(r + 3, len - 3, &given))
       return false;
@@ -420,7 +418,7 @@ static bool rewrite_passive(px_session *s, int code, const char *r, size_t len,
     no_listener(s, n, errno, out, cap);
     return true;
   }
-  if (code == 229) {
+  if (code == QC_FTP_EXT_PASSIVE) {
     snprintf(out, cap, "229 Entering Extended Passive Mode (|||%u|)\r\n",
              px_addr_port(&offer));
     return true;
@@ -450,7 +448,8 @@ static bool on_replies(px_session *s, int64_t now)
       return true;
     size_t len;
     int code;
-    px_frame_rc rc = px_frame_reply(s->sin.data, s->sin.len, &len, &code);
+    px_frame_rc rc =
+        px_frame_reply(qc_buf_data(&s->sin), qc_buf_len(&s->sin), &len, &code);
     if (rc == PX_FRAME_MORE)
       return true;
     if (rc == PX_FRAME_ERR) {
@@ -463,8 +462,8 @@ static bool on_replies(px_session *s, int64_t now)
       px_log(s->id, "holding reply %d", code);
       continue;
     }
-    if (px_buf_room(&s->cout) < len + PX_SLACK ||
-        (!s->greeted && px_buf_room(&s->cout) < 2 * PX_REPLY_TEXT_MAX))
+    if (qc_buf_room(&s->cout) < len + PX_SLACK ||
+        (!s->greeted && qc_buf_room(&s->cout) < 2 * PX_REPLY_TEXT_MAX))
       return true;
     s->hold_until = 0;
     if (!s->greeted) {
@@ -473,26 +472,26 @@ static bool on_replies(px_session *s, int64_t now)
           px_rules_on_command(&s->rules, &s->counts, PX_ON_GREETING);
       if (g && px_fault_of(g->kind)->greeting) {
         px_log(s->id, "fault reply on greeting (was %.*s): %s", (int)len,
-               s->sin.data, g->reply);
+               qc_buf_data(&s->sin), g->reply);
         inject_reply(s, g->reply);
-        px_buf_consume(&s->sin, len);
+        qc_buf_consume(&s->sin, len);
         continue;
       }
     }
     char out[192];
-    const char *src = s->sin.data;
+    const char *src = qc_buf_data(&s->sin);
     size_t n = len;
-    if ((code == 227 || code == 229) &&
-        rewrite_passive(s, code, s->sin.data, len, out, sizeof out)) {
+    if ((code == QC_FTP_PASSIVE || code == QC_FTP_EXT_PASSIVE) &&
+        rewrite_passive(s, code, qc_buf_data(&s->sin), len, out, sizeof out)) {
       src = out;
       n = strlen(out);
       px_log(s->id, "reply %.*s (was %.*s)", (int)n, out, (int)len,
-             s->sin.data);
+             qc_buf_data(&s->sin));
     } else {
-      px_log(s->id, "reply %.*s", (int)len, s->sin.data);
+      px_log(s->id, "reply %.*s", (int)len, qc_buf_data(&s->sin));
     }
-    px_buf_append(&s->cout, src, n);
-    px_buf_consume(&s->sin, len);
+    qc_buf_add(&s->cout, src, n);
+    qc_buf_consume(&s->sin, len);
     if (s->idle_armed && code >= 200) { /* the armed command's final reply */
       s->idle_armed = false;
       s->idle_at = now + s->idle_drop->after_ms;
@@ -503,7 +502,7 @@ static bool on_replies(px_session *s, int64_t now)
 /* The idle drop, once its time has come and its reply has gone out. */
 static bool idle_drop_due(px_session *s, int64_t now)
 {
-  if (!s->idle_at || now < s->idle_at || s->cout.len)
+  if (!s->idle_at || now < s->idle_at || qc_buf_len(&s->cout))
     return false;
   drop_client(s, s->idle_drop, NULL);
   return true;
@@ -514,7 +513,7 @@ static void relay(px_session *s, const struct pollfd *p, int64_t now)
   short cr = p[0].fd >= 0 ? p[0].revents : 0;
   short sr = p[1].fd >= 0 ? p[1].revents : 0;
   if ((cr & (POLLIN | POLLHUP | POLLERR)) && !s->c_eof) {
-    ssize_t r = px_buf_read(&s->cin, s->cfd, PX_CIN_BUF);
+    ssize_t r = px_net_read_buf(&s->cin, s->cfd, PX_CIN_BUF);
     if (r == 0)
       s->c_eof = true;
     if (r == -1) {
@@ -525,29 +524,31 @@ static void relay(px_session *s, const struct pollfd *p, int64_t now)
   if (s->state == PX_SESS_RELAY && !on_commands(s))
     return;
   if ((sr & (POLLIN | POLLHUP | POLLERR)) && !s->s_eof) {
-    ssize_t r = px_buf_read(&s->sin, s->sfd, PX_SIN_BUF);
+    ssize_t r = px_net_read_buf(&s->sin, s->sfd, PX_SIN_BUF);
     if (r == 0 || r == -1)
       s->s_eof = true;
   }
   if (!on_replies(s, now))
     return;
-  if (s->sout.len && px_buf_write(&s->sout, s->sfd) == -1)
+  if (qc_buf_len(&s->sout) && px_net_send_buf(&s->sout, s->sfd) == -1)
     s->s_eof = true; /* the server is gone; what it said still goes out */
-  if (s->cout.len && px_buf_write(&s->cout, s->cfd) == -1) {
+  if (qc_buf_len(&s->cout) && px_net_send_buf(&s->cout, s->cfd) == -1) {
     finish(s, "client gone");
     return;
   }
-  if (s->c_eof && !s->sout.len && !s->s_shut) {
+  if (s->c_eof && !qc_buf_len(&s->sout) && !s->s_shut) {
     shutdown(s->sfd, SHUT_WR); /* pass the client's FIN on */
     s->s_shut = true;
   }
   if (s->s_eof && !s->hold_until) {
     size_t len;
     int code;
-    if (s->sin.len &&
-        px_frame_reply(s->sin.data, s->sin.len, &len, &code) == PX_FRAME_MORE)
-      px_buf_append(&s->cout, s->sin.data, s->sin.len); /* a torn tail */
-    s->sin.len = 0;
+    if (qc_buf_len(&s->sin) &&
+        px_frame_reply(qc_buf_data(&s->sin), qc_buf_len(&s->sin), &len,
+                       &code) == PX_FRAME_MORE)
+      qc_buf_add(&s->cout, qc_buf_data(&s->sin),
+                 qc_buf_len(&s->sin)); /* a torn tail */
+    qc_buf_consume(&s->sin, qc_buf_len(&s->sin));
     start_closing(s, "server closed");
     return;
   }
@@ -564,7 +565,7 @@ void px_session_step(px_session *s, const struct pollfd *p, int64_t now)
       if (e) {
         px_log(s->id, "upstream connect: %s", strerror(e));
         static const char msg[] = "421 Proxy cannot reach the server.\r\n";
-        px_buf_append(&s->cout, msg, sizeof msg - 1);
+        qc_buf_add(&s->cout, msg, sizeof msg - 1);
         start_closing(s, "upstream unreachable");
         return;
       }
@@ -572,10 +573,10 @@ void px_session_step(px_session *s, const struct pollfd *p, int64_t now)
       relay(s, p, now);
     } else if (now >= s->deadline) {
       static const char msg[] = "421 Proxy: server did not answer.\r\n";
-      px_buf_append(&s->cout, msg, sizeof msg - 1);
+      qc_buf_add(&s->cout, msg, sizeof msg - 1);
       start_closing(s, "upstream connect timed out");
     } else if (p[0].fd >= 0 && p[0].revents && !s->c_eof) {
-      ssize_t r = px_buf_read(&s->cin, s->cfd, PX_CIN_BUF);
+      ssize_t r = px_net_read_buf(&s->cin, s->cfd, PX_CIN_BUF);
       if (r == 0 || r == -1)
         finish(s, "client left before the server answered");
     }
@@ -586,9 +587,9 @@ void px_session_step(px_session *s, const struct pollfd *p, int64_t now)
       return;
     break;
   case PX_SESS_CLOSING: {
-    ssize_t w = px_buf_write(&s->cout, s->cfd);
-    if (s->cout.len == 0 || w == -1 || now >= s->deadline)
-      finish(s, s->cout.len ? "client not reading" : "flushed");
+    ssize_t w = px_net_send_buf(&s->cout, s->cfd);
+    if (qc_buf_len(&s->cout) == 0 || w == -1 || now >= s->deadline)
+      finish(s, qc_buf_len(&s->cout) ? "client not reading" : "flushed");
     break;
   }
   case PX_SESS_DONE:

@@ -12,6 +12,8 @@
  * TLS no FTP line can be read; only the hellos' versions are (offered by
  * the ClientHello, chosen by the ServerHello). */
 #include "wire_analyze.h"
+#include "qc_ftpcodes.h"
+#include "qc_grow.h"
 #include "wire_ftp.h"
 #include "wire_pkt.h"
 #include "wire_reasm.h"
@@ -75,18 +77,10 @@ static void role_set(cstate *s, conn_role to, unsigned conn)
 /* Grows *p (element size sz) to hold n + 1 elements; false on failure. */
 static bool grow(actx *x, void **p, size_t *cap, size_t n, size_t sz)
 {
-  if (n < *cap)
+  if (qc_grow(p, cap, n + 1, sz, 0) == 0)
     return true;
-  size_t ncap = *cap ? *cap * 2 : 16;
-  void *q = realloc(*p, ncap * sz);
-  if (!q) {
-    x->failed = true;
-    return false;
-  }
-  memset((char *)q + *cap * sz, 0, (ncap - *cap) * sz);
-  *p = q;
-  *cap = ncap;
-  return true;
+  x->failed = true;
+  return false;
 }
 
 static char *xstrdup(actx *x, const char *s)
@@ -461,7 +455,7 @@ static void on_reply(actx *x, wire_conn *c, cstate *s, double ts)
   }
   announce an;
   memset(&an, 0, sizeof an);
-  if (r->code == 234 && s->auth_pending) {
+  if (r->code == QC_FTP_AUTH_OK && s->auth_pending) {
     /* RFC 4217 4: the TLS handshake follows "234" on both sides. */
     ss->auth_tls = true;
     s->after_auth = true;
@@ -548,8 +542,11 @@ static void on_line(void *ctx, const char *line, size_t len, bool cut)
   }
   if (cut)
     l->x->a->sessions[l->s->idx].truncated = true;
-  if (wire_ftp_reply_line(&l->s->reply, line) == 1)
+  int rc = wire_ftp_reply_line(&l->s->reply, line);
+  if (rc == 1)
     on_reply(l->x, l->c, l->s, l->ts);
+  else if (rc == -2) /* a reply past its cap: said, not cut */
+    l->x->a->sessions[l->s->idx].truncated = true;
 }
 
 /* Bytes of a direction after the TLS sniff. */

@@ -29,51 +29,31 @@ void wire_ftp_lines_feed(wire_ftp_lines *l, const uint8_t *p, size_t n,
   }
 }
 
-static int reply_code(const char *line, char *sep)
-{
-  if (!isdigit((unsigned char)line[0]) || !isdigit((unsigned char)line[1]) ||
-      !isdigit((unsigned char)line[2]))
-    return -1;
-  *sep = line[3];
-  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-}
-
-static void reply_append(wire_ftp_reply *r, const char *line)
-{
-  if (r->len && r->len + 1 < sizeof r->text)
-    r->text[r->len++] = '\n';
-  size_t n = strlen(line);
-  if (n > sizeof r->text - 1 - r->len)
-    n = sizeof r->text - 1 - r->len;
-  memcpy(r->text + r->len, line, n);
-  r->len += n;
-  r->text[r->len] = '\0';
-}
-
 int wire_ftp_reply_line(wire_ftp_reply *r, const char *line)
 {
-  char sep = 0;
-  int code = reply_code(line, &sep);
-  if (!r->open) {
-    if (code < 100 || code > 599 || (sep != ' ' && sep != '-' && sep))
-      return -1;
-    r->len = 0;
-    r->text[0] = '\0';
-    r->code = code;
-    reply_append(r, line);
-    if (sep == '-') {
-      r->open = true;
-      return 0;
-    }
+  if (!r->started) {
+    qc_reply_init(&r->rd, QC_REPLY_LENIENT, WIRE_FTP_LINE_MAX,
+                  WIRE_FTP_REPLY_MAX, r->store);
+    r->started = true;
+  }
+  switch (qc_reply_line(&r->rd, line, strlen(line))) {
+  case QC_REPLY_MORE:
+    return 0;
+  case QC_REPLY_DONE: {
+    size_t n = qc_reply_len(&r->rd) - 1; /* without the last "\n" */
+    memcpy(r->text, qc_reply_text(&r->rd), n);
+    r->text[n] = '\0';
+    r->code = qc_reply_code(&r->rd);
     return 1;
   }
-  /* 4.2: the reply ends with a line holding the same code and a space. */
-  reply_append(r, line);
-  if (code == r->code && (sep == ' ' || sep == '\0')) {
-    r->open = false;
-    return 1;
+  case QC_REPLY_JUNK:
+    return -1;
+  case QC_REPLY_BAD: /* not in lenient mode */
+  case QC_REPLY_TOO_LONG:
+    break;
   }
-  return 0;
+  qc_reply_reset(&r->rd);
+  return -2;
 }
 
 /* Reads n comma-separated numbers 0..255 starting at s. */

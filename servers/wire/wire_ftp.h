@@ -7,6 +7,7 @@
 #ifndef WIRE_FTP_H
 #define WIRE_FTP_H
 
+#include "qc_reply.h"
 #include "wire_reasm.h"
 
 #include <stdbool.h>
@@ -30,16 +31,20 @@ typedef void (*wire_ftp_line_cb)(void *ctx, const char *line, size_t len,
 void wire_ftp_lines_feed(wire_ftp_lines *l, const uint8_t *p, size_t n,
                          wire_ftp_line_cb cb, void *ctx);
 
+/* Replies are read by qc_reply.h, leniently: a capture may hold anything.
+ * Zeroed is a valid empty state; the struct must not move once used. */
 typedef struct wire_ftp_reply {
-  int code;   /* 100..599 */
-  bool open;  /* inside a multi-line reply */
-  char text[WIRE_FTP_REPLY_MAX]; /* whole reply, lines joined by "\n" */
-  size_t len;
+  qc_reply rd;
+  bool started;                       /* rd initialised */
+  char store[WIRE_FTP_REPLY_MAX + 1]; /* rd's text: lines, each with "\n" */
+  int code;                           /* of the last complete reply */
+  char text[WIRE_FTP_REPLY_MAX];      /* its lines joined by "\n" */
 } wire_ftp_reply;
 
 /* Adds one server line. 1: a reply is complete (r->code, r->text; the next
  * call starts a new one), 0: inside a multi-line reply, -1: the line is not
- * a reply line (ignored). */
+ * a reply line (ignored), -2: the reply passed WIRE_FTP_REPLY_MAX bytes
+ * (lines and their "\n"); it is dropped and reading starts over. */
 int wire_ftp_reply_line(wire_ftp_reply *r, const char *line);
 
 /* "227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)" (RFC 959 4.1.2): the

@@ -66,12 +66,41 @@ START_TEST(test_queue_bounded)
 }
 END_TEST
 
+/* A partial write advances the front of the queue; the queued bytes stay
+ * where they are (the queue used to move all of them on every write). */
+START_TEST(test_partial_write_moves_nothing)
+{
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  int small = 4096;
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  sim_outq q;
+  ck_assert_int_eq(sim_outq_init(&q, sv[0]), 0);
+  static char b[256 * 1024];
+  memset(b, 'x', sizeof b);
+  sim_outq_write(&q, b, sizeof b);
+  size_t held = sim_outq_pending(&q);
+  ck_assert_uint_gt(held, 0);
+  ck_assert_uint_lt(held, sizeof b);
+  const char *tail = qc_buf_data(&q.buf) + held; /* end of the queued bytes */
+  char sink[8192];
+  ck_assert_int_gt(read(sv[1], sink, sizeof sink), 0);
+  size_t left = sim_outq_flush(&q);
+  ck_assert_uint_lt(left, held);
+  ck_assert_ptr_eq(qc_buf_data(&q.buf) + left, tail);
+  sim_outq_free(&q);
+  close(sv[0]);
+  close(sv[1]);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("sim_outq");
   TCase *tc = tcase_create("outq");
   tcase_add_test(tc, test_queue_keeps_order);
   tcase_add_test(tc, test_queue_bounded);
+  tcase_add_test(tc, test_partial_write_moves_nothing);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -119,6 +119,18 @@ START_TEST(test_reply_limit_exact)
 }
 END_TEST
 
+START_TEST(test_reply_zeroed)
+{
+  /* The simulator allocates its reader zeroed and feeds it at once. */
+  static sim_reply_reader r;
+  memset(&r, 0, sizeof r);
+  size_t used;
+  ck_assert_int_eq(sim_reply_feed(&r, "220 hi\r\n", 8, &used), SIM_REPLY_DONE);
+  ck_assert_int_eq(sim_reply_code(&r), 220);
+  ck_assert_str_eq(sim_reply_text(&r), "hi");
+}
+END_TEST
+
 static const struct {
   const char *text;
   int rc;
@@ -160,6 +172,7 @@ int main(void)
   tcase_add_loop_test(tc, test_reply_bytewise, 0, (int)nr);
   tcase_add_test(tc, test_reply_overlong);
   tcase_add_test(tc, test_reply_limit_exact);
+  tcase_add_test(tc, test_reply_zeroed);
   tcase_add_loop_test(tc, test_reply_path, 0,
                       sizeof path_cases / sizeof path_cases[0]);
   tcase_add_test(tc, test_reply_path_too_long);
