@@ -1,6 +1,7 @@
 /* case_engine: one case, step by step, every wait bounded. */
 #include "case_engine.h"
 
+#include "at_chat.h"
 #include "escape.h"
 
 #include "qc_io.h"
@@ -13,7 +14,6 @@
 #include <string.h>
 
 enum {
-  ENGINE_SLICE_MS = 200, /* how often a wait looks at the interrupt flag */
   ENGINE_WRITE_MS = 5000,
   ENGINE_TEXT_MAX = 65536 + 1024,
 };
@@ -23,8 +23,7 @@ typedef struct engine {
   qh_engine_env *env;
   qr_case_result *r;
   int64_t t0;
-  char echo[QH_LINE_MAX + 1]; /* the line we sent, expected back as echo */
-  bool echo_pending;
+  qh_chat chat; /* the module's line: sends, lines back, the echo */
   size_t step; /* 1-based index of the current step */
 } engine;
 
@@ -35,7 +34,17 @@ static double elapsed(const engine *e)
 
 static bool interrupted(const engine *e)
 {
-  return e->env->interrupted && *e->env->interrupted;
+  return qh_chat_interrupted(&e->chat);
+}
+
+/* Every line both ways goes into the transcript. */
+static void record(void *ctx, char dir, const char *text, size_t len, bool cut)
+{
+  engine *e = ctx;
+  qr_case_add_line(e->r, elapsed(e), dir, text, len);
+  if (cut)
+    qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
+                 QH_LINE_MAX);
 }
 
 double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
@@ -99,28 +108,7 @@ static void conclude(engine *e, qr_verdict v, const char *what)
  * 0 hang-up, QC_IO_TIMEOUT, QC_IO_ERR, or 2 when interrupted. */
 static int next_line(engine *e, int64_t deadline, qh_line *ln)
 {
-  qh_engine_env *env = e->env;
-  for (;;) {
-    if (interrupted(e))
-      return 2;
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
-    int r = qh_lines_next(env->lines, env->t,
-                          slice < deadline ? slice : deadline, ln);
-    if (r == QC_IO_TIMEOUT && qc_remaining_ms(deadline) > 0)
-      continue;
-    if (r != 1)
-      return r;
-    qr_case_add_line(e->r, elapsed(e), '<', ln->text, ln->len);
-    if (ln->cut)
-      qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
-                   QH_LINE_MAX);
-    if (e->echo_pending) {
-      e->echo_pending = false;
-      if (strcmp(ln->text, e->echo) == 0)
-        continue; /* ATE1: the module repeats the command */
-    }
-    return 1;
-  }
+  return qh_chat_next(&e->chat, deadline, ln);
 }
 
 /* Messages quote at most 1 KiB of a line: enough to see the difference. */
@@ -146,36 +134,26 @@ static int do_send(engine *e, const char *text, bool raw)
 {
   static unsigned char bytes[ENGINE_TEXT_MAX];
   char msg[256];
-  size_t n = strlen(text);
-  const void *out = text;
+  int rc;
+  /* A line's echo is skipped; raw bytes are the case's business: their
+   * echo, if any, is there to be expected. */
   if (raw) {
     long k = qh_unescape(text, bytes, sizeof bytes);
     if (k < 0) {
       conclude(e, QR_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
       return -1;
     }
-    n = (size_t)k;
-    out = bytes;
+    rc = qh_chat_send_raw(&e->chat, bytes, (size_t)k,
+                          qc_deadline_in(ENGINE_WRITE_MS));
+  } else {
+    rc = qh_chat_send(&e->chat, text, qc_deadline_in(ENGINE_WRITE_MS));
   }
-  qr_case_add_line(e->r, elapsed(e), '>', out, n);
-  int rc = qh_transport_write(e->env->t, out, n, qc_deadline_in(ENGINE_WRITE_MS));
-  if (rc == 0 && !raw)
-    rc = qh_transport_write(e->env->t, "\r", 1, qc_deadline_in(ENGINE_WRITE_MS));
   if (rc != 0) {
     snprintf(msg, sizeof msg, "cannot write to the module: %s",
              rc == QC_IO_TIMEOUT ? "timed out (flow control?)"
                                  : strerror(errno));
     conclude(e, QR_FAIL, msg);
     return -1;
-  }
-  /* A line's echo is skipped; raw bytes are the case's business: their
-   * echo, if any, is there to be expected. */
-  e->echo_pending = false;
-  if (!raw) {
-    size_t el = n > QH_LINE_MAX ? QH_LINE_MAX : n;
-    memcpy(e->echo, text, el);
-    e->echo[el] = '\0';
-    e->echo_pending = el > 0;
   }
   return 0;
 }
@@ -261,7 +239,7 @@ static int do_silence(engine *e, double seconds)
     }
     if (qc_remaining_ms(deadline) <= 0)
       return 0;
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
+    int64_t slice = qc_deadline_in(QH_CHAT_SLICE_MS);
     int r = qh_lines_wait_any(env->lines, env->t,
                               slice < deadline ? slice : deadline);
     if (r == QC_IO_TIMEOUT)
@@ -305,7 +283,7 @@ static int do_sleep(engine *e, double seconds)
       conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
+    int64_t slice = qc_deadline_in(QH_CHAT_SLICE_MS);
     qc_sleep_until(slice < deadline ? slice : deadline);
   }
   return 0;
@@ -395,7 +373,7 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
     }
     off += n;
   }
-  e->echo_pending = false;
+  e->chat.echo_pending = false;
   return 0;
 }
 
@@ -535,13 +513,11 @@ static int do_escape(engine *e, double guard)
   double g = guard * e->env->time_scale * 1.5 + 0.02;
   if (do_sleep(e, g) < 0)
     return -1;
-  qr_case_add_line(e->r, elapsed(e), '>', "+++", 3);
-  if (qh_transport_write(e->env->t, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
+  if (qh_chat_send_raw(&e->chat, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
       0) {
     conclude(e, QR_FAIL, "escape: cannot write +++ to the module");
     return -1;
   }
-  e->echo_pending = false;
   return do_sleep(e, g);
 }
 
@@ -604,6 +580,8 @@ void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
 {
   engine e = {.c = c, .env = env, .r = r,
               .t0 = env->t0 ? env->t0 : qc_now_ms()};
+  qh_chat_init(&e.chat, env->t, env->lines, record, &e);
+  e.chat.interrupted = env->interrupted;
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;

@@ -3,6 +3,7 @@
  * Ctrl-C). */
 #include "runner.h"
 
+#include "at_chat.h"
 #include "at_lines.h"
 #include "case_engine.h"
 #include "case_set.h"
@@ -380,37 +381,34 @@ static int ensure_server(run *r, srv_ftp *srv, char *err, size_t errlen)
   return 0;
 }
 
-/* Sends one line and reads until a line starting with one of `stops`
- * arrives (returns its index) or the deadline passes (-1, also on a
- * hang-up or Ctrl-C); everything goes into the transcript. */
-static int chat(run *r, qr_case_result *cr, double t0s, const char *line,
-                const char *const *stops, int ms)
+/* Where the teardown's lines go: the case's transcript, timed from t0. */
+typedef struct rec_ctx {
+  qr_case_result *cr;
+  double t0s;
+} rec_ctx;
+
+static void record_line(void *ctx, char dir, const char *text, size_t len,
+                        bool cut)
 {
-  int64_t deadline = qc_deadline_in(ms);
-  char buf[256];
-  snprintf(buf, sizeof buf, "%s\r", line);
-  double now = (double)qc_now_ms() / 1000.0 - t0s;
-  qr_case_add_line(cr, now, '>', line, (size_t)-1);
-  if (qh_transport_write(r->t, buf, strlen(buf), deadline) != 0)
-    return -1;
-  qh_line ln;
-  /* Read in slices so Ctrl-C is seen within a fraction of a second. */
-  while (run_interrupted <= (r->tearing_down ? 1 : 0) &&
-         qc_remaining_ms(deadline) > 0) {
-    int64_t slice = qc_deadline_in(200);
-    int rc = qh_lines_next(&r->lines, r->t,
-                           slice < deadline ? slice : deadline, &ln);
-    if (rc == QC_IO_TIMEOUT)
-      continue;
-    if (rc != 1)
-      return -1;
-    qr_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
-                     ln.len);
-    for (int i = 0; stops[i]; i++)
-      if (strncmp(ln.text, stops[i], strlen(stops[i])) == 0)
-        return i;
-  }
-  return -1;
+  rec_ctx *rc = ctx;
+  (void)cut;
+  qr_case_add_line(rc->cr, (double)qc_now_ms() / 1000.0 - rc->t0s, dir, text,
+                   len);
+}
+
+static void chat_open(run *r, qh_chat *ch, rec_ctx *rc)
+{
+  qh_chat_init(ch, r->t, &r->lines, record_line, rc);
+  /* A first Ctrl-C does not stop the teardown; a second does. */
+  ch->interrupted = &run_interrupted;
+  ch->interrupt_level = r->tearing_down ? 2 : 1;
+}
+
+/* Sends one line; true when a final result code answers within ms. */
+static bool chat_ok(qh_chat *ch, const char *line, int ms, qh_chat_reply *a)
+{
+  qh_chat_cmd(ch, line, qc_deadline_in(ms), a);
+  return a->rc == 1;
 }
 
 /* Reads what the module still says until `quiet_ms` of silence (at most
@@ -419,17 +417,10 @@ static int chat(run *r, qr_case_result *cr, double t0s, const char *line,
 static void drain_recorded(run *r, qr_case_result *cr, double t0s,
                            int quiet_ms, int max_ms)
 {
-  int64_t end = qc_deadline_in(max_ms);
-  while (qc_remaining_ms(end) > 0) {
-    int64_t d = qc_deadline_in(quiet_ms);
-    qh_line ln;
-    if (qh_lines_next(&r->lines, r->t, d < end ? d : end, &ln) != 1)
-      break;
-    qr_case_add_line(cr, (double)qc_now_ms() / 1000.0 - t0s, '<', ln.text,
-                     ln.len);
-  }
-  size_t rest = qh_lines_drain(&r->lines, r->t, RUN_DRAIN_QUIET_MS,
-                               RUN_DRAIN_MAX_MS);
+  qh_chat ch;
+  rec_ctx rc = {cr, t0s};
+  chat_open(r, &ch, &rc);
+  size_t rest = qh_chat_drain(&ch, quiet_ms, max_ms);
   if (rest)
     qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                  "%zu bytes without a line end discarded", rest);
@@ -449,12 +440,13 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
   qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
                hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
                      : "teardown");
-  static const char *const close_stops[] = {"+QFTPCLOSE:", "+CME ERROR: 603",
-                                            "ERROR", "+CME ERROR", NULL};
-  static const char *const ok_stops[] = {"OK", "ERROR", "+CME ERROR", NULL};
+  qh_chat ch;
+  qh_chat_reply a;
+  rec_ctx rc = {cr, t0s};
+  chat_open(r, &ch, &rc);
   /* What a failed step left unread (the rest of a download, its URC). */
   drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
-  if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
+  if (!chat_ok(&ch, "AT", 1000, &a)) {
     if (run_interrupted) {
       qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "no OK to AT: interrupted, the module is left as it is");
@@ -469,7 +461,7 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
     qc_sleep_until(qc_deadline_in(guard));
     drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
-    if (chat(r, cr, t0s, "AT", ok_stops, 1000) < 0) {
+    if (!chat_ok(&ch, "AT", 1000, &a)) {
       /* A module that answers nothing is not torn down command by
        * command: the next case starts it again (or reopens the line). */
       qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
@@ -481,7 +473,14 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
   int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
   if (hurry && wait > 5000)
     wait = 5000;
-  if (chat(r, cr, t0s, "AT+QFTPCLOSE", close_stops, wait) == 1) {
+  int64_t close_end = qc_deadline_in(wait);
+  qh_chat_cmd(&ch, "AT+QFTPCLOSE", close_end, &a);
+  qh_line ln;
+  if (a.rc == 1 && a.final == QH_FINAL_OK) /* then its URC */
+    while (qh_chat_next(&ch, close_end, &ln) == 1 &&
+           strncmp(ln.text, "+QFTPCLOSE:", 11) != 0)
+      ;
+  if (a.rc == 1 && strcmp(a.final_text, "+CME ERROR: 603") == 0) {
     /* Busy (603): a transfer still runs or an upload is held open between
      * <beof> 0 parts (2.5) until rsptimeout. The next case must not
      * inherit it: start the module again. */
@@ -511,11 +510,11 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] &&
                      run_interrupted < 2;
        i++)
-    if (chat(r, cr, t0s, defaults[i], ok_stops, RUN_TEARDOWN_MS) < 0) {
+    if (!chat_ok(&ch, defaults[i], RUN_TEARDOWN_MS, &a)) {
       r->restart_module = "it stopped answering AT";
       return;
     }
-  chat(r, cr, t0s, "AT+QIDEACT=1", ok_stops, RUN_TEARDOWN_MS);
+  chat_ok(&ch, "AT+QIDEACT=1", RUN_TEARDOWN_MS, &a);
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
