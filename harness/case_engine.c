@@ -25,6 +25,9 @@ typedef struct engine {
   int64_t t0;
   qh_chat chat; /* the module's line: sends, lines back, the echo */
   size_t step; /* 1-based index of the current step */
+  bool no_verdict;   /* qh_engine_play: failures are notes */
+  bool busy;         /* the current step saw its busy: line */
+  char busy_line[QH_LINE_MAX + 1];
 } engine;
 
 static double elapsed(const engine *e)
@@ -54,10 +57,14 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
     t = s->timeout_s * env->time_scale;
     if (t < env->min_timeout)
       t = env->min_timeout;
+    t += env->timeout_margin;
+    if (env->max_timeout > 0 && t > env->max_timeout)
+      t = env->max_timeout;
     return t;
   }
   switch (s->kind) {
   case QH_STEP_WAIT_FOR:
+  case QH_STEP_WAIT_MATCH:
     return env->urc_timeout;
   case QH_STEP_EXPECT:
   case QH_STEP_EXPECT_MATCH:
@@ -81,6 +88,19 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
  * written, then adds what the runner knows about the world. */
 static void conclude(engine *e, qr_verdict v, const char *what)
 {
+  const qh_step *cur = e->step ? &e->c->steps[e->step - 1] : NULL;
+  bool goes_on = cur && cur->optional && !e->busy && !interrupted(e);
+  if (e->no_verdict || goes_on) {
+    /* Noted where it happened; an optional step lets the others run. */
+    if (cur)
+      qr_case_note(e->r, elapsed(e), "%sstep %zu (%s:%d:%d): %s%s",
+                   e->no_verdict ? "teardown " : "", e->step,
+                   cur->where.file, cur->where.line, cur->where.col, what,
+                   goes_on ? " (optional: going on)" : "");
+    else
+      qr_case_note(e->r, elapsed(e), "%s", what);
+    return;
+  }
   char world[512] = "";
   if (v != QR_PASS && e->env->explain)
     e->env->explain(e->env->ctx, world, sizeof world);
@@ -158,6 +178,19 @@ static int do_send(engine *e, const char *text, bool raw)
   return 0;
 }
 
+/* A step's `busy:` line: the module says it cannot take the command now
+ * (e.g. 603 while a transfer runs); the step ends there. */
+static bool is_busy(engine *e, const qh_step *s, const qh_line *ln,
+                    char *msg, size_t len)
+{
+  if (!s->busy || strcmp(ln->text, s->busy) != 0)
+    return false;
+  e->busy = true;
+  snprintf(e->busy_line, sizeof e->busy_line, "%s", ln->text);
+  snprintf(msg, len, "the module is busy: got `%.1024s`", ln->text);
+  return true;
+}
+
 static int do_expect(engine *e, const qh_step *s, const char *want)
 {
   double to = qh_engine_step_timeout(e->env, s);
@@ -169,6 +202,10 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
   if (r != 1) {
     describe_no_line(e, r, waited, want, msg, sizeof msg);
     conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
+    return -1;
+  }
+  if (is_busy(e, s, &ln, msg, sizeof msg)) {
+    conclude(e, QR_FAIL, msg);
     return -1;
   }
   bool ok;
@@ -194,7 +231,28 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
   return 0;
 }
 
+static int wait_lines(engine *e, const qh_step *s, const char *want,
+                      const regex_t *re);
+
 static int do_wait_for(engine *e, const qh_step *s, const char *want)
+{
+  regex_t re;
+  bool match = s->kind == QH_STEP_WAIT_MATCH;
+  if (match && regcomp(&re, want, REG_EXTENDED | REG_NOSUB) != 0) {
+    char msg[1100];
+    snprintf(msg, sizeof msg, "bad regular expression `%.1024s`", want);
+    conclude(e, QR_ERROR, msg);
+    return -1;
+  }
+  int rc = wait_lines(e, s, want, match ? &re : NULL);
+  if (match)
+    regfree(&re);
+  return rc;
+}
+
+/* wait_for (re NULL: a line equal to want) and wait_match. */
+static int wait_lines(engine *e, const qh_step *s, const char *want,
+                      const regex_t *re)
 {
   double to = qh_engine_step_timeout(e->env, s);
   int64_t start = qc_now_ms();
@@ -216,9 +274,15 @@ static int do_wait_for(engine *e, const qh_step *s, const char *want)
       conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
       return -1;
     }
-    if (strcmp(ln.text, want) == 0)
+    char msg[QH_LINE_MAX + 64];
+    if (is_busy(e, s, &ln, msg, sizeof msg)) {
+      conclude(e, QR_FAIL, msg);
+      return -1;
+    }
+    if (re ? regexec(re, ln.text, 0, NULL, 0) == 0 : strcmp(ln.text, want) == 0)
       return 0;
-    qr_case_add_unexpected(e->r, ln.text);
+    if (!e->no_verdict)
+      qr_case_add_unexpected(e->r, ln.text);
     /* Keep the start of the line for the message; cutting is intended. */
     size_t ll = ln.len < sizeof last - 1 ? ln.len : sizeof last - 1;
     memcpy(last, ln.text, ll);
@@ -556,6 +620,7 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_EXPECT_MATCH:
     return do_expect(e, s, text);
   case QH_STEP_WAIT_FOR:
+  case QH_STEP_WAIT_MATCH:
     return do_wait_for(e, s, text);
   case QH_STEP_SILENCE:
     return do_silence(e, s->seconds);
@@ -576,24 +641,56 @@ static int run_step(engine *e, const qh_step *s)
   return -1;
 }
 
+static void engine_init(engine *e, const qh_case *c, qh_engine_env *env,
+                        qr_case_result *r)
+{
+  *e = (engine){.c = c, .env = env, .r = r,
+                .t0 = env->t0 ? env->t0 : qc_now_ms()};
+  qh_chat_init(&e->chat, env->t, env->lines, record, e);
+  e->chat.interrupted = env->interrupted;
+  e->chat.interrupt_level = env->interrupt_level;
+}
+
+/* The steps in order; false when one failed (an optional one goes on). */
+static bool run_steps(engine *e)
+{
+  for (size_t i = 0; i < e->c->nsteps; i++) {
+    e->step = i + 1;
+    const qh_step *s = &e->c->steps[i];
+    if (!e->no_verdict)
+      qr_case_note(e->r, elapsed(e), "step %zu: %s (%s:%d)", e->step,
+                   qh_step_kind_name(s->kind), s->where.file, s->where.line);
+    if (run_step(e, s) < 0 && !(s->optional && !e->busy && !interrupted(e)))
+      return false;
+  }
+  return true;
+}
+
 void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
 {
-  engine e = {.c = c, .env = env, .r = r,
-              .t0 = env->t0 ? env->t0 : qc_now_ms()};
-  qh_chat_init(&e.chat, env->t, env->lines, record, &e);
-  e.chat.interrupted = env->interrupted;
+  engine e;
+  engine_init(&e, c, env, r);
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;
   }
-  for (size_t i = 0; i < c->nsteps; i++) {
-    e.step = i + 1;
-    const qh_step *s = &c->steps[i];
-    qr_case_note(r, elapsed(&e), "step %zu: %s (%s:%d)", e.step,
-                 qh_step_kind_name(s->kind), s->where.file, s->where.line);
-    if (run_step(&e, s) < 0)
-      return;
-  }
+  if (!run_steps(&e))
+    return;
   r->verdict = QR_PASS;
   r->failed_step = 0;
+}
+
+qh_engine_end qh_engine_play(const qh_case *c, qh_engine_env *env,
+                             qr_case_result *r, char *busy, size_t busylen)
+{
+  engine e;
+  engine_init(&e, c, env, r);
+  e.no_verdict = true;
+  if (run_steps(&e))
+    return QH_ENGINE_DONE;
+  if (!e.busy)
+    return QH_ENGINE_FAILED;
+  if (busy && busylen)
+    snprintf(busy, busylen, "%s", e.busy_line);
+  return QH_ENGINE_BUSY;
 }

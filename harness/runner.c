@@ -6,6 +6,7 @@
 #include "at_chat.h"
 #include "at_lines.h"
 #include "case_engine.h"
+#include "case_fragment.h"
 #include "case_set.h"
 #include "fsutil.h"
 #include "proxy_ctl.h"
@@ -46,6 +47,7 @@
 enum {
   RUN_MAX_SERVERS = 8, /* profiles one run may start: plain, 3 FTPS, mlsd */
   RUN_TEARDOWN_MS = 3000,
+  RUN_HURRY_WAIT_MS = 5000, /* the longest teardown wait after a Ctrl-C */
   RUN_DRAIN_QUIET_MS = 50,
   RUN_DRAIN_MAX_MS = 1000,
   RUN_DEVICE_BACKOFF_MIN_MS = 250, /* reopen/reconnect polling */
@@ -88,6 +90,8 @@ typedef struct run {
   /* Why the teardown wants the module started again before the next
    * case (NULL: it does not). */
   const char *restart_module;
+  char restart_buf[192]; /* restart_module when it is composed */
+  const qh_case *teardown; /* cases/_fragments/teardown.yaml */
   bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
   /* The current case's error came from the module's line (the device went
    * away, did not come back, could not be restarted): counted against
@@ -470,51 +474,44 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
       return;
     }
   }
-  int wait = (int)(r->o->time_scale * 90 * 1000) + RUN_TEARDOWN_MS;
-  if (hurry && wait > 5000)
-    wait = 5000;
-  int64_t close_end = qc_deadline_in(wait);
-  qh_chat_cmd(&ch, "AT+QFTPCLOSE", close_end, &a);
-  qh_line ln;
-  if (a.rc == 1 && a.final == QH_FINAL_OK) /* then its URC */
-    while (qh_chat_next(&ch, close_end, &ln) == 1 &&
-           strncmp(ln.text, "+QFTPCLOSE:", 11) != 0)
-      ;
-  if (a.rc == 1 && strcmp(a.final_text, "+CME ERROR: 603") == 0) {
-    /* Busy (603): a transfer still runs or an upload is held open between
-     * <beof> 0 parts (2.5) until rsptimeout. The next case must not
-     * inherit it: start the module again. */
+  /* The protocol is the fragment's; a step that fails means the module
+   * must start again before the next case. Its `timeout:` waits get
+   * RUN_TEARDOWN_MS of margin (the close: time_scale * 90 s + 3 s), other
+   * waits RUN_TEARDOWN_MS; after a Ctrl-C none is longer than 5 s. */
+  qh_vars vars;
+  set_vars(r, NULL, &vars);
+  qh_engine_env env = {
+      .t = r->t,
+      .lines = &r->lines,
+      .vars = &vars,
+      .time_scale = r->o->time_scale,
+      .min_timeout = 0,
+      .expect_timeout = RUN_TEARDOWN_MS / 1000.0,
+      .urc_timeout = RUN_TEARDOWN_MS / 1000.0,
+      .interrupted = &run_interrupted,
+      .interrupt_level = 2,
+      .timeout_margin = RUN_TEARDOWN_MS / 1000.0,
+      .max_timeout = hurry ? RUN_HURRY_WAIT_MS / 1000.0 : 0,
+      .t0 = t0,
+  };
+  char busy[128];
+  switch (qh_engine_play(r->teardown, &env, cr, busy, sizeof busy)) {
+  case QH_ENGINE_DONE:
+    break;
+  case QH_ENGINE_FAILED:
+    r->restart_module = "it stopped answering AT";
+    return;
+  case QH_ENGINE_BUSY: {
+    /* "+CME ERROR: 603" says (603): the code, not the whole line. */
+    const char *code = strrchr(busy, ' ');
+    snprintf(r->restart_buf, sizeof r->restart_buf,
+             "it was still busy after the case (%s)", code ? code + 1 : busy);
+    r->restart_module = r->restart_buf;
     qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                  "the module is busy: it will be restarted");
-    r->restart_module = "it was still busy after the case (603)";
     return;
   }
-  /* AT+QFTPCFG settings last until the module restarts (2.1: "not
-   * saved"), so one case's ssltype or transmode would leak into the next:
-   * back to the note's defaults, and echo on. Before the context goes
-   * down: "contextid" names an active context (3.1). */
-  static const char *const defaults[] = {
-      "ATE1",
-      "AT+QFTPCFG=\"filetype\",0",
-      "AT+QFTPCFG=\"transmode\",0",
-      "AT+QFTPCFG=\"contextid\",1",
-      "AT+QFTPCFG=\"rsptimeout\",90",
-      "AT+QFTPCFG=\"ssltype\",0",
-      "AT+QFTPCFG=\"SSL_ctxID\",0",
-      /* <data_timeout> keeps its value across types: its default first. */
-      "AT+QFTPCFG=\"data_address\",2,25",
-      "AT+QFTPCFG=\"data_address\",0",
-      "AT+QFTPCFG=\"restenable\",0",
-      "AT+QFTPCFG=\"cache\",0",
-  };
-  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] &&
-                     run_interrupted < 2;
-       i++)
-    if (!chat_ok(&ch, defaults[i], RUN_TEARDOWN_MS, &a)) {
-      r->restart_module = "it stopped answering AT";
-      return;
-    }
-  chat_ok(&ch, "AT+QIDEACT=1", RUN_TEARDOWN_MS, &a);
+  }
   drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
 }
 
@@ -972,10 +969,27 @@ static int load_set(const qh_run_opts *o, qh_case_set *set, char ***all_ids,
   return 0;
 }
 
+/* The teardown fragment, loaded once: a bad one stops the run (or check)
+ * like a bad case file. */
+static int load_teardown(const qh_run_opts *o, qh_case **out)
+{
+  char frag[PATH_MAX], err[1024];
+  snprintf(frag, sizeof frag, "%s/cases/_fragments", o->home);
+  if (qh_fragment_load(frag, "teardown", out, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: teardown: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
 int qh_check(const qh_run_opts *o)
 {
   qh_case_set set = {0};
+  qh_case *td = NULL;
   int rc = load_set(o, &set, NULL, NULL);
+  if (rc == 0)
+    rc = load_teardown(o, &td);
+  qh_case_free(td);
   if (rc == 0 && o->waivers_path) { /* check validates a waivers file too */
     qh_waivers w;
     char err[1024];
@@ -1136,13 +1150,16 @@ int qh_run(const qh_run_opts *o)
   char err[1024];
 
   qh_case_set set = {0};
+  qh_case *teardown = NULL;
   char **all_ids = NULL;
   size_t nall = 0;
   qh_waivers waivers = {0};
   int rc = QH_EXIT_ENV;
   qr_run_result *res = NULL;
-  if (load_set(o, &set, &all_ids, &nall) < 0)
+  if (load_set(o, &set, &all_ids, &nall) < 0 ||
+      load_teardown(o, &teardown) < 0)
     goto out_cases;
+  r.teardown = teardown;
   /* A bad waivers file stops the run before anything starts, like a bad
    * case file. */
   if (o->waivers_path) {
@@ -1298,6 +1315,7 @@ out:
   qc_profile_free(r.profile);
 out_cases:
   qh_case_set_free(&set);
+  qh_case_free(teardown);
   for (size_t i = 0; i < nall; i++)
     free(all_ids[i]);
   free(all_ids);

@@ -376,6 +376,83 @@ START_TEST(test_dtr_on_socket_is_error)
 }
 END_TEST
 
+
+START_TEST(test_wait_match_skips_to_a_match)
+{
+  step(QH_STEP_SEND, "AT+QFTPCLOSE", 0);
+  step(QH_STEP_WAIT_MATCH, "^(\\+QFTPCLOSE:|ERROR)", 0);
+  module_says("AT+QFTPCLOSE\r\r\nOK\r\n\r\n+QFTPCLOSE: 0,0\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert_uint_eq(fx->r->nunexpected, 1);
+  ck_assert_str_eq(fx->r->unexpected[0], "OK");
+}
+END_TEST
+
+static bool transcript_note_has(const char *part)
+{
+  for (size_t i = 0; i < fx->r->nlines; i++)
+    if (fx->r->lines[i].dir == '#' && strstr(fx->r->lines[i].text, part))
+      return true;
+  return false;
+}
+
+/* The teardown's close: 603 is busy, whatever else the step allows. */
+START_TEST(test_play_busy)
+{
+  step(QH_STEP_SEND, "AT+QFTPCLOSE", 0);
+  step(QH_STEP_WAIT_MATCH, "^(\\+QFTPCLOSE:|ERROR|\\+CME ERROR)", 0);
+  fx->steps[1].busy = "+CME ERROR: 603";
+  fx->steps[1].optional = true;
+  step(QH_STEP_SEND, "ATE1", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("\r\n+QFTPGET: 0,10\r\n\r\n+CME ERROR: 603\r\n\r\nOK\r\n");
+  char busy[64] = "";
+  qr_verdict before = fx->r->verdict;
+  ck_assert_int_eq(qh_engine_play(&fx->c, &fx->env, fx->r, busy, sizeof busy),
+                   QH_ENGINE_BUSY);
+  ck_assert_str_eq(busy, "+CME ERROR: 603");
+  ck_assert(!transcript_has('>', "ATE1")); /* the steps stopped there */
+  ck_assert_int_eq(fx->r->verdict, before); /* no verdict from a play */
+  ck_assert_ptr_null(fx->r->reason);
+  ck_assert_uint_eq(fx->r->nunexpected, 0); /* the teardown's are not */
+}
+END_TEST
+
+/* An optional step that times out is noted; the next ones still run. A
+ * step that is not optional stops the play. */
+START_TEST(test_play_optional_then_failed)
+{
+  step(QH_STEP_WAIT_FOR, "+QFTPCLOSE: 0,0", 0);
+  fx->steps[0].optional = true;
+  step(QH_STEP_SEND, "AT", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_SEND, "ATI", 0);
+  module_says("\r\nOK\r\n");
+  ck_assert_int_eq(qh_engine_play(&fx->c, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_FAILED);
+  ck_assert(transcript_has('>', "AT"));
+  ck_assert(!transcript_has('>', "ATI"));
+  ck_assert(transcript_note_has("(optional: going on)"));
+  ck_assert(transcript_note_has("teardown step 3 (t.yaml:5:5)"));
+  ck_assert_ptr_null(fx->r->reason);
+}
+END_TEST
+
+/* In a case, an optional step does not fail it either. */
+START_TEST(test_optional_step_in_a_case)
+{
+  step(QH_STEP_EXPECT, "X", 0);
+  fx->steps[0].optional = true;
+  step(QH_STEP_EXPECT, "B", 0);
+  module_says("\r\nA\r\n\r\nB\r\n");
+  qh_engine_run(&fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert(transcript_note_has("step 1 (t.yaml:3:5): expected `X`, got `A`"));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("harness.engine");
@@ -397,6 +474,10 @@ int main(void)
   tcase_add_loop_test(tc, test_read_listing, 0,
                       sizeof listing_cases / sizeof listing_cases[0]);
   tcase_add_test(tc, test_read_listing_contains);
+  tcase_add_test(tc, test_wait_match_skips_to_a_match);
+  tcase_add_test(tc, test_play_busy);
+  tcase_add_test(tc, test_play_optional_then_failed);
+  tcase_add_test(tc, test_optional_step_in_a_case);
   tcase_add_test(tc, test_escape_guard_times);
   tcase_add_test(tc, test_send_data_payload);
   tcase_add_test(tc, test_dtr_on_socket_is_error);
