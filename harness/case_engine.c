@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -18,7 +19,42 @@ enum {
   ENGINE_TEXT_MAX = 65536 + 1024,
 };
 
+enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
+
+/* A listing ends where the module prints OK: "\r\nOK\r\n" (see
+ * do_read_listing). */
+enum { LISTING_MAX = 4 * 1024 * 1024 };
+
+/* The engine's working memory, allocated once and reused by every case
+ * it runs: nothing is shared between two engines. */
+struct qh_engine {
+  char text[ENGINE_TEXT_MAX];         /* a step's text, ${...} expanded */
+  unsigned char raw[ENGINE_TEXT_MAX]; /* send_raw / data text, unescaped */
+  unsigned char chunk[DATA_CHUNK];    /* data mode: bytes read or sent */
+  unsigned char want[DATA_CHUNK];     /* data mode: bytes expected */
+  char *listing;                      /* LISTING_MAX + 1 bytes */
+};
+
+qh_engine *qh_engine_new(void)
+{
+  qh_engine *m = calloc(1, sizeof *m);
+  if (m && !(m->listing = malloc(LISTING_MAX + 1))) {
+    free(m);
+    m = NULL;
+  }
+  return m;
+}
+
+void qh_engine_free(qh_engine *m)
+{
+  if (!m)
+    return;
+  free(m->listing);
+  free(m);
+}
+
 typedef struct engine {
+  qh_engine *m;
   const qh_case *c;
   qh_engine_env *env;
   qr_case_result *r;
@@ -152,13 +188,13 @@ static void describe_no_line(engine *e, int r, double waited, const char *want,
 
 static int do_send(engine *e, const char *text, bool raw)
 {
-  static unsigned char bytes[ENGINE_TEXT_MAX];
+  unsigned char *bytes = e->m->raw;
   char msg[256];
   int rc;
   /* A line's echo is skipped; raw bytes are the case's business: their
    * echo, if any, is there to be expected. */
   if (raw) {
-    long k = qh_unescape(text, bytes, sizeof bytes);
+    long k = qh_unescape(text, bytes, ENGINE_TEXT_MAX);
     if (k < 0) {
       conclude(e, QR_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
       return -1;
@@ -355,8 +391,6 @@ static int do_sleep(engine *e, double seconds)
 
 /* ---- data mode (note 1.5) ------------------------------------------- */
 
-enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
-
 /* The bytes a send_data/expect_data step stands for: a payload (size,
  * seed) or decoded text. */
 typedef struct data_src {
@@ -409,9 +443,9 @@ static void data_describe(const data_src *d, char *buf, size_t len)
 
 static int do_send_data(engine *e, const qh_step *s, const char *text)
 {
-  static unsigned char tbuf[ENGINE_TEXT_MAX], chunk[DATA_CHUNK];
+  unsigned char *chunk = e->m->chunk;
   data_src d;
-  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+  if (data_source(e, s, text, &d, e->m->raw, ENGINE_TEXT_MAX) < 0)
     return -1;
   char what[96];
   data_describe(&d, what, sizeof what);
@@ -443,9 +477,9 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
 
 static int do_expect_data(engine *e, const qh_step *s, const char *text)
 {
-  static unsigned char tbuf[ENGINE_TEXT_MAX], got[DATA_CHUNK], want[DATA_CHUNK];
+  unsigned char *got = e->m->chunk, *want = e->m->want;
   data_src d;
-  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+  if (data_source(e, s, text, &d, e->m->raw, ENGINE_TEXT_MAX) < 0)
     return -1;
   char what[96], msg[512];
   data_describe(&d, what, sizeof what);
@@ -499,11 +533,9 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
  * itself ended with CRLF and the module added its own (seen on firmware),
  * the module's pair is framing; otherwise the CRLF before OK is the
  * listing's last line end. */
-enum { LISTING_MAX = 4 * 1024 * 1024 };
-
 static int do_read_listing(engine *e, const qh_step *s)
 {
-  static char buf[LISTING_MAX + 1];
+  char *buf = e->m->listing;
   size_t len = 0;
   double gap = qh_engine_step_timeout(e->env, s);
   char msg[512];
@@ -604,9 +636,9 @@ static int do_dtr(engine *e, bool up)
 
 static int run_step(engine *e, const qh_step *s)
 {
-  static char text[ENGINE_TEXT_MAX];
+  char *text = e->m->text;
   char err[256];
-  if (s->text && qh_vars_expand(e->env->vars, s->text, text, sizeof text, err,
+  if (s->text && qh_vars_expand(e->env->vars, s->text, text, ENGINE_TEXT_MAX, err,
                                 sizeof err) < 0) {
     conclude(e, QR_ERROR, err);
     return -1;
@@ -641,10 +673,10 @@ static int run_step(engine *e, const qh_step *s)
   return -1;
 }
 
-static void engine_init(engine *e, const qh_case *c, qh_engine_env *env,
-                        qr_case_result *r)
+static void engine_init(engine *e, qh_engine *m, const qh_case *c,
+                        qh_engine_env *env, qr_case_result *r)
 {
-  *e = (engine){.c = c, .env = env, .r = r,
+  *e = (engine){.m = m, .c = c, .env = env, .r = r,
                 .t0 = env->t0 ? env->t0 : qc_now_ms()};
   qh_chat_init(&e->chat, env->t, env->lines, record, e);
   e->chat.interrupted = env->interrupted;
@@ -666,10 +698,11 @@ static bool run_steps(engine *e)
   return true;
 }
 
-void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
+void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
+                   qr_case_result *r)
 {
   engine e;
-  engine_init(&e, c, env, r);
+  engine_init(&e, m, c, env, r);
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;
@@ -680,11 +713,12 @@ void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
   r->failed_step = 0;
 }
 
-qh_engine_end qh_engine_play(const qh_case *c, qh_engine_env *env,
-                             qr_case_result *r, char *busy, size_t busylen)
+qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
+                             qh_engine_env *env, qr_case_result *r, char *busy,
+                             size_t busylen)
 {
   engine e;
-  engine_init(&e, c, env, r);
+  engine_init(&e, m, c, env, r);
   e.no_verdict = true;
   if (run_steps(&e))
     return QH_ENGINE_DONE;

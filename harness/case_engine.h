@@ -38,8 +38,16 @@ typedef struct qh_engine_env {
   void *ctx;
 } qh_engine_env;
 
+/* The engine's buffers (a step's text, data chunks, a listing up to
+ * 4 MiB): one per runner, reused case after case. NULL when out of
+ * memory. */
+typedef struct qh_engine qh_engine;
+qh_engine *qh_engine_new(void);
+void qh_engine_free(qh_engine *m);
+
 /* Runs c's steps; fills r (transcript, verdict, reason, failed_step). */
-void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r);
+void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
+                   qr_case_result *r);
 
 /* How steps played without a verdict ended. */
 typedef enum qh_engine_end {
@@ -51,8 +59,9 @@ typedef enum qh_engine_end {
 /* Plays c's steps (the teardown fragment) without a verdict: r gets the
  * lines and a note for a step that failed, never a verdict or an
  * unexpected line. With QH_ENGINE_BUSY, busy (if given) gets the line. */
-qh_engine_end qh_engine_play(const qh_case *c, qh_engine_env *env,
-                             qr_case_result *r, char *busy, size_t busylen);
+qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
+                             qh_engine_env *env, qr_case_result *r, char *busy,
+                             size_t busylen);
 
 /* The effective wait of a step in seconds (see qh_engine_env). */
 double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s);

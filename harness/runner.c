@@ -57,6 +57,8 @@ enum {
 /* A host name that can never resolve (RFC 6761 reserves .invalid). */
 #define RUN_BAD_HOST "qftp-no-such-host.invalid"
 
+/* The one file-scope variable: a signal handler can only reach the run
+ * through a volatile sig_atomic_t of static storage (C11 7.14.1.1). */
 static volatile sig_atomic_t run_interrupted;
 
 /* 1 after the first Ctrl-C (the case ends, a short teardown runs), 2
@@ -92,6 +94,7 @@ typedef struct run {
   const char *restart_module;
   char restart_buf[192]; /* restart_module when it is composed */
   const qh_case *teardown; /* cases/_fragments/teardown.yaml */
+  qh_engine *engine;       /* its buffers, for every case and teardown */
   bool tearing_down;       /* a first Ctrl-C does not stop the teardown */
   /* The current case's error came from the module's line (the device went
    * away, did not come back, could not be restarted): counted against
@@ -495,7 +498,7 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
       .t0 = t0,
   };
   char busy[128];
-  switch (qh_engine_play(r->teardown, &env, cr, busy, sizeof busy)) {
+  switch (qh_engine_play(r->engine, r->teardown, &env, cr, busy, sizeof busy)) {
   case QH_ENGINE_DONE:
     break;
   case QH_ENGINE_FAILED:
@@ -851,7 +854,7 @@ static void run_case(run *r, const qh_case *c, qr_run_result *res,
       .explain = explain,
       .ctx = r,
   };
-  qh_engine_run(c, &env, cr);
+  qh_engine_run(r->engine, c, &env, cr);
   if (qh_transport_lost(r->t)) {
     /* The engine made it an error with the reason; no teardown on a line
      * that is gone. */
@@ -1170,7 +1173,8 @@ int qh_run(const qh_run_opts *o)
     r.waivers = &waivers;
   }
   r.waived_by = calloc(set.n ? set.n : 1, sizeof *r.waived_by);
-  if (!r.waived_by) {
+  r.engine = qh_engine_new();
+  if (!r.waived_by || !r.engine) {
     fprintf(stderr, "qftp-harness: out of memory\n");
     goto out_cases;
   }
@@ -1320,6 +1324,7 @@ out_cases:
     free(all_ids[i]);
   free(all_ids);
   free(r.waived_by);
+  qh_engine_free(r.engine);
   qh_waivers_free(&waivers);
   return rc;
 }
