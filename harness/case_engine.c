@@ -21,9 +21,11 @@ enum {
 
 enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
 
-/* A listing ends where the module prints OK: "\r\nOK\r\n" (see
- * do_read_listing). */
-enum { LISTING_MAX = 4 * 1024 * 1024 };
+/* A listing ends where the module prints OK: "\r\nOK\r\n" and its URC
+ * (see do_read_listing). When the listing itself ended with CRLF and the
+ * module added its own (seen on firmware), the module's pair is framing;
+ * otherwise the CRLF before OK is the listing's last line end. */
+enum { LISTING_MAX = 4 * 1024 * 1024, LISTING_QUIET_MS = 500 };
 
 /* The engine's working memory, allocated once and reused by every case
  * it runs: nothing is shared between two engines. */
@@ -529,25 +531,85 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
   return 0;
 }
 
-/* A listing ends where the module prints OK: "\r\nOK\r\n". When the listing
- * itself ended with CRLF and the module added its own (seen on firmware),
- * the module's pair is framing; otherwise the CRLF before OK is the
- * listing's last line end. */
+/* What may follow the OK that ends a listing: the command's URC (2.11-2.13;
+ * some firmware spells NLST "NLIST"). */
+static const char *const listing_urcs[] = {"+QFTPLIST:", "+QFTPNLST:",
+                                           "+QFTPNLIST:", "+QFTPMLSD:"};
+
+typedef enum { FOLLOW_URC, FOLLOW_DATA, FOLLOW_UNKNOWN } follow;
+
+/* Do the bytes after an OK marker start the listing's URC (after the CRLF
+ * that frames it)? FOLLOW_UNKNOWN: too few bytes to say yet. */
+static follow after_ok(const char *p, size_t n)
+{
+  while (n && (*p == '\r' || *p == '\n')) {
+    p++;
+    n--;
+  }
+  if (n == 0)
+    return FOLLOW_UNKNOWN;
+  bool partial = false;
+  for (size_t i = 0; i < sizeof listing_urcs / sizeof listing_urcs[0]; i++) {
+    size_t u = strlen(listing_urcs[i]);
+    if (memcmp(p, listing_urcs[i], n < u ? n : u) == 0) {
+      if (n >= u)
+        return FOLLOW_URC;
+      partial = true;
+    }
+  }
+  return partial ? FOLLOW_UNKNOWN : FOLLOW_DATA;
+}
+
+/* The next "\r\nOK\r\n" at or after `from` (or "OK\r\n" at 0: an empty
+ * listing); *mlen its length. -1: none yet. */
+static long find_ok(const char *buf, size_t len, size_t from, size_t *mlen)
+{
+  if (from == 0 && len >= 4 && memcmp(buf, "OK\r\n", 4) == 0) {
+    *mlen = 4;
+    return 0;
+  }
+  if (from >= len)
+    return -1;
+  const char *p = memmem(buf + from, len - from, "\r\nOK\r\n", 6);
+  *mlen = 6;
+  return p ? p - buf : -1;
+}
+
+/* A listing is bytes, then "\r\nOK\r\n", then the URC. An entry named OK
+ * prints the same marker, so a marker ends the listing only when the URC
+ * follows it, or nothing more comes for LISTING_QUIET_MS. */
 static int do_read_listing(engine *e, const qh_step *s)
 {
   char *buf = e->m->listing;
-  size_t len = 0;
+  size_t len = 0, from = 0, mlen = 0;
   double gap = qh_engine_step_timeout(e->env, s);
   char msg[512];
   long end = -1;
   while (end < 0) {
+    long ok = find_ok(buf, len, from, &mlen);
+    follow f = ok < 0 ? FOLLOW_DATA
+                      : after_ok(buf + ok + mlen, len - (size_t)ok - mlen);
+    if (f == FOLLOW_URC) {
+      end = ok;
+      break;
+    }
+    if (ok >= 0 && f == FOLLOW_DATA) {
+      from = (size_t)ok + 1; /* an entry's line: look further */
+      continue;
+    }
     if (len == LISTING_MAX) {
       conclude(e, QR_FAIL, "read_listing: no OK after 4 MiB of listing");
       return -1;
     }
+    /* No marker yet: wait as long as a gap may be. A marker without its
+     * URC yet: a short wait tells an entry from the end. */
+    int64_t wait = ok < 0 ? (int64_t)(gap * 1000) : LISTING_QUIET_MS;
     long r = qh_lines_read_raw(e->env->lines, e->env->t, buf + len,
-                               LISTING_MAX - len,
-                               qc_deadline_in((int64_t)(gap * 1000)));
+                               LISTING_MAX - len, qc_deadline_in(wait));
+    if (r <= 0 && ok >= 0) {
+      end = ok; /* quiet (or gone) after OK: that was the end */
+      break;
+    }
     if (r <= 0) {
       snprintf(msg, sizeof msg, "read_listing: %s after %zu bytes, no OK",
                r == 0 ? "the module hung up" : "nothing more", len);
@@ -556,18 +618,11 @@ static int do_read_listing(engine *e, const qh_step *s)
     }
     len += (size_t)r;
     buf[len] = '\0';
-    if (len >= 4 && memcmp(buf, "OK\r\n", 4) == 0) {
-      end = 0;
-      break;
-    }
-    char *p = memmem(buf, len, "\r\nOK\r\n", 6);
-    if (p)
-      end = p - buf;
   }
   size_t data_len = (size_t)end;
   if (end > 0 && !(end >= 2 && memcmp(buf + end - 2, "\r\n", 2) == 0))
     data_len += 2;
-  size_t after = (size_t)end + (end == 0 ? 4 : 6);
+  size_t after = (size_t)end + mlen;
   /* What followed OK (the URC, already here) goes back to line mode. */
   if (after < len) {
     qh_lines *l = e->env->lines;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static bool fake_alive(qh_transport *t, char *why, size_t len)
@@ -307,6 +308,13 @@ static const struct {
     {"a.txt\r\nsub\r\nOK\r\n", "12"},       /* ...or the listing's own */
     {"OK\r\n", "0"},                          /* empty listing */
     {"\r\nOK\r\n", "0"},
+    /* An entry named OK prints the marker too: only the one the URC
+     * follows ends the listing. */
+    {"a\r\nOK\r\nb\r\n\r\nOK\r\n", "10"},
+    {"OK\r\nb\r\n\r\nOK\r\n", "7"},        /* first */
+    {"a\r\nOK\r\n\r\nOK\r\n", "7"},        /* last, module's CRLF */
+    {"a\r\nOK\r\nOK\r\n", "7"},              /* last, listing's CRLF */
+    {"a\r\nOK\r\nOK\r\n\r\nOK\r\n", "11"},    /* two, at the end */
 };
 
 START_TEST(test_read_listing)
@@ -321,6 +329,29 @@ START_TEST(test_read_listing)
   qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
   ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), listing_cases[_i].len);
+}
+END_TEST
+
+/* The URC after OK may arrive later than OK: the listing waits for it. */
+START_TEST(test_read_listing_ok_entry_split)
+{
+  char *want[] = {"OK", "zz"};
+  step(QH_STEP_READ_LISTING, NULL, 0);
+  fx->steps[0].contains = want;
+  fx->steps[0].ncontains = 2;
+  step(QH_STEP_WAIT_FOR, "+QFTPNLST: 0,11", 0);
+  module_says("a\r\nOK\r\n"); /* an entry, or the end? */
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    usleep(150 * 1000);
+    module_says("zz\r\n\r\nOK\r\n\r\n+QFTPNLST: 0,11\r\n");
+    _exit(0);
+  }
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), "11");
 }
 END_TEST
 
@@ -478,6 +509,7 @@ int main(void)
   tcase_add_loop_test(tc, test_read_listing, 0,
                       sizeof listing_cases / sizeof listing_cases[0]);
   tcase_add_test(tc, test_read_listing_contains);
+  tcase_add_test(tc, test_read_listing_ok_entry_split);
   tcase_add_test(tc, test_wait_match_skips_to_a_match);
   tcase_add_test(tc, test_play_busy);
   tcase_add_test(tc, test_play_optional_then_failed);
