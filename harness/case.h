@@ -27,6 +27,8 @@ typedef enum qh_step_kind {
   QH_STEP_EXPECT,       /* expect: "OK"       the next line equals this */
   QH_STEP_EXPECT_MATCH, /* expect_match: RE   the next line matches (ERE) */
   QH_STEP_WAIT_FOR,     /* wait_for: "..."    skip other lines until this */
+  QH_STEP_WAIT_MATCH,   /* wait_match: RE     skip other lines until one
+                           matches (ERE) */
   QH_STEP_SILENCE,      /* silence: 0.5       no byte arrives for 0.5 s */
   QH_STEP_SLEEP,        /* sleep: 0.5         just wait */
   /* Data mode (note 1.5), after CONNECT: */
@@ -56,7 +58,9 @@ typedef struct qh_step {
   char **absent;    /* read_listing: names that must not appear */
   size_t nabsent;
   bool up;          /* dtr */
-  double timeout_s; /* expect*, wait_for: 0 = the profile's default */
+  double timeout_s; /* expect*, wait_*: 0 = the profile's default */
+  char *busy;       /* expect*, wait_*: this line says the module is busy */
+  bool optional;    /* a failure is noted and the steps go on */
   qh_where where;
 } qh_step;
 

@@ -1,6 +1,7 @@
 /* case_engine: one case, step by step, every wait bounded. */
 #include "case_engine.h"
 
+#include "at_chat.h"
 #include "escape.h"
 
 #include "qc_io.h"
@@ -10,22 +11,61 @@
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
-  ENGINE_SLICE_MS = 200, /* how often a wait looks at the interrupt flag */
   ENGINE_WRITE_MS = 5000,
   ENGINE_TEXT_MAX = 65536 + 1024,
 };
 
+enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
+
+/* A listing ends where the module prints OK: "\r\nOK\r\n" and its URC
+ * (see do_read_listing). When the listing itself ended with CRLF and the
+ * module added its own (seen on firmware), the module's pair is framing;
+ * otherwise the CRLF before OK is the listing's last line end. */
+enum { LISTING_MAX = 4 * 1024 * 1024, LISTING_QUIET_MS = 500 };
+
+/* The engine's working memory, allocated once and reused by every case
+ * it runs: nothing is shared between two engines. */
+struct qh_engine {
+  char text[ENGINE_TEXT_MAX];         /* a step's text, ${...} expanded */
+  unsigned char raw[ENGINE_TEXT_MAX]; /* send_raw / data text, unescaped */
+  unsigned char chunk[DATA_CHUNK];    /* data mode: bytes read or sent */
+  unsigned char want[DATA_CHUNK];     /* data mode: bytes expected */
+  char *listing;                      /* LISTING_MAX + 1 bytes */
+};
+
+qh_engine *qh_engine_new(void)
+{
+  qh_engine *m = calloc(1, sizeof *m);
+  if (m && !(m->listing = malloc(LISTING_MAX + 1))) {
+    free(m);
+    m = NULL;
+  }
+  return m;
+}
+
+void qh_engine_free(qh_engine *m)
+{
+  if (!m)
+    return;
+  free(m->listing);
+  free(m);
+}
+
 typedef struct engine {
+  qh_engine *m;
   const qh_case *c;
   qh_engine_env *env;
   qr_case_result *r;
   int64_t t0;
-  char echo[QH_LINE_MAX + 1]; /* the line we sent, expected back as echo */
-  bool echo_pending;
+  qh_chat chat; /* the module's line: sends, lines back, the echo */
   size_t step; /* 1-based index of the current step */
+  bool no_verdict;   /* qh_engine_play: failures are notes */
+  bool busy;         /* the current step saw its busy: line */
+  char busy_line[QH_LINE_MAX + 1];
 } engine;
 
 static double elapsed(const engine *e)
@@ -35,7 +75,17 @@ static double elapsed(const engine *e)
 
 static bool interrupted(const engine *e)
 {
-  return e->env->interrupted && *e->env->interrupted;
+  return qh_chat_interrupted(&e->chat);
+}
+
+/* Every line both ways goes into the transcript. */
+static void record(void *ctx, char dir, const char *text, size_t len, bool cut)
+{
+  engine *e = ctx;
+  qr_case_add_line(e->r, elapsed(e), dir, text, len);
+  if (cut)
+    qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
+                 QH_LINE_MAX);
 }
 
 double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
@@ -45,10 +95,14 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
     t = s->timeout_s * env->time_scale;
     if (t < env->min_timeout)
       t = env->min_timeout;
+    t += env->timeout_margin;
+    if (env->max_timeout > 0 && t > env->max_timeout)
+      t = env->max_timeout;
     return t;
   }
   switch (s->kind) {
   case QH_STEP_WAIT_FOR:
+  case QH_STEP_WAIT_MATCH:
     return env->urc_timeout;
   case QH_STEP_EXPECT:
   case QH_STEP_EXPECT_MATCH:
@@ -72,6 +126,19 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
  * written, then adds what the runner knows about the world. */
 static void conclude(engine *e, qr_verdict v, const char *what)
 {
+  const qh_step *cur = e->step ? &e->c->steps[e->step - 1] : NULL;
+  bool goes_on = cur && cur->optional && !e->busy && !interrupted(e);
+  if (e->no_verdict || goes_on) {
+    /* Noted where it happened; an optional step lets the others run. */
+    if (cur)
+      qr_case_note(e->r, elapsed(e), "%sstep %zu (%s:%d:%d): %s%s",
+                   e->no_verdict ? "teardown " : "", e->step,
+                   cur->where.file, cur->where.line, cur->where.col, what,
+                   goes_on ? " (optional: going on)" : "");
+    else
+      qr_case_note(e->r, elapsed(e), "%s", what);
+    return;
+  }
   char world[512] = "";
   if (v != QR_PASS && e->env->explain)
     e->env->explain(e->env->ctx, world, sizeof world);
@@ -99,28 +166,7 @@ static void conclude(engine *e, qr_verdict v, const char *what)
  * 0 hang-up, QC_IO_TIMEOUT, QC_IO_ERR, or 2 when interrupted. */
 static int next_line(engine *e, int64_t deadline, qh_line *ln)
 {
-  qh_engine_env *env = e->env;
-  for (;;) {
-    if (interrupted(e))
-      return 2;
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
-    int r = qh_lines_next(env->lines, env->t,
-                          slice < deadline ? slice : deadline, ln);
-    if (r == QC_IO_TIMEOUT && qc_remaining_ms(deadline) > 0)
-      continue;
-    if (r != 1)
-      return r;
-    qr_case_add_line(e->r, elapsed(e), '<', ln->text, ln->len);
-    if (ln->cut)
-      qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
-                   QH_LINE_MAX);
-    if (e->echo_pending) {
-      e->echo_pending = false;
-      if (strcmp(ln->text, e->echo) == 0)
-        continue; /* ATE1: the module repeats the command */
-    }
-    return 1;
-  }
+  return qh_chat_next(&e->chat, deadline, ln);
 }
 
 /* Messages quote at most 1 KiB of a line: enough to see the difference. */
@@ -144,23 +190,22 @@ static void describe_no_line(engine *e, int r, double waited, const char *want,
 
 static int do_send(engine *e, const char *text, bool raw)
 {
-  static unsigned char bytes[ENGINE_TEXT_MAX];
+  unsigned char *bytes = e->m->raw;
   char msg[256];
-  size_t n = strlen(text);
-  const void *out = text;
+  int rc;
+  /* A line's echo is skipped; raw bytes are the case's business: their
+   * echo, if any, is there to be expected. */
   if (raw) {
-    long k = qh_unescape(text, bytes, sizeof bytes);
+    long k = qh_unescape(text, bytes, ENGINE_TEXT_MAX);
     if (k < 0) {
       conclude(e, QR_ERROR, "send_raw: bad escape (use \\r \\n \\t \\\\ \\xNN)");
       return -1;
     }
-    n = (size_t)k;
-    out = bytes;
+    rc = qh_chat_send_raw(&e->chat, bytes, (size_t)k,
+                          qc_deadline_in(ENGINE_WRITE_MS));
+  } else {
+    rc = qh_chat_send(&e->chat, text, qc_deadline_in(ENGINE_WRITE_MS));
   }
-  qr_case_add_line(e->r, elapsed(e), '>', out, n);
-  int rc = qh_transport_write(e->env->t, out, n, qc_deadline_in(ENGINE_WRITE_MS));
-  if (rc == 0 && !raw)
-    rc = qh_transport_write(e->env->t, "\r", 1, qc_deadline_in(ENGINE_WRITE_MS));
   if (rc != 0) {
     snprintf(msg, sizeof msg, "cannot write to the module: %s",
              rc == QC_IO_TIMEOUT ? "timed out (flow control?)"
@@ -168,16 +213,20 @@ static int do_send(engine *e, const char *text, bool raw)
     conclude(e, QR_FAIL, msg);
     return -1;
   }
-  /* A line's echo is skipped; raw bytes are the case's business: their
-   * echo, if any, is there to be expected. */
-  e->echo_pending = false;
-  if (!raw) {
-    size_t el = n > QH_LINE_MAX ? QH_LINE_MAX : n;
-    memcpy(e->echo, text, el);
-    e->echo[el] = '\0';
-    e->echo_pending = el > 0;
-  }
   return 0;
+}
+
+/* A step's `busy:` line: the module says it cannot take the command now
+ * (e.g. 603 while a transfer runs); the step ends there. */
+static bool is_busy(engine *e, const qh_step *s, const qh_line *ln,
+                    char *msg, size_t len)
+{
+  if (!s->busy || strcmp(ln->text, s->busy) != 0)
+    return false;
+  e->busy = true;
+  snprintf(e->busy_line, sizeof e->busy_line, "%s", ln->text);
+  snprintf(msg, len, "the module is busy: got `%.1024s`", ln->text);
+  return true;
 }
 
 static int do_expect(engine *e, const qh_step *s, const char *want)
@@ -191,6 +240,10 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
   if (r != 1) {
     describe_no_line(e, r, waited, want, msg, sizeof msg);
     conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
+    return -1;
+  }
+  if (is_busy(e, s, &ln, msg, sizeof msg)) {
+    conclude(e, QR_FAIL, msg);
     return -1;
   }
   bool ok;
@@ -216,7 +269,28 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
   return 0;
 }
 
+static int wait_lines(engine *e, const qh_step *s, const char *want,
+                      const regex_t *re);
+
 static int do_wait_for(engine *e, const qh_step *s, const char *want)
+{
+  regex_t re;
+  bool match = s->kind == QH_STEP_WAIT_MATCH;
+  if (match && regcomp(&re, want, REG_EXTENDED | REG_NOSUB) != 0) {
+    char msg[1100];
+    snprintf(msg, sizeof msg, "bad regular expression `%.1024s`", want);
+    conclude(e, QR_ERROR, msg);
+    return -1;
+  }
+  int rc = wait_lines(e, s, want, match ? &re : NULL);
+  if (match)
+    regfree(&re);
+  return rc;
+}
+
+/* wait_for (re NULL: a line equal to want) and wait_match. */
+static int wait_lines(engine *e, const qh_step *s, const char *want,
+                      const regex_t *re)
 {
   double to = qh_engine_step_timeout(e->env, s);
   int64_t start = qc_now_ms();
@@ -238,9 +312,15 @@ static int do_wait_for(engine *e, const qh_step *s, const char *want)
       conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
       return -1;
     }
-    if (strcmp(ln.text, want) == 0)
+    char msg[QH_LINE_MAX + 64];
+    if (is_busy(e, s, &ln, msg, sizeof msg)) {
+      conclude(e, QR_FAIL, msg);
+      return -1;
+    }
+    if (re ? regexec(re, ln.text, 0, NULL, 0) == 0 : strcmp(ln.text, want) == 0)
       return 0;
-    qr_case_add_unexpected(e->r, ln.text);
+    if (!e->no_verdict)
+      qr_case_add_unexpected(e->r, ln.text);
     /* Keep the start of the line for the message; cutting is intended. */
     size_t ll = ln.len < sizeof last - 1 ? ln.len : sizeof last - 1;
     memcpy(last, ln.text, ll);
@@ -261,7 +341,7 @@ static int do_silence(engine *e, double seconds)
     }
     if (qc_remaining_ms(deadline) <= 0)
       return 0;
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
+    int64_t slice = qc_deadline_in(QH_CHAT_SLICE_MS);
     int r = qh_lines_wait_any(env->lines, env->t,
                               slice < deadline ? slice : deadline);
     if (r == QC_IO_TIMEOUT)
@@ -305,15 +385,13 @@ static int do_sleep(engine *e, double seconds)
       conclude(e, QR_ERROR, "interrupted");
       return -1;
     }
-    int64_t slice = qc_deadline_in(ENGINE_SLICE_MS);
+    int64_t slice = qc_deadline_in(QH_CHAT_SLICE_MS);
     qc_sleep_until(slice < deadline ? slice : deadline);
   }
   return 0;
 }
 
 /* ---- data mode (note 1.5) ------------------------------------------- */
-
-enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
 
 /* The bytes a send_data/expect_data step stands for: a payload (size,
  * seed) or decoded text. */
@@ -367,9 +445,9 @@ static void data_describe(const data_src *d, char *buf, size_t len)
 
 static int do_send_data(engine *e, const qh_step *s, const char *text)
 {
-  static unsigned char tbuf[ENGINE_TEXT_MAX], chunk[DATA_CHUNK];
+  unsigned char *chunk = e->m->chunk;
   data_src d;
-  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+  if (data_source(e, s, text, &d, e->m->raw, ENGINE_TEXT_MAX) < 0)
     return -1;
   char what[96];
   data_describe(&d, what, sizeof what);
@@ -395,15 +473,15 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
     }
     off += n;
   }
-  e->echo_pending = false;
+  e->chat.echo_pending = false;
   return 0;
 }
 
 static int do_expect_data(engine *e, const qh_step *s, const char *text)
 {
-  static unsigned char tbuf[ENGINE_TEXT_MAX], got[DATA_CHUNK], want[DATA_CHUNK];
+  unsigned char *got = e->m->chunk, *want = e->m->want;
   data_src d;
-  if (data_source(e, s, text, &d, tbuf, sizeof tbuf) < 0)
+  if (data_source(e, s, text, &d, e->m->raw, ENGINE_TEXT_MAX) < 0)
     return -1;
   char what[96], msg[512];
   data_describe(&d, what, sizeof what);
@@ -453,27 +531,85 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
   return 0;
 }
 
-/* A listing ends where the module prints OK: "\r\nOK\r\n". When the listing
- * itself ended with CRLF and the module added its own (seen on firmware),
- * the module's pair is framing; otherwise the CRLF before OK is the
- * listing's last line end. */
-enum { LISTING_MAX = 4 * 1024 * 1024 };
+/* What may follow the OK that ends a listing: the command's URC (2.11-2.13;
+ * some firmware spells NLST "NLIST"). */
+static const char *const listing_urcs[] = {"+QFTPLIST:", "+QFTPNLST:",
+                                           "+QFTPNLIST:", "+QFTPMLSD:"};
 
+typedef enum { FOLLOW_URC, FOLLOW_DATA, FOLLOW_UNKNOWN } follow;
+
+/* Do the bytes after an OK marker start the listing's URC (after the CRLF
+ * that frames it)? FOLLOW_UNKNOWN: too few bytes to say yet. */
+static follow after_ok(const char *p, size_t n)
+{
+  while (n && (*p == '\r' || *p == '\n')) {
+    p++;
+    n--;
+  }
+  if (n == 0)
+    return FOLLOW_UNKNOWN;
+  bool partial = false;
+  for (size_t i = 0; i < sizeof listing_urcs / sizeof listing_urcs[0]; i++) {
+    size_t u = strlen(listing_urcs[i]);
+    if (memcmp(p, listing_urcs[i], n < u ? n : u) == 0) {
+      if (n >= u)
+        return FOLLOW_URC;
+      partial = true;
+    }
+  }
+  return partial ? FOLLOW_UNKNOWN : FOLLOW_DATA;
+}
+
+/* The next "\r\nOK\r\n" at or after `from` (or "OK\r\n" at 0: an empty
+ * listing); *mlen its length. -1: none yet. */
+static long find_ok(const char *buf, size_t len, size_t from, size_t *mlen)
+{
+  if (from == 0 && len >= 4 && memcmp(buf, "OK\r\n", 4) == 0) {
+    *mlen = 4;
+    return 0;
+  }
+  if (from >= len)
+    return -1;
+  const char *p = memmem(buf + from, len - from, "\r\nOK\r\n", 6);
+  *mlen = 6;
+  return p ? p - buf : -1;
+}
+
+/* A listing is bytes, then "\r\nOK\r\n", then the URC. An entry named OK
+ * prints the same marker, so a marker ends the listing only when the URC
+ * follows it, or nothing more comes for LISTING_QUIET_MS. */
 static int do_read_listing(engine *e, const qh_step *s)
 {
-  static char buf[LISTING_MAX + 1];
-  size_t len = 0;
+  char *buf = e->m->listing;
+  size_t len = 0, from = 0, mlen = 0;
   double gap = qh_engine_step_timeout(e->env, s);
   char msg[512];
   long end = -1;
   while (end < 0) {
+    long ok = find_ok(buf, len, from, &mlen);
+    follow f = ok < 0 ? FOLLOW_DATA
+                      : after_ok(buf + ok + mlen, len - (size_t)ok - mlen);
+    if (f == FOLLOW_URC) {
+      end = ok;
+      break;
+    }
+    if (ok >= 0 && f == FOLLOW_DATA) {
+      from = (size_t)ok + 1; /* an entry's line: look further */
+      continue;
+    }
     if (len == LISTING_MAX) {
       conclude(e, QR_FAIL, "read_listing: no OK after 4 MiB of listing");
       return -1;
     }
+    /* No marker yet: wait as long as a gap may be. A marker without its
+     * URC yet: a short wait tells an entry from the end. */
+    int64_t wait = ok < 0 ? (int64_t)(gap * 1000) : LISTING_QUIET_MS;
     long r = qh_lines_read_raw(e->env->lines, e->env->t, buf + len,
-                               LISTING_MAX - len,
-                               qc_deadline_in((int64_t)(gap * 1000)));
+                               LISTING_MAX - len, qc_deadline_in(wait));
+    if (r <= 0 && ok >= 0) {
+      end = ok; /* quiet (or gone) after OK: that was the end */
+      break;
+    }
     if (r <= 0) {
       snprintf(msg, sizeof msg, "read_listing: %s after %zu bytes, no OK",
                r == 0 ? "the module hung up" : "nothing more", len);
@@ -482,18 +618,11 @@ static int do_read_listing(engine *e, const qh_step *s)
     }
     len += (size_t)r;
     buf[len] = '\0';
-    if (len >= 4 && memcmp(buf, "OK\r\n", 4) == 0) {
-      end = 0;
-      break;
-    }
-    char *p = memmem(buf, len, "\r\nOK\r\n", 6);
-    if (p)
-      end = p - buf;
   }
   size_t data_len = (size_t)end;
   if (end > 0 && !(end >= 2 && memcmp(buf + end - 2, "\r\n", 2) == 0))
     data_len += 2;
-  size_t after = (size_t)end + (end == 0 ? 4 : 6);
+  size_t after = (size_t)end + mlen;
   /* What followed OK (the URC, already here) goes back to line mode. */
   if (after < len) {
     qh_lines *l = e->env->lines;
@@ -535,13 +664,11 @@ static int do_escape(engine *e, double guard)
   double g = guard * e->env->time_scale * 1.5 + 0.02;
   if (do_sleep(e, g) < 0)
     return -1;
-  qr_case_add_line(e->r, elapsed(e), '>', "+++", 3);
-  if (qh_transport_write(e->env->t, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
+  if (qh_chat_send_raw(&e->chat, "+++", 3, qc_deadline_in(ENGINE_WRITE_MS)) !=
       0) {
     conclude(e, QR_FAIL, "escape: cannot write +++ to the module");
     return -1;
   }
-  e->echo_pending = false;
   return do_sleep(e, g);
 }
 
@@ -564,9 +691,9 @@ static int do_dtr(engine *e, bool up)
 
 static int run_step(engine *e, const qh_step *s)
 {
-  static char text[ENGINE_TEXT_MAX];
+  char *text = e->m->text;
   char err[256];
-  if (s->text && qh_vars_expand(e->env->vars, s->text, text, sizeof text, err,
+  if (s->text && qh_vars_expand(e->env->vars, s->text, text, ENGINE_TEXT_MAX, err,
                                 sizeof err) < 0) {
     conclude(e, QR_ERROR, err);
     return -1;
@@ -580,6 +707,7 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_EXPECT_MATCH:
     return do_expect(e, s, text);
   case QH_STEP_WAIT_FOR:
+  case QH_STEP_WAIT_MATCH:
     return do_wait_for(e, s, text);
   case QH_STEP_SILENCE:
     return do_silence(e, s->seconds);
@@ -600,22 +728,58 @@ static int run_step(engine *e, const qh_step *s)
   return -1;
 }
 
-void qh_engine_run(const qh_case *c, qh_engine_env *env, qr_case_result *r)
+static void engine_init(engine *e, qh_engine *m, const qh_case *c,
+                        qh_engine_env *env, qr_case_result *r)
 {
-  engine e = {.c = c, .env = env, .r = r,
-              .t0 = env->t0 ? env->t0 : qc_now_ms()};
+  *e = (engine){.m = m, .c = c, .env = env, .r = r,
+                .t0 = env->t0 ? env->t0 : qc_now_ms()};
+  qh_chat_init(&e->chat, env->t, env->lines, record, e);
+  e->chat.interrupted = env->interrupted;
+  e->chat.interrupt_level = env->interrupt_level;
+}
+
+/* The steps in order; false when one failed (an optional one goes on). */
+static bool run_steps(engine *e)
+{
+  for (size_t i = 0; i < e->c->nsteps; i++) {
+    e->step = i + 1;
+    const qh_step *s = &e->c->steps[i];
+    if (!e->no_verdict)
+      qr_case_note(e->r, elapsed(e), "step %zu: %s (%s:%d)", e->step,
+                   qh_step_kind_name(s->kind), s->where.file, s->where.line);
+    if (run_step(e, s) < 0 && !(s->optional && !e->busy && !interrupted(e)))
+      return false;
+  }
+  return true;
+}
+
+void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
+                   qr_case_result *r)
+{
+  engine e;
+  engine_init(&e, m, c, env, r);
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;
   }
-  for (size_t i = 0; i < c->nsteps; i++) {
-    e.step = i + 1;
-    const qh_step *s = &c->steps[i];
-    qr_case_note(r, elapsed(&e), "step %zu: %s (%s:%d)", e.step,
-                 qh_step_kind_name(s->kind), s->where.file, s->where.line);
-    if (run_step(&e, s) < 0)
-      return;
-  }
+  if (!run_steps(&e))
+    return;
   r->verdict = QR_PASS;
   r->failed_step = 0;
+}
+
+qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
+                             qh_engine_env *env, qr_case_result *r, char *busy,
+                             size_t busylen)
+{
+  engine e;
+  engine_init(&e, m, c, env, r);
+  e.no_verdict = true;
+  if (run_steps(&e))
+    return QH_ENGINE_DONE;
+  if (!e.busy)
+    return QH_ENGINE_FAILED;
+  if (busy && busylen)
+    snprintf(busy, busylen, "%s", e.busy_line);
+  return QH_ENGINE_BUSY;
 }

@@ -410,6 +410,7 @@ void qh_case_free(qh_case *c)
   for (size_t i = 0; i < c->nsteps; i++) {
     qh_step *s = &c->steps[i];
     free(s->text);
+    free(s->busy);
     free_strings(s->contains, s->ncontains);
     free_strings(s->absent, s->nabsent);
   }
@@ -456,6 +457,8 @@ const char *qh_step_kind_name(qh_step_kind k)
     return "expect_match";
   case QH_STEP_WAIT_FOR:
     return "wait_for";
+  case QH_STEP_WAIT_MATCH:
+    return "wait_match";
   case QH_STEP_SILENCE:
     return "silence";
   case QH_STEP_SLEEP:

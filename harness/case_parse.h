@@ -91,6 +91,7 @@ typedef enum cl_key {
   K_EXPECT,
   K_EXPECT_MATCH,
   K_WAIT_FOR,
+  K_WAIT_MATCH,
   K_SILENCE,
   K_SLEEP,
   K_SEND_DATA,
@@ -100,6 +101,8 @@ typedef enum cl_key {
   K_DTR,
   K_USE,
   K_TIMEOUT,
+  K_BUSY,
+  K_OPTIONAL,
   K_CONTAINS,
   K_ABSENT,
   K_REPLY,
@@ -133,6 +136,7 @@ enum {
   KF_STEP = 1 << 2,     /* a step key: exactly one per step */
   KF_TIMEOUT = 1 << 3,  /* a step that takes `timeout:` */
   KF_KIND = 1 << 4,     /* a fault kind: exactly one per fault */
+  KF_LINE = 1 << 5,     /* a step that waits for a line: takes `busy:` */
 };
 
 typedef struct cl_keydef {

@@ -203,6 +203,7 @@ static int step_value(cl_loader *l, const cl_doc *dc, const cl_keydef *d,
     t = cl_nonempty(l, dc, v, full);
     break;
   case QH_STEP_EXPECT_MATCH:
+  case QH_STEP_WAIT_MATCH:
     t = cl_nonempty(l, dc, v, full);
     if (t && cl_check_regex(l, dc, v, full, t) < 0)
       return -1;
@@ -255,6 +256,19 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
             list);
     return -1;
   }
+  if (kn[K_BUSY] && !(d->flags & KF_LINE)) {
+    char list[128];
+    cl_scope_keys(SC_STEP, KF_LINE, list, sizeof list);
+    cl_fail(l, dc, kn[K_BUSY],
+            "%s: \"busy\" does not apply to %s (only to %s)", what, d->name,
+            list);
+    return -1;
+  }
+  if (d->key == K_USE && kn[K_OPTIONAL]) {
+    cl_fail(l, dc, kn[K_OPTIONAL], "%s: \"optional\" does not apply to use",
+            what);
+    return -1;
+  }
   if (d->key == K_USE) {
     const char *name = cl_nonempty(l, dc, vals[K_USE], "use");
     return name ? use_fragment(l, dc, vals[K_USE], what, name) : -1;
@@ -275,6 +289,19 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     snprintf(full, sizeof full, "%s: timeout", what);
     if (cl_seconds_value(l, dc, vals[K_TIMEOUT], full, false, &s->timeout_s) <
         0)
+      return -1;
+  }
+  if (kn[K_BUSY]) {
+    char full[48];
+    snprintf(full, sizeof full, "%s: busy", what);
+    const char *b = cl_nonempty(l, dc, vals[K_BUSY], full);
+    if (!b || !(s->busy = cl_dup(l, dc, vals[K_BUSY], b)))
+      return -1;
+  }
+  if (kn[K_OPTIONAL]) {
+    char full[48];
+    snprintf(full, sizeof full, "%s: optional", what);
+    if (cl_bool_value(l, dc, vals[K_OPTIONAL], full, &s->optional) < 0)
       return -1;
   }
   return step_value(l, dc, d, vals[d->key], what, s);

@@ -433,8 +433,10 @@ void qh_cov_derive(const qh_case *c, const qh_vars *vars, qh_cov_emit emit,
     case QH_STEP_EXPECT:
     case QH_STEP_WAIT_FOR:
     case QH_STEP_EXPECT_MATCH:
+    case QH_STEP_WAIT_MATCH:
       qh_cov_expand(vars, st->text, line, sizeof line);
-      derive_expect(&s, line, st->kind == QH_STEP_EXPECT_MATCH);
+      derive_expect(&s, line, st->kind == QH_STEP_EXPECT_MATCH ||
+                                  st->kind == QH_STEP_WAIT_MATCH);
       break;
     case QH_STEP_SILENCE:
     case QH_STEP_SLEEP:

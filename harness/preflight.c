@@ -2,6 +2,7 @@
  * it is. */
 #include "preflight.h"
 
+#include "at_chat.h"
 #include "qc_io.h"
 #include "qc_time.h"
 
@@ -11,24 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PF_INFO_MAX = 16 };
-
 typedef enum pf_rc { PF_OK, PF_ERROR, PF_TIMEOUT, PF_HANGUP } pf_rc;
 
 typedef struct pf {
   qh_transport *t;
   qh_lines *l;
+  qh_chat chat;
   const qh_preflight_opts *o;
   FILE *tr;
   int64_t t0, end;
   size_t bytes;     /* bytes received (lines and partial) */
   bool text;        /* some line was text */
   char last[128];   /* the last line received */
-  char info[PF_INFO_MAX][QH_MODULE_FIELD]; /* the last command's answer */
-  const char *infop[PF_INFO_MAX];
-  size_t ninfo;
+  qh_chat_reply reply; /* the last command's answer */
   bool echoed;      /* the last command came back as its echo */
-  char final[QH_MODULE_FIELD]; /* its final result code */
 } pf;
 
 static void rec(pf *p, char dir, const char *text)
@@ -51,12 +48,12 @@ static void rec(pf *p, char dir, const char *text)
   fflush(p->tr);
 }
 
-static bool is_text(const qh_line *ln)
+static bool is_text(const char *text, size_t len)
 {
-  if (ln->len == 0)
+  if (len == 0)
     return false;
-  for (size_t i = 0; i < ln->len; i++) {
-    unsigned char c = (unsigned char)ln->text[i];
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
     if (c < 0x20 || c >= 0x7f)
       return false;
   }
@@ -69,67 +66,43 @@ static int64_t dl_in(const pf *p, int ms)
   return d < p->end ? d : p->end;
 }
 
+/* The chat's record callback: every line into preflight.txt; what came
+ * back is also counted for the diagnosis. */
+static void on_line(void *ctx, char dir, const char *text, size_t len,
+                    bool cut)
+{
+  pf *p = ctx;
+  (void)cut;
+  if (dir == '<') {
+    p->bytes += len + 1;
+    p->text |= is_text(text, len);
+    snprintf(p->last, sizeof p->last, "%.100s", text);
+  }
+  rec(p, dir, text);
+}
+
 /* Reads one line before the deadline: 1, 0 hang-up, QC_IO_TIMEOUT. */
 static int next_line(pf *p, int64_t deadline, qh_line *ln)
 {
-  int r = qh_lines_next(p->l, p->t, deadline, ln);
+  int r = qh_chat_next(&p->chat, deadline, ln);
   if (r != 1)
     return r == QC_IO_TIMEOUT ? r : 0;
-  p->bytes += ln->len + 1;
-  p->text |= is_text(ln);
-  snprintf(p->last, sizeof p->last, "%.100s", ln->text);
-  rec(p, '<', ln->text);
   return 1;
-}
-
-static bool is_final(const char *s, pf_rc *rc)
-{
-  if (strcmp(s, "OK") == 0) {
-    *rc = PF_OK;
-    return true;
-  }
-  if (strcmp(s, "ERROR") == 0 || strncmp(s, "+CME ERROR", 10) == 0 ||
-      strncmp(s, "+CMS ERROR", 10) == 0) {
-    *rc = PF_ERROR;
-    return true;
-  }
-  return false;
 }
 
 /* Sends cmd and reads its answer up to the final result code. */
 static pf_rc cmd(pf *p, const char *c, int ms)
 {
-  p->ninfo = 0;
-  p->echoed = false;
-  p->final[0] = '\0';
-  int64_t deadline = dl_in(p, ms);
-  char buf[64];
-  snprintf(buf, sizeof buf, "%s\r", c);
-  rec(p, '>', c);
-  if (qh_transport_write(p->t, buf, strlen(buf), deadline) != 0)
+  qh_chat_reply *a = &p->reply;
+  qh_chat_cmd(&p->chat, c, dl_in(p, ms), a);
+  p->echoed = p->chat.echoed;
+  if (a->write_failed)
     return qh_transport_lost(p->t) ? PF_HANGUP : PF_TIMEOUT;
-  qh_line ln;
-  for (;;) {
-    int r = next_line(p, deadline, &ln);
-    if (r == QC_IO_TIMEOUT)
-      return PF_TIMEOUT;
-    if (r != 1)
-      return PF_HANGUP;
-    pf_rc rc;
-    if (is_final(ln.text, &rc)) {
-      snprintf(p->final, sizeof p->final, "%.127s", ln.text);
-      return rc;
-    }
-    if (!p->echoed && p->ninfo == 0 && strcmp(ln.text, c) == 0) {
-      p->echoed = true;
-      continue;
-    }
-    if (p->ninfo < PF_INFO_MAX) {
-      snprintf(p->info[p->ninfo], QH_MODULE_FIELD, "%.127s", ln.text);
-      p->infop[p->ninfo] = p->info[p->ninfo];
-      p->ninfo++;
-    }
-  }
+  if (a->rc == QC_IO_TIMEOUT)
+    return PF_TIMEOUT;
+  if (a->rc != 1)
+    return PF_HANGUP;
+  return a->final == QH_FINAL_OK ? PF_OK : PF_ERROR;
 }
 
 /* Reads (and records) whatever comes for ms: the guard silences. */
@@ -193,8 +166,7 @@ static qh_preflight_fail hello(pf *p, char *err, size_t errlen)
               "mode");
   if (!listen_for(p, guard))
     return diagnose_at(p, err, errlen);
-  rec(p, '>', "+++");
-  if (qh_transport_write(p->t, "+++", 3, dl_in(p, 1000)) != 0)
+  if (qh_chat_send_raw(&p->chat, "+++", 3, dl_in(p, 1000)) != 0)
     return diagnose_at(p, err, errlen);
   if (!listen_for(p, guard + 500))
     return diagnose_at(p, err, errlen);
@@ -213,7 +185,7 @@ static bool info_cmd(pf *p, const char *c)
     return true;
   char note[160];
   snprintf(note, sizeof note, "%s: %s", c,
-           rc == PF_ERROR ? p->final : "no answer in time");
+           rc == PF_ERROR ? p->reply.final_text : "no answer in time");
   rec(p, '#', note);
   return false;
 }
@@ -260,21 +232,20 @@ static qh_preflight_fail steps(pf *p, qh_module_id *id, char *err,
   }
   for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++)
     if (info_cmd(p, identity[i].cmd))
-      identity[i].parse(id, p->infop, p->ninfo);
+      identity[i].parse(id, p->reply.infop, p->reply.ninfo);
   pf_rc rc = cmd(p, "AT+CPIN?", QH_PREFLIGHT_CPIN_MS);
   if (rc == PF_HANGUP)
     return diagnose_at(p, err, errlen);
-  if (rc == PF_ERROR && strncmp(p->final, "+CME ERROR", 10) == 0) {
-    const char *fl = p->final;
-    p->infop[0] = fl;
-    qh_module_parse_cpin(id, p->infop, 1);
+  if (rc == PF_ERROR && strncmp(p->reply.final_text, "+CME ERROR", 10) == 0) {
+    const char *fl = p->reply.final_text;
+    qh_module_parse_cpin(id, &fl, 1);
   } else {
-    qh_module_parse_cpin(id, p->infop, p->ninfo);
+    qh_module_parse_cpin(id, p->reply.infop, p->reply.ninfo);
   }
   if (!id->sim_ready) {
     snprintf(err, errlen, "SIM not ready on %s: AT+CPIN? said %s%s", target(p),
              rc == PF_TIMEOUT ? "nothing in time" : "",
-             rc == PF_TIMEOUT ? "" : id->sim[0] ? id->sim : p->final);
+             rc == PF_TIMEOUT ? "" : id->sim[0] ? id->sim : p->reply.final_text);
     return QH_PF_SIM;
   }
   rc = cmd(p, "AT+QFTPCFG=?", QH_PREFLIGHT_AT_MS);
@@ -283,11 +254,11 @@ static qh_preflight_fail steps(pf *p, qh_module_id *id, char *err,
   if (rc != PF_OK) {
     snprintf(err, errlen, "firmware without the FTP(S) AT commands: "
              "AT+QFTPCFG=? on %s answered %s", target(p),
-             rc == PF_ERROR ? p->final : "nothing in time");
+             rc == PF_ERROR ? p->reply.final_text : "nothing in time");
     return QH_PF_NO_FTP;
   }
   if (info_cmd(p, "AT+QIACT?"))
-    qh_module_parse_qiact(id, p->infop, p->ninfo);
+    qh_module_parse_qiact(id, p->reply.infop, p->reply.ninfo);
   return QH_PF_OK;
 }
 
@@ -304,6 +275,7 @@ qh_preflight_fail qh_preflight(qh_transport *t, qh_lines *lines,
   p->t = t;
   p->l = lines;
   p->o = o;
+  qh_chat_init(&p->chat, t, lines, on_line, p);
   p->t0 = qc_now_ms();
   p->end = qc_deadline_in(QH_PREFLIGHT_MAX_MS);
   if (o->transcript)

@@ -186,7 +186,7 @@ END_TEST
 #define S "steps:\n  - send: AT\n"
 #define STEPS_ONE                                                              \
   " (expected one of send, send_raw, expect, expect_match, wait_for, "         \
-  "silence, sleep, send_data, expect_data, read_listing, escape, dtr, use)"
+  "wait_match, silence, sleep, send_data, expect_data, read_listing, escape, dtr, use)"
 
 /* {case text, error; @C = the case file, @F = the fragments dir} */
 static const struct {
@@ -257,10 +257,10 @@ static const struct {
     {H "steps:\n  - expect:\n", "@C:5:12: step 1: expect: must not be empty"},
     {H "steps:\n  - send: AT\n    timeout: 3\n",
      "@C:6:5: step 1: \"timeout\" does not apply to send (only to expect, "
-     "expect_match, wait_for, expect_data, read_listing)"},
+     "expect_match, wait_for, wait_match, expect_data, read_listing)"},
     {H "steps:\n  - silence: 1\n    timeout: 3\n",
      "@C:6:5: step 1: \"timeout\" does not apply to silence (only to expect, "
-     "expect_match, wait_for, expect_data, read_listing)"},
+     "expect_match, wait_for, wait_match, expect_data, read_listing)"},
     {H "steps:\n  - silence: abc\n",
      "@C:5:14: step 1: silence: bad number \"abc\" (seconds, e.g. 0.5)"},
     {H "steps:\n  - sleep: inf\n",

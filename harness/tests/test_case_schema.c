@@ -240,7 +240,7 @@ static const struct {
      "5:28: step 1: send_data: \"offset\" only goes with \"size\""},
     {ST "send_data: {size: 1}\n    timeout: 3\n",
      "6:5: step 1: \"timeout\" does not apply to send_data (only to expect, "
-     "expect_match, wait_for, expect_data, read_listing)"},
+     "expect_match, wait_for, wait_match, expect_data, read_listing)"},
     /* read_listing */
     {ST "read_listing: [a]\n", "5:19: step 1: read_listing: expected a "
                                "mapping {contains, absent}, got a sequence"},

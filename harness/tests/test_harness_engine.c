@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static bool fake_alive(qh_transport *t, char *why, size_t len)
@@ -46,6 +47,7 @@ typedef struct fixture {
   qh_step steps[16];
   qr_run_result *run;
   qr_case_result *r;
+  qh_engine *eng;
 } fixture;
 
 static fixture *fx;
@@ -54,6 +56,8 @@ static void setup(void)
 {
   fx = calloc(1, sizeof *fx);
   ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fx->sv), 0);
+  fx->eng = qh_engine_new();
+  ck_assert_ptr_nonnull(fx->eng);
   fx->t.ops = &fake_ops;
   fx->t.fd = fx->sv[0];
   qh_lines_init(&fx->lines);
@@ -77,6 +81,7 @@ static void teardown(void)
   if (fx->sv[1] >= 0)
     close(fx->sv[1]);
   qr_run_result_free(fx->run);
+  qh_engine_free(fx->eng);
   free(fx);
 }
 
@@ -111,7 +116,7 @@ START_TEST(test_send_expect_skips_echo)
   step(QH_STEP_SEND, "AT+QFTPOPEN=\"h\",${port}", 0);
   step(QH_STEP_EXPECT, "OK", 0);
   module_says("AT+QFTPOPEN=\"h\",2121\r\r\nOK\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_ptr_null(fx->r->reason);
   ck_assert(transcript_has('>', "AT+QFTPOPEN=\"h\",2121"));
@@ -128,7 +133,7 @@ START_TEST(test_expect_mismatch_names_step)
   step(QH_STEP_SEND, "AT", 0);
   step(QH_STEP_EXPECT, "OK", 0);
   module_says("\r\nERROR\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_int_eq(fx->r->failed_step, 2);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "step 2 (t.yaml:4:5)"));
@@ -142,7 +147,7 @@ START_TEST(test_wait_for_records_unexpected)
   step(QH_STEP_EXPECT_MATCH, "^\\+QFTPSTAT: 0,[0-4]$", 0);
   module_says("\r\n+QIURC: \"pdpdeact\",1\r\n\r\nRING\r\n\r\n+QFTPOPEN: 0,0\r\n"
               "\r\n+QFTPSTAT: 0,1\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_uint_eq(fx->r->nunexpected, 2);
   ck_assert_str_eq(fx->r->unexpected[1], "RING");
@@ -152,7 +157,7 @@ END_TEST
 START_TEST(test_timeout_and_scaling)
 {
   step(QH_STEP_EXPECT, "OK", 0);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "got nothing within 0.3 s"));
   /* Step timeouts are module time: 20 s at scale 0.05 is 1 s... */
@@ -170,7 +175,7 @@ START_TEST(test_silence_broken)
 {
   step(QH_STEP_SILENCE, NULL, 0.5);
   module_says("\r\n+QFTPCLOSE: 0,0\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "got `+QFTPCLOSE: 0,0`"));
 }
@@ -182,7 +187,7 @@ START_TEST(test_silence_kept_after_echo)
   step(QH_STEP_EXPECT, "OK", 0);
   step(QH_STEP_SILENCE, NULL, 0.3);
   module_says("ATE1\r\r\nOK\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
 }
 END_TEST
@@ -190,7 +195,7 @@ END_TEST
 START_TEST(test_unknown_variable_is_error)
 {
   step(QH_STEP_SEND, "AT+X=${nope}", 0);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_ERROR);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "unknown variable ${nope}"));
 }
@@ -201,7 +206,7 @@ START_TEST(test_hangup)
   step(QH_STEP_EXPECT, "OK", 0);
   close(fx->sv[1]);
   fx->sv[1] = -1;
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
 }
@@ -216,7 +221,7 @@ START_TEST(test_silence_partial_line_then_hangup)
   close(fx->sv[1]);
   fx->sv[1] = -1;
   int64_t t0 = qc_now_ms();
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_lt(qc_now_ms() - t0, 1000);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "hung up"));
@@ -229,7 +234,7 @@ START_TEST(test_send_raw_bytes)
   step(QH_STEP_EXPECT, "A?B", 0); /* raw: the echo is the case's to expect */
   module_says("A");
   ck_assert_int_eq(write(fx->sv[1], "\0B\r", 3), 3);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
   unsigned char got[8];
   ck_assert_int_eq(read(fx->sv[1], got, sizeof got), 4);
@@ -263,7 +268,7 @@ START_TEST(test_expect_data_byte_exact)
   module_says("\r\nCONNECT\r\n");
   module_sends_payload(9, 10000);
   module_says("\r\nOK\r\n\r\n+QFTPGET: 0,10000\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
   ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), "10000");
 }
@@ -279,7 +284,7 @@ START_TEST(test_expect_data_reports_offset)
   qc_payload_fill(9, 0, b, sizeof b);
   b[77] ^= 0x20;
   ck_assert_int_eq(write(fx->sv[1], b, sizeof b), 100);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "first difference at byte 77"));
 }
@@ -289,7 +294,7 @@ START_TEST(test_expect_data_short)
 {
   step(QH_STEP_EXPECT_DATA, "abcdef", 0);
   module_says("abc");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "after 3 bytes"));
 }
@@ -303,6 +308,13 @@ static const struct {
     {"a.txt\r\nsub\r\nOK\r\n", "12"},       /* ...or the listing's own */
     {"OK\r\n", "0"},                          /* empty listing */
     {"\r\nOK\r\n", "0"},
+    /* An entry named OK prints the marker too: only the one the URC
+     * follows ends the listing. */
+    {"a\r\nOK\r\nb\r\n\r\nOK\r\n", "10"},
+    {"OK\r\nb\r\n\r\nOK\r\n", "7"},        /* first */
+    {"a\r\nOK\r\n\r\nOK\r\n", "7"},        /* last, module's CRLF */
+    {"a\r\nOK\r\nOK\r\n", "7"},              /* last, listing's CRLF */
+    {"a\r\nOK\r\nOK\r\n\r\nOK\r\n", "11"},    /* two, at the end */
 };
 
 START_TEST(test_read_listing)
@@ -314,9 +326,32 @@ START_TEST(test_read_listing)
   snprintf(buf, sizeof buf, "\r\nCONNECT\r\n%s\r\n+QFTPLIST: 0,%s\r\n",
            listing_cases[_i].module, listing_cases[_i].len);
   module_says(buf);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
   ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), listing_cases[_i].len);
+}
+END_TEST
+
+/* The URC after OK may arrive later than OK: the listing waits for it. */
+START_TEST(test_read_listing_ok_entry_split)
+{
+  char *want[] = {"OK", "zz"};
+  step(QH_STEP_READ_LISTING, NULL, 0);
+  fx->steps[0].contains = want;
+  fx->steps[0].ncontains = 2;
+  step(QH_STEP_WAIT_FOR, "+QFTPNLST: 0,11", 0);
+  module_says("a\r\nOK\r\n"); /* an entry, or the end? */
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    usleep(150 * 1000);
+    module_says("zz\r\n\r\nOK\r\n\r\n+QFTPNLST: 0,11\r\n");
+    _exit(0);
+  }
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert_str_eq(qh_vars_get(&fx->vars, "data_len"), "11");
 }
 END_TEST
 
@@ -327,7 +362,7 @@ START_TEST(test_read_listing_contains)
   fx->steps[0].contains = want;
   fx->steps[0].ncontains = 1;
   module_says("a.txt\r\n\r\nOK\r\n");
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_FAIL);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "`b.txt` is not in the listing"));
 }
@@ -337,7 +372,7 @@ START_TEST(test_escape_guard_times)
 {
   step(QH_STEP_ESCAPE, NULL, 2.0); /* 2 s of module time at scale 0.05 */
   int64_t t0 = qc_now_ms();
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   int64_t took = qc_now_ms() - t0;
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
   ck_assert_int_ge(took, 2 * 170); /* 0.1 s, x1.5 + 20 ms, each side */
@@ -353,7 +388,7 @@ START_TEST(test_send_data_payload)
   fx->steps[0].has_payload = true;
   fx->steps[0].seed = 4;
   fx->steps[0].size = 5000;
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_PASS);
   unsigned char got[5000], want[5000];
   size_t n = 0;
@@ -370,9 +405,86 @@ END_TEST
 START_TEST(test_dtr_on_socket_is_error)
 {
   step(QH_STEP_DTR, NULL, 0);
-  qh_engine_run(&fx->c, &fx->env, fx->r);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
   ck_assert_int_eq(fx->r->verdict, QR_ERROR);
   ck_assert_ptr_nonnull(strstr(fx->r->reason, "no DTR"));
+}
+END_TEST
+
+
+START_TEST(test_wait_match_skips_to_a_match)
+{
+  step(QH_STEP_SEND, "AT+QFTPCLOSE", 0);
+  step(QH_STEP_WAIT_MATCH, "^(\\+QFTPCLOSE:|ERROR)", 0);
+  module_says("AT+QFTPCLOSE\r\r\nOK\r\n\r\n+QFTPCLOSE: 0,0\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert_uint_eq(fx->r->nunexpected, 1);
+  ck_assert_str_eq(fx->r->unexpected[0], "OK");
+}
+END_TEST
+
+static bool transcript_note_has(const char *part)
+{
+  for (size_t i = 0; i < fx->r->nlines; i++)
+    if (fx->r->lines[i].dir == '#' && strstr(fx->r->lines[i].text, part))
+      return true;
+  return false;
+}
+
+/* The teardown's close: 603 is busy, whatever else the step allows. */
+START_TEST(test_play_busy)
+{
+  step(QH_STEP_SEND, "AT+QFTPCLOSE", 0);
+  step(QH_STEP_WAIT_MATCH, "^(\\+QFTPCLOSE:|ERROR|\\+CME ERROR)", 0);
+  fx->steps[1].busy = "+CME ERROR: 603";
+  fx->steps[1].optional = true;
+  step(QH_STEP_SEND, "ATE1", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("\r\n+QFTPGET: 0,10\r\n\r\n+CME ERROR: 603\r\n\r\nOK\r\n");
+  char busy[64] = "";
+  qr_verdict before = fx->r->verdict;
+  ck_assert_int_eq(qh_engine_play(fx->eng, &fx->c, &fx->env, fx->r, busy, sizeof busy),
+                   QH_ENGINE_BUSY);
+  ck_assert_str_eq(busy, "+CME ERROR: 603");
+  ck_assert(!transcript_has('>', "ATE1")); /* the steps stopped there */
+  ck_assert_int_eq(fx->r->verdict, before); /* no verdict from a play */
+  ck_assert_ptr_null(fx->r->reason);
+  ck_assert_uint_eq(fx->r->nunexpected, 0); /* the teardown's are not */
+}
+END_TEST
+
+/* An optional step that times out is noted; the next ones still run. A
+ * step that is not optional stops the play. */
+START_TEST(test_play_optional_then_failed)
+{
+  step(QH_STEP_WAIT_FOR, "+QFTPCLOSE: 0,0", 0);
+  fx->steps[0].optional = true;
+  step(QH_STEP_SEND, "AT", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_SEND, "ATI", 0);
+  module_says("\r\nOK\r\n");
+  ck_assert_int_eq(qh_engine_play(fx->eng, &fx->c, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_FAILED);
+  ck_assert(transcript_has('>', "AT"));
+  ck_assert(!transcript_has('>', "ATI"));
+  ck_assert(transcript_note_has("(optional: going on)"));
+  ck_assert(transcript_note_has("teardown step 3 (t.yaml:5:5)"));
+  ck_assert_ptr_null(fx->r->reason);
+}
+END_TEST
+
+/* In a case, an optional step does not fail it either. */
+START_TEST(test_optional_step_in_a_case)
+{
+  step(QH_STEP_EXPECT, "X", 0);
+  fx->steps[0].optional = true;
+  step(QH_STEP_EXPECT, "B", 0);
+  module_says("\r\nA\r\n\r\nB\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+  ck_assert(transcript_note_has("step 1 (t.yaml:3:5): expected `X`, got `A`"));
 }
 END_TEST
 
@@ -397,6 +509,11 @@ int main(void)
   tcase_add_loop_test(tc, test_read_listing, 0,
                       sizeof listing_cases / sizeof listing_cases[0]);
   tcase_add_test(tc, test_read_listing_contains);
+  tcase_add_test(tc, test_read_listing_ok_entry_split);
+  tcase_add_test(tc, test_wait_match_skips_to_a_match);
+  tcase_add_test(tc, test_play_busy);
+  tcase_add_test(tc, test_play_optional_then_failed);
+  tcase_add_test(tc, test_optional_step_in_a_case);
   tcase_add_test(tc, test_escape_guard_times);
   tcase_add_test(tc, test_send_data_payload);
   tcase_add_test(tc, test_dtr_on_socket_is_error);

@@ -1,0 +1,154 @@
+/* run_teardown: after a case, the module back as the next case expects
+ * it; the protocol is cases/_fragments/teardown.yaml. */
+#include "run_priv.h"
+
+#include "at_chat.h"
+#include "qc_io.h"
+#include "qc_time.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Where the teardown's lines go: the case's transcript, timed from t0. */
+typedef struct rec_ctx {
+  qr_case_result *cr;
+  double t0s;
+} rec_ctx;
+
+static void record_line(void *ctx, char dir, const char *text, size_t len,
+                        bool cut)
+{
+  rec_ctx *rc = ctx;
+  (void)cut;
+  qr_case_add_line(rc->cr, (double)qc_now_ms() / 1000.0 - rc->t0s, dir, text,
+                   len);
+}
+
+
+static void chat_open(run *r, qh_chat *ch, rec_ctx *rc)
+{
+  qh_chat_init(ch, r->t, &r->lines, record_line, rc);
+  /* A first Ctrl-C does not stop the teardown; a second does. */
+  ch->interrupted = r->interrupted;
+  ch->interrupt_level = r->tearing_down ? 2 : 1;
+}
+
+
+/* Sends one line; true when a final result code answers within ms. */
+static bool chat_ok(qh_chat *ch, const char *line, int ms, qh_chat_reply *a)
+{
+  qh_chat_cmd(ch, line, qc_deadline_in(ms), a);
+  return a->rc == 1;
+}
+
+
+/* Reads what the module still says until `quiet_ms` of silence (at most
+ * max_ms) and keeps it in the transcript: nothing it prints is lost, even
+ * between steps. */
+void rn_drain_recorded(run *r, qr_case_result *cr, double t0s,
+                           int quiet_ms, int max_ms)
+{
+  qh_chat ch;
+  rec_ctx rc = {cr, t0s};
+  chat_open(r, &ch, &rc);
+  size_t rest = qh_chat_drain(&ch, quiet_ms, max_ms);
+  if (rest)
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "%zu bytes without a line end discarded", rest);
+}
+
+
+/* Leaves the module as a case expects to find it: in command mode, no FTP
+ * session, no PDP context. A failed case may have left it in data mode
+ * (note 1.5), so the first thing is to get an OK to a plain AT, with +++ and
+ * its guard times if need be. What it says goes into the transcript after
+ * a '#' marker; it never changes the verdict. After a Ctrl-C the
+ * teardown is short: no +++ rescue, a capped wait for the close; a second
+ * Ctrl-C ends it. */
+static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
+{
+  double t0s = (double)t0 / 1000.0;
+  bool hurry = *r->interrupted != 0;
+  qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
+               hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
+                     : "teardown");
+  qh_chat ch;
+  qh_chat_reply a;
+  rec_ctx rc = {cr, t0s};
+  chat_open(r, &ch, &rc);
+  /* What a failed step left unread (the rest of a download, its URC). */
+  rn_drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
+  if (!chat_ok(&ch, "AT", 1000, &a)) {
+    if (*r->interrupted) {
+      qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                   "no OK to AT: interrupted, the module is left as it is");
+      r->restart_module = "it stopped answering AT";
+      return;
+    }
+    /* Still in data mode: +++ between guard times (1 s, scaled). */
+    int64_t guard = (int64_t)(r->o->time_scale * 1500) + 20;
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "no OK to AT: leaving data mode with +++");
+    qc_sleep_until(qc_deadline_in(guard));
+    qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
+    qc_sleep_until(qc_deadline_in(guard));
+    rn_drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
+    if (!chat_ok(&ch, "AT", 1000, &a)) {
+      /* A module that answers nothing is not torn down command by
+       * command: the next case starts it again (or reopens the line). */
+      qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                   "the module does not answer AT: it will be restarted");
+      r->restart_module = "it stopped answering AT";
+      return;
+    }
+  }
+  /* The protocol is the fragment's; a step that fails means the module
+   * must start again before the next case. Its `timeout:` waits get
+   * RUN_TEARDOWN_MS of margin (the close: time_scale * 90 s + 3 s), other
+   * waits RUN_TEARDOWN_MS; after a Ctrl-C none is longer than 5 s. */
+  qh_vars vars;
+  rn_set_vars(r, NULL, &vars);
+  qh_engine_env env = {
+      .t = r->t,
+      .lines = &r->lines,
+      .vars = &vars,
+      .time_scale = r->o->time_scale,
+      .min_timeout = 0,
+      .expect_timeout = RUN_TEARDOWN_MS / 1000.0,
+      .urc_timeout = RUN_TEARDOWN_MS / 1000.0,
+      .interrupted = r->interrupted,
+      .interrupt_level = 2,
+      .timeout_margin = RUN_TEARDOWN_MS / 1000.0,
+      .max_timeout = hurry ? RUN_HURRY_WAIT_MS / 1000.0 : 0,
+      .t0 = t0,
+  };
+  char busy[128];
+  switch (qh_engine_play(r->engine, r->teardown, &env, cr, busy, sizeof busy)) {
+  case QH_ENGINE_DONE:
+    break;
+  case QH_ENGINE_FAILED:
+    r->restart_module = "it stopped answering AT";
+    return;
+  case QH_ENGINE_BUSY: {
+    /* "+CME ERROR: 603" says (603): the code, not the whole line. */
+    const char *code = strrchr(busy, ' ');
+    snprintf(r->restart_buf, sizeof r->restart_buf,
+             "it was still busy after the case (%s)", code ? code + 1 : busy);
+    r->restart_module = r->restart_buf;
+    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
+                 "the module is busy: it will be restarted");
+    return;
+  }
+  }
+  rn_drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+}
+
+
+void rn_teardown_module(run *r, qr_case_result *cr, int64_t t0)
+{
+  if (!qh_transport_is_open(r->t) || r->lines.eof)
+    return;
+  r->tearing_down = true;
+  teardown_steps(r, cr, t0);
+  r->tearing_down = false;
+}
