@@ -36,8 +36,9 @@ typedef enum qh_step_kind {
   QH_STEP_EXPECT_DATA,  /* expect_data: {size, seed} | {text} exactly these
                            bytes, counted, then line mode again */
   QH_STEP_READ_LISTING, /* read_listing: {contains: [..], absent: [..]}
-                           bytes up to the "\r\nOK\r\n" that ends a
-                           listing; ${data_len} = their count */
+                           bytes up to the "\r\nOK\r\n" the command's
+                           URC follows (an entry named OK does not end
+                           it); ${data_len} = their count */
   QH_STEP_ESCAPE,       /* escape: 1.0   guard time, "+++", guard time
                            (module seconds, scaled) */
   QH_STEP_DTR,          /* dtr: down | up   (a real line only) */
