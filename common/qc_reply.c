@@ -28,17 +28,36 @@ void qc_reply_reset(qc_reply *r)
   r->stuck = QC_REPLY_MORE;
 }
 
-/* The code of a line that is "ddd", "ddd " or "ddd-" at its start (sep
- * gets the fourth byte, or 0 at the line end); 0 when it is not. */
-static int line_code(const char *l, size_t len, char *sep)
+int qc_reply_line_code(const char *l, size_t len, char *sep)
 {
   if (len < 3 || l[0] < '1' || l[0] > '5' || l[1] < '0' || l[1] > '9' ||
       l[2] < '0' || l[2] > '9')
     return 0;
-  *sep = len > 3 ? l[3] : '\0';
-  if (*sep != '\0' && *sep != ' ' && *sep != '-')
+  char s = len > 3 ? l[3] : '\0';
+  if (s != '\0' && s != ' ' && s != '-')
     return 0;
+  if (sep)
+    *sep = s;
   return (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+}
+
+/* What one complete line (line end excluded) makes of the reply that
+ * *code (0: none yet) and *multi describe: BAD when it cannot start one,
+ * DONE when it completes it, else MORE. The one place of 4.2's rules. */
+static qc_reply_status step(int *code, bool *multi, const char *l, size_t len)
+{
+  char sep = '\0';
+  int c = qc_reply_line_code(l, len, &sep);
+  if (*code == 0) {
+    if (c == 0)
+      return QC_REPLY_BAD;
+    *code = c;
+    *multi = sep == '-';
+    return *multi ? QC_REPLY_MORE : QC_REPLY_DONE;
+  }
+  if (c != *code || sep == '-')
+    return QC_REPLY_MORE; /* a body line, whatever it looks like (4.2) */
+  return QC_REPLY_DONE;
 }
 
 static qc_reply_status stick(qc_reply *r, qc_reply_status st)
@@ -54,25 +73,44 @@ static qc_reply_status end_line(qc_reply *r, size_t len)
   if (len > r->line_max)
     return stick(r, QC_REPLY_TOO_LONG);
   const char *l = r->text + r->line_start;
-  char sep = '\0';
-  int code = line_code(l, len, &sep);
   r->line_start = r->len;
-  if (r->code == 0) {
-    if (code == 0) {
-      if (r->mode == QC_REPLY_STRICT)
-        return stick(r, QC_REPLY_BAD);
-      r->done = true;
-      return QC_REPLY_JUNK;
-    }
-    r->code = code;
-    r->multi = sep == '-';
-    if (r->multi)
-      return QC_REPLY_MORE;
-  } else if (code != r->code || sep == '-') {
-    return QC_REPLY_MORE; /* a body line, whatever it looks like (4.2) */
+  qc_reply_status st = step(&r->code, &r->multi, l, len);
+  if (st == QC_REPLY_BAD) {
+    if (r->mode == QC_REPLY_STRICT)
+      return stick(r, QC_REPLY_BAD);
+    st = QC_REPLY_JUNK;
   }
-  r->done = true;
-  return QC_REPLY_DONE;
+  if (st != QC_REPLY_MORE)
+    r->done = true;
+  return st;
+}
+
+qc_reply_status qc_reply_scan(const char *s, size_t n, int *code, size_t *used)
+{
+  int c = 0;
+  bool multi = false;
+  size_t at = 0;
+  *code = 0;
+  *used = 0;
+  do {
+    const char *nl = memchr(s + at, '\n', n - at);
+    size_t end = nl ? (size_t)(nl - s) : n;
+    size_t len = end - at;
+    if (nl && len > 0 && s[end - 1] == '\r')
+      len--;
+    qc_reply_status st = step(&c, &multi, s + at, len);
+    if (st == QC_REPLY_BAD)
+      return st;
+    at = nl ? end + 1 : n;
+    if (st == QC_REPLY_DONE) {
+      *code = c;
+      *used = at;
+      return st;
+    }
+  } while (at < n);
+  *code = c;
+  *used = n;
+  return QC_REPLY_MORE;
 }
 
 /* Before a feed: a sticky error stays, a finished unit makes room. */

@@ -73,4 +73,20 @@ size_t qc_reply_len(const qc_reply *r);
  * copied into out (cap bytes, NUL-terminated; cut when longer). */
 void qc_reply_first_text(const qc_reply *r, char *out, size_t cap);
 
+/* For text already in memory (a reply written in a rules file or a case,
+ * a server's log line, the first bytes of a connection): the same rules,
+ * no reader and no storage. */
+
+/* The code of a line that can start a reply: "ddd" alone, or "ddd " /
+ * "ddd-" and text; 0 when it cannot. *sep (may be NULL) gets the fourth
+ * byte, ' ' or '-', or 0 for a bare code. line needs no line end, so the
+ * start of a line still arriving can be judged. */
+int qc_reply_line_code(const char *line, size_t len, char *sep);
+
+/* The reply at the start of s[0..n), where the end of s also ends a line:
+ * DONE with its code and in *used its bytes (its last line end included);
+ * MORE when s ends inside it (*code set, *used = n); BAD when the first
+ * line cannot start a reply (*code 0, *used 0). */
+qc_reply_status qc_reply_scan(const char *s, size_t n, int *code, size_t *used);
+
 #endif

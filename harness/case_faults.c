@@ -5,6 +5,7 @@
  * server: the proxy cannot read TLS. Which key or value names which kind,
  * and what each kind takes, is the proxy's table (px_fault.h). */
 #include "case_parse.h"
+#include "qc_reply.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,68 +13,49 @@
 #include <string.h>
 #include <strings.h>
 
-/* The code of a reply line ("NNN", "NNN text", "NNN-text", 100..599), or
- * 0 when the line is not one. */
-static int line_code(const char *p, size_t l)
-{
-  if (l < 3 || p[0] < '1' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
-      !isdigit((unsigned char)p[2]) || (l > 3 && p[3] != ' ' && p[3] != '-'))
-    return 0;
-  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-}
-
 /* What a command gets (RFC 959 4.2, 5.4): one or more whole replies, lines
  * joined by "\n". A reply is "NNN text" alone, or "NNN-text", any lines,
  * "NNN text" with the same code; every reply but the last is preliminary
  * (1xx), e.g. "150 Opening\n451 Local error". NULL if good, else what is
- * wrong. */
+ * wrong; the problem told is the one on the earliest line. */
 static const char *reply_problem(const char *s, char *buf, size_t len)
 {
-  if (!line_code(s, strcspn(s, "\n")))
+  size_t n = strlen(s);
+  if (!qc_reply_line_code(s, strcspn(s, "\n"), NULL))
     return "must start with a reply code 100..599 (\"NNN text\")";
   if (strchr(s, '\r'))
     return "lines are separated by \\n alone";
-  if (s[strlen(s) - 1] == '\n') {
+  if (s[n - 1] == '\n') {
     snprintf(buf, len, "the last line must start with \"%.3s \"", s);
     return buf;
   }
-  int open = 0;     /* code of the multi-line reply being read; 0 none */
-  size_t lines = 0; /* lines of the reply being read */
-  for (const char *p = s;;) {
-    const char *nl = strchr(p, '\n');
-    size_t l = nl ? (size_t)(nl - p) : strlen(p);
-    int c = line_code(p, l);
-    bool ends = false; /* this line completes a reply */
-    lines++;
-    if (l == 0)
+  const char *empty = strstr(s, "\n\n"); /* empty + 1: the first empty line */
+  for (const char *p = s, *end = s + n;;) {
+    int code;
+    size_t used;
+    qc_reply_status st = qc_reply_scan(p, (size_t)(end - p), &code, &used);
+    if (st == QC_REPLY_BAD)
+      return *p == '\n' ? "empty line"
+                        : "a line after a complete reply must start one "
+                          "(\"NNN text\")";
+    if (empty && empty + 1 < p + used)
       return "empty line";
-    if (!open && !c)
-      return "a line after a complete reply must start one (\"NNN text\")";
-    if (!open) {
-      lines = 1;
-      if (l > 3 && p[3] == '-')
-        open = c;
-      else
-        ends = true;
-    } else if (c == open && (l == 3 || p[3] == ' ')) {
-      open = 0; /* 4.2: only the same code and a space ends it */
-      ends = true;
+    if (st == QC_REPLY_MORE) {
+      if (!memchr(p, '\n', used))
+        return "\"NNN-\" starts a multi-line reply; its last line is missing";
+      snprintf(buf, len, "the last line must start with \"%d \"", code);
+      return buf;
     }
-    if (ends && nl && p[0] != '1')
-      return lines == 1 /* meant as one reply, or a sequence? */
-                 ? "the first line of a multi-line reply must be \"NNN-text\""
-                 : "only a 1xx reply may come before another";
-    if (!nl)
-      break;
-    p = nl + 1;
+    char sep = '\0';
+    qc_reply_line_code(p, strcspn(p, "\n"), &sep);
+    p += used;
+    if (p == end)
+      return NULL;
+    if (code / 100 != 1) /* meant as one reply, or a sequence? */
+      return sep == '-'
+                 ? "only a 1xx reply may come before another"
+                 : "the first line of a multi-line reply must be \"NNN-text\"";
   }
-  if (open && lines == 1)
-    return "\"NNN-\" starts a multi-line reply; its last line is missing";
-  if (open) {
-    snprintf(buf, len, "the last line must start with \"%d \"", open);
-    return buf;
-  }
-  return NULL;
 }
 
 /* The kind key's value: the parameter it carries (reply: text, delay: ms,

@@ -1,5 +1,6 @@
 /* srv_evidence: log lines -> events (formats in srv_evidence.h). */
 #include "srv_evidence.h"
+#include "qc_reply.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,14 +60,12 @@ static srv_ev *ev_new(srv_ev *out, size_t *n, srv_ev_kind kind, long pid)
 /* "226 Transfer complete." (RFC 959 4.2: code, then ' ' or '-'). */
 static int reply_code(const char *s, const char *end, const char **text)
 {
-  if (end - s < 3 || s[0] < '1' || s[0] > '5' || s[1] < '0' || s[1] > '9' ||
-      s[2] < '0' || s[2] > '9')
+  char sep = '\0';
+  int code = end > s ? qc_reply_line_code(s, (size_t)(end - s), &sep) : 0;
+  if (!code)
     return -1;
-  const char *t = s + 3;
-  if (t < end && *t != ' ' && *t != '-')
-    return -1;
-  *text = t < end ? t + 1 : t;
-  return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+  *text = s + (sep ? 4 : 3);
+  return code;
 }
 
 /* vsftpd: what follows `Client "<ip>", "` up to the closing quote. */

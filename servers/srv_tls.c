@@ -1,6 +1,8 @@
 #include "srv_tls.h"
 #include "qc_io.h"
+#include "qc_reply.h"
 #include "qc_time.h"
+#include "srv_net.h"
 #include "srv_tool.h"
 
 #include <errno.h>
@@ -62,11 +64,18 @@ int srv_tls_banner(int fd, int64_t deadline, char *line, size_t len, char *err,
       snprintf(err, errlen, "TLS handshake failed or timed out");
       goto out;
     }
-  size_t n = 0;
-  while (n + 1 < len && (n == 0 || line[n - 1] != '\n')) {
-    rc = SSL_read(ssl, line + n, 1);
+  /* Byte by byte, as srv_net_read_reply, so nothing after it is taken. */
+  char store[SRV_NET_REPLY_MAX + 1];
+  qc_reply r;
+  qc_reply_init(&r, QC_REPLY_STRICT, SRV_NET_LINE_MAX, SRV_NET_REPLY_MAX,
+                store);
+  qc_reply_status st = QC_REPLY_MORE;
+  while (st == QC_REPLY_MORE) {
+    char c;
+    rc = SSL_read(ssl, &c, 1);
     if (rc == 1) {
-      n++;
+      size_t used;
+      st = qc_reply_feed(&r, &c, 1, &used);
       continue;
     }
     if (!wait_ssl(ssl, rc, fd, deadline)) {
@@ -74,11 +83,12 @@ int srv_tls_banner(int fd, int64_t deadline, char *line, size_t len, char *err,
       goto out;
     }
   }
-  line[n] = '\0';
-  if (n >= 4 && line[3] == ' ' && line[0] >= '1' && line[0] <= '5')
-    code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+  if (len)
+    snprintf(line, len, "%s", qc_reply_text(&r));
+  if (st == QC_REPLY_DONE)
+    code = qc_reply_code(&r);
   else
-    snprintf(err, errlen, "malformed banner: %.80s", line);
+    snprintf(err, errlen, "malformed banner: %.80s", qc_reply_text(&r));
 out:
   SSL_free(ssl);
   SSL_CTX_free(ctx);

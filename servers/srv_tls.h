@@ -14,8 +14,9 @@ int srv_tls_make_cert(const char *ip, const char *cert_path,
 
 /* Implicit FTPS (port-990 style) says 220 only inside TLS: handshakes on
  * the connected fd (certificate not verified: this only asks "is it up")
- * and reads the first reply line into line. Returns its code, or -1 with
- * a message in err. The fd stays open (the caller closes it). */
+ * and reads the first reply (all its lines, cut to len) into line.
+ * Returns its code, or -1 with a message in err. The fd stays open (the
+ * caller closes it). */
 int srv_tls_banner(int fd, int64_t deadline, char *line, size_t len, char *err,
                    size_t errlen);
 

@@ -163,6 +163,99 @@ START_TEST(test_lines)
 }
 END_TEST
 
+START_TEST(test_line_code)
+{
+  static const struct {
+    const char *line;
+    int code;
+    char sep;
+  } lc[] = {
+      {"220 ready", 220, ' '},
+      {"211-Features", 211, '-'},
+      {"599", 599, 0},
+      {"100 ", 100, ' '},
+      {"220", 220, 0},
+      {"22", 0, 0},
+      {"", 0, 0},
+      {"099 x", 0, 0},
+      {"600 x", 0, 0},
+      {"2a0 x", 0, 0},
+      {"220x", 0, 0},
+      {"220\r", 0, 0},
+      {" 220 x", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof lc / sizeof lc[0]; i++) {
+    char sep = 'x';
+    int code = qc_reply_line_code(lc[i].line, strlen(lc[i].line), &sep);
+    ck_assert_msg(code == lc[i].code, "%s: %d", lc[i].line, code);
+    if (code)
+      ck_assert_msg(sep == lc[i].sep, "%s: sep %d", lc[i].line, sep);
+  }
+  /* Only len bytes count: the start of a line still arriving. */
+  ck_assert_int_eq(qc_reply_line_code("220 x", 3, NULL), 220);
+  ck_assert_int_eq(qc_reply_line_code("22", 1, NULL), 0);
+}
+END_TEST
+
+static const struct {
+  const char *in;
+  qc_reply_status st;
+  int code;
+  size_t used;
+} scans[] = {
+    {"220 ready", QC_REPLY_DONE, 220, 9}, /* the text's end ends the line */
+    {"220 ready\r\n", QC_REPLY_DONE, 220, 11},
+    {"150 a\n226 b", QC_REPLY_DONE, 150, 6}, /* the next one stays */
+    {"211-a\n200 no\n\n211-b\n211", QC_REPLY_DONE, 211, 23},
+    {"211-a\n211 b\n226 c", QC_REPLY_DONE, 211, 12},
+    {"211-a\n211-b", QC_REPLY_MORE, 211, 11},
+    {"211-a\n", QC_REPLY_MORE, 211, 6},
+    {"211-a\n210 b\n", QC_REPLY_MORE, 211, 12},
+    {"hello\n220 x", QC_REPLY_BAD, 0, 0},
+    {"\n220 x", QC_REPLY_BAD, 0, 0},
+    {"", QC_REPLY_BAD, 0, 0},
+    {"220 x\r", QC_REPLY_DONE, 220, 6}, /* a CR ends no line by itself */
+    {"220\r", QC_REPLY_BAD, 0, 0},
+};
+
+START_TEST(test_scan)
+{
+  int code = -1;
+  size_t used = 99;
+  const char *in = scans[_i].in;
+  qc_reply_status st = qc_reply_scan(in, strlen(in), &code, &used);
+  ck_assert_msg(st == scans[_i].st, "case %d: status %d", _i, st);
+  ck_assert_msg(code == scans[_i].code, "case %d: code %d", _i, code);
+  ck_assert_msg(used == scans[_i].used, "case %d: used %zu", _i, used);
+}
+END_TEST
+
+START_TEST(test_scan_agrees_with_reader)
+{
+  /* Every stream case that ends in a line end: the first unit the reader
+   * gives is what scan finds in the same bytes. */
+  static char store[REPLY_MAX_T + 1];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *in = cases[i].in;
+    size_t n = strlen(in), used, sused;
+    if (cases[i].mode != QC_REPLY_STRICT || n == 0 || in[n - 1] != '\n')
+      continue;
+    qc_reply r;
+    qc_reply_init(&r, QC_REPLY_STRICT, 0, REPLY_MAX_T, store);
+    qc_reply_status st = qc_reply_feed(&r, in, n, &used);
+    if (st == QC_REPLY_TOO_LONG)
+      continue; /* the reader's caps; scan has none */
+    int code;
+    qc_reply_status sst = qc_reply_scan(in, n, &code, &sused);
+    ck_assert_msg(sst == st, "case %zu: %d vs %d", i, sst, st);
+    if (st == QC_REPLY_DONE) {
+      ck_assert_int_eq(code, qc_reply_code(&r));
+      ck_assert_uint_eq(sused, used);
+    }
+  }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qc_reply");
@@ -174,6 +267,9 @@ int main(void)
   tcase_add_test(tc, test_sticky_and_reset);
   tcase_add_test(tc, test_full_without_end);
   tcase_add_test(tc, test_lines);
+  tcase_add_test(tc, test_line_code);
+  tcase_add_loop_test(tc, test_scan, 0, (int)(sizeof scans / sizeof scans[0]));
+  tcase_add_test(tc, test_scan_agrees_with_reader);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -1,4 +1,5 @@
 #include "px_rules.h"
+#include "qc_reply.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -33,45 +34,24 @@ static bool verb_norm(const char *in, char out[PX_VERB_MAX])
   return true;
 }
 
-/* The code of a reply line "NNN", "NNN text" or "NNN-text" (1xx-5xx), or
- * 0 when the line is not one. */
-static int line_code(const char *p, size_t l)
-{
-  if (l < 3 || p[0] < '1' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
-      !isdigit((unsigned char)p[2]) || (l > 3 && p[3] != ' ' && p[3] != '-'))
-    return 0;
-  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-}
-
 /* An injected text is one or more whole replies (RFC 959 4.2), lines
- * joined by "\n": "NNN text" alone, or "NNN-text", any non-empty lines
- * (code-like ones included), then "NNN text" with the same code. Several
- * replies in a row are what a command gets, e.g. "150 ...\n226 ...". */
+ * joined by "\n" and none empty: "NNN text" alone, or "NNN-text", any
+ * lines (code-like ones included), then "NNN text" with the same code.
+ * Several replies in a row are what a command gets, e.g. "150 ...\n226 ...". */
 static bool reply_ok(const char *s)
 {
   size_t len = strlen(s);
-  if (len == 0 || len > PX_REPLY_TEXT_MAX || strchr(s, '\r'))
+  if (len == 0 || len > PX_REPLY_TEXT_MAX || strchr(s, '\r') || s[0] == '\n' ||
+      s[len - 1] == '\n' || strstr(s, "\n\n"))
     return false;
-  int open = 0; /* code of the multi-line reply being read; 0 none */
-  const char *p = s;
-  for (;;) {
-    const char *nl = strchr(p, '\n');
-    size_t l = nl ? (size_t)(nl - p) : strlen(p);
-    int c = line_code(p, l);
-    if (l == 0)
+  for (size_t at = 0; at < len;) {
+    int code;
+    size_t used;
+    if (qc_reply_scan(s + at, len - at, &code, &used) != QC_REPLY_DONE)
       return false;
-    if (!open) {
-      if (!c)
-        return false;
-      if (l > 3 && p[3] == '-')
-        open = c;
-    } else if (c == open && (l == 3 || p[3] == ' ')) {
-      open = 0; /* only the same code and a space ends it */
-    }
-    if (!nl)
-      return open == 0;
-    p = nl + 1;
+    at += used;
   }
+  return true;
 }
 
 static int fail(char *err, size_t errlen, size_t i, const char *what)

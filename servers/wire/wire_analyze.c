@@ -14,6 +14,7 @@
 #include "wire_analyze.h"
 #include "qc_ftpcodes.h"
 #include "qc_grow.h"
+#include "qc_reply.h"
 #include "wire_ftp.h"
 #include "wire_pkt.h"
 #include "wire_reasm.h"
@@ -330,8 +331,9 @@ static void guess_control(actx *x, wire_conn *c, cstate *s, int dir,
                           const uint8_t *p, size_t n)
 {
   bool client_hello = n >= 6 && wire_tls_is_record(p, 3) && p[5] == 1;
-  bool greeting = n >= 4 && memcmp(p, "220", 3) == 0 &&
-                  (p[3] == ' ' || p[3] == '-');
+  char sep = '\0';
+  bool greeting =
+      qc_reply_line_code((const char *)p, n, &sep) == 220 && sep != '\0';
   /* First commands of a session (RFC 959, RFC 4217, RFC 2389). */
   static const char *const first_verbs[] = {"USER ", "AUTH ", "FEAT\r",
                                             "SYST\r", "HOST ", "OPTS "};
