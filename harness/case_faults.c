@@ -5,6 +5,7 @@
  * server: the proxy cannot read TLS. Which key or value names which kind,
  * and what each kind takes, is the proxy's table (px_fault.h). */
 #include "case_parse.h"
+#include "px_rules.h" /* PX_REPLY_TEXT_MAX */
 #include "qc_reply.h"
 
 #include <arpa/inet.h>
@@ -21,6 +22,10 @@
 static const char *reply_problem(const char *s, char *buf, size_t len)
 {
   size_t n = strlen(s);
+  if (n > PX_REPLY_TEXT_MAX) { /* the proxy would refuse it at run time */
+    snprintf(buf, len, "longer than %d bytes", PX_REPLY_TEXT_MAX);
+    return buf;
+  }
   if (!qc_reply_line_code(s, strcspn(s, "\n"), NULL))
     return "must start with a reply code 100..599 (\"NNN text\")";
   if (strchr(s, '\r'))

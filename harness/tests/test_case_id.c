@@ -3,7 +3,7 @@
 #include "case_id.h"
 #include "case_set.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * bounds, and cases/FORMAT.md against the loader's key table. */
 #include "case.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdio.h>

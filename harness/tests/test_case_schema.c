@@ -3,8 +3,9 @@
  * One case uses every key; one table row per error (exact file:line:col).
  * The older keys are covered by test_case_load.c. */
 #include "case.h"
+#include "px_rules.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -451,6 +452,30 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* The proxy refuses an injected reply over PX_REPLY_TEXT_MAX bytes at run
+ * time; the loader says so first, where the case wrote it. */
+START_TEST(test_reply_too_long)
+{
+  enum { N = PX_REPLY_TEXT_MAX + 1 };
+  static char text[N + 512], err[2048];
+  int at = snprintf(text, sizeof text, F "{on: STOR, reply: \"452 ");
+  memset(text + at, 'x', N - 4);
+  snprintf(text + at + N - 4, sizeof text - (size_t)(at + N - 4), "\"}\n");
+  write_case(text);
+  qh_case *c = (qh_case *)1;
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), -1);
+  ck_assert_ptr_null(c);
+  ck_assert_msg(strstr(err, ":7:23: fault 1: reply: ") &&
+                    strstr(err, ": longer than 4096 bytes"),
+                "%s", err);
+  /* One byte less loads. */
+  memmove(text + at + N - 5, text + at + N - 4, strlen(text + at + N - 4) + 1);
+  write_case(text);
+  ck_assert_int_eq(qh_case_load(tmp.path, FRAGS, &c, err, sizeof err), 0);
+  qh_case_free(c);
+}
+END_TEST
+
 /* An alias repeated in a list copies its text each time: the loader's
  * total text budget (32 MiB) stops a small file from expanding. */
 START_TEST(test_alias_budget)
@@ -562,6 +587,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_full_schema);
   tcase_add_test(tc, test_schema_defaults);
   tcase_add_test(tc, test_alias_budget);
+  tcase_add_test(tc, test_reply_too_long);
   tcase_add_test(tc, test_flow_depth);
   tcase_add_test(tc, test_one_line_messages);
   tcase_add_loop_test(tc, test_errors, 0, sizeof errors / sizeof errors[0]);

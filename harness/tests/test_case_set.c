@@ -3,7 +3,7 @@
  * terms that match nothing, and the tag counts of list --tags. */
 #include "case_set.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdlib.h>

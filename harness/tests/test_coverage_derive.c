@@ -4,7 +4,7 @@
  * a profile; the items one case yields. */
 #include "coverage_derive.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdlib.h>

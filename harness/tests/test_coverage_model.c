@@ -2,7 +2,7 @@
  * model (cases covering items), the reasons file and the exit logic. */
 #include "coverage.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <jansson.h>

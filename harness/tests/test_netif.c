@@ -1,7 +1,7 @@
 /* Unit tests: netif (local addresses, the interface holding one). */
 #include "netif.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 #include "srv_log.h"
 #include "vars.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <dirent.h>

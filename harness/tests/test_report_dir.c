@@ -3,7 +3,7 @@
 
 #include "fsutil.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <limits.h>

@@ -5,7 +5,7 @@
 #include "run_waivers.h"
 #include "waivers.h"
 
-#include "../common/tests/qc_test_util.h"
+#include "qc_test_util.h"
 
 #include <check.h>
 #include <stdlib.h>
