@@ -17,6 +17,7 @@ typedef struct case_run {
   const qh_case *c;
   qr_case_result *cr;
   int64_t t0;
+  int64_t t_mark;         /* when the current phase started */
   char dir[PATH_MAX];     /* its report directory */
   srv_ftp *srv;           /* NULL: server profile none */
   server_slot *sl;        /* srv's slot (its proxy) */
@@ -206,6 +207,15 @@ static void collect_evidence(case_run *k)
   }
 }
 
+/* Where the case's time goes (results.json "phases"): one phase ends
+ * where the next starts. */
+static void phase_done(case_run *k, qr_phase p)
+{
+  int64_t now = qc_now_ms();
+  k->cr->phase_s[p] = (double)(now - k->t_mark) / 1000.0;
+  k->t_mark = now;
+}
+
 /* The duration, a waiver, the console line. */
 static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
 {
@@ -233,7 +243,7 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
   k->c = c;
   k->cr = qr_run_add_case(res, c->id, c->title, c->spec, c->path, c->tags,
                           c->ntags);
-  k->t0 = qc_now_ms();
+  k->t0 = k->t_mark = qc_now_ms();
   k->cr->started = (double)(k->t0 - r->t_start) / 1000.0;
   snprintf(k->dir, sizeof k->dir, "%s/cases/%s", r->o->report_dir, c->id);
   qh_mkdirs(k->dir, 0755);
@@ -241,10 +251,23 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
   const char *skip = skip_reason(r, c);
   if (skip)
     qr_case_set_verdict(k->cr, QR_SKIP, 0, "%s", skip);
-  else if (prepare(k) == 0 && start_evidence(k) == 0) {
-    run_steps(k);
-    rn_teardown_module(r, k->cr, k->t0);
-    collect_evidence(k);
+  else {
+    int rc = prepare(k);
+    phase_done(k, QR_PHASE_PREPARE);
+    if (rc == 0) {
+      rc = start_evidence(k);
+      phase_done(k, QR_PHASE_START_EVIDENCE);
+    }
+    if (rc == 0) {
+      run_steps(k);
+      phase_done(k, QR_PHASE_STEPS);
+      rn_teardown_module(r, k->cr, k->t0);
+      phase_done(k, QR_PHASE_TEARDOWN);
+      collect_evidence(k);
+      phase_done(k, QR_PHASE_EVIDENCE);
+    }
   }
+  k->t_mark = qc_now_ms(); /* a skipped case's finish: its own time only */
   finish(k, res, idx, total);
+  phase_done(k, QR_PHASE_FINISH);
 }

@@ -94,6 +94,12 @@ static json_t *case_json(const qr_case_result *c, int *bad)
     put(o, "waiver", waiver_json(c->waiver, false, bad), bad);
   put(o, "started_s", jsec(c->started), bad);
   put(o, "duration_s", jsec(c->duration_s), bad);
+  /* Only the phases the case went through, in their order. */
+  json_t *ph = json_object();
+  for (int i = 0; i < QR_PHASES; i++)
+    if (c->phase_s[i] >= 0)
+      put(ph, qr_phase_name((qr_phase)i), jsec(c->phase_s[i]), bad);
+  put(o, "phases", ph, bad);
   put(o, "dir", jstr(c->dir), bad);
   json_t *tr = json_array();
   for (size_t i = 0; i < c->nlines; i++) {

@@ -40,6 +40,17 @@ const char *qr_verdict_name(qr_verdict v)
   return verdict_names[v];
 }
 
+static const char *const phase_names[QR_PHASES] = {
+    [QR_PHASE_PREPARE] = "prepare",   [QR_PHASE_START_EVIDENCE] = "start_evidence",
+    [QR_PHASE_STEPS] = "steps",       [QR_PHASE_TEARDOWN] = "teardown",
+    [QR_PHASE_EVIDENCE] = "evidence", [QR_PHASE_FINISH] = "finish",
+};
+
+const char *qr_phase_name(qr_phase p)
+{
+  return (unsigned)p < QR_PHASES ? phase_names[p] : "?";
+}
+
 int qr_verdict_parse(const char *s)
 {
   for (size_t i = 0; s && i < sizeof verdict_names / sizeof verdict_names[0];
@@ -138,6 +149,8 @@ qr_case_result *qr_run_add_case(qr_run_result *r, const char *id,
     c->ntags = ntags;
   }
   c->verdict = QR_PASS;
+  for (size_t i = 0; i < QR_PHASES; i++)
+    c->phase_s[i] = -1; /* not run until the runner says so */
   return c;
 }
 

@@ -21,6 +21,19 @@ typedef enum qr_verdict {
 
 enum { QR_VERDICTS = 5 }; /* how many verdicts there are */
 
+/* The phases of one case, in the order the runner goes through them
+ * (harness/run_case.c); results.json names them (qr_phase_name). */
+typedef enum qr_phase {
+  QR_PHASE_PREPARE,        /* module answers, server up with the files */
+  QR_PHASE_START_EVIDENCE, /* log offsets, quiet drain, proxy, capture */
+  QR_PHASE_STEPS,          /* the case's own steps */
+  QR_PHASE_TEARDOWN,       /* the module put back in a known state */
+  QR_PHASE_EVIDENCE,       /* capture analysed, logs copied */
+  QR_PHASE_FINISH,         /* duration, waiver, console line */
+} qr_phase;
+
+enum { QR_PHASES = 6 }; /* how many phases there are */
+
 /* A waiver (the harness's waivers file) as the reports show it. On a case: the one
  * that turned its failure into `waived` (status, where, cases unset). On
  * the run: every waiver of the file, with what became of it. */
@@ -57,6 +70,10 @@ typedef struct qr_case_result {
   int failed_step;    /* 1-based; 0 when none */
   double started;     /* seconds since the run started */
   double duration_s;
+  /* Seconds each phase took (where a case's time goes); < 0: the phase
+   * did not run (a skipped case, one whose prepare failed). finish starts
+   * after duration_s is taken, so it is not part of it. */
+  double phase_s[QR_PHASES];
   qr_tline *lines;
   size_t nlines, cap;
   char **unexpected;  /* lines skipped by wait_for, in order */
@@ -111,6 +128,7 @@ typedef struct qr_run_result {
 } qr_run_result;
 
 const char *qr_verdict_name(qr_verdict v); /* "pass", "fail", ... */
+const char *qr_phase_name(qr_phase p);     /* "prepare", "steps", ... */
 
 /* Parses "pass"/"fail"/"error"/"skip"/"waived"; -1 when unknown. */
 int qr_verdict_parse(const char *s);

@@ -118,7 +118,8 @@ START_TEST(test_key_order_and_indent)
       "\"pass\"",        "\"fail\"",      "\"error\"",      "\"skip\"",
       "\"cases\"",       "\"id\"",        "\"title\"",      "\"spec\"",
       "\"file\"",        "\"tags\"",      "\"verdict\"",    "\"reason\"",
-      "\"failed_step\"", "\"started_s\"", "\"duration_s\"", "\"dir\"",
+      "\"failed_step\"", "\"started_s\"", "\"duration_s\"", "\"phases\"",
+      "\"dir\"",
       "\"transcript\"",  "\"t\"",         "\"dir\"",        "\"text\"",
       "\"unexpected\""};
   const char *p = text;
@@ -139,6 +140,48 @@ START_TEST(test_key_order_and_indent)
   free(text);
   free(text2);
   qr_run_result_free(r);
+}
+END_TEST
+
+/* Phase timings: only the phases a case went through, in run order,
+ * rounded to the millisecond; none at all for a case that ran none. */
+START_TEST(test_phases)
+{
+  qr_run_result *r = tu_sample_run();
+  qr_case_result *c = &r->cases[0];
+  for (int i = 0; i < QR_PHASES; i++)
+    ck_assert(c->phase_s[i] < 0); /* a new case has run no phase */
+  c->phase_s[QR_PHASE_FINISH] = 0.0004;
+  c->phase_s[QR_PHASE_PREPARE] = 0.0123;
+  c->phase_s[QR_PHASE_STEPS] = 1.5;
+  json_t *doc = write_and_load(r);
+  json_t *cases = json_object_get(doc, "cases");
+  json_t *ph = json_object_get(json_array_get(cases, 0), "phases");
+  ck_assert(json_is_object(ph));
+  ck_assert_uint_eq(json_object_size(ph), 3);
+  ck_assert_double_eq_tol(json_number_value(json_object_get(ph, "prepare")),
+                          0.012, 1e-9);
+  ck_assert_double_eq(json_number_value(json_object_get(ph, "steps")), 1.5);
+  ck_assert_double_eq(json_number_value(json_object_get(ph, "finish")), 0.0);
+  ck_assert_ptr_null(json_object_get(ph, "teardown"));
+  /* In run order, whatever order the runner filled them in. */
+  const char *want[] = {"prepare", "steps", "finish"};
+  size_t n = 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach(ph, key, v)
+  {
+    ck_assert_uint_lt(n, 3);
+    ck_assert_str_eq(key, want[n++]);
+  }
+  json_t *none = json_object_get(json_array_get(cases, 1), "phases");
+  ck_assert(json_is_object(none));
+  ck_assert_uint_eq(json_object_size(none), 0);
+  json_decref(doc);
+  qr_run_result_free(r);
+  ck_assert_str_eq(qr_phase_name(QR_PHASE_START_EVIDENCE), "start_evidence");
+  ck_assert_str_eq(qr_phase_name(QR_PHASE_EVIDENCE), "evidence");
+  ck_assert_str_eq(qr_phase_name((qr_phase)QR_PHASES), "?");
 }
 END_TEST
 
@@ -373,6 +416,7 @@ int main(void)
   tcase_add_test(tc, test_key_order_and_indent);
   tcase_add_test(tc, test_invalid_utf8_repaired);
   tcase_add_test(tc, test_module_and_stop);
+  tcase_add_test(tc, test_phases);
   tcase_add_test(tc, test_atomic_no_temp_left);
   tcase_add_test(tc, test_unwritable_dir);
   tcase_add_loop_test(tc, test_loader_rejects, 0,

@@ -9,6 +9,9 @@
  *             every byte checked against the payload's SHA-256 (1.5, 3.8);
  *   sim_ufs   AT+QFTPGET="<file>","UFS:<file>" to the +QFTPGET URC, the
  *             stored file checked the same way.
+ * --repeat N runs the paths N times, interleaved (raw_pty, sim, curl,
+ * raw_pty, sim, curl, ...), so a drift of the machine's speed touches
+ * every path alike; each run prints its own lines.
  * Prints one line per figure on stdout:
  *   RESULT <name> <bytes> <milliseconds> <check>
  * and progress on stderr. Exit 0 all measured and checked, 1 a figure is
@@ -52,6 +55,7 @@ typedef struct bench_opts {
   uint32_t seed;
   int xfer_s;    /* bound on each transfer */
   uint64_t mark; /* partial rate reported at this many bytes */
+  int repeat;    /* how many times each path runs */
 } bench_opts;
 
 typedef unsigned char digest[32];
@@ -361,7 +365,8 @@ static int usage(void)
 {
   fprintf(stderr, "usage: bench_get --sim QFTP_SIM --work DIR --templates DIR\n"
                   "                 [--size BYTES] [--seed N] [--timeout S]"
-                  " [--mark BYTES]\n");
+                  " [--mark BYTES]\n"
+                  "                 [--repeat N]\n");
   return 2;
 }
 
@@ -386,9 +391,11 @@ static int parse(int argc, char **argv, bench_opts *o)
       {"seed", required_argument, NULL, 'e'},
       {"timeout", required_argument, NULL, 'o'},
       {"mark", required_argument, NULL, 'm'},
+      {"repeat", required_argument, NULL, 'r'},
       {NULL, 0, NULL, 0}};
   *o = (bench_opts){
-      .size = 268435456, .seed = 5, .xfer_s = 300, .mark = 64 * 1024 * 1024};
+      .size = 268435456, .seed = 5, .xfer_s = 300, .mark = 64 * 1024 * 1024,
+      .repeat = 1};
   uint64_t v;
   int ch;
   while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -420,6 +427,11 @@ static int parse(int argc, char **argv, bench_opts *o)
     case 'm':
       if (!parse_u64(optarg, UINT64_MAX, &o->mark))
         return -1;
+      break;
+    case 'r':
+      if (!parse_u64(optarg, 100, &v) || !v)
+        return -1;
+      o->repeat = (int)v;
       break;
     default:
       return -1;
@@ -457,13 +469,11 @@ int main(int argc, char **argv)
   EVP_MD_CTX_free(md);
 
   int failed = 0;
-  fprintf(stderr, "bench: raw pty, %" PRIu64 " bytes\n", o.size);
-  failed |= run_raw_pty(&o, data, want) != 0;
-  free(data);
-
   char run_dir[PATH_MAX], err[ERR_MAX];
-  if (!path_in(run_dir, sizeof run_dir, o.work, "srv"))
+  if (!path_in(run_dir, sizeof run_dir, o.work, "srv")) {
+    free(data);
     return usage();
+  }
   srv_ftp_opts so = {
       .run_dir = run_dir, .template_dir = o.templates, .profile = "plain"};
   srv_ftp *s = NULL;
@@ -475,18 +485,26 @@ int main(int argc, char **argv)
       srv_ftp_seed_home(s, &f, 1, err, sizeof err) != 0) {
     fprintf(stderr, "bench: server: %s\n", bench_stop ? "stopped" : err);
     srv_ftp_stop(s);
+    free(data);
     return 2;
   }
   fprintf(stderr, "bench: vsftpd on %s:%d, user %s\n", srv_ftp_host(s),
           srv_ftp_port(s), srv_ftp_user(s));
-  if (!bench_stop) {
-    fprintf(stderr, "bench: qftp-sim\n");
-    failed |= run_sim(&o, s, want) != 0;
+  /* One server for every run: its start is no path's cost. */
+  for (int i = 1; i <= o.repeat && !bench_stop; i++) {
+    fprintf(stderr, "bench: run %d of %d: raw pty, %" PRIu64 " bytes\n", i,
+            o.repeat, o.size);
+    failed |= run_raw_pty(&o, data, want) != 0;
+    if (!bench_stop) {
+      fprintf(stderr, "bench: run %d of %d: qftp-sim\n", i, o.repeat);
+      failed |= server_ready(s) != 0 || run_sim(&o, s, want) != 0;
+    }
+    if (!bench_stop) {
+      fprintf(stderr, "bench: run %d of %d: curl\n", i, o.repeat);
+      failed |= server_ready(s) != 0 || run_curl(&o, s) != 0;
+    }
   }
-  if (!bench_stop) {
-    fprintf(stderr, "bench: curl\n");
-    failed |= server_ready(s) != 0 || run_curl(&o, s) != 0;
-  }
+  free(data);
   srv_ftp_stop(s);
   return failed || bench_stop ? 1 : 0;
 }

@@ -4,7 +4,8 @@
 # Usage (as root, from anywhere):  ci/bench/sim/run.sh [BUILD_DIR]
 #   BUILD_DIR  CMake build directory, default build/ (relative to the repo).
 # Environment: BENCH_SIZE (bytes, default 268435456), BENCH_SEED (5),
-#   BENCH_TIMEOUT (seconds per transfer, default 300).
+#   BENCH_TIMEOUT (seconds per transfer, default 300), BENCH_REPEAT (runs
+#   of each path, default 5, at most 100).
 #
 # What it does, in one run:
 #  1. builds qftp-sim and the static libraries it needs (configures
@@ -19,7 +20,10 @@
 #                (--time-scale 1), every byte checked by SHA-256,
 #       sim UFS: AT+QFTPGET="big.bin","UFS:big.bin" until the URC,
 #       curl     curl's RETR of the same file to /dev/null;
-#  4. prints MB/s (10^6 bytes/s) for each and the ratios.
+#     each path BENCH_REPEAT times, interleaved (raw pty, sim, curl, raw
+#     pty, sim, curl, ...), so a drift of the machine touches all alike;
+#  4. prints min/median/max MB/s (10^6 bytes/s) for each and the ratios of
+#     the medians.
 # Everything is bounded (timeout) and removed on exit (trap), the server's
 # generated user included (the driver stops it on SIGTERM).
 # Exit: 0 all figures measured and checked, 1 otherwise, 2 setup failed.
@@ -32,6 +36,9 @@ case $build in /*) ;; *) build=$repo/$build ;; esac
 size=${BENCH_SIZE:-268435456}
 seed=${BENCH_SEED:-5}
 xfer_s=${BENCH_TIMEOUT:-300}
+repeat=${BENCH_REPEAT:-5}
+[[ $repeat =~ ^[0-9]+$ ]] && ((repeat >= 1 && repeat <= 100)) || {
+  echo "run.sh: BENCH_REPEAT must be 1..100" >&2; exit 2; }
 
 [[ $(id -u) == 0 ]] || { echo "run.sh: needs root (vsftpd user)" >&2; exit 2; }
 for tool in cmake gcc pkg-config vsftpd; do
@@ -81,30 +88,54 @@ timeout 120 gcc -std=c11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
   "$here"/bench_get.c "$here"/bench_tty.c "$here"/bench_pty.c "${libs[@]}" \
   $(pkg-config --libs openssl jansson yaml-0.1) -o "$bin"
 
-# 3. the run: three transfers and the set-up, each bounded by xfer_s
-echo "run.sh: $(nproc) CPUs, kernel $(uname -r), payload $size bytes" >&2
-timeout -k 10 $((4 * xfer_s + 120)) "$bin" --sim "$sim" --work "$work" \
-  --templates "$repo/servers/vsftpd" --size "$size" --seed "$seed" \
-  --timeout "$xfer_s" >"$work/results" &
+# 3. the run: per repetition four transfers, each bounded by xfer_s, and
+# the set-up
+echo "run.sh: $(nproc) CPUs, kernel $(uname -r), payload $size bytes," \
+     "$repeat runs of each path" >&2
+timeout -k 10 $((repeat * (4 * xfer_s + 30) + 120)) "$bin" --sim "$sim" \
+  --work "$work" --templates "$repo/servers/vsftpd" --size "$size" \
+  --seed "$seed" --timeout "$xfer_s" --repeat "$repeat" >"$work/results" &
 driver_pid=$!
 rc=0
 wait "$driver_pid" || rc=$?
 driver_pid=
 
-# 4. the table
+# 4. the table: per row, MB/s of each run; min, median, max; how many of
+# its runs passed their check ("n/a": a partial figure has none).
 awk -v rc="$rc" '
+  function sort(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++)
+      for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+        t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+      }
+  }
+  function median(a, n) {
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
   $1 == "RESULT" {
-    mbs = $4 > 0 ? $3 / 1e6 / ($4 / 1000) : 0
-    rate[$2] = mbs
-    printf "%-20s %12d bytes %9.3f s %9.1f MB/s  %s\n", $2, $3, $4 / 1000,
-           mbs, $5
+    if (!($2 in n)) order[++rows] = $2
+    k = ++n[$2]
+    v[$2, k] = $4 > 0 ? $3 / 1e6 / ($4 / 1000) : 0
+    bytes[$2] = $3
+    ok[$2] += ($5 ~ /-ok$/ || $5 == "n/a")
   }
   function ratio(a, b) {
-    if ((a in rate) && (b in rate) && rate[b] > 0)
-      printf "%-20s %6.3f\n", a " / " b, rate[a] / rate[b]
+    if ((a in med) && (b in med) && med[b] > 0)
+      printf "%-20s %6.3f\n", a " / " b, med[a] / med[b]
   }
   END {
+    printf "%-20s %4s %12s %9s %9s %9s  %s\n", "MB/s", "runs", "bytes",
+           "min", "median", "max", "checks ok"
+    for (r = 1; r <= rows; r++) {
+      name = order[r]; m = n[name]
+      for (k = 1; k <= m; k++) a[k] = v[name, k]
+      sort(a, m)
+      med[name] = median(a, m)
+      printf "%-20s %4d %12d %9.1f %9.1f %9.1f  %d/%d\n", name, m,
+             bytes[name], a[1], med[name], a[m], ok[name], m
+    }
     print ""
+    print "ratio of medians"
     ratio("sim_com", "raw_pty"); ratio("sim_com", "curl")
     ratio("sim_ufs", "curl"); ratio("raw_pty", "curl")
     ratio("sim_com", "sim_ufs")
