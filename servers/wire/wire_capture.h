@@ -4,7 +4,8 @@
  * so a crash or a hang in libpcap cannot take the runner with it, and so
  * SIGTERM gives a clean flush. Protocol on its stdout: "ready" once the
  * filter is set, "stats received=N dropped=N ifdropped=N" at the end
- * (counted over the filter's packets only). */
+ * (counted over the filter's packets only). The harness runs one per run
+ * in control mode (-C, wire_session.h): a "stats" line per case window. */
 #ifndef WIRE_CAPTURE_H
 #define WIRE_CAPTURE_H
 
