@@ -98,11 +98,15 @@ static int capture_flows(const run *r, srv_ftp *srv, int proxy_port,
 
 
 /* Starts the case's capture into pcap: its own flows only (see
- * capture_flows), data payloads snapped after WIRE_CAPTURE_SNAP bytes. */
-int rn_start_capture(const run *r, srv_ftp *srv, int proxy_port,
-                         const char *pcap, wire_capture **cap, char *err,
-                         size_t errlen)
+ * capture_flows), data payloads snapped after WIRE_CAPTURE_SNAP bytes.
+ * One qftp-capture serves the run, started by the first case (a process
+ * per case cost more than many a case); each case is a window of it
+ * (wire_capture_begin), which also holds out the flows of cases before. */
+int rn_start_capture(run *r, srv_ftp *srv, int proxy_port,
+                     const char *pcap, wire_capture **cap, char *err,
+                     size_t errlen)
 {
+  *cap = NULL;
   wire_flows f;
   char mod[64], filter[WIRE_FILTER_MAX], whole[WIRE_FILTER_MAX];
   if (capture_flows(r, srv, proxy_port, &f, mod, sizeof mod) < 0 ||
@@ -114,12 +118,32 @@ int rn_start_capture(const run *r, srv_ftp *srv, int proxy_port,
   }
   if (r->o->verbose)
     rn_progress("  capture filter: %s\n  kept whole: %s\n", filter, whole);
-  return wire_capture_start(r->o->capture_binary, r->o->capture_if, filter,
-                            whole, WIRE_CAPTURE_SNAP, pcap, cap, err, errlen);
+  if (r->capture && wire_capture_broken(r->capture)) {
+    char why[256];
+    if (wire_capture_close(r->capture, why, sizeof why) < 0)
+      rn_progress("  restarting the capture (%s)\n", why);
+    r->capture = NULL;
+  }
+  if (!r->capture &&
+      wire_capture_open(r->o->capture_binary, r->o->capture_if,
+                        WIRE_CAPTURE_SNAP, &r->capture, err, errlen) < 0)
+    return -1;
+  if (wire_capture_begin(r->capture, filter, whole, pcap, err, errlen) < 0)
+    return -1;
+  *cap = r->capture;
+  return 0;
+}
+
+void rn_stop_capture(run *r)
+{
+  char err[512];
+  if (r->capture && wire_capture_close(r->capture, err, sizeof err) < 0)
+    rn_progress("warning: %s\n", err);
+  r->capture = NULL;
 }
 
 
-/* After the steps: the capture is closed, checked for drops, analysed;
+/* After the steps: the case's window is closed, checked for drops, analysed;
  * the analysis becomes evidence and the case's wire assertions are held
  * against it. Only turns a pass into a fail (the first failure stays).
  * The capture's own trouble is never the module's: a failed capture tool
@@ -132,7 +156,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   (void)r;
   char err[1024];
   wire_capture_stats st = {0};
-  int stop = wire_capture_stop(cap, &st, err, sizeof err);
+  int stop = wire_capture_end(cap, &st, err, sizeof err);
   if (stop < 0) {
     qr_case_note(cr, 0, "capture: %s", err);
     if (c->wire.present && cr->verdict == QR_PASS)

@@ -54,6 +54,7 @@ typedef struct run {
   size_t nservers;
   srv_ftp *cur_srv; /* the server of the current case, for explain() */
   int silent_fd, silent_port, refused_port;
+  wire_capture *capture; /* the run's, from the first case that starts it */
   char work_dir[64]; /* servers' files, under /tmp: reachable by vsftpd */
   char sim_log[PATH_MAX];
   char pending_note[512];  /* what the runner restarted before this case */
@@ -118,9 +119,10 @@ void rn_drain_recorded(run *r, qr_case_result *cr, double t0s, int quiet_ms,
 void rn_teardown_module(run *r, qr_case_result *cr, int64_t t0);
 
 /* run_evidence.c */
-int rn_start_capture(const run *r, srv_ftp *srv, int proxy_port,
+int rn_start_capture(run *r, srv_ftp *srv, int proxy_port,
                      const char *pcap, wire_capture **cap, char *err,
                      size_t errlen);
+void rn_stop_capture(run *r);
 void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                     wire_capture *cap, const char *pcap, int ctrl_port,
                     const qh_vars *v);

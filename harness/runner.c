@@ -287,6 +287,7 @@ static void stop_all(run *r)
     r->servers[i].srv = NULL;
   }
   r->nservers = 0;
+  rn_stop_capture(r);
   if (r->silent_fd >= 0)
     close(r->silent_fd);
   r->silent_fd = -1;

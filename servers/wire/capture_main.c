@@ -1,5 +1,9 @@
 /* qftp-capture -i IFACE -f BPF -w FILE.pcap [-c BPF] [-s N] [-B bytes]
  *               [-t ms]
+ * qftp-capture -i IFACE -C [-s N] [-B bytes] [-t ms]
+ *
+ * -C: one capture for a run, cut into a pcap per case on the harness's
+ * commands (wire_session.h); the filters come with the commands.
  *
  * Captures into a pcap until SIGTERM/SIGINT. stdout: "ready" once the
  * filter is set, then "stats received=N dropped=N ifdropped=N" at the end
@@ -15,8 +19,10 @@
  * data packets (wire_bpf.h), so the ring needs room for headers, not for
  * the bytes of a transfer. */
 #include "wire_bpf.h"
+#include "wire_session.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pcap/pcap.h>
@@ -32,6 +38,9 @@
  * (64 KiB segments) for a writer that stops. */
 #define BUFFER_DEFAULT (16 << 20)
 #define TIMEOUT_DEFAULT 20 /* ms before a partly filled block is handed over */
+/* -C: every case's end waits for the last blocks (wire_session_drain_ms),
+ * so they are handed over sooner. */
+#define TIMEOUT_SESSION 2
 #define POLL_MS 100 /* how often the stop flag and the flush are looked at */
 #define DRAIN_MAX_MS 1000 /* reading what is left after SIGTERM, at most */
 
@@ -55,13 +64,16 @@ static void on_signal(int sig)
 #define USAGE                                                                  \
   "usage: qftp-capture -i IFACE -f BPF -w FILE.pcap [-c BPF] [-s N]\n"         \
   "                    [-B bytes] [-t ms]\n"                                    \
-  "Captures what -f matches into FILE.pcap until SIGTERM/SIGINT (qftp-harness\n"\
-  "starts one per case).\n"                                                     \
+  "       qftp-capture -i IFACE -C [-s N] [-B bytes] [-t ms]\n"               \
+  "Captures what -f matches into FILE.pcap until SIGTERM/SIGINT. With -C,\n"  \
+  "takes commands on stdin (qftp-harness starts one per run): \"begin\tPATH\t\n"\
+  "FILTER\tWHOLE\" opens a case's file, \"end\" closes it and prints its stats;\n"\
+  "end of input or SIGTERM stops.\n"                                           \
   "  -s N   keep headers and N TCP payload bytes (1..65535) of each packet,\n"  \
   "         16389 when it starts a TLS handshake record (default: whole)\n"    \
   "  -c BPF packets this matches are kept whole (the control connections)\n"  \
   "  -B     kernel ring, 65536..1073741824 bytes (default 16 MiB)\n"           \
-  "  -t     ms before a partly filled ring block is read, 1..1000 (20)\n"     \
+  "  -t     ms before a partly filled ring block is read, 1..1000 (20; -C: 2)\n"\
   "stdout: \"ready\", then \"stats received=N dropped=N ifdropped=N\".\n"      \
   "Exit: 0 stopped by a signal, 2 on an error.\n"
 
@@ -78,23 +90,53 @@ static int die_pcap(pcap_t *p, const char *what)
   return 2;
 }
 
+/* -C: nothing is taken until the first case's filter comes (a program
+ * that rejects every packet), SIGINT is left to the harness (a first
+ * Ctrl-C lets the case end), the commands run until end of input. */
+static int run_session(pcap_t *p, unsigned snap, int tmo)
+{
+  struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
+  struct bpf_program none = {1, &reject};
+  char errbuf[PCAP_ERRBUF_SIZE];
+  if (pcap_setfilter(p, &none) < 0)
+    return die_pcap(p, "setfilter");
+  if (pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
+    fprintf(stderr, "qftp-capture: nonblock: %s\n", errbuf);
+    pcap_close(p);
+    return 2;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, NULL);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  printf("ready\n");
+  fflush(stdout);
+  int status = wire_session_run(p, snap, tmo, 0, &stop_flag);
+  pcap_close(p);
+  return status;
+}
+
 int main(int argc, char **argv)
 {
   const char *iface = NULL, *filter = NULL, *path = NULL, *whole = NULL;
-  unsigned long long bufsize = BUFFER_DEFAULT, snap = 0, tmo = TIMEOUT_DEFAULT;
+  unsigned long long bufsize = BUFFER_DEFAULT, snap = 0, tmo = 0;
+  bool session = false;
   int opt;
   if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
                     strcmp(argv[1], "-h") == 0)) {
     fputs(USAGE, stdout);
     return 0;
   }
-  while ((opt = getopt(argc, argv, "i:f:w:B:c:s:t:")) != -1) {
+  while ((opt = getopt(argc, argv, "i:f:w:B:c:s:t:C")) != -1) {
     char *end;
     switch (opt) {
     case 'i': iface = optarg; break;
     case 'f': filter = optarg; break;
     case 'w': path = optarg; break;
     case 'c': whole = optarg; break;
+    case 'C': session = true; break;
     case 's':
       errno = 0;
       snap = strtoull(optarg, &end, 10);
@@ -122,8 +164,11 @@ int main(int argc, char **argv)
     default: return usage();
     }
   }
-  if (!iface || !filter || !path || optind != argc)
+  if (!iface || optind != argc ||
+      (session ? filter || path || whole : !filter || !path))
     return usage();
+  if (!tmo)
+    tmo = session ? TIMEOUT_SESSION : TIMEOUT_DEFAULT;
 
   char errbuf[PCAP_ERRBUF_SIZE] = "";
   pcap_t *p = pcap_create(iface, errbuf);
@@ -140,6 +185,8 @@ int main(int argc, char **argv)
     return die_pcap(p, iface);
   if (rc > 0)
     fprintf(stderr, "qftp-capture: warning: %s\n", pcap_geterr(p));
+  if (session)
+    return run_session(p, (unsigned)snap, (int)tmo);
   struct bpf_program prog;
   char ferr[PCAP_ERRBUF_SIZE + 256];
   if (wire_bpf_build(p, filter, whole, (unsigned)snap, &prog, ferr,

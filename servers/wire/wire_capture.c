@@ -21,7 +21,9 @@
 
 struct wire_capture {
   pid_t pid;
+  int in_fd; /* -C: the command pipe; -1 otherwise */
   int out_fd, err_fd;
+  bool broken; /* -C: a command went unanswered */
   char out[OUT_MAX];
   size_t nout;
 };
@@ -62,6 +64,8 @@ static void read_stderr(wire_capture *c, char *buf, size_t len)
 
 static void cap_free(wire_capture *c)
 {
+  if (c->in_fd >= 0)
+    close(c->in_fd);
   if (c->out_fd >= 0)
     close(c->out_fd);
   if (c->err_fd >= 0)
@@ -69,31 +73,56 @@ static void cap_free(wire_capture *c)
   free(c);
 }
 
+/* Spawns argv with pipes on stdout and stderr (and stdin when `ctl`) and
+ * waits for "ready". */
+static int spawn(char **argv, bool ctl, wire_capture **out, char *err,
+                 size_t errlen)
+{
+  *out = NULL;
+  int pi[2] = {-1, -1}, po[2] = {-1, -1}, pe[2] = {-1, -1};
+  wire_capture *c = NULL;
+  if ((ctl && pipe2(pi, O_CLOEXEC) < 0) || pipe2(po, O_CLOEXEC) < 0 ||
+      pipe2(pe, O_CLOEXEC) < 0 || !(c = calloc(1, sizeof *c))) {
+    snprintf(err, errlen, "pipe: %s", strerror(errno));
+    int fds[] = {pi[0], pi[1], po[0], po[1], pe[0], pe[1]};
+    for (size_t i = 0; i < 6; i++)
+      if (fds[i] >= 0)
+        close(fds[i]);
+    return -1;
+  }
+  c->in_fd = pi[1];
+  c->out_fd = po[0];
+  c->err_fd = pe[0];
+  c->pid = qc_spawn(argv, pi[0], po[1], pe[1], err, errlen);
+  if (pi[0] >= 0)
+    close(pi[0]);
+  close(po[1]);
+  close(pe[1]);
+  if (c->pid < 0) {
+    cap_free(c);
+    return -1;
+  }
+  if (!read_until(c, "ready\n", qc_deadline_in(WIRE_CAPTURE_READY_MS))) {
+    char why[256];
+    read_stderr(c, why, sizeof why);
+    int st = qc_stop(c->pid, SIGKILL, 1000);
+    char sts[64];
+    qc_status_str(st, sts, sizeof sts);
+    snprintf(err, errlen, "%s did not get ready within %d ms (%s): %s",
+             argv[0], WIRE_CAPTURE_READY_MS, sts, why[0] ? why : "no message");
+    cap_free(c);
+    return -1;
+  }
+  c->nout = 0;
+  *out = c;
+  return 0;
+}
+
 int wire_capture_start(const char *binary, const char *iface,
                        const char *filter, const char *whole, unsigned snap,
                        const char *pcap_path, wire_capture **out, char *err,
                        size_t errlen)
 {
-  *out = NULL;
-  int po[2], pe[2];
-  if (pipe2(po, O_CLOEXEC) < 0) {
-    snprintf(err, errlen, "pipe: %s", strerror(errno));
-    return -1;
-  }
-  if (pipe2(pe, O_CLOEXEC) < 0) {
-    snprintf(err, errlen, "pipe: %s", strerror(errno));
-    close(po[0]);
-    close(po[1]);
-    return -1;
-  }
-  wire_capture *c = calloc(1, sizeof *c);
-  if (!c) {
-    snprintf(err, errlen, "out of memory");
-    close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-    return -1;
-  }
-  c->out_fd = po[0];
-  c->err_fd = pe[0];
   char snaps[16];
   snprintf(snaps, sizeof snaps, "%u", snap);
   char *argv[12] = {(char *)binary, "-i", (char *)iface, "-f", (char *)filter,
@@ -108,26 +137,78 @@ int wire_capture_start(const char *binary, const char *iface,
     }
   }
   argv[na] = NULL;
-  c->pid = qc_spawn(argv, -1, po[1], pe[1], err, errlen);
-  close(po[1]);
-  close(pe[1]);
-  if (c->pid < 0) {
-    cap_free(c);
-    return -1;
+  return spawn(argv, false, out, err, errlen);
+}
+
+int wire_capture_open(const char *binary, const char *iface, unsigned snap,
+                      wire_capture **out, char *err, size_t errlen)
+{
+  char snaps[16];
+  snprintf(snaps, sizeof snaps, "%u", snap);
+  char *argv[8] = {(char *)binary, "-i", (char *)iface, "-C"};
+  size_t na = 4;
+  if (snap) {
+    argv[na++] = "-s";
+    argv[na++] = snaps;
   }
-  if (!read_until(c, "ready\n", qc_deadline_in(WIRE_CAPTURE_READY_MS))) {
-    char why[256];
-    read_stderr(c, why, sizeof why);
-    int st = qc_stop(c->pid, SIGKILL, 1000);
-    char sts[64];
-    qc_status_str(st, sts, sizeof sts);
-    snprintf(err, errlen, "%s did not get ready within %d ms (%s): %s",
-             binary, WIRE_CAPTURE_READY_MS, sts, why[0] ? why : "no message");
-    cap_free(c);
+  argv[na] = NULL;
+  return spawn(argv, true, out, err, errlen);
+}
+
+/* One command, one answer line (in c->out, its newline cut). 0, or -1
+ * with err when the tool did not answer: it is then of no more use. */
+static int command(wire_capture *c, const char *cmd, int ms, char *err,
+                   size_t errlen)
+{
+  if (c->broken) {
+    snprintf(err, errlen, "the capture tool failed before");
     return -1;
   }
   c->nout = 0;
-  *out = c;
+  c->out[0] = '\0';
+  int64_t dl = qc_deadline_in(ms);
+  if (qc_write_all(c->in_fd, cmd, strlen(cmd), dl) < 0 ||
+      !read_until(c, "\n", dl)) {
+    char why[256];
+    read_stderr(c, why, sizeof why);
+    snprintf(err, errlen, "capture tool gave no answer within %d ms: %s", ms,
+             why[0] ? why : "no message");
+    c->broken = true;
+    return -1;
+  }
+  *strchr(c->out, '\n') = '\0';
+  return 0;
+}
+
+bool wire_capture_broken(const wire_capture *c)
+{
+  return c->broken;
+}
+
+int wire_capture_begin(wire_capture *c, const char *filter, const char *whole,
+                       const char *pcap_path, char *err, size_t errlen)
+{
+  if (strpbrk(pcap_path, "\t\n") || strpbrk(filter, "\t\n") ||
+      (whole && strpbrk(whole, "\t\n"))) {
+    snprintf(err, errlen, "a tab or a newline in a path or a filter");
+    return -1;
+  }
+  size_t n = strlen(pcap_path) + strlen(filter) + (whole ? strlen(whole) : 0);
+  char *cmd = malloc(n + 16);
+  if (!cmd) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  sprintf(cmd, "begin\t%s\t%s\t%s\n", pcap_path, filter, whole ? whole : "");
+  int rc = command(c, cmd, WIRE_CAPTURE_READY_MS, err, errlen);
+  free(cmd);
+  if (rc < 0)
+    return -1;
+  if (strcmp(c->out, "ok") != 0) {
+    snprintf(err, errlen, "%s",
+             strncmp(c->out, "error ", 6) == 0 ? c->out + 6 : c->out);
+    return -1;
+  }
   return 0;
 }
 
@@ -135,6 +216,62 @@ static uint64_t field(const char *s, const char *key)
 {
   const char *p = strstr(s, key);
   return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/* The stats line in c->out: rc as wire_capture_stop. */
+static int judge(wire_capture *c, wire_capture_stats *st, char *err,
+                 size_t errlen)
+{
+  const char *line = strstr(c->out, "stats ");
+  if (!line)
+    return -1;
+  st->received = field(line, "received=");
+  st->dropped = field(line, "dropped=");
+  st->ifdropped = field(line, "ifdropped=");
+  if (st->dropped || st->ifdropped) {
+    /* A capture with holes cannot support a wire verdict. */
+    snprintf(err, errlen, "capture dropped %llu packets",
+             (unsigned long long)(st->dropped + st->ifdropped));
+    return WIRE_CAPTURE_DROPPED;
+  }
+  return 0;
+}
+
+int wire_capture_end(wire_capture *c, wire_capture_stats *st, char *err,
+                     size_t errlen)
+{
+  memset(st, 0, sizeof *st);
+  if (command(c, "end\n", WIRE_CAPTURE_STOP_MS, err, errlen) < 0)
+    return -1;
+  int rc = judge(c, st, err, errlen);
+  if (rc < 0)
+    snprintf(err, errlen, "%s",
+             strncmp(c->out, "error ", 6) == 0 ? c->out + 6 : c->out);
+  return rc;
+}
+
+int wire_capture_close(wire_capture *c, char *err, size_t errlen)
+{
+  if (!c)
+    return 0;
+  close(c->in_fd); /* end of input: the tool ends */
+  c->in_fd = -1;
+  /* Its stdout closes as it exits. */
+  int64_t dl = qc_deadline_in(WIRE_CAPTURE_STOP_MS);
+  char sink[256];
+  while (qc_read_some(c->out_fd, sink, sizeof sink, dl) > 0)
+    ;
+  int status = qc_stop(c->pid, SIGTERM, 1000);
+  int rc = 0;
+  if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    char sts[64], why[256];
+    qc_status_str(status, sts, sizeof sts);
+    read_stderr(c, why, sizeof why);
+    snprintf(err, errlen, "capture %s%s%s", sts, why[0] ? ": " : "", why);
+    rc = -1;
+  }
+  cap_free(c);
+  return rc;
 }
 
 int wire_capture_stop(wire_capture *c, wire_capture_stats *st, char *err,
@@ -152,25 +289,13 @@ int wire_capture_stop(wire_capture *c, wire_capture_stats *st, char *err,
   int status = qc_stop(c->pid, SIGTERM, 2000);
   char sts[64];
   qc_status_str(status, sts, sizeof sts);
-  int rc = 0;
-  const char *line = strstr(c->out, "stats ");
-  if (line) {
-    st->received = field(line, "received=");
-    st->dropped = field(line, "dropped=");
-    st->ifdropped = field(line, "ifdropped=");
-  }
-  if (!line) {
+  int rc = judge(c, st, err, errlen);
+  if (rc < 0) {
     snprintf(err, errlen, "capture gave no stats (%s): %s", sts,
              why[0] ? why : "no message");
-    rc = -1;
   } else if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     snprintf(err, errlen, "capture %s", sts);
     rc = -1;
-  } else if (st->dropped || st->ifdropped) {
-    /* A capture with holes cannot support a wire verdict. */
-    snprintf(err, errlen, "capture dropped %llu packets",
-             (unsigned long long)(st->dropped + st->ifdropped));
-    rc = WIRE_CAPTURE_DROPPED;
   }
   cap_free(c);
   return rc;

@@ -4,7 +4,8 @@
  * so a crash or a hang in libpcap cannot take the runner with it, and so
  * SIGTERM gives a clean flush. Protocol on its stdout: "ready" once the
  * filter is set, "stats received=N dropped=N ifdropped=N" at the end
- * (counted over the filter's packets only). */
+ * (counted over the filter's packets only). The harness runs one per run
+ * in control mode (-C, wire_session.h): a "stats" line per case window. */
 #ifndef WIRE_CAPTURE_H
 #define WIRE_CAPTURE_H
 
@@ -61,7 +62,7 @@ int wire_filter_build(const wire_flows *f, char *filter, size_t flen,
  * sent. 0, or -1. */
 int wire_source_addr(const char *dst, char *buf, size_t len);
 
-/* Spawns `binary -i iface -f filter -w pcap_path [-c whole -s snap]` and
+/* One-shot: spawns `binary -i iface -f filter -w pcap_path [-c whole -s snap]` and
  * waits (5 s) for "ready". snap 0: every packet whole. 0 with *out (owned
  * by the caller until wire_capture_stop), or -1 with err (the tool's
  * stderr, when it said why). */
@@ -70,7 +71,34 @@ int wire_capture_start(const char *binary, const char *iface,
                        const char *pcap_path, wire_capture **out, char *err,
                        size_t errlen);
 
-/* SIGTERM, reads the stats line (5 s), reaps, frees c. 0; or
+/* One capture for a whole run, cut per case (qftp-capture -C,
+ * wire_session.h): open it once, then begin/end around each case, close
+ * it at the end of the run. */
+
+/* Spawns `binary -i iface -C [-s snap]` and waits (5 s) for "ready". 0
+ * with *out, or -1 with err. */
+int wire_capture_open(const char *binary, const char *iface, unsigned snap,
+                      wire_capture **out, char *err, size_t errlen);
+
+/* Sets the filters (as wire_capture_start's, set again only when they
+ * changed) and opens a case window into pcap_path: the packets of flows
+ * that start from now on. 0, or -1 with err. */
+int wire_capture_begin(wire_capture *c, const char *filter, const char *whole,
+                       const char *pcap_path, char *err, size_t errlen);
+
+/* Closes the window (the file is complete on return). Returns and fills
+ * st as wire_capture_stop, for this window's packets. */
+int wire_capture_end(wire_capture *c, wire_capture_stats *st, char *err,
+                     size_t errlen);
+
+/* true once the tool failed to answer: close it and open another. */
+bool wire_capture_broken(const wire_capture *c);
+
+/* Ends the tool (end of its input), reaps it (5 s, then SIGTERM), frees
+ * c. NULL is fine. 0, or -1 with err when it did not exit cleanly. */
+int wire_capture_close(wire_capture *c, char *err, size_t errlen);
+
+/* One-shot (one pcap until stopped): SIGTERM, reads the stats line (5 s), reaps, frees c. 0; or
  * WIRE_CAPTURE_DROPPED when the kernel dropped packets of the flows (err:
  * "capture dropped N packets ..."; the pcap is sound but has holes); or
  * -1 when the tool failed or timed out (err says which). st is filled

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: dropped packets are the capture's trouble, not the module's.
-# qftp-capture is wrapped so that its stats line reports 5 drops (the
-# capture itself is real). A case with wire assertions (get.com) must end
+# qftp-capture is wrapped so that its stats lines (one per case: the run
+# has one capture, cut per case) report 5 drops (the capture itself is
+# real). A case with wire assertions (get.com) must end
 # `error` with "capture dropped 5 packets: wire assertions not checked",
 # never `fail`; a case without (at.echo) keeps `pass` with a note.
 # usage: drops.sh HARNESS SIM PROXY CAPTURE OUT_DIR
@@ -26,7 +27,9 @@ fifo=\$(mktemp -u /tmp/qftp-drops-XXXXXX)
 mkfifo "\$fifo"
 sed -u 's/ dropped=0 / dropped=5 /' <"\$fifo" &
 spid=\$!
-"$capture" "\$@" >"\$fifo" &
+# stdin kept (a background job's would be /dev/null): the harness's
+# commands come on it.
+"$capture" "\$@" <&0 >"\$fifo" &
 cpid=\$!
 # Forward the first SIGTERM; the harness's second one (when it reaps)
 # must not cut the wait for the real exit status.

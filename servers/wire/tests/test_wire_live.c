@@ -316,6 +316,121 @@ START_TEST(test_capture_drops_reported)
 }
 END_TEST
 
+/* Control mode (qftp-capture -C): one tool, two case windows. A
+ * connection opened in the first window and still open in the second
+ * stays in the first file only; the second file holds the connection the
+ * second window opened. A bad filter is refused without ending the tool. */
+static int connect_to(const struct sockaddr_in *sa)
+{
+  int c = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_eq(connect(c, (const struct sockaddr *)sa, sizeof *sa), 0);
+  return c;
+}
+
+static int local_port(int fd)
+{
+  struct sockaddr_in a;
+  socklen_t l = sizeof a;
+  getsockname(fd, (struct sockaddr *)&a, &l);
+  return ntohs(a.sin_port);
+}
+
+/* How many packets of pcap have `port` at either end. */
+static int packets_with_port(const char *pcap, int port)
+{
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "tcpdump -nr %s 'tcp port %d' 2>/dev/null | wc -l",
+           pcap, port);
+  FILE *f = popen(cmd, "r");
+  ck_assert_ptr_nonnull(f);
+  int n = -1;
+  ck_assert_int_eq(fscanf(f, "%d", &n), 1);
+  pclose(f);
+  return n;
+}
+
+START_TEST(test_live_session_windows)
+{
+  if (geteuid() != 0 || system("command -v tcpdump >/dev/null") != 0) {
+    fprintf(stderr, "test_wire_live: windows skipped (root, tcpdump)\n");
+    return;
+  }
+  char exe[512], bin[600], p1[64], p2[64], filter[WIRE_FILTER_MAX], err[512];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  ck_assert_int_gt(n, 0);
+  exe[n] = '\0';
+  snprintf(bin, sizeof bin, "%s/qftp-capture", dirname(exe));
+  snprintf(p1, sizeof p1, "/tmp/wire-win1-%d.pcap", (int)getpid());
+  snprintf(p2, sizeof p2, "/tmp/wire-win2-%d.pcap", (int)getpid());
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  ck_assert_int_eq(bind(ls, (struct sockaddr *)&sa, sizeof sa), 0);
+  ck_assert_int_eq(listen(ls, 4), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(ls, (struct sockaddr *)&sa, &sl);
+  int port = ntohs(sa.sin_port);
+  wire_flows f = {.server_addr = "127.0.0.1"};
+  char whole[WIRE_FILTER_MAX];
+  ck_assert_int_eq(wire_flows_add(&f, true, port, 0), 0);
+  ck_assert_int_eq(wire_filter_build(&f, filter, sizeof filter, whole,
+                                     sizeof whole), 0);
+  wire_capture *cap;
+  ck_assert_msg(wire_capture_open(bin, "lo", WIRE_CAPTURE_SNAP, &cap, err,
+                                  sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(wire_capture_begin(cap, "tcp and nonsense", "", p1, err,
+                                      sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "nonsense"));
+  ck_assert(!wire_capture_broken(cap));
+
+  ck_assert_msg(wire_capture_begin(cap, filter, whole, p1, err, sizeof err) ==
+                0, "%s", err);
+  int a = connect_to(&sa), as = accept(ls, NULL, NULL), aport = local_port(a);
+  ck_assert_int_eq(write(a, "USER one\r\n", 10), 10);
+  char buf[64];
+  ck_assert_int_gt(read(as, buf, sizeof buf), 0);
+  wire_capture_stats st;
+  ck_assert_msg(wire_capture_end(cap, &st, err, sizeof err) == 0, "%s", err);
+  ck_assert_uint_ge(st.received, 4);
+
+  ck_assert_msg(wire_capture_begin(cap, filter, whole, p2, err, sizeof err) ==
+                0, "%s", err);
+  ck_assert_int_eq(write(a, "USER late\r\n", 11), 11);
+  ck_assert_int_gt(read(as, buf, sizeof buf), 0);
+  close(a);
+  close(as);
+  int b = connect_to(&sa), bs = accept(ls, NULL, NULL);
+  ck_assert_int_eq(write(b, "USER two\r\n", 10), 10);
+  ck_assert_int_gt(read(bs, buf, sizeof buf), 0);
+  int bport = local_port(b);
+  ck_assert_msg(wire_capture_end(cap, &st, err, sizeof err) == 0, "%s", err);
+  close(b);
+  close(bs);
+  close(ls);
+  ck_assert_int_eq(wire_capture_close(cap, err, sizeof err), 0);
+
+  wire_analysis *an;
+  ck_assert_msg(wire_analyze_file(p1, port, &an, err, sizeof err) == 0, "%s",
+                err);
+  ck_assert_uint_eq(an->nsessions, 1);
+  ck_assert_uint_eq(an->sessions[0].ncmds, 1);
+  ck_assert_str_eq(an->sessions[0].cmds[0].text, "USER one");
+  wire_analysis_free(an);
+  ck_assert_msg(wire_analyze_file(p2, port, &an, err, sizeof err) == 0, "%s",
+                err);
+  ck_assert_uint_eq(an->nsessions, 1);
+  ck_assert_uint_eq(an->sessions[0].ncmds, 1);
+  ck_assert_str_eq(an->sessions[0].cmds[0].text, "USER two");
+  wire_analysis_free(an);
+  ck_assert_int_gt(packets_with_port(p1, aport), 0);
+  ck_assert_int_eq(packets_with_port(p2, aport), 0);
+  ck_assert_int_eq(packets_with_port(p1, bport), 0);
+  ck_assert_int_gt(packets_with_port(p2, bport), 0);
+  unlink(p1);
+  unlink(p2);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("wire_live");
@@ -326,6 +441,7 @@ int main(void)
   tcase_add_test(tc, test_live_own_flows);
   tcase_add_test(tc, test_capture_drops_reported);
   tcase_add_test(tc, test_capture_bad_iface);
+  tcase_add_test(tc, test_live_session_windows);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
