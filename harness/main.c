@@ -155,7 +155,9 @@ static const char usage[] =
     "error), or an interrupted run. diff: 1 when a case that passed in OLD\n"
     "fails or errs in NEW (pass -> skip and pass -> waived are listed, not\n"
     "counted). wire: 1 when the capture is damaged (printed up to the\n"
-    "damage).\n"
+    "damage). merge: as run's, from the merged verdicts (2 also when a\n"
+    "part was interrupted, a case id is in two parts or the parts'\n"
+    "profiles differ). run -j N: as a single run's.\n"
     "A run needs root: it creates a system user for vsftpd.\n";
 
 enum {

@@ -208,7 +208,17 @@ static void close_fd(int *fd)
   *fd = -1;
 }
 
-/* Hands worker k its next case, or closes its pipe: no more. */
+static bool any_in_flight(const par *p)
+{
+  for (int k = 0; k < p->n; k++)
+    if (p->w[k].sent >= 0)
+      return true;
+  return false;
+}
+
+/* Hands worker k its next case. With none left, an idle worker waits
+ * while another still runs one (should that one die, its case comes
+ * back); after the last, every pipe is closed: no more. */
 static void hand_out(par *p, int k)
 {
   worker *w = &p->w[k];
@@ -224,7 +234,9 @@ static void hand_out(par *p, int k)
   else if (p->next < p->set.n)
     idx = p->next++;
   else {
-    close_fd(&w->to);
+    if (!any_in_flight(p))
+      for (int j = 0; j < p->n; j++)
+        close_fd(&p->w[j].to);
     return;
   }
   char msg[32];
@@ -239,30 +251,33 @@ static void hand_out(par *p, int k)
   w->sent = (long)idx;
 }
 
+/* Splits off the next tab-separated field of *s (NUL-terminated). */
+static char *next_field(char **s)
+{
+  char *f = *s, *tab = strchr(f, '\t');
+  if (tab) {
+    *tab = '\0';
+    *s = tab + 1;
+  } else {
+    *s = f + strlen(f);
+  }
+  return f;
+}
+
 /* "[w2] [ 12/343] open.login    pass     0.21 s", as a single run's line
- * with the worker in front. */
-static void progress(par *p, int k, size_t idx, const char *rest)
+ * with the worker in front; rest: "REASON\tWAIVER-REASON\tREFERENCE". */
+static void progress(par *p, int k, size_t idx, char *rest)
 {
   par_case *pc = &p->cases[idx];
-  char reason[4096] = "", wr[1024] = "", wref[1024] = "";
-  /* rest: "REASON\tWAIVER-REASON\tWAIVER-REFERENCE" */
-  sscanf(rest, "%4095[^\t]", reason);
-  const char *t = strchr(rest, '\t');
-  if (t && sscanf(t + 1, "%1023[^\t]", wr) >= 0) {
-    const char *t2 = strchr(t + 1, '\t');
-    if (t2)
-      sscanf(t2 + 1, "%1023[^\t\n]", wref);
-  }
-  if (t == rest)
-    reason[0] = '\0';
-  if (t && t[1] == '\t')
-    wr[0] = '\0';
-  pc->reason = reason[0] ? strdup(reason) : NULL;
+  char *reason = next_field(&rest);
+  char *wr = next_field(&rest);
+  char *wref = next_field(&rest);
+  pc->reason = *reason ? strdup(reason) : NULL;
   size_t total = p->set.n;
   printf("[w%d] [%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", k + 1,
          total > 99 ? 3 : 2, p->done, total, p->set.cases[idx]->id,
-         pc->verdict, pc->duration_s, reason[0] ? "\n        " : "", reason);
-  if (wr[0])
+         pc->verdict, pc->duration_s, *reason ? "\n        " : "", reason);
+  if (*wr)
     printf("        waived: %s (%s)\n", wr, wref);
   fflush(stdout);
 }
@@ -299,6 +314,14 @@ static void on_line(par *p, int k, char *line)
   hand_out(p, k);
 }
 
+static void describe_exit(int status, char *buf, size_t len)
+{
+  if (WIFSIGNALED(status))
+    snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+  else
+    snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+}
+
 /* Reads what worker k wrote; at its end, reaps it. */
 static void on_readable(par *p, int k)
 {
@@ -331,22 +354,24 @@ static void on_readable(par *p, int k)
   kill(-w->pid, SIGTERM);
   if (w->sent >= 0) {
     par_case *pc = &p->cases[w->sent];
-    if (pc->state == PC_SENT) /* never started: another worker runs it */
+    if (pc->state == PC_SENT) { /* never started: another worker runs it */
       p->requeue[p->nrequeue++] = (size_t)w->sent;
+    } else {
+      char how[64];
+      describe_exit(w->status, how, sizeof how);
+      p->done++;
+      printf("[w%d] [%*zu/%zu] %-40s %-6s %6.2f s\n        worker w%d died "
+             "(%s) while running this case\n",
+             k + 1, p->set.n > 99 ? 3 : 2, p->done, p->set.n,
+             p->set.cases[w->sent]->id, "error", 0.0, k + 1, how);
+      fflush(stdout);
+    }
     w->sent = -1;
   }
   /* Its queued cases may now wait for a worker still there. */
   for (int j = 0; j < p->n; j++)
     if (p->w[j].to >= 0 && p->w[j].sent < 0)
       hand_out(p, j);
-}
-
-static void describe_exit(int status, char *buf, size_t len)
-{
-  if (WIFSIGNALED(status))
-    snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
-  else
-    snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
 }
 
 static int spawn(par *p, int k, char **all_ids, size_t nall)
