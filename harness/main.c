@@ -1,8 +1,9 @@
-/* qftp-harness: command line (run, check, list, wire, diff): a table of
- * subcommands (commands[] at the end). */
+/* qftp-harness: command line (run, check, list, merge, wire, diff,
+ * coverage): a table of subcommands (commands[] at the end). */
 #include "case_set.h"
 #include "coverage.h"
 #include "loop_addr.h"
+#include "merge.h"
 #include "netif.h"
 #include "qr_diff.h"
 #include "runner.h"
@@ -24,16 +25,20 @@
 #define QFTP_VERSION "0.1.0"
 #endif
 
-enum { MAX_QUIRKS = 32 };
+enum { MAX_QUIRKS = 32, MAX_WORKERS = 64 };
 
 static const char usage[] =
     "usage: qftp-harness run [PATH...] [options]   run cases, write reports\n"
     "       qftp-harness check [PATH...]           validate case files only\n"
-    "       qftp-harness list [PATH...] [--filter EXPR] [--tags]\n"
+    "       qftp-harness list [PATH...] [--filter EXPR] [--tags] [--shard K/N]\n"
     "                                              print case ids (--tags:\n"
     "                                              each tag, its case count)\n"
     "       qftp-harness wire FILE.pcap [--port N]   print the FTP exchange\n"
     "                                              of a capture as a ladder\n"
+    "       qftp-harness merge DIR... -o OUT         join report\n"
+    "                                              directories of disjoint\n"
+    "                                              runs (shards) into one\n"
+    "                                              (merge --help)\n"
     "       qftp-harness diff OLD NEW                compare two runs'\n"
     "                                              results.json (e.g. two\n"
     "                                              firmware builds)\n"
@@ -53,7 +58,9 @@ static const char usage[] =
     "                        network: rfc2217://HOST:PORT (RFC 2217, e.g.\n"
     "                        ser2net telnet(rfc2217), labgrid\n"
     "                        NetworkSerialPort) or tcp://HOST:PORT (raw TCP:\n"
-    "                        no line settings, no DTR: needs:dtr cases skip)\n"
+    "                        no line settings, no DTR: needs:dtr cases skip);\n"
+    "                        given N times: N modules, one worker each (-j\n"
+    "                        defaults to N)\n"
     "  --baud N              line speed for --device (default 115200)\n"
     "  --rtscts              RTS/CTS hardware flow control on --device\n"
     "  --device-wait S       a device that goes away (hang-up, vanished\n"
@@ -67,6 +74,11 @@ static const char usage[] =
     "                        --device (an address of this machine the\n"
     "                        module can reach); with the simulator a\n"
     "                        loopback address of the run's own, 127.77.x.y\n"
+    "                        (with -j, of each worker's own). With N\n"
+    "                        devices: given N times (worker K uses the\n"
+    "                        K-th), or once for all when --module-addr is\n"
+    "                        given N times (each capture then keeps only\n"
+    "                        its module's flows)\n"
     "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
     "                        listens on (default: the one holding\n"
     "                        --server-addr, lo with the simulator)\n"
@@ -74,11 +86,17 @@ static const char usage[] =
     "                        the capture keeps only its flows with the\n"
     "                        servers (default: with the simulator the\n"
     "                        address this machine connects from; with\n"
-    "                        --device any address)\n"
+    "                        --device any address); with N devices, once\n"
+    "                        or N times, as --server-addr\n"
     "Selection and expectations:\n"
     "  --filter EXPR         comma-separated terms: an id glob (open.*),\n"
     "                        tag:GLOB (tag:reply:4*), and !TERM to exclude;\n"
     "                        a term that matches no case is an error\n"
+    "  --shard K/N           (run, list) only shard K of N of the selected\n"
+    "                        cases: round-robin over the ids in order (case\n"
+    "                        i, from 0, is in shard i mod N + 1), so each\n"
+    "                        shard gets its share of every family; join the\n"
+    "                        shards' report directories with merge\n"
     "  --profile NAME        module profile from fixtures/profiles (default\n"
     "                        note); the simulator plays the same profile\n"
     "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
@@ -117,7 +135,13 @@ static const char usage[] =
     "  --report-dir DIR      where results.json, junit.xml, report.html,\n"
     "                        results.tap and cases/<id>/ go (default\n"
     "                        ./qftp-reports)\n"
-    "  -j N                  parallel workers (only 1 is supported yet)\n"
+    "  -j N, --jobs N        N workers side by side (default 1; 1..64), each\n"
+    "                        with its own simulator (or --device), address,\n"
+    "                        servers, proxy and capture, taking the next case\n"
+    "                        as it finishes one; progress lines are prefixed\n"
+    "                        [wK], the reports are merged in case order;\n"
+    "                        each worker's console, preflight and simulator\n"
+    "                        log are in DIR/workers/wK\n"
     "  -v, --verbose         more progress output\n"
     "Locations:\n"
     "  --home DIR            project directory holding cases/, fixtures/,\n"
@@ -131,7 +155,9 @@ static const char usage[] =
     "error), or an interrupted run. diff: 1 when a case that passed in OLD\n"
     "fails or errs in NEW (pass -> skip and pass -> waived are listed, not\n"
     "counted). wire: 1 when the capture is damaged (printed up to the\n"
-    "damage).\n"
+    "damage). merge: as run's, from the merged verdicts (2 also when a\n"
+    "part was interrupted, a case id is in two parts or the parts'\n"
+    "profiles differ). run -j N: as a single run's.\n"
     "A run needs root: it creates a system user for vsftpd.\n";
 
 enum {
@@ -155,6 +181,7 @@ enum {
   OPT_WAIVERS,
   OPT_REVISION,
   OPT_SIM_REVISION,
+  OPT_SHARD,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -180,6 +207,8 @@ static const struct option longopts[] = {
     {"waivers", required_argument, NULL, OPT_WAIVERS},
     {"module-revision", required_argument, NULL, OPT_REVISION},
     {"sim-revision", required_argument, NULL, OPT_SIM_REVISION},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"jobs", required_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -318,7 +347,10 @@ static int cases_main(int argc, char **argv)
   const char *quirks[MAX_QUIRKS];
   size_t nquirks = 0;
   char sim_bin[PATH_MAX] = "";
-  long jobs = 1;
+  long jobs = 0; /* 0: not given */
+  const char *devices[MAX_WORKERS], *servers[MAX_WORKERS],
+      *modules[MAX_WORKERS];
+  size_t ndevices = 0, nservers = 0, nmodules = 0;
   const char *env_home = getenv("QFTP_HOME");
   o.home = env_home && *env_home ? env_home : QFTP_SOURCE_DIR;
 
@@ -330,9 +362,13 @@ static int cases_main(int argc, char **argv)
     switch (c) {
     case OPT_SIM:
       o.device = NULL;
+      ndevices = 0;
       break;
     case OPT_DEVICE:
-      o.device = optarg;
+      if (ndevices == MAX_WORKERS)
+        return bad_usage("%s", "--device: at most 64 devices");
+      devices[ndevices++] = optarg;
+      o.device = devices[0];
       break;
     case OPT_BAUD:
       if (parse_long(optarg, 300, 4000000, &v) < 0 || !qh_tty_speed((int)v))
@@ -381,7 +417,10 @@ static int cases_main(int argc, char **argv)
       break;
     }
     case OPT_SERVER:
-      o.server_addr = optarg;
+      if (nservers == MAX_WORKERS)
+        return bad_usage("%s", "--server-addr: at most 64 addresses");
+      servers[nservers++] = optarg;
+      o.server_addr = servers[0];
       break;
     case OPT_HOME:
       o.home = optarg;
@@ -399,7 +438,18 @@ static int cases_main(int argc, char **argv)
         return bad_usage("--module-addr: '%s' is not an IPv4 or IPv6 "
                          "address",
                          optarg);
-      o.module_addr = optarg;
+      if (nmodules == MAX_WORKERS)
+        return bad_usage("%s", "--module-addr: at most 64 addresses");
+      modules[nmodules++] = optarg;
+      o.module_addr = modules[0];
+      break;
+    }
+    case OPT_SHARD: {
+      char why[128];
+      if (strcmp(cmd, "check") == 0)
+        return bad_usage("%s", "--shard goes with run or list");
+      if (qh_shard_parse(optarg, &o.shard, why, sizeof why) < 0)
+        return bad_usage("--shard: %s", why);
       break;
     }
     case OPT_TAGS:
@@ -431,8 +481,9 @@ static int cases_main(int argc, char **argv)
       o.verbose = true;
       break;
     case 'j':
-      if (parse_long(optarg, 1, 64, &jobs) < 0)
-        return bad_usage("-j: bad value '%s'", optarg);
+      if (parse_long(optarg, 1, MAX_WORKERS, &jobs) < 0)
+        return bad_usage("-j/--jobs: '%s' is not a count of workers 1..64",
+                         optarg);
       break;
     case 'h':
     case OPT_HELP:
@@ -446,9 +497,44 @@ static int cases_main(int argc, char **argv)
       return QH_EXIT_ENV;
     }
   }
-  if (jobs != 1)
-    return bad_usage("%s", "-j: only one worker is supported yet (one "
-                           "module per run)");
+  bool run = strcmp(cmd, "run") == 0;
+  if (jobs && !run)
+    return bad_usage("%s", "-j/--jobs goes with run");
+  if (jobs == 0)
+    jobs = ndevices > 1 ? (long)ndevices : 1;
+  if (ndevices > 1 && jobs != (long)ndevices)
+    return bad_usage("%s", "-j: with N --device options, one worker per "
+                           "device: -j N or no -j");
+  if (o.device && ndevices == 1 && jobs > 1)
+    return bad_usage("%s", "-j: one --device is one module, one worker: "
+                           "give --device once per worker");
+  if (run && jobs > 1) {
+    size_t per = ndevices ? ndevices : (size_t)jobs;
+    if (nservers > 1 && nservers != per)
+      return bad_usage("%s", "--server-addr: give it once per worker, or "
+                             "(with devices) once for all");
+    if (nmodules > 1 && nmodules != per)
+      return bad_usage("%s", "--module-addr: give it once per worker, or "
+                             "once for all");
+    if (!ndevices && nservers == 1)
+      return bad_usage("%s", "--server-addr with -j and the simulator: once "
+                             "per worker, or none (each worker claims a "
+                             "loopback address of its own)");
+    if (ndevices && nservers == 1 && nmodules != ndevices)
+      return bad_usage("%s", "--server-addr once for several devices needs "
+                             "--module-addr once per device (each worker's "
+                             "capture keeps only its module's flows)");
+  } else if (nservers > 1 || nmodules > 1 || ndevices > 1) {
+    return bad_usage("%s", "--device, --server-addr and --module-addr are "
+                           "given once per worker only with -j N");
+  }
+  o.jobs = (int)jobs;
+  o.devices = devices;
+  o.ndevices = ndevices;
+  o.server_addrs = servers;
+  o.nserver_addrs = nservers;
+  o.module_addrs = modules;
+  o.nmodule_addrs = nmodules;
   char why[128];
   if (qh_filter_check(o.filter, why, sizeof why) < 0) {
     fprintf(stderr, "qftp-harness: --filter '%s': %s\nTry 'qftp-harness "
@@ -456,7 +542,6 @@ static int cases_main(int argc, char **argv)
             o.filter, why);
     return QH_EXIT_ENV;
   }
-  bool run = strcmp(cmd, "run") == 0;
   if (run && o.device && strncmp(o.device, "tcp://", 6) == 0 &&
       (baud_set || o.rtscts))
     fprintf(stderr, "qftp-harness: warning: --baud and --rtscts do not apply "
@@ -481,7 +566,9 @@ static int cases_main(int argc, char **argv)
   if (!o.server_addr && o.device && strcmp(cmd, "run") == 0)
     return bad_usage("%s", "--device needs --server-addr (an address of this "
                            "machine the module reaches)");
-  if (!o.server_addr && run) {
+  if (!o.server_addr && run && jobs > 1) {
+    /* each worker claims its own (run_par.c) */
+  } else if (!o.server_addr && run) {
     char err[256];
     if (qh_loop_claim((unsigned)getpid(), QH_LOOP_TRIES, QH_LOOP_CLAIM_PORT,
                       &loop, err, sizeof err) < 0) {
@@ -492,10 +579,12 @@ static int cases_main(int argc, char **argv)
   } else if (!o.server_addr) {
     qh_loop_candidate((unsigned)getpid(), loop_addr, sizeof loop_addr);
     o.server_addr = loop_addr;
-  } else if (run && !qh_netif_local_ipv4(o.server_addr)) {
-    return bad_usage("--server-addr: '%s' is not an IPv4 address of this "
-                     "machine",
-                     o.server_addr);
+  } else if (run) {
+    for (size_t i = 0; i < nservers; i++)
+      if (!qh_netif_local_ipv4(servers[i]))
+        return bad_usage("--server-addr: '%s' is not an IPv4 address of "
+                         "this machine",
+                         servers[i]);
   }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
@@ -508,7 +597,9 @@ static int cases_main(int argc, char **argv)
     return bad_usage("--capture-if: no network interface '%s' on this "
                      "machine",
                      o.capture_if);
-  if (!o.capture_if) {
+  if (!o.capture_if && jobs > 1) {
+    /* each worker's own, from its address (run_par.c) */
+  } else if (!o.capture_if) {
     if (qh_netif_for_addr(o.server_addr, capture_if, sizeof capture_if) < 0)
       snprintf(capture_if, sizeof capture_if, "lo");
     o.capture_if = capture_if;
@@ -559,12 +650,13 @@ static const struct {
 } commands[] = {
     {"run", cases_main},   {"check", cases_main}, {"list", cases_main},
     {"wire", wire_main},   {"diff", diff_main},   {"coverage", qh_coverage_main},
+    {"merge", qh_merge_main},
 };
 
 int main(int argc, char **argv)
 {
   if (argc < 2)
-    return bad_usage("%s", "missing command (run, check, list, wire, diff or coverage)");
+    return bad_usage("%s", "missing command (run, check, list, merge, wire, diff or coverage)");
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
       strcmp(cmd, "help") == 0) {

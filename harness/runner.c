@@ -2,6 +2,7 @@
  * whatever happens in between (a case fails, the module or vsftpd dies,
  * Ctrl-C). */
 #include "run_priv.h"
+#include "run_par.h"
 
 #include "case_fragment.h"
 #include "case_set.h"
@@ -73,8 +74,8 @@ static void install_signals(void)
 /* Loads and filters the cases; *all_ids (when given) gets the id of every
  * case loaded, before the filter (a waiver is judged against the suite,
  * not the selection). */
-static int load_set(const qh_run_opts *o, qh_case_set *set, char ***all_ids,
-                    size_t *nall)
+int rn_load_set(const qh_run_opts *o, qh_case_set *set, char ***all_ids,
+                size_t *nall)
 {
   char cases_dir[PATH_MAX], frag[PATH_MAX];
   snprintf(cases_dir, sizeof cases_dir, "%s/cases", o->home);
@@ -120,7 +121,22 @@ static int load_set(const qh_run_opts *o, qh_case_set *set, char ***all_ids,
             o->filter);
     return -1;
   }
+  size_t selected = set->n;
+  qh_shard_apply(set, o->shard);
+  if (set->n == 0) {
+    fprintf(stderr, "qftp-harness: --shard %u/%u holds no case (of %zu "
+                    "selected): use fewer shards\n",
+            o->shard.k, o->shard.n, selected);
+    return -1;
+  }
   return 0;
+}
+
+void rn_free_ids(char **ids, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(ids[i]);
+  free(ids);
 }
 
 /* The teardown fragment, loaded once: a bad one stops the run (or check)
@@ -140,7 +156,7 @@ int qh_check(const qh_run_opts *o)
 {
   qh_case_set set = {0};
   qh_case *td = NULL;
-  int rc = load_set(o, &set, NULL, NULL);
+  int rc = rn_load_set(o, &set, NULL, NULL);
   if (rc == 0)
     rc = load_teardown(o, &td);
   qh_case_free(td);
@@ -161,7 +177,7 @@ int qh_check(const qh_run_opts *o)
 int qh_list(const qh_run_opts *o)
 {
   qh_case_set set = {0};
-  if (load_set(o, &set, NULL, NULL) < 0) {
+  if (rn_load_set(o, &set, NULL, NULL) < 0) {
     qh_case_set_free(&set);
     return QH_EXIT_ENV;
   }
@@ -293,8 +309,13 @@ static void stop_all(run *r)
   r->silent_fd = -1;
 }
 
-int qh_run(const qh_run_opts *o)
+/* The run on a loaded selection: every case of set in order, or (w: a
+ * worker of `run -j N`) the cases the parent hands out. */
+int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
+               size_t nall, const rn_link *w)
 {
+  qh_case_set set = *setp; /* owned from here */
+  memset(setp, 0, sizeof *setp);
   run r;
   memset(&r, 0, sizeof r);
   r.o = o;
@@ -305,15 +326,11 @@ int qh_run(const qh_run_opts *o)
   r.t_start = t_start;
   char err[1024];
 
-  qh_case_set set = {0};
   qh_case *teardown = NULL;
-  char **all_ids = NULL;
-  size_t nall = 0;
   qh_waivers waivers = {0};
   int rc = QH_EXIT_ENV;
   qr_run_result *res = NULL;
-  if (load_set(o, &set, &all_ids, &nall) < 0 ||
-      load_teardown(o, &teardown) < 0)
+  if (load_teardown(o, &teardown) < 0)
     goto out_cases;
   r.teardown = teardown;
   /* A bad waivers file stops the run before anything starts, like a bad
@@ -384,9 +401,14 @@ int qh_run(const qh_run_opts *o)
   bool preflight_ok = preflight(&r, res);
   qr_run_set_waiver_info(res, r.revision, o->waivers_path);
   int module_errors = 0; /* consecutive */
-  for (size_t i = 0; preflight_ok && i < set.n && !run_interrupted; i++) {
-    rn_run_case(&r, set.cases[i], res, i + 1, set.n);
+  for (size_t i = 0; preflight_ok && !run_interrupted; i++) {
+    size_t at = i; /* the case's index in set */
+    if (w ? rn_worker_next(w, set.n, &at, &run_interrupted) < 0 : i >= set.n)
+      break;
+    rn_run_case(&r, set.cases[at], res, i + 1, set.n);
     qr_case_result *cr = &res->cases[res->ncases - 1];
+    if (w)
+      rn_worker_done(w, at, cr);
     if (cr->verdict == QR_ERROR && r.module_error)
       module_errors++;
     else if (cr->verdict != QR_SKIP)
@@ -397,6 +419,13 @@ int qh_run(const qh_run_opts *o)
                "(--max-module-errors %d)",
                module_errors, o->max_module_errors);
       r.stop_code = "max-module-errors";
+    }
+    if (r.stop_reason[0] && w) {
+      /* A worker that stops takes no more cases; the others run them. */
+      qr_case_note(cr, cr->duration_s,
+                   "worker stopped: %s; it takes no more cases",
+                   r.stop_reason);
+      break;
     }
     if (r.stop_reason[0] && i + 1 < set.n) {
       /* Like an interrupted run: the rest is not run; the reason is in
@@ -413,7 +442,10 @@ int qh_run(const qh_run_opts *o)
   res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
   /* interrupted: the run did not run all it planned, whatever the cause;
    * stop_reason: the cause. A Ctrl-C wins over what it cut short. */
-  res->interrupted = run_interrupted != 0 || res->ncases < set.n;
+  if (w) /* a worker planned what it was handed; the parent knows more */
+    res->planned = res->ncases;
+  res->interrupted = run_interrupted != 0 || res->ncases < res->planned ||
+                     (w && (r.stop_reason[0] || !preflight_ok));
   if (run_interrupted)
     qr_run_set_stop(res, "interrupted",
                     "interrupted by a signal (Ctrl-C, SIGTERM)");
@@ -473,11 +505,24 @@ out:
 out_cases:
   qh_case_set_free(&set);
   qh_case_free(teardown);
-  for (size_t i = 0; i < nall; i++)
-    free(all_ids[i]);
-  free(all_ids);
+  rn_free_ids(all_ids, nall);
   free(r.waived_by);
   qh_engine_free(r.engine);
   qh_waivers_free(&waivers);
   return rc;
+}
+
+int qh_run(const qh_run_opts *o)
+{
+  if (o->jobs > 1)
+    return rn_par_run(o);
+  qh_case_set set = {0};
+  char **all_ids = NULL;
+  size_t nall = 0;
+  if (rn_load_set(o, &set, &all_ids, &nall) < 0) {
+    qh_case_set_free(&set);
+    rn_free_ids(all_ids, nall);
+    return QH_EXIT_ENV;
+  }
+  return rn_run_set(o, &set, all_ids, nall, NULL);
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shard.h"
+
 enum { QH_EXIT_PASS = 0, QH_EXIT_FAIL = 1, QH_EXIT_ENV = 2 };
 
 typedef struct qh_run_opts {
@@ -44,8 +46,19 @@ typedef struct qh_run_opts {
   const char *module_revision; /* --module-revision; NULL: the revision
                                   the preflight reads */
   const char *sim_revision;    /* --sim-revision: qftp-sim --revision */
+  qh_shard shard;           /* --shard K/N: this slice of the selection */
+  int jobs;                 /* -j N: workers (run_par.h); 0 or 1: none */
+  /* -j with hardware: --device, --server-addr and --module-addr given
+   * once per worker (or the last two once for all); empty otherwise. */
+  const char *const *devices;
+  size_t ndevices;
+  const char *const *server_addrs;
+  size_t nserver_addrs;
+  const char *const *module_addrs;
+  size_t nmodule_addrs;
 } qh_run_opts;
 
+/* A run; with jobs > 1, one of N workers (run_par.h). */
 int qh_run(const qh_run_opts *o);
 
 /* `check`: loads every case, prints each error; 0 or 2. */

@@ -75,10 +75,19 @@ int qr_write_all(qr_run_result *r, const char *report_dir, char *err,
     if (case_files(&r->cases[i], report_dir, err, errlen) < 0)
       return -1;
   }
-  char json[PATH_MAX], out[PATH_MAX];
+  char json[PATH_MAX];
   if (path_join(json, sizeof json, report_dir, "results.json", err, errlen) <
           0 ||
       qr_write_json(r, json, err, errlen) < 0)
+    return -1;
+  return qr_render_reports(report_dir, err, errlen);
+}
+
+int qr_render_reports(const char *report_dir, char *err, size_t errlen)
+{
+  char json[PATH_MAX], out[PATH_MAX];
+  if (path_join(json, sizeof json, report_dir, "results.json", err, errlen) <
+      0)
     return -1;
   static const struct {
     const char *name;

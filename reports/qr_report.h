@@ -52,4 +52,8 @@ int qr_write_case_files(const qr_case_result *c, const char *case_dir,
 int qr_write_all(qr_run_result *r, const char *report_dir, char *err,
                  size_t errlen);
 
+/* junit.xml, report.html and results.tap from report_dir/results.json
+ * (the last step of qr_write_all; `merge` after writing its own). */
+int qr_render_reports(const char *report_dir, char *err, size_t errlen);
+
 #endif
