@@ -79,7 +79,7 @@ static const char usage[] =
     "                        K-th), or once for all when --module-addr is\n"
     "                        given N times (each capture then keeps only\n"
     "                        its module's flows)\n"
-    "  --capture-if IFACE    interface the per-case capture (wire.pcap)\n"
+    "  --capture-if IFACE    interface the run's capture (each case's wire.pcap)\n"
     "                        listens on (default: the one holding\n"
     "                        --server-addr, lo with the simulator)\n"
     "  --module-addr ADDR    the module's IP address as the servers see it:\n"

@@ -105,15 +105,24 @@ wait "$pid"; rc=$?
 pgrep -f "report-dir $out/intr" >/dev/null && fail "Ctrl-C: processes left behind"
 
 # A worker killed: its case is an error, the others run every other case.
-"$bin" run "${sel[@]}" -j 2 --sim-binary "$sim" --report-dir "$out/dead" >"$out/dead.stdout" 2>&1 &
+# The two aa.slow-* cases sort first and hold their workers for 8 s, so the
+# kill lands while a case is in flight, never between two.
+"$bin" run "$here/shard-cases" "${sel[@]}" -j 2 --sim-binary "$sim" \
+  --report-dir "$out/dead" >"$out/dead.stdout" 2>&1 &
 pid=$!
-sleep 3
+for _ in $(seq 1 100); do
+  [ -d "$out/dead/workers/w1/cases/aa.slow-1" ] || [ -d "$out/dead/workers/w2/cases/aa.slow-1" ] ||
+    [ -d "$out/dead/workers/w1/cases/aa.slow-2" ] || [ -d "$out/dead/workers/w2/cases/aa.slow-2" ] ||
+    { sleep 0.1; continue; }
+  break
+done
+sleep 2
 victim=$(pgrep -P "$pid" | head -1)
 [ -n "$victim" ] || fail "no worker to kill"
 kill -KILL "$victim"
 wait "$pid"; rc=$?
 [ "$rc" -eq 2 ] || { cat "$out/dead.stdout"; fail "dead worker: exit $rc, expected 2"; }
-[ "$(jq '.cases | length' "$out/dead/results.json")" -eq "$n" ] \
+[ "$(jq '.cases | length' "$out/dead/results.json")" -eq $((n + 2)) ] \
   || { cat "$out/dead.stdout"; fail "dead worker: not every case reported"; }
 jq -e '[.cases[] | select(.verdict == "error" and (.reason | test("died")))] | length == 1' \
   "$out/dead/results.json" >/dev/null || { cat "$out/dead.stdout"; fail "dead worker: its case is not the one error"; }
