@@ -488,6 +488,45 @@ START_TEST(test_optional_step_in_a_case)
 }
 END_TEST
 
+/* if_sent: the teardown resets only what the case's lines touched; a
+ * send_raw makes every if_sent hold. */
+START_TEST(test_play_if_sent)
+{
+  step(QH_STEP_SEND, "at+qftpcfg=\"transmode\",1", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("OK\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
+  char got[256] = "";
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+
+  qh_case td = {.id = "teardown", .steps = fx->steps + 8};
+  fx->c.nsteps = 8;
+  step(QH_STEP_SEND, "AT+QFTPCFG=\"filetype\",0", 0);
+  fx->steps[8].if_sent = "QFTPCFG[^,]*filetype";
+  step(QH_STEP_SEND, "AT+QFTPCFG=\"transmode\",0", 0);
+  fx->steps[9].if_sent = "QFTPCFG[^,]*transmode";
+  td.nsteps = 2;
+  ck_assert_int_eq(qh_engine_play(fx->eng, &td, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_DONE);
+  memset(got, 0, sizeof got);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_str_eq(got, "AT+QFTPCFG=\"transmode\",0\r");
+
+  /* A raw send: every reset plays. */
+  fx->c.nsteps = 0;
+  step(QH_STEP_SEND_RAW, "AT\\r", 0);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_int_eq(qh_engine_play(fx->eng, &td, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_DONE);
+  usleep(20000);
+  memset(got, 0, sizeof got);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_ptr_nonnull(strstr(got, "filetype"));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("harness.engine");
@@ -512,6 +551,7 @@ int main(void)
   tcase_add_test(tc, test_read_listing_ok_entry_split);
   tcase_add_test(tc, test_wait_match_skips_to_a_match);
   tcase_add_test(tc, test_play_busy);
+  tcase_add_test(tc, test_play_if_sent);
   tcase_add_test(tc, test_play_optional_then_failed);
   tcase_add_test(tc, test_optional_step_in_a_case);
   tcase_add_test(tc, test_escape_guard_times);
