@@ -750,7 +750,10 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_WAIT_MATCH:
     return do_wait_for(e, s, text);
   case QH_STEP_SILENCE:
-    return do_silence(e, s->seconds);
+    /* A silence that is the subject of a case (before a module timer runs
+     * out) is module time and scales; others are real time. */
+    return do_silence(e, s->scaled ? s->seconds * e->env->time_scale
+                                   : s->seconds);
   case QH_STEP_SLEEP:
     return do_sleep(e, s->seconds * e->env->time_scale); /* module time */
   case QH_STEP_SEND_DATA:

@@ -104,6 +104,7 @@ typedef enum cl_key {
   K_BUSY,
   K_OPTIONAL,
   K_IF_SENT,
+  K_SCALED,
   K_CONTAINS,
   K_ABSENT,
   K_REPLY,

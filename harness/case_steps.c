@@ -265,6 +265,11 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
             list);
     return -1;
   }
+  if (kn[K_SCALED] && d->key != K_SILENCE) {
+    cl_fail(l, dc, kn[K_SCALED], "%s: \"scaled\" does not apply to %s (only "
+            "to silence)", what, d->name);
+    return -1;
+  }
   if (d->key == K_USE && kn[K_IF_SENT]) {
     cl_fail(l, dc, kn[K_IF_SENT], "%s: \"if_sent\" does not apply to use",
             what);
@@ -317,6 +322,12 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     }
     regfree(&re);
     if (!(s->if_sent = cl_dup(l, dc, vals[K_IF_SENT], v)))
+      return -1;
+  }
+  if (kn[K_SCALED]) {
+    char full[48];
+    snprintf(full, sizeof full, "%s: scaled", what);
+    if (cl_bool_value(l, dc, vals[K_SCALED], full, &s->scaled) < 0)
       return -1;
   }
   if (kn[K_OPTIONAL]) {
