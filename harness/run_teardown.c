@@ -151,7 +151,7 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
              "it was still busy after the case (%s)", code ? code + 1 : busy);
     r->restart_module = r->restart_buf;
     qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
-                 "the module is busy: it will be restarted");
+                 "the module is busy: it will be reset or restarted");
     return;
   }
   }
