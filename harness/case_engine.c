@@ -392,11 +392,16 @@ static int do_silence(engine *e, double seconds)
       snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
     } else {
       /* Show what broke the silence: the line, if it completes soon. The
-       * echo of our own last command is not a break. */
+       * echo of our own last command, or the LF that ends the line before
+       * the silence, is not a break; only bytes of a line that began
+       * within the silence are worth the wait for its end (a line that
+       * came after the silence ran out is the next step's). */
       qh_line ln;
-      int lr = next_line(e, qc_deadline_in(200), &ln);
+      int lr = next_line(e, qc_now_ms(), &ln);
       if (lr == QC_IO_TIMEOUT && !qh_lines_pending(env->lines))
-        continue; /* only our echo came */
+        continue; /* only framing or our echo came */
+      if (lr == QC_IO_TIMEOUT)
+        lr = next_line(e, qc_deadline_in(200), &ln);
       if (lr == 2) {
         conclude(e, QR_ERROR, "interrupted");
         return -1;

@@ -192,6 +192,32 @@ START_TEST(test_silence_kept_after_echo)
 }
 END_TEST
 
+/* The LF that ends the OK before a silence is still unread when it
+ * starts; a URC that comes after the silence ran out (but within the
+ * 200 ms a partial line is given to complete) is the next step's, not a
+ * break (at --time-scale 0.01 rsptimeout's 609 comes just then). */
+START_TEST(test_silence_framing_then_late_urc)
+{
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_SILENCE, NULL, 0.1);
+  step(QH_STEP_WAIT_FOR, "+QFTPOPEN: 609,0", 0);
+  module_says("\r\nOK\r\n");
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    usleep(150 * 1000);
+    const char urc[] = "\r\n+QFTPOPEN: 609,0\r\n";
+    _exit(write(fx->sv[1], urc, sizeof urc - 1) == (ssize_t)sizeof urc - 1
+              ? 0
+              : 1);
+  }
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  int st;
+  ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+}
+END_TEST
+
 START_TEST(test_unknown_variable_is_error)
 {
   step(QH_STEP_SEND, "AT+X=${nope}", 0);
@@ -538,6 +564,7 @@ int main(void)
   tcase_add_test(tc, test_timeout_and_scaling);
   tcase_add_test(tc, test_silence_broken);
   tcase_add_test(tc, test_silence_kept_after_echo);
+  tcase_add_test(tc, test_silence_framing_then_late_urc);
   tcase_add_test(tc, test_unknown_variable_is_error);
   tcase_add_test(tc, test_hangup);
   tcase_add_test(tc, test_send_raw_bytes);
