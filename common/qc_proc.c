@@ -12,14 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Closes every fd above 2 but `keep` in the child; /proc lists exactly
- * the open ones. */
-static void close_other_fds(int keep)
+/* Closes every fd above 2 but `keep` and `keep2` (-1: none) in the child;
+ * /proc lists exactly the open ones. */
+static void close_other_fds(int keep, int keep2)
 {
   DIR *d = opendir("/proc/self/fd");
   if (!d) {
     for (int fd = 3; fd < 1024; fd++)
-      if (fd != keep)
+      if (fd != keep && fd != keep2)
         close(fd);
     return;
   }
@@ -27,7 +27,7 @@ static void close_other_fds(int keep)
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     int fd = (int)strtol(e->d_name, NULL, 10);
-    if (fd > 2 && fd != dfd && fd != keep)
+    if (fd > 2 && fd != dfd && fd != keep && fd != keep2)
       close(fd);
   }
   closedir(d);
@@ -35,6 +35,12 @@ static void close_other_fds(int keep)
 
 pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
                char *err, size_t errlen)
+{
+  return qc_spawn_fd(argv, in_fd, out_fd, err_fd, -1, err, errlen);
+}
+
+pid_t qc_spawn_fd(char *const argv[], int in_fd, int out_fd, int err_fd,
+                  int pass_fd, char *err, size_t errlen)
 {
   int pipefd[2]; /* reports an exec failure back to the parent */
   if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -59,8 +65,9 @@ pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
     sigprocmask(SIG_SETMASK, &none, NULL);
     /* The exec-failure pipe, moved above stdio before stdio is replaced;
      * it survives the sweep and is close-on-exec, so a successful exec
-     * closes it and the parent reads EOF. */
-    int hi = fcntl(pipefd[1], F_DUPFD_CLOEXEC, 3);
+     * closes it and the parent reads EOF. Above QC_SPAWN_PASS_FD when an
+     * fd is passed there. */
+    int hi = fcntl(pipefd[1], F_DUPFD_CLOEXEC, QC_SPAWN_PASS_FD + 1);
     if (hi < 0) {
       int e = errno;
       if (write(pipefd[1], &e, sizeof e) < 0) {
@@ -76,7 +83,15 @@ pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
       if (fd >= 0 && fd != i)
         dup2(fd, i);
     }
-    close_other_fds(hi);
+    int pass = -1;
+    if (pass_fd >= 0) { /* inherited across exec: no close-on-exec */
+      if (pass_fd == QC_SPAWN_PASS_FD)
+        fcntl(pass_fd, F_SETFD, 0);
+      else
+        dup2(pass_fd, QC_SPAWN_PASS_FD);
+      pass = QC_SPAWN_PASS_FD;
+    }
+    close_other_fds(hi, pass);
     execvp(argv[0], argv);
     int e = errno;
     if (write(hi, &e, sizeof e) < 0) {

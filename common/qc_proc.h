@@ -18,6 +18,13 @@
 pid_t qc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
                char *err, size_t errlen);
 
+/* The fd number a child of qc_spawn_fd finds pass_fd at. */
+#define QC_SPAWN_PASS_FD 3
+/* qc_spawn, and pass_fd (-1: none) is open in the child as
+ * QC_SPAWN_PASS_FD (a control channel; name it in argv). */
+pid_t qc_spawn_fd(char *const argv[], int in_fd, int out_fd, int err_fd,
+                  int pass_fd, char *err, size_t errlen);
+
 /* true while pid has not exited; when it has, reaps it and stores its
  * wait status in *status (may be NULL). */
 bool qc_alive(pid_t pid, int *status);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { CHAT_DRAIN_QUIET_MS = 50, CHAT_DRAIN_MAX_MS = 1000 };
 
 /* ITU-T V.250 result codes and 3GPP TS 27.007's error reports, by prefix
  * (a "+CME ERROR: 603" is an ERROR with a number). */
@@ -141,17 +140,4 @@ void qh_chat_cmd(qh_chat *c, const char *line, int64_t deadline,
       out->ninfo++;
     }
   }
-}
-
-size_t qh_chat_drain(qh_chat *c, int quiet_ms, int max_ms)
-{
-  int64_t end = qc_deadline_in(max_ms);
-  while (qc_remaining_ms(end) > 0) {
-    int64_t d = qc_deadline_in(quiet_ms);
-    qh_line ln;
-    if (qh_lines_next(c->lines, c->t, d < end ? d : end, &ln) != 1)
-      break;
-    record(c, '<', ln.text, ln.len, ln.cut);
-  }
-  return qh_lines_drain(c->lines, c->t, CHAT_DRAIN_QUIET_MS, CHAT_DRAIN_MAX_MS);
 }

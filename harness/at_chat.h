@@ -95,9 +95,4 @@ int qh_chat_next(qh_chat *c, int64_t deadline, qh_line *ln);
 void qh_chat_cmd(qh_chat *c, const char *line, int64_t deadline,
                  qh_chat_reply *out);
 
-/* Reads and records whole lines until quiet_ms pass without one or
- * max_ms is reached; then discards (and returns the count of) the bytes of
- * a partial line left. */
-size_t qh_chat_drain(qh_chat *c, int quiet_ms, int max_ms);
-
 #endif

@@ -119,23 +119,3 @@ long qh_lines_read_raw(qh_lines *l, qh_transport *t, void *buf, size_t n,
     return qh_lines_read_raw(l, t, buf, n, deadline);
   return (long)take;
 }
-
-size_t qh_lines_drain(qh_lines *l, qh_transport *t, int quiet_ms, int max_ms)
-{
-  size_t n = l->len + l->cur;
-  l->len = 0;
-  l->cur = 0;
-  l->cur_cut = false;
-  int64_t end = qc_deadline_in(max_ms);
-  while (!l->eof && qc_remaining_ms(end) > 0) {
-    int64_t d = qc_deadline_in(quiet_ms);
-    if (d > end)
-      d = end;
-    int r = fill(l, t, d);
-    if (r <= 0)
-      break;
-    n += l->len;
-    l->len = 0;
-  }
-  return n;
-}

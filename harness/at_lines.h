@@ -61,8 +61,4 @@ int qh_lines_wait_any(qh_lines *l, qh_transport *t, int64_t deadline);
 long qh_lines_read_raw(qh_lines *l, qh_transport *t, void *buf, size_t n,
                        int64_t deadline);
 
-/* Reads and discards until `quiet_ms` pass without a byte or `max_ms` is
- * reached; returns the number of bytes discarded (partial line included). */
-size_t qh_lines_drain(qh_lines *l, qh_transport *t, int quiet_ms, int max_ms);
-
 #endif

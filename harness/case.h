@@ -62,6 +62,10 @@ typedef struct qh_step {
   double timeout_s; /* expect*, wait_*: 0 = the profile's default */
   char *busy;       /* expect*, wait_*: this line says the module is busy */
   bool optional;    /* a failure is noted and the steps go on */
+  bool scaled;      /* silence: seconds of module time (--time-scale) */
+  char *if_sent;    /* ERE: the step plays only when a line the case sent
+                       matches it (teardown: what the case never changed
+                       needs no reset) */
   qh_where where;
 } qh_step;
 

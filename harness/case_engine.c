@@ -19,7 +19,7 @@ enum {
   ENGINE_TEXT_MAX = 65536 + 1024,
 };
 
-enum { DATA_CHUNK = 65536, DATA_SHOW = 48 };
+enum { DATA_CHUNK = 65536, DATA_SHOW = 48, ENGINE_SENT_MAX = 65536 };
 
 /* A listing ends where the module prints OK: "\r\nOK\r\n" and its URC
  * (see do_read_listing). When the listing itself ended with CRLF and the
@@ -35,6 +35,12 @@ struct qh_engine {
   unsigned char chunk[DATA_CHUNK];    /* data mode: bytes read or sent */
   unsigned char want[DATA_CHUNK];     /* data mode: bytes expected */
   char *listing;                      /* LISTING_MAX + 1 bytes */
+  /* The lines the last qh_engine_run sent, each ended by NUL, for the
+   * `if_sent:` of the teardown that follows; sent_all: raw bytes went out
+   * (not read as commands) or the record is full, so every if_sent holds. */
+  char sent[ENGINE_SENT_MAX];
+  size_t sent_len;
+  bool sent_all;
 };
 
 qh_engine *qh_engine_new(void)
@@ -65,6 +71,7 @@ typedef struct engine {
   size_t step; /* 1-based index of the current step */
   bool no_verdict;   /* qh_engine_play: failures are notes */
   bool busy;         /* the current step saw its busy: line */
+  size_t skipped;    /* steps whose if_sent did not hold */
   char busy_line[QH_LINE_MAX + 1];
 } engine;
 
@@ -188,6 +195,38 @@ static void describe_no_line(engine *e, int r, double waited, const char *want,
     snprintf(buf, len, "expected `%.1024s`, read error: %s", want, strerror(errno));
 }
 
+/* What the case sent, for if_sent (qh_engine_play's steps add nothing). */
+static void remember_sent(engine *e, const char *text, bool raw)
+{
+  qh_engine *m = e->m;
+  size_t n = strlen(text) + 1;
+  if (e->no_verdict)
+    return;
+  if (raw || m->sent_len + n > sizeof m->sent) {
+    m->sent_all = true;
+    return;
+  }
+  memcpy(m->sent + m->sent_len, text, n);
+  m->sent_len += n;
+}
+
+/* Whether a line the case sent matches the ERE (case-insensitive: AT
+ * commands are). A pattern that does not compile holds: the loader
+ * checked it, and a reset too many is harmless. */
+static bool sent_matches(const engine *e, const char *ere)
+{
+  const qh_engine *m = e->m;
+  regex_t re;
+  if (m->sent_all ||
+      regcomp(&re, ere, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+    return true;
+  bool hit = false;
+  for (size_t i = 0; i < m->sent_len && !hit; i += strlen(m->sent + i) + 1)
+    hit = regexec(&re, m->sent + i, 0, NULL, 0) == 0;
+  regfree(&re);
+  return hit;
+}
+
 static int do_send(engine *e, const char *text, bool raw)
 {
   unsigned char *bytes = e->m->raw;
@@ -195,6 +234,7 @@ static int do_send(engine *e, const char *text, bool raw)
   int rc;
   /* A line's echo is skipped; raw bytes are the case's business: their
    * echo, if any, is there to be expected. */
+  remember_sent(e, text, raw);
   if (raw) {
     long k = qh_unescape(text, bytes, ENGINE_TEXT_MAX);
     if (k < 0) {
@@ -352,11 +392,16 @@ static int do_silence(engine *e, double seconds)
       snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
     } else {
       /* Show what broke the silence: the line, if it completes soon. The
-       * echo of our own last command is not a break. */
+       * echo of our own last command, or the LF that ends the line before
+       * the silence, is not a break; only bytes of a line that began
+       * within the silence are worth the wait for its end (a line that
+       * came after the silence ran out is the next step's). */
       qh_line ln;
-      int lr = next_line(e, qc_deadline_in(200), &ln);
+      int lr = next_line(e, qc_now_ms(), &ln);
       if (lr == QC_IO_TIMEOUT && !qh_lines_pending(env->lines))
-        continue; /* only our echo came */
+        continue; /* only framing or our echo came */
+      if (lr == QC_IO_TIMEOUT)
+        lr = next_line(e, qc_deadline_in(200), &ln);
       if (lr == 2) {
         conclude(e, QR_ERROR, "interrupted");
         return -1;
@@ -710,7 +755,10 @@ static int run_step(engine *e, const qh_step *s)
   case QH_STEP_WAIT_MATCH:
     return do_wait_for(e, s, text);
   case QH_STEP_SILENCE:
-    return do_silence(e, s->seconds);
+    /* A silence that is the subject of a case (before a module timer runs
+     * out) is module time and scales; others are real time. */
+    return do_silence(e, s->scaled ? s->seconds * e->env->time_scale
+                                   : s->seconds);
   case QH_STEP_SLEEP:
     return do_sleep(e, s->seconds * e->env->time_scale); /* module time */
   case QH_STEP_SEND_DATA:
@@ -744,6 +792,10 @@ static bool run_steps(engine *e)
   for (size_t i = 0; i < e->c->nsteps; i++) {
     e->step = i + 1;
     const qh_step *s = &e->c->steps[i];
+    if (s->if_sent && !sent_matches(e, s->if_sent)) {
+      e->skipped++;
+      continue;
+    }
     if (!e->no_verdict)
       qr_case_note(e->r, elapsed(e), "step %zu: %s (%s:%d)", e->step,
                    qh_step_kind_name(s->kind), s->where.file, s->where.line);
@@ -758,6 +810,8 @@ void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
 {
   engine e;
   engine_init(&e, m, c, env, r);
+  m->sent_len = 0;
+  m->sent_all = false;
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;
@@ -775,7 +829,12 @@ qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
   engine e;
   engine_init(&e, m, c, env, r);
   e.no_verdict = true;
-  if (run_steps(&e))
+  bool done = run_steps(&e);
+  if (e.skipped)
+    qr_case_note(r, elapsed(&e), "%zu step%s not played: the case sent no "
+                 "line they reset (if_sent)", e.skipped,
+                 e.skipped == 1 ? "" : "s");
+  if (done)
     return QH_ENGINE_DONE;
   if (!e.busy)
     return QH_ENGINE_FAILED;

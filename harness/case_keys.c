@@ -47,6 +47,8 @@ const cl_keydef cl_keys[] = {
     {"timeout", SC_STEP, K_TIMEOUT, 0, 0},
     {"busy", SC_STEP, K_BUSY, 0, 0},
     {"optional", SC_STEP, K_OPTIONAL, 0, 0},
+    {"if_sent", SC_STEP, K_IF_SENT, 0, 0},
+    {"scaled", SC_STEP, K_SCALED, 0, 0},
     {"size", SC_DATA, K_SIZE, 0, 0},
     {"seed", SC_DATA, K_SEED, 0, 0},
     {"offset", SC_DATA, K_OFFSET, 0, 0},

@@ -411,6 +411,7 @@ void qh_case_free(qh_case *c)
     qh_step *s = &c->steps[i];
     free(s->text);
     free(s->busy);
+    free(s->if_sent);
     free_strings(s->contains, s->ncontains);
     free_strings(s->absent, s->nabsent);
   }

@@ -103,6 +103,8 @@ typedef enum cl_key {
   K_TIMEOUT,
   K_BUSY,
   K_OPTIONAL,
+  K_IF_SENT,
+  K_SCALED,
   K_CONTAINS,
   K_ABSENT,
   K_REPLY,

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -264,6 +265,16 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
             list);
     return -1;
   }
+  if (kn[K_SCALED] && d->key != K_SILENCE) {
+    cl_fail(l, dc, kn[K_SCALED], "%s: \"scaled\" does not apply to %s (only "
+            "to silence)", what, d->name);
+    return -1;
+  }
+  if (d->key == K_USE && kn[K_IF_SENT]) {
+    cl_fail(l, dc, kn[K_IF_SENT], "%s: \"if_sent\" does not apply to use",
+            what);
+    return -1;
+  }
   if (d->key == K_USE && kn[K_OPTIONAL]) {
     cl_fail(l, dc, kn[K_OPTIONAL], "%s: \"optional\" does not apply to use",
             what);
@@ -296,6 +307,27 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     snprintf(full, sizeof full, "%s: busy", what);
     const char *b = cl_nonempty(l, dc, vals[K_BUSY], full);
     if (!b || !(s->busy = cl_dup(l, dc, vals[K_BUSY], b)))
+      return -1;
+  }
+  if (kn[K_IF_SENT]) {
+    char full[48];
+    snprintf(full, sizeof full, "%s: if_sent", what);
+    const char *v = cl_nonempty(l, dc, vals[K_IF_SENT], full);
+    regex_t re;
+    if (!v)
+      return -1;
+    if (regcomp(&re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+      cl_fail(l, dc, vals[K_IF_SENT], "%s: not a regular expression", full);
+      return -1;
+    }
+    regfree(&re);
+    if (!(s->if_sent = cl_dup(l, dc, vals[K_IF_SENT], v)))
+      return -1;
+  }
+  if (kn[K_SCALED]) {
+    char full[48];
+    snprintf(full, sizeof full, "%s: scaled", what);
+    if (cl_bool_value(l, dc, vals[K_SCALED], full, &s->scaled) < 0)
       return -1;
   }
   if (kn[K_OPTIONAL]) {

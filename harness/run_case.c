@@ -111,9 +111,11 @@ static int start_evidence(case_run *k)
   k->sim_off = file_size(r->sim_log);
   qh_silent_port_flush(r->silent_fd);
   /* Whatever the module says before the first step (a late URC of the
-   * case before) is kept, and kept apart from the steps. */
-  rn_drain_recorded(r, k->cr, (double)k->t0 / 1000.0, RUN_DRAIN_QUIET_MS,
-                    RUN_DRAIN_MAX_MS);
+   * case before) is kept, and kept apart from the steps: it is read up to
+   * the answer to a sentinel, which comes after it by construction. */
+  if (!rn_sentinel(r, k->cr, (double)k->t0 / 1000.0, RUN_SENTINEL_MS))
+    qr_case_note(k->cr, (double)(qc_now_ms() - k->t0) / 1000.0,
+                 "no answer to the sentinel AT before the first step");
   rn_set_vars(r, k->srv, &k->vars);
   k->sl = k->srv ? rn_slot_of(r, k->srv) : NULL;
   if (k->srv && c->nfaults) {

@@ -29,11 +29,13 @@ enum {
   RUN_MAX_SERVERS = 8, /* profiles one run may start: plain, 3 FTPS, mlsd */
   RUN_TEARDOWN_MS = 3000,
   RUN_HURRY_WAIT_MS = 5000, /* the longest teardown wait after a Ctrl-C */
-  RUN_DRAIN_QUIET_MS = 50,
-  RUN_DRAIN_MAX_MS = 1000,
+  RUN_SENTINEL_MS = 1000, /* a module in command mode answers AT by then */
   RUN_DEVICE_BACKOFF_MIN_MS = 250, /* reopen/reconnect polling */
   RUN_DEVICE_BACKOFF_MAX_MS = 2000,
 };
+
+/* The sentinel's marker line (rn_sentinel). */
+#define RUN_SENTINEL "AT+GMR"
 
 /* A host name that can never resolve (RFC 6761 reserves .invalid). */
 #define RUN_BAD_HOST "qftp-no-such-host.invalid"
@@ -114,8 +116,7 @@ int rn_ensure_module(run *r, qr_case_result *cr, int64_t t0, char *err,
                      size_t errlen);
 
 /* run_teardown.c */
-void rn_drain_recorded(run *r, qr_case_result *cr, double t0s, int quiet_ms,
-                       int max_ms);
+bool rn_sentinel(run *r, qr_case_result *cr, double t0s, int ms);
 void rn_teardown_module(run *r, qr_case_result *cr, int64_t t0);
 
 /* run_evidence.c */

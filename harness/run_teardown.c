@@ -34,27 +34,47 @@ static void chat_open(run *r, qh_chat *ch, rec_ctx *rc)
 }
 
 
-/* Sends one line; true when a final result code answers within ms. */
-static bool chat_ok(qh_chat *ch, const char *line, int ms, qh_chat_reply *a)
+/* A line of the marker's own answer: its echo, or (a module whose echo
+ * cannot be turned on) the revision the preflight read. The echo may end
+ * a line of leftover bytes that had no line end of their own. */
+static bool is_marker_line(const run *r, const qh_line *ln)
 {
-  qh_chat_cmd(ch, line, qc_deadline_in(ms), a);
-  return a->rc == 1;
+  size_t n = strlen(RUN_SENTINEL);
+  if (ln->len >= n && strcmp(ln->text + ln->len - n, RUN_SENTINEL) == 0)
+    return true;
+  return r->id.revision[0] && strcmp(ln->text, r->id.revision) == 0;
 }
 
-
-/* Reads what the module still says until `quiet_ms` of silence (at most
- * max_ms) and keeps it in the transcript: nothing it prints is lost, even
- * between steps. */
-void rn_drain_recorded(run *r, qr_case_result *cr, double t0s,
-                           int quiet_ms, int max_ms)
+/* Reads up to the module's answer to a line of ours: by construction that
+ * answer comes after everything it said before, so no wait for silence is
+ * needed and nothing it printed is lost (leftovers go to the transcript).
+ * ATE1 first, to its final result code (a stale final code of the case may
+ * pass for it); then the marker AT+GMR, whose echo or revision line
+ * followed by a final result code cannot be stale. false: no answer within
+ * ms (data mode, a silent module). */
+bool rn_sentinel(run *r, qr_case_result *cr, double t0s, int ms)
 {
   qh_chat ch;
+  qh_chat_reply a;
   rec_ctx rc = {cr, t0s};
   chat_open(r, &ch, &rc);
-  size_t rest = qh_chat_drain(&ch, quiet_ms, max_ms);
-  if (rest)
-    qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
-                 "%zu bytes without a line end discarded", rest);
+  int64_t deadline = qc_deadline_in(ms);
+  qh_chat_cmd(&ch, "ATE1", deadline, &a);
+  if (a.rc != 1)
+    return false;
+  if (qh_chat_send(&ch, RUN_SENTINEL, deadline) != 0)
+    return false;
+  ch.echo_pending = false; /* the echo is what we look for */
+  bool marker = false;
+  for (;;) {
+    qh_line ln;
+    if (qh_chat_next(&ch, deadline, &ln) != 1)
+      return false;
+    if (marker && qh_chat_final_of(ln.text) != QH_FINAL_NONE)
+      return true;
+    if (is_marker_line(r, &ln))
+      marker = true;
+  }
 }
 
 
@@ -72,13 +92,9 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
   qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s, "%s",
                hurry ? "teardown (interrupted: short; Ctrl-C again skips it)"
                      : "teardown");
-  qh_chat ch;
-  qh_chat_reply a;
-  rec_ctx rc = {cr, t0s};
-  chat_open(r, &ch, &rc);
-  /* What a failed step left unread (the rest of a download, its URC). */
-  rn_drain_recorded(r, cr, t0s, 100, RUN_TEARDOWN_MS);
-  if (!chat_ok(&ch, "AT", 1000, &a)) {
+  /* What a failed step left unread (the rest of a download, its URC) is
+   * read up to the sentinel's answer. */
+  if (!rn_sentinel(r, cr, t0s, RUN_SENTINEL_MS)) {
     if (*r->interrupted) {
       qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
                    "no OK to AT: interrupted, the module is left as it is");
@@ -92,8 +108,7 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
     qc_sleep_until(qc_deadline_in(guard));
     qh_transport_write(r->t, "+++", 3, qc_deadline_in(1000));
     qc_sleep_until(qc_deadline_in(guard));
-    rn_drain_recorded(r, cr, t0s, 200, RUN_TEARDOWN_MS);
-    if (!chat_ok(&ch, "AT", 1000, &a)) {
+    if (!rn_sentinel(r, cr, t0s, RUN_SENTINEL_MS)) {
       /* A module that answers nothing is not torn down command by
        * command: the next case starts it again (or reopens the line). */
       qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
@@ -136,11 +151,12 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
              "it was still busy after the case (%s)", code ? code + 1 : busy);
     r->restart_module = r->restart_buf;
     qr_case_note(cr, (double)qc_now_ms() / 1000.0 - t0s,
-                 "the module is busy: it will be restarted");
+                 "the module is busy: it will be reset or restarted");
     return;
   }
   }
-  rn_drain_recorded(r, cr, t0s, RUN_DRAIN_QUIET_MS, RUN_DRAIN_MAX_MS);
+  /* No wait for silence here: the fragment's last answer is the module's
+   * last word, and the next case's sentinel reads anything later. */
 }
 
 

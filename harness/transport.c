@@ -74,6 +74,15 @@ int qh_transport_restart(qh_transport *t, char *err, size_t errlen)
   return rc;
 }
 
+int qh_transport_reset(qh_transport *t, char *err, size_t errlen)
+{
+  if (!t->ops->reset) {
+    snprintf(err, errlen, "%s cannot be reset", t->target);
+    return -1;
+  }
+  return t->ops->reset(t, err, errlen);
+}
+
 bool qh_transport_is_open(const qh_transport *t)
 {
   return !t->lost[0] && t->fd >= 0;

@@ -52,6 +52,11 @@ typedef struct qh_transport_ops {
   /* Brings the far end back (respawn, reopen, reconnect) within a bounded
    * time. 0 or -1 with err. */
   int (*restart)(qh_transport *t, char *err, size_t errlen);
+  /* Brings the far end back to its power-on state without restarting it
+   * (the simulator's control channel), within a bounded time; what it said
+   * before and the host has not read is dropped. NULL when the kind cannot.
+   * 0, or -1 with err (then restart). */
+  int (*reset)(qh_transport *t, char *err, size_t errlen);
   /* Stops what the transport owns and frees it. */
   void (*close)(qh_transport *t);
 } qh_transport_ops;
@@ -87,6 +92,9 @@ int qh_transport_set_line(qh_transport *t, const qh_tty_opts *o, char *err,
                           size_t errlen);
 bool qh_transport_alive(qh_transport *t, char *why, size_t len);
 int qh_transport_restart(qh_transport *t, char *err, size_t errlen);
+/* The far end back to power-on without a restart: 0, or -1 with err (the
+ * kind cannot, or it did not answer in time: restart it instead). */
+int qh_transport_reset(qh_transport *t, char *err, size_t errlen);
 /* true while the transport can carry bytes (open, not lost). */
 bool qh_transport_is_open(const qh_transport *t);
 /* The reason the device went away, or NULL while it is there. */

@@ -1,10 +1,13 @@
-/* transport_sim: qftp-sim spawned on a pty, watched, respawned.
+/* transport_sim: qftp-sim spawned on a pty, watched, reset, respawned.
  *
  * The simulator creates the pty and the symlink (its contract); we wait,
  * bounded, for the link and open it like any serial device. Its stderr is
- * appended to a log in the run directory so a crash leaves evidence. */
+ * appended to a log in the run directory so a crash leaves evidence. A
+ * socketpair is its control channel (--control-fd): "reset" brings the
+ * module back to power-on without a new process. */
 #include "transport.h"
 
+#include "qc_io.h"
 #include "qc_proc.h"
 #include "qc_time.h"
 
@@ -14,10 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
-enum { SIM_START_MS = 5000, SIM_STOP_GRACE_MS = 1000, SIM_MAX_ARGS = 64 };
+enum {
+  SIM_START_MS = 5000,
+  SIM_STOP_GRACE_MS = 1000,
+  SIM_RESET_MS = 1000, /* a reset is done in microseconds; past this the
+                          simulator is stuck and is restarted instead */
+  SIM_MAX_ARGS = 64,
+};
 
 typedef struct sim_priv {
   char *binary, *link, *root, *log_path, *profile, *profile_dir, *revision;
@@ -25,6 +36,7 @@ typedef struct sim_priv {
   char **quirks;
   size_t nquirks;
   pid_t pid;
+  int ctl; /* our end of the control channel, -1 while not running */
   int last_status; /* wait status once it died */
 } sim_priv;
 
@@ -57,8 +69,9 @@ static void log_tail(const char *path, char *buf, size_t len)
 static int sim_spawn(qh_transport *t, char *err, size_t errlen)
 {
   sim_priv *p = t->priv;
-  char scale[32];
+  char scale[32], ctl_fd[16];
   snprintf(scale, sizeof scale, "%g", p->time_scale);
+  snprintf(ctl_fd, sizeof ctl_fd, "%d", QC_SPAWN_PASS_FD);
   char *argv[SIM_MAX_ARGS];
   size_t n = 0;
   argv[n++] = p->binary;
@@ -70,6 +83,8 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
   argv[n++] = scale;
   argv[n++] = "--profile";
   argv[n++] = p->profile;
+  argv[n++] = "--control-fd";
+  argv[n++] = ctl_fd;
   if (p->profile_dir) {
     argv[n++] = "--profile-dir";
     argv[n++] = p->profile_dir;
@@ -91,13 +106,22 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
     snprintf(err, errlen, "%s: %s", p->log_path, strerror(errno));
     return -1;
   }
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    snprintf(err, errlen, "socketpair: %s", strerror(errno));
+    close(logfd);
+    return -1;
+  }
   p->last_status = -1;
-  p->pid = qc_spawn(argv, -1, logfd, logfd, err, errlen);
+  p->pid = qc_spawn_fd(argv, -1, logfd, logfd, sv[1], err, errlen);
   close(logfd);
+  close(sv[1]);
   if (p->pid < 0) {
+    close(sv[0]);
     p->pid = 0;
     return -1;
   }
+  p->ctl = sv[0];
   int64_t deadline = qc_deadline_in(SIM_START_MS);
   qh_tty_opts o = {.baud = 115200, .rtscts = false, .dtr = true};
   char oerr[256] = "";
@@ -110,6 +134,8 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
       snprintf(err, errlen, "qftp-sim %s at start: %s (see %s)", s,
                last[0] ? last : "no message", p->log_path);
       p->pid = 0;
+      close(p->ctl);
+      p->ctl = -1;
       return -1;
     }
     struct stat sb;
@@ -124,6 +150,8 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
   }
   qc_stop(p->pid, SIGTERM, SIM_STOP_GRACE_MS);
   p->pid = 0;
+  close(p->ctl);
+  p->ctl = -1;
   snprintf(err, errlen, "qftp-sim did not create %s within %d ms%s%s",
            p->link, SIM_START_MS, oerr[0] ? ": " : "", oerr);
   return -1;
@@ -135,6 +163,10 @@ static void sim_stop(qh_transport *t)
   if (t->fd >= 0) {
     close(t->fd);
     t->fd = -1;
+  }
+  if (p->ctl >= 0) {
+    close(p->ctl);
+    p->ctl = -1;
   }
   if (p->pid > 0) {
     qc_stop(p->pid, SIGTERM, SIM_STOP_GRACE_MS);
@@ -169,6 +201,45 @@ static int sim_restart(qh_transport *t, char *err, size_t errlen)
   return sim_spawn(t, err, errlen);
 }
 
+/* "reset\n", then "ok\n" within SIM_RESET_MS. The simulator has dropped
+ * its queued output and our unread input by then; what it wrote before
+ * and we have not read is still in the pty, and goes too: a fresh
+ * simulator would be on a fresh pty. A simulator that does not answer is
+ * left to the caller's restart (which closes this channel, so a late
+ * answer can never be taken for the next one's). */
+static int sim_reset(qh_transport *t, char *err, size_t errlen)
+{
+  sim_priv *p = t->priv;
+  if (p->pid <= 0 || p->ctl < 0 || t->fd < 0) {
+    snprintf(err, errlen, "qftp-sim is not running");
+    return -1;
+  }
+  int64_t deadline = qc_deadline_in(SIM_RESET_MS);
+  if (qc_write_all(p->ctl, "reset\n", 6, deadline) != 0) {
+    snprintf(err, errlen, "qftp-sim control channel: %s", strerror(errno));
+    return -1;
+  }
+  char got[16];
+  size_t n = 0;
+  while (n < sizeof got - 1 && (n == 0 || got[n - 1] != '\n')) {
+    ssize_t r = qc_read_some(p->ctl, got + n, sizeof got - 1 - n, deadline);
+    if (r <= 0) {
+      snprintf(err, errlen, "qftp-sim did not confirm a reset within %d ms%s",
+               SIM_RESET_MS, r == 0 ? " (channel closed)" : "");
+      return -1;
+    }
+    n += (size_t)r;
+  }
+  got[n] = '\0';
+  if (strcmp(got, "ok\n") != 0) {
+    snprintf(err, errlen, "qftp-sim refused a reset: %.*s", (int)strcspn(got, "\n"),
+             got);
+    return -1;
+  }
+  tcflush(t->fd, TCIFLUSH);
+  return 0;
+}
+
 static void sim_priv_free(sim_priv *p)
 {
   if (!p)
@@ -199,6 +270,7 @@ static const qh_transport_ops sim_ops = {
     .set_modem = qh_fd_set_modem,
     .alive = sim_alive,
     .restart = sim_restart,
+    .reset = sim_reset,
     .close = sim_close,
 };
 
@@ -218,6 +290,7 @@ qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
   t->caps = QH_CAP_OWNED;
   t->fd = -1;
   t->priv = p;
+  p->ctl = -1;
   p->binary = strdup(o->binary);
   p->link = strdup(o->link);
   p->root = strdup(o->root);

@@ -1,6 +1,8 @@
 /* qftp-sim: the simulated module. Parses arguments, creates the pty and
  * its link, then runs the one poll loop: the pty master (AT bytes), the
- * signal fd (SIGTERM/SIGINT end it) and the FTP control socket. */
+ * signal fd (SIGTERM/SIGINT end it), the FTP control socket, the data
+ * socket, and the harness's control channel (--control-fd: "reset\n"
+ * brings the module back to power-on, answered "ok\n"). */
 #include "qc_io.h"
 #include "qc_profile.h"
 #include "qc_time.h"
@@ -12,6 +14,7 @@
 #include "sim_ftp.h"
 #include "sim_log.h"
 #include "sim_outq.h"
+#include "sim_power.h"
 #include "sim_pty.h"
 #include "sim_quirk.h"
 #include "sim_xfer.h"
@@ -29,9 +32,11 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define OUT_DRAIN_MS 1000 /* at exit: what the host has not read by then */
+#define CONTROL_LINE_MAX 64 /* "reset" and room to spare */
 
 typedef struct {
   const char *link;
@@ -41,6 +46,7 @@ typedef struct {
   const char *revision; /* --revision: what ATI and AT+GMR report */
   double scale;
   unsigned quirks;
+  int control_fd; /* --control-fd, -1: none */
   bool verbose;
 } options;
 
@@ -48,7 +54,7 @@ static void usage(FILE *to)
 {
   fprintf(to, "usage: qftp-sim --link PATH [--root DIR] [--time-scale F]\n"
               "                [--profile NAME] [--profile-dir DIR]\n"
-              "                [--revision REV]\n"
+              "                [--revision REV] [--control-fd N]\n"
               "                [--quirk NAME]... [--list-quirks] [--verbose]\n"
               "                [--help]\n"
               "quirks:\n");
@@ -70,11 +76,13 @@ static int parse_args(int argc, char **argv, options *o)
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"list-quirks", no_argument, NULL, 'Q'},
+      {"control-fd", required_argument, NULL, 'c'},
       {NULL, 0, NULL, 0},
   };
   *o = (options){.profile = "note",
                  .profile_dir = QFTP_SOURCE_DIR "/fixtures/profiles",
-                 .scale = 1.0};
+                 .scale = 1.0,
+                 .control_fd = -1};
   int ch;
   while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
     char *end;
@@ -108,6 +116,16 @@ static int parse_args(int argc, char **argv, options *o)
         return 2;
       }
       o->revision = optarg;
+      break;
+    case 'c': /* an inherited descriptor: a stream socket of the harness */
+      errno = 0;
+      o->control_fd = (int)strtol(optarg, &end, 10);
+      if (errno || end == optarg || *end || o->control_fd < 3 ||
+          fcntl(o->control_fd, F_SETFD, FD_CLOEXEC) != 0) {
+        fprintf(stderr, "qftp-sim: --control-fd wants an open descriptor "
+                        ">= 3\n");
+        return 2;
+      }
       break;
     case 'q':
       bit = sim_quirk_lookup(optarg);
@@ -283,21 +301,105 @@ static int64_t min64(int64_t a, int64_t b)
   return a < b ? a : b;
 }
 
-static int run_loop(sim_ctx *c, sim_outq *out, int master, int sigfd)
+/* What the poll loop owns besides the module's context. */
+typedef struct loop {
+  sim_ctx *c;
+  sim_outq *out;
+  int master, sigfd;
+  int control; /* --control-fd, or -1 */
+  bool control_eof; /* the harness closed it: no longer polled */
+  char cline[CONTROL_LINE_MAX + 1];
+  size_t clen;
+  bool coverlong; /* the line being read is too long: ignored to its end */
+  sim_at_framer fr;
+} loop;
+
+/* Power-on without a new process: the module's state, what it had queued
+ * for the host and what the host had sent it are gone, as on a fresh pty.
+ * -1: out of memory (the loop ends, the harness restarts us). */
+static int reset_module(loop *l)
 {
-  static sim_at_framer fr;
-  sim_at_framer_init(&fr);
+  sim_log("control: reset to power-on");
+  if (sim_power_reset(l->c) != 0)
+    return -1;
+  sim_outq_discard(l->out);
+  tcflush(l->master, TCIFLUSH);
+  sim_at_framer_init(&l->fr);
+  return 0;
+}
+
+static void control_say(loop *l, const char *s)
+{
+  /* A few bytes on an empty stream socket: never blocks in practice. */
+  if (write(l->control, s, strlen(s)) < 0)
+    sim_log("control: write: %s", strerror(errno));
+}
+
+/* One line of the control channel: "reset" -> "ok", else "error". */
+static int control_line(loop *l, const char *line)
+{
+  if (strcmp(line, "reset") != 0) {
+    sim_log("control: unknown request '%.32s'", line);
+    control_say(l, "error\n");
+    return 0;
+  }
+  if (reset_module(l) != 0) {
+    control_say(l, "error\n");
+    return -1;
+  }
+  control_say(l, "ok\n");
+  return 0;
+}
+
+/* Reads the control channel; -1 when the loop must end. */
+static int on_control(loop *l)
+{
+  char buf[256];
+  ssize_t r = read(l->control, buf, sizeof buf);
+  if (r <= 0) {
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+      return 0;
+    sim_log("control: closed by the harness");
+    l->control_eof = true;
+    return 0;
+  }
+  for (ssize_t i = 0; i < r; i++) {
+    if (buf[i] != '\n') {
+      if (l->clen < CONTROL_LINE_MAX)
+        l->cline[l->clen++] = buf[i];
+      else
+        l->coverlong = true;
+      continue;
+    }
+    l->cline[l->clen] = '\0';
+    int rc = l->coverlong ? (control_say(l, "error\n"), 0)
+                          : control_line(l, l->cline);
+    l->clen = 0;
+    l->coverlong = false;
+    if (rc < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int run_loop(loop *l)
+{
+  sim_ctx *c = l->c;
+  sim_outq *out = l->out;
+  int master = l->master, sigfd = l->sigfd;
+  sim_at_framer_init(&l->fr);
   for (;;) {
     /* Back-pressure: a COM: upload whose data socket is slow stops the
      * reading of the pty (the host's writes block, as on a real UART). */
     size_t room = sim_xfer_input_room(c->xfer);
     size_t queued = sim_outq_pending(out);
-    struct pollfd p[4] = {
+    struct pollfd p[5] = {
         {.fd = master,
          .events = (short)((room ? POLLIN : 0) | (queued ? POLLOUT : 0))},
         {.fd = sigfd, .events = POLLIN},
         {.fd = -1},
-        {.fd = -1}};
+        {.fd = -1},
+        {.fd = l->control_eof ? -1 : l->control, .events = POLLIN}};
     p[2].fd = sim_ftp_poll_fd(c->ftp, &p[2].events);
     p[3].fd = sim_xfer_poll_fd(c->xfer, &p[3].events);
     /* Back-pressure the other way: a host that does not read holds a
@@ -310,7 +412,7 @@ static int run_loop(sim_ctx *c, sim_outq *out, int master, int sigfd)
                              min64(sim_file_next_deadline(c),
                                    sim_cmd_ftp_next_deadline(c))));
     int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
-    int n = poll(p, 4, tmo);
+    int n = poll(p, 5, tmo);
     if (n < 0 && errno != EINTR) {
       sim_log("poll: %s", strerror(errno));
       return 1;
@@ -322,6 +424,12 @@ static int run_loop(sim_ctx *c, sim_outq *out, int master, int sigfd)
         return 0;
       }
     }
+    /* A reset first: nothing of the old state runs after it. */
+    if (n > 0 && p[4].fd >= 0 && p[4].revents) {
+      if (on_control(l) != 0)
+        return 1;
+      continue;
+    }
     if (n > 0 && (p[0].revents & POLLOUT))
       sim_outq_flush(out);
     if (n > 0 && room && (p[0].revents & POLLIN)) {
@@ -329,7 +437,7 @@ static int run_loop(sim_ctx *c, sim_outq *out, int master, int sigfd)
       size_t want = room < sizeof buf ? room : sizeof buf;
       ssize_t r = read(master, buf, want);
       if (r > 0)
-        on_pty_bytes(c, &fr, buf, (size_t)r);
+        on_pty_bytes(c, &l->fr, buf, (size_t)r);
     }
     /* The fds were chosen before the pty bytes ran commands: re-check. */
     short ev;
@@ -399,26 +507,18 @@ int main(int argc, char **argv)
   c.prof = &view;
   c.time_scale = o.scale;
   c.quirks = o.quirks;
-  sim_ftp_hooks hooks = {
-      .done = sim_cmd_ftp_done,
-      .prelim = sim_cmd_ftp_prelim,
-      .map_reply = sim_cmd_ftp_map_reply,
-      .ctx = &c,
-      .refused_err = (int)qc_profile_get_long(prof, "open_refused_err", 606),
-  };
   c.root = root;
-  c.ftp = sim_ftp_new(&hooks);
-  c.xfer = sim_xfer_new(&c);
-  if (c.ftp && c.xfer) {
+  if (sim_power_on(&c) == 0) {
     sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
             slave_name, o.profile, root, o.scale);
-    rc = run_loop(&c, &outq, master, sigfd);
+    static loop l;
+    l = (loop){.c = &c, .out = &outq, .master = master, .sigfd = sigfd,
+               .control = o.control_fd};
+    rc = run_loop(&l);
   }
   sim_outq_drain(&outq, qc_deadline_in(OUT_DRAIN_MS));
   sim_outq_free(&outq);
-  sim_xfer_free(c.xfer);
-  sim_ftp_free(c.ftp);
-  sim_file_shutdown(&c);
+  sim_power_off(&c);
   remove_link(o.link, slave_name);
 out:
   if (root_ours)
@@ -432,5 +532,7 @@ out:
   qc_profile_free(prof);
   sim_log("exit: descriptors open: %d at start, %d at exit", fds_at_start,
           count_fds());
+  if (o.control_fd >= 0)
+    close(o.control_fd);
   return rc;
 }

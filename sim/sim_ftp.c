@@ -137,7 +137,8 @@ void sim_ftp_free(sim_ftp *f)
     return;
   drop_conn(f);
   /* A lookup glibc cannot cancel keeps using gcb: leak f rather than free
-   * memory a resolver thread still writes (only at exit). */
+   * memory a resolver thread still writes (at exit, or a reset during a
+   * lookup: rare and bounded). */
   if (f->gai_pending && gai_cancel(&f->gcb) != EAI_CANCELED)
     return;
   free(f);

@@ -62,6 +62,12 @@ void sim_outq_write(sim_outq *q, const char *buf, size_t n)
   sim_outq_flush(q);
 }
 
+void sim_outq_discard(sim_outq *q)
+{
+  qc_buf_reset(&q->buf);
+  q->dropped = false;
+}
+
 void sim_outq_drain(sim_outq *q, int64_t deadline)
 {
   while (sim_outq_flush(q) > 0) {

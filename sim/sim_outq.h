@@ -32,6 +32,8 @@ void sim_outq_write(sim_outq *q, const char *buf, size_t n);
 /* Writes what the fd takes now; returns what is still queued. */
 size_t sim_outq_flush(sim_outq *q);
 size_t sim_outq_pending(const sim_outq *q);
+/* Forgets what is queued (a reset: a fresh module has said nothing). */
+void sim_outq_discard(sim_outq *q);
 /* Last chance before exit: flush until empty or deadline (qc_time). */
 void sim_outq_drain(sim_outq *q, int64_t deadline);
 void sim_outq_free(sim_outq *q);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,33 @@ START_TEST(test_fds_not_inherited)
 }
 END_TEST
 
+/* A passed fd (close-on-exec, as a socketpair end should be) is open in
+ * the child at QC_SPAWN_PASS_FD and carries bytes; nothing else leaks. */
+START_TEST(test_spawn_passes_one_fd)
+{
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  int other = open("/dev/null", O_RDONLY);
+  ck_assert_int_gt(other, 2);
+  char script[128], err[256];
+  snprintf(script, sizeof script,
+           "test ! -e /proc/self/fd/%d && echo hi >&%d", other,
+           QC_SPAWN_PASS_FD);
+  char *argv[] = {"sh", "-c", script, NULL};
+  pid_t pid = qc_spawn_fd(argv, -1, -1, -1, sv[1], err, sizeof err);
+  ck_assert_int_gt(pid, 0);
+  close(sv[1]);
+  int st = wait_end(pid, 2000);
+  ck_assert(WIFEXITED(st));
+  ck_assert_int_eq(WEXITSTATUS(st), 0);
+  char buf[8] = "";
+  ck_assert_int_eq(read(sv[0], buf, sizeof buf - 1), 3);
+  ck_assert_str_eq(buf, "hi\n");
+  close(sv[0]);
+  close(other);
+}
+END_TEST
+
 START_TEST(test_stop_group)
 {
   /* The child's own children die with it: qc_stop signals the group. */
@@ -126,6 +154,7 @@ int main(void)
   tcase_add_test(tc, test_spawn_missing_program);
   tcase_add_test(tc, test_spawn_exit_status);
   tcase_add_test(tc, test_fds_not_inherited);
+  tcase_add_test(tc, test_spawn_passes_one_fd);
   tcase_add_test(tc, test_stop_group);
   suite_add_tcase(s, tc);
   return qc_test_run(s);

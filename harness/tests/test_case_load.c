@@ -178,6 +178,22 @@ START_TEST(test_defaults)
   ck_assert_str_eq(c->server, "none");
   ck_assert_double_eq(c->steps[0].seconds, 600);
   ck_assert_double_eq_tol(c->steps[1].seconds, 0.001, 1e-12);
+  ck_assert(!c->steps[1].scaled); /* real time unless said */
+  qh_case_free(c);
+}
+END_TEST
+
+/* scaled: on a silence, module time; read as a boolean. */
+START_TEST(test_silence_scaled)
+{
+  qh_case *c = load_ok("id: a\ntitle: T\nspec: \"2.4\"\nsteps:\n"
+                       "  - silence: 10\n    scaled: true\n"
+                       "  - silence: 0.2\n    scaled: false\n");
+  ck_assert_uint_eq(c->nsteps, 2);
+  ck_assert_int_eq(c->steps[0].kind, QH_STEP_SILENCE);
+  ck_assert(c->steps[0].scaled);
+  ck_assert_double_eq(c->steps[0].seconds, 10);
+  ck_assert(!c->steps[1].scaled);
   qh_case_free(c);
 }
 END_TEST
@@ -261,6 +277,12 @@ static const struct {
     {H "steps:\n  - silence: 1\n    timeout: 3\n",
      "@C:6:5: step 1: \"timeout\" does not apply to silence (only to expect, "
      "expect_match, wait_for, wait_match, expect_data, read_listing)"},
+    {H "steps:\n  - expect: OK\n    scaled: true\n",
+     "@C:6:5: step 1: \"scaled\" does not apply to expect (only to silence)"},
+    {H "steps:\n  - sleep: 1\n    scaled: true\n",
+     "@C:6:5: step 1: \"scaled\" does not apply to sleep (only to silence)"},
+    {H "steps:\n  - silence: 1\n    scaled: maybe\n",
+     "@C:6:13: step 1: scaled: expected true or false, got \"maybe\""},
     {H "steps:\n  - silence: abc\n",
      "@C:5:14: step 1: silence: bad number \"abc\" (seconds, e.g. 0.5)"},
     {H "steps:\n  - sleep: inf\n",
@@ -632,6 +654,7 @@ static Suite *suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_full_case);
   tcase_add_test(tc, test_defaults);
+  tcase_add_test(tc, test_silence_scaled);
   tcase_add_loop_test(tc, test_errors, 0, sizeof errors / sizeof errors[0]);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_bounds);

@@ -192,6 +192,32 @@ START_TEST(test_silence_kept_after_echo)
 }
 END_TEST
 
+/* The LF that ends the OK before a silence is still unread when it
+ * starts; a URC that comes after the silence ran out (but within the
+ * 200 ms a partial line is given to complete) is the next step's, not a
+ * break (at --time-scale 0.01 rsptimeout's 609 comes just then). */
+START_TEST(test_silence_framing_then_late_urc)
+{
+  step(QH_STEP_EXPECT, "OK", 0);
+  step(QH_STEP_SILENCE, NULL, 0.1);
+  step(QH_STEP_WAIT_FOR, "+QFTPOPEN: 609,0", 0);
+  module_says("\r\nOK\r\n");
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    usleep(150 * 1000);
+    const char urc[] = "\r\n+QFTPOPEN: 609,0\r\n";
+    _exit(write(fx->sv[1], urc, sizeof urc - 1) == (ssize_t)sizeof urc - 1
+              ? 0
+              : 1);
+  }
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  int st;
+  ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+  ck_assert_msg(fx->r->verdict == QR_PASS, "%s", fx->r->reason);
+}
+END_TEST
+
 START_TEST(test_unknown_variable_is_error)
 {
   step(QH_STEP_SEND, "AT+X=${nope}", 0);
@@ -488,6 +514,45 @@ START_TEST(test_optional_step_in_a_case)
 }
 END_TEST
 
+/* if_sent: the teardown resets only what the case's lines touched; a
+ * send_raw makes every if_sent hold. */
+START_TEST(test_play_if_sent)
+{
+  step(QH_STEP_SEND, "at+qftpcfg=\"transmode\",1", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("OK\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
+  char got[256] = "";
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+
+  qh_case td = {.id = "teardown", .steps = fx->steps + 8};
+  fx->c.nsteps = 8;
+  step(QH_STEP_SEND, "AT+QFTPCFG=\"filetype\",0", 0);
+  fx->steps[8].if_sent = "QFTPCFG[^,]*filetype";
+  step(QH_STEP_SEND, "AT+QFTPCFG=\"transmode\",0", 0);
+  fx->steps[9].if_sent = "QFTPCFG[^,]*transmode";
+  td.nsteps = 2;
+  ck_assert_int_eq(qh_engine_play(fx->eng, &td, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_DONE);
+  memset(got, 0, sizeof got);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_str_eq(got, "AT+QFTPCFG=\"transmode\",0\r");
+
+  /* A raw send: every reset plays. */
+  fx->c.nsteps = 0;
+  step(QH_STEP_SEND_RAW, "AT\\r", 0);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_int_eq(qh_engine_play(fx->eng, &td, &fx->env, fx->r, NULL, 0),
+                   QH_ENGINE_DONE);
+  usleep(20000);
+  memset(got, 0, sizeof got);
+  ck_assert_int_gt(read(fx->sv[1], got, sizeof got - 1), 0);
+  ck_assert_ptr_nonnull(strstr(got, "filetype"));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("harness.engine");
@@ -499,6 +564,7 @@ int main(void)
   tcase_add_test(tc, test_timeout_and_scaling);
   tcase_add_test(tc, test_silence_broken);
   tcase_add_test(tc, test_silence_kept_after_echo);
+  tcase_add_test(tc, test_silence_framing_then_late_urc);
   tcase_add_test(tc, test_unknown_variable_is_error);
   tcase_add_test(tc, test_hangup);
   tcase_add_test(tc, test_send_raw_bytes);
@@ -512,6 +578,7 @@ int main(void)
   tcase_add_test(tc, test_read_listing_ok_entry_split);
   tcase_add_test(tc, test_wait_match_skips_to_a_match);
   tcase_add_test(tc, test_play_busy);
+  tcase_add_test(tc, test_play_if_sent);
   tcase_add_test(tc, test_play_optional_then_failed);
   tcase_add_test(tc, test_optional_step_in_a_case);
   tcase_add_test(tc, test_escape_guard_times);

@@ -25,8 +25,8 @@ void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk)
   e2e_sim_start_rev(s, profile, quirk, NULL);
 }
 
-void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
-                       const char *revision)
+static void start(e2e_sim *s, const char *profile, const char *quirk,
+                  const char *revision, bool control)
 {
   const char *tmp = getenv("TMPDIR");
   snprintf(s->dir, sizeof s->dir, "%s/test_sim_e2e.XXXXXX",
@@ -34,9 +34,20 @@ void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
   ck_assert_ptr_nonnull(mkdtemp(s->dir));
   snprintf(s->link, sizeof s->link, "%s/tty", s->dir);
   snprintf(s->log, sizeof s->log, "%s/sim.log", s->dir);
-  char *argv[12] = {QFTP_SIM_BIN, "--link",       s->link, "--root",
+  char *argv[14] = {QFTP_SIM_BIN, "--link",       s->link, "--root",
                     s->dir,       "--time-scale", "0.01"};
   int n = 7;
+  int sv[2] = {-1, -1};
+  s->ctl = -1;
+  if (control) {
+    static char num[16];
+    ck_assert_int_eq(
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    snprintf(num, sizeof num, "%d", QC_SPAWN_PASS_FD);
+    argv[n++] = "--control-fd";
+    argv[n++] = num;
+    s->ctl = sv[0];
+  }
   if (profile) {
     argv[n++] = "--profile";
     argv[n++] = (char *)profile;
@@ -55,8 +66,10 @@ void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
   int log = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   ck_assert_int_ge(log, 0);
   char err[256];
-  s->pid = qc_spawn(argv, -1, -1, log, err, sizeof err);
+  s->pid = qc_spawn_fd(argv, -1, -1, log, sv[1], err, sizeof err);
   close(log);
+  if (sv[1] >= 0)
+    close(sv[1]);
   ck_assert_msg(s->pid > 0, "spawn: %s", err);
   int64_t dl = qc_deadline_in(E2E_WAIT_MS);
   struct stat st;
@@ -65,6 +78,38 @@ void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
   s->fd = open(s->link, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   ck_assert_int_ge(s->fd, 0);
   s->len = 0;
+}
+
+void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
+                       const char *revision)
+{
+  start(s, profile, quirk, revision, false);
+}
+
+void e2e_sim_start_ctl(e2e_sim *s, const char *profile)
+{
+  start(s, profile, NULL, NULL, true);
+}
+
+bool e2e_sim_reset(e2e_sim *s)
+{
+  ck_assert_int_ge(s->ctl, 0);
+  if (write(s->ctl, "reset\n", 6) != 6)
+    return false;
+  char got[8] = "";
+  size_t n = 0;
+  int64_t dl = qc_deadline_in(E2E_WAIT_MS);
+  while (n < 3 && qc_remaining_ms(dl) > 0) {
+    struct pollfd p = {.fd = s->ctl, .events = POLLIN};
+    if (poll(&p, 1, qc_remaining_ms(dl)) <= 0)
+      break;
+    ssize_t r = read(s->ctl, got + n, 3 - n);
+    if (r <= 0)
+      break;
+    n += (size_t)r;
+  }
+  s->len = 0; /* what was read before the reset is of the old module */
+  return n == 3 && memcmp(got, "ok\n", 3) == 0;
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag,
@@ -94,6 +139,9 @@ static size_t read_log(const char *path, char *out, size_t len)
 void e2e_sim_stop_log(e2e_sim *s, char *log, size_t cap)
 {
   close(s->fd);
+  if (s->ctl >= 0)
+    close(s->ctl);
+  s->ctl = -1;
   int st = qc_stop(s->pid, SIGTERM, 2000);
   ck_assert(WIFEXITED(st));
   ck_assert_int_eq(WEXITSTATUS(st), 0);

@@ -23,6 +23,7 @@ typedef struct {
   char log[300];  /* the simulator's stderr, in dir */
   pid_t pid;
   int fd;
+  int ctl; /* the control channel (e2e_sim_start_ctl), else -1 */
   char buf[16384]; /* everything read since the last expect() */
   size_t len;
 } e2e_sim;
@@ -32,6 +33,11 @@ void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk);
 /* The same with --revision (NULL: the default). */
 void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
                        const char *revision);
+/* The same (no quirk, no revision) with a control channel
+ * (--control-fd). */
+void e2e_sim_start_ctl(e2e_sim *s, const char *profile);
+/* "reset" on the control channel; true when "ok" came back in time. */
+bool e2e_sim_reset(e2e_sim *s);
 /* SIGTERM; asserts exit 0 and the link removed; removes s->dir. */
 void e2e_sim_stop(e2e_sim *s);
 /* The same, with the simulator's stderr copied to log (cut to cap - 1). */

@@ -254,6 +254,72 @@ START_TEST(test_idle_drop)
 }
 END_TEST
 
+
+/* The module's answers to what a case may have changed, as one text. */
+static void power_state(e2e_sim *s, char *out, size_t cap)
+{
+  static const char *const queries[] = {
+      "AT+QFTPCFG=\"filetype\"\r",   "AT+QFTPCFG=\"transmode\"\r",
+      "AT+QFTPCFG=\"contextid\"\r",  "AT+QFTPCFG=\"rsptimeout\"\r",
+      "AT+QFTPCFG=\"ssltype\"\r",    "AT+QFTPCFG=\"SSL_ctxID\"\r",
+      "AT+QFTPCFG=\"data_address\"\r", "AT+QFTPCFG=\"account\"\r",
+      "AT+QIACT?\r",
+  };
+  size_t n = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+    char got[512];
+    e2e_send(s, queries[i], strlen(queries[i]));
+    ck_assert_msg(e2e_expect_skip(s, "OK\r\n", got, sizeof got), "%s",
+                  queries[i]);
+    n += (size_t)snprintf(out + n, cap - n, "%s%sOK\n", queries[i], got);
+    ck_assert_uint_lt(n, cap);
+  }
+}
+
+/* A reset on the control channel leaves what a fresh process has: a
+ * session open on a server (its socket closed, no URC), changed settings
+ * and an active context are gone, echo is on again. */
+START_TEST(test_reset_to_power_on)
+{
+  e2e_sim s;
+  static char fresh[4096], after[4096];
+  e2e_sim_start_ctl(&s, "note");
+  power_state(&s, fresh, sizeof fresh); /* echo on: the queries' echo too */
+
+  e2e_srv f = {.on_cmd = on_cmd, .user = "230 Login successful.\r\n"};
+  e2e_srv_start(&f);
+  ck_assert(e2e_chat(&s, "ATE0\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QIACT=1\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"filetype\",1\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"transmode\",1\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"rsptimeout\",20\r", "OK\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPCFG=\"account\",\"u\",\"p\"\r", "OK\r\n"));
+  ck_assert(open_to(&s, f.port, "OK\r\n\r\n+QFTPOPEN: 0,0\r\n"));
+  ck_assert(e2e_chat(&s, "AT+QFTPSTAT\r", "+QFTPSTAT: 0,1\r\n"));
+  /* Half a command line pending in the framer is forgotten too. */
+  e2e_send(&s, "AT+QFTPCW", 9);
+
+  ck_assert(e2e_sim_reset(&s));
+  int64_t t0 = qc_now_ms();
+  e2e_srv_join(&f); /* the server's session ends: its socket was closed */
+  ck_assert_int_lt(qc_now_ms() - t0, 2000); /* its read timeout is 3 s */
+
+  ck_assert(e2e_chat(&s, "AT\r", "AT\r\r\nOK\r\n")); /* echo on */
+  power_state(&s, after, sizeof after);
+  ck_assert_str_eq(after, fresh);
+  char skipped[512];
+  e2e_send(&s, "AT+QFTPSTAT\r", 12);
+  ck_assert(e2e_expect_skip(&s, "+QFTPSTAT: 0,", skipped, sizeof skipped));
+  ck_assert(e2e_expect(&s, "4\r\n")); /* closed, as after power-up */
+  ck_assert_ptr_null(strstr(skipped, "+QFTPCLOSE")); /* no URC of the old */
+  /* A second reset on an idle module: still one answer each. */
+  ck_assert(e2e_sim_reset(&s));
+  ck_assert(e2e_chat(&s, "AT\r", "AT\r\r\nOK\r\n"));
+  e2e_sim_stop(&s);
+}
+END_TEST
+
 int main(void)
 {
   signal(SIGPIPE, SIG_IGN);
@@ -268,6 +334,7 @@ int main(void)
   tcase_add_test(tc, test_open_530);
   tcase_add_test(tc, test_open_timeout);
   tcase_add_test(tc, test_idle_drop);
+  tcase_add_test(tc, test_reset_to_power_on);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -2,7 +2,8 @@
 # End-to-end: kill qftp-sim, then vsftpd, in the middle of a run. The case
 # running at the time must fail with a reason that names the victim, the
 # next case must pass (the harness restarts what it owns), the reports must
-# be written, and nothing the run started may be left behind.
+# be written, and nothing the run started may be left behind. A case that
+# leaves the module busy is followed by a reset, not a new simulator.
 # usage: kill.sh HARNESS_BINARY OUT_DIR
 set -uo pipefail
 bin=$1 out=$2
@@ -46,6 +47,17 @@ reason kill.c-server-victim | grep -q "vsftpd" || fail "c: reason does not name 
 [ "$(verdict kill.d-after-server)" = pass ] || fail "d: $(reason kill.d-after-server)"
 [ -s "$out/junit.xml" ] || fail "no junit.xml"
 grep -q "module restarted" "$out/cases/kill.b-after-sim/transcript.txt" || fail "b: restart not noted"
+# A module left busy (603 to the teardown's close) is reset, not restarted:
+# the simulator started twice (at the run's start, after the kill), and
+# the case after the busy one passes on the same process.
+[ "$(verdict kill.e-leaves-busy)" = pass ] || fail "e: $(reason kill.e-leaves-busy)"
+grep -q "busy: it will be reset or restarted" "$out/cases/kill.e-leaves-busy/transcript.txt" || fail "e: busy not noted"
+[ "$(verdict kill.f-after-busy)" = pass ] || fail "f: $(reason kill.f-after-busy)"
+grep -q "module reset to power-on without a restart (it was still busy after the case (603))" \
+  "$out/cases/kill.f-after-busy/transcript.txt" || fail "f: reset not noted"
+starts=$(grep -c "qftp-sim: serving" "$out/qftp-sim.log")
+[ "$starts" -eq 2 ] || fail "qftp-sim started $starts times, expected 2 (run start, after the kill)"
+grep -q "control: reset to power-on" "$out/qftp-sim.log" || fail "no reset in the simulator's log"
 
 sleep 0.2
 # Everything the run started names its work directory (the simulator's
