@@ -1,6 +1,7 @@
 /* run_par: see run_par.h. */
 #include "run_par.h"
 
+#include "case_cost.h"
 #include "fsutil.h"
 #include "loop_addr.h"
 #include "merge.h"
@@ -64,7 +65,8 @@ typedef struct par {
   const qh_run_opts *o;
   qh_case_set set;
   par_case *cases;
-  size_t next;     /* the first case not yet handed out */
+  size_t *order;   /* hand-out order: longest first (case_cost.h) */
+  size_t next;     /* the first place in order not yet handed out */
   size_t *requeue; /* handed to a worker that stopped before starting it */
   size_t nrequeue;
   size_t done;
@@ -232,7 +234,7 @@ static void hand_out(par *p, int k)
   if (p->nrequeue)
     idx = p->requeue[--p->nrequeue];
   else if (p->next < p->set.n)
-    idx = p->next++;
+    idx = p->order[p->next++];
   else {
     if (!any_in_flight(p))
       for (int j = 0; j < p->n; j++)
@@ -662,10 +664,12 @@ int rn_par_run(const qh_run_opts *o)
   p->n = o->jobs < (int)p->set.n ? o->jobs : (int)p->set.n;
   p->cases = calloc(p->set.n, sizeof *p->cases);
   p->requeue = calloc(p->set.n, sizeof *p->requeue);
-  if (!p->cases || !p->requeue) {
+  p->order = calloc(p->set.n, sizeof *p->order);
+  if (!p->cases || !p->requeue || !p->order) {
     fprintf(stderr, "qftp-harness: out of memory\n");
     goto out;
   }
+  qh_case_cost_order(p->set.cases, p->set.n, o->time_scale, p->order);
   if (qh_report_dir_prepare(o->report_dir, o->home, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: %s\n", err);
     goto out;
@@ -700,6 +704,7 @@ out:
     free(p->cases[i].reason);
   free(p->cases);
   free(p->requeue);
+  free(p->order);
   qh_case_set_free(&p->set);
   rn_free_ids(all_ids, nall);
   free(p);
