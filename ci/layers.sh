@@ -28,7 +28,7 @@ declare -A below=(
 # Which folder owns each header (by base name; names are unique).
 declare -A owner=()
 for f in "${!below[@]}"; do
-  for h in "$f"/*.h "$f"/tests/*.h; do
+  for h in "$f"/*.h "$f"/tests/*.h "$f"/fuzz/*.h; do
     [[ -e $h ]] || continue
     b=${h##*/}
     if [[ -n ${owner[$b]:-} && ${owner[$b]} != "$f" ]]; then
@@ -41,7 +41,7 @@ done
 
 bad=0
 for f in "${!below[@]}"; do
-  for src in "$f"/*.[ch] "$f"/tests/*.[ch]; do
+  for src in "$f"/*.[ch] "$f"/tests/*.[ch] "$f"/fuzz/*.[ch]; do
     [[ -e $src ]] || continue
     while IFS=: read -r line inc; do
       h=${inc#*\"}
