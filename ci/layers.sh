@@ -4,7 +4,8 @@
 #   common  <-  sim, servers, servers/proxy, servers/wire, reports  <-  harness
 #
 # Every #include "x.h" in a folder's C sources must name a header of that
-# folder or of a folder below it (a folder's tests/ count as the folder).
+# folder or of a folder below it (a folder's tests/ and fuzz/ count as the
+# folder).
 # Nothing includes upwards or sideways. The build enforces the same plan
 # (each library's public include directory is its own folder), so this
 # script is a second opinion that names the offending line.
