@@ -93,7 +93,7 @@ static int die_pcap(pcap_t *p, const char *what)
 /* -C: nothing is taken until the first case's filter comes (a program
  * that rejects every packet), SIGINT is left to the harness (a first
  * Ctrl-C lets the case end), the commands run until end of input. */
-static int run_session(pcap_t *p, unsigned snap, int tmo)
+static int run_session(pcap_t *p, const char *iface, unsigned snap, int tmo)
 {
   struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
   struct bpf_program none = {1, &reject};
@@ -113,7 +113,7 @@ static int run_session(pcap_t *p, unsigned snap, int tmo)
   signal(SIGPIPE, SIG_IGN);
   printf("ready\n");
   fflush(stdout);
-  int status = wire_session_run(p, snap, tmo, 0, &stop_flag);
+  int status = wire_session_run(p, iface, snap, tmo, 0, &stop_flag);
   pcap_close(p);
   return status;
 }
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
   if (rc > 0)
     fprintf(stderr, "qftp-capture: warning: %s\n", pcap_geterr(p));
   if (session)
-    return run_session(p, (unsigned)snap, (int)tmo);
+    return run_session(p, iface, (unsigned)snap, (int)tmo);
   struct bpf_program prog;
   char ferr[PCAP_ERRBUF_SIZE + 256];
   if (wire_bpf_build(p, filter, whole, (unsigned)snap, &prog, ferr,
