@@ -163,6 +163,9 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
       qr_case_set_verdict(cr, QR_ERROR, 0, "capture: %s", err);
     return;
   }
+  if (st.waited)
+    qr_case_note(cr, 0, "capture: no end marker on this interface: the "
+                        "window's end was waited for, not confirmed");
   bool dropped = stop == WIRE_CAPTURE_DROPPED;
   if (dropped && c->wire.present) {
     qr_case_note(cr, 0, "%s: wire assertions not checked", err);

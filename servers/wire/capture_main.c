@@ -38,8 +38,11 @@
  * (64 KiB segments) for a writer that stops. */
 #define BUFFER_DEFAULT (16 << 20)
 #define TIMEOUT_DEFAULT 20 /* ms before a partly filled block is handed over */
-/* -C: every case's end waits for the last blocks (wire_session_drain_ms),
- * so they are handed over sooner. */
+/* -C: every case's end waits for the block holding its marker (or, with
+ * no marker, for wire_session_drain_ms), so blocks are handed over sooner.
+ * 1 ms gained ~0.1 ms on the median `end` (~0.8 vs ~0.9 ms, 40 ends on
+ * lo) and halves how long a slow reader may lag before the ring is full of
+ * part-used blocks. */
 #define TIMEOUT_SESSION 2
 #define POLL_MS 100 /* how often the stop flag and the flush are looked at */
 #define DRAIN_MAX_MS 1000 /* reading what is left after SIGTERM, at most */
@@ -93,7 +96,7 @@ static int die_pcap(pcap_t *p, const char *what)
 /* -C: nothing is taken until the first case's filter comes (a program
  * that rejects every packet), SIGINT is left to the harness (a first
  * Ctrl-C lets the case end), the commands run until end of input. */
-static int run_session(pcap_t *p, unsigned snap, int tmo)
+static int run_session(pcap_t *p, const char *iface, unsigned snap, int tmo)
 {
   struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
   struct bpf_program none = {1, &reject};
@@ -113,7 +116,7 @@ static int run_session(pcap_t *p, unsigned snap, int tmo)
   signal(SIGPIPE, SIG_IGN);
   printf("ready\n");
   fflush(stdout);
-  int status = wire_session_run(p, snap, tmo, 0, &stop_flag);
+  int status = wire_session_run(p, iface, snap, tmo, 0, &stop_flag);
   pcap_close(p);
   return status;
 }
@@ -186,7 +189,7 @@ int main(int argc, char **argv)
   if (rc > 0)
     fprintf(stderr, "qftp-capture: warning: %s\n", pcap_geterr(p));
   if (session)
-    return run_session(p, (unsigned)snap, (int)tmo);
+    return run_session(p, iface, (unsigned)snap, (int)tmo);
   struct bpf_program prog;
   char ferr[PCAP_ERRBUF_SIZE + 256];
   if (wire_bpf_build(p, filter, whole, (unsigned)snap, &prog, ferr,

@@ -228,6 +228,14 @@ static int judge(wire_capture *c, wire_capture_stats *st, char *err,
   st->received = field(line, "received=");
   st->dropped = field(line, "dropped=");
   st->ifdropped = field(line, "ifdropped=");
+  st->waited = strstr(line, " end=waited") != NULL;
+  st->late = strstr(line, " end=late") != NULL;
+  if (st->late) {
+    /* The tool cannot tell which packets it is still owed. */
+    snprintf(err, errlen, "capture window's end not confirmed (its marker "
+             "did not come back): packets may be missing");
+    return WIRE_CAPTURE_DROPPED;
+  }
   if (st->dropped || st->ifdropped) {
     /* A capture with holes cannot support a wire verdict. */
     snprintf(err, errlen, "capture dropped %llu packets",

@@ -18,14 +18,19 @@
 #define WIRE_FILTER_MAX 2048       /* a filter built by wire_filter_build */
 #define WIRE_FLOWS_MAX 8           /* port ranges of each kind */
 #define WIRE_CAPTURE_SNAP 256      /* TCP payload bytes kept of data packets */
-/* wire_capture_stop: the capture worked but the kernel dropped packets of
- * the filter's flows (st says how many). */
+/* wire_capture_stop / _end: the capture worked but packets of the
+ * filter's flows may be missing: the kernel dropped some (st says how
+ * many), or a window's end was not confirmed (st->late). */
 #define WIRE_CAPTURE_DROPPED 1
 
 typedef struct wire_capture wire_capture;
 
 typedef struct wire_capture_stats {
   uint64_t received, dropped, ifdropped;
+  /* -C, how `end` knew it had the window's last packet (wire_session.h):
+   * waited: no end marker on this interface, the block timer was waited
+   * out; late: the marker did not come back in time. Neither: exact. */
+  bool waited, late;
 } wire_capture_stats;
 
 typedef struct wire_port_range {

@@ -2,6 +2,7 @@
 #include "wire_session.h"
 
 #include "wire_bpf.h"
+#include "wire_marker.h"
 #include "wire_pkt.h"
 #include "wire_split.h"
 
@@ -18,6 +19,14 @@
 
 #define POLL_MS 100 /* how often the stop flag is looked at */
 #define DRAIN_MAX_MS 1000 /* `end` reads what comes for at most this long */
+
+/* How `end` knew it had every packet (the stats line's end=). */
+typedef enum end_kind { END_MARKER, END_WAITED, END_LATE } end_kind;
+static const char *const END_NAME[] = {
+    [END_MARKER] = "marker", /* its marker came back: exact */
+    [END_WAITED] = "waited", /* no marker here: waited the block timer out */
+    [END_LATE] = "late",     /* the marker did not come within DRAIN_MAX_MS */
+};
 
 int wire_cmd_parse(char *line, wire_cmd *cmd, char *err, size_t errlen)
 {
@@ -75,6 +84,11 @@ typedef struct session {
   int tov_ms;
   pcap_dumper_t *d; /* the open window's file; NULL between windows */
   struct pcap_stat base;
+  wire_marker_tx tx;    /* fd -1: no marker on this link */
+  uint32_t id, seq;     /* the markers' id, the last one sent */
+  bool seen;            /* marker seq came back */
+  bool warned;          /* a marker could not be sent (said once) */
+  uint32_t markers, base_markers; /* own markers read: not in the stats */
   char *filter, *whole; /* the kernel's program now; NULL: reject all */
   wire_split split;
   char line[WIRE_SESSION_LINE_MAX];
@@ -85,6 +99,13 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
                       const u_char *bytes)
 {
   session *s = (session *)user;
+  uint32_t seq;
+  if (s->tx.fd >= 0 &&
+      wire_marker_parse(s->linktype, bytes, h->caplen, s->id, &seq)) {
+    s->markers++;
+    s->seen |= seq == s->seq;
+    return; /* ours, not the window's */
+  }
   int64_t t = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
   wire_tcp_seg seg;
   int k = wire_pkt_decode(s->linktype, bytes, h->caplen, 0, &seg);
@@ -123,7 +144,20 @@ static int set_filter(session *s, const char *filter, const char *whole,
       strcmp(s->whole, whole) == 0)
     return 0;
   struct bpf_program prog;
-  if (wire_bpf_build(s->p, filter, whole, s->snap, &prog, err, errlen) < 0)
+  /* The kernel takes the markers too (kept whole), or `end` never sees
+   * them. */
+  char f2[WIRE_SESSION_LINE_MAX + WIRE_MARKER_EXPR_MAX];
+  char w2[WIRE_SESSION_LINE_MAX + WIRE_MARKER_EXPR_MAX];
+  const char *kf = filter, *kw = whole;
+  if (s->tx.fd >= 0) {
+    if (wire_marker_compose(filter, whole, s->id, f2, sizeof f2, w2,
+                            sizeof w2) < 0) {
+      snprintf(err, errlen, "filter too long");
+      return -1;
+    }
+    kf = f2, kw = w2;
+  }
+  if (wire_bpf_build(s->p, kf, kw, s->snap, &prog, err, errlen) < 0)
     return -1;
   int rc = pcap_setfilter(s->p, &prog);
   pcap_freecode(&prog);
@@ -165,20 +199,17 @@ static int do_begin(session *s, const wire_cmd *c)
   }
   if (pcap_stats(s->p, &s->base) < 0)
     memset(&s->base, 0, sizeof s->base);
+  s->base_markers = s->markers;
   wire_split_begin(&s->split, now_us());
   reply("ok");
   return 0;
 }
 
-/* Reads until the kernel has handed over every block holding a packet
- * from before the mark, then closes the window's file. */
-static int do_end(session *s)
+/* Without a marker: reads until the block timer has surely fired for
+ * every block holding a packet from before the call. -1 on a capture
+ * error. */
+static int wait_blocks(session *s)
 {
-  if (!s->d) {
-    reply("error no window is open");
-    return 0;
-  }
-  wire_split_end(&s->split, now_us());
   int64_t t0 = mono_ms(), until = t0 + wire_session_drain_ms(s->tov_ms);
   for (;;) {
     int64_t left = until - mono_ms();
@@ -188,21 +219,74 @@ static int do_end(session *s)
     if (dispatch(s, &got) < 0)
       return -1;
     if (left <= 0 && (got == 0 || mono_ms() - t0 >= DRAIN_MAX_MS))
-      break;
+      return 0;
   }
+}
+
+/* Sends a marker and reads until it comes back: the packets the kernel
+ * took before it are then in hand (one ring, in order). Falls back to
+ * wait_blocks when no marker can be sent. -1 on a capture error. */
+static int wait_marker(session *s, end_kind *kind)
+{
+  char why[256];
+  if (s->tx.fd < 0 ||
+      wire_marker_send(&s->tx, s->id, ++s->seq, why, sizeof why) < 0) {
+    if (s->tx.fd >= 0 && !s->warned) /* once: nobody drains stderr */
+      fprintf(stderr, "qftp-capture: %s\n", why);
+    s->warned |= s->tx.fd >= 0;
+    *kind = END_WAITED;
+    return wait_blocks(s);
+  }
+  s->seen = false;
+  int64_t until = mono_ms() + DRAIN_MAX_MS;
+  for (;;) {
+    if (dispatch(s, NULL) < 0)
+      return -1;
+    if (s->seen) {
+      *kind = END_MARKER;
+      return 0;
+    }
+    int64_t left = until - mono_ms();
+    if (left <= 0) {
+      *kind = END_LATE;
+      return 0;
+    }
+    /* Readiness of a TPACKET_V3 ring is not always signalled when the
+     * block timer hands a block over (the marker then showed up only when
+     * the poll timed out): look again after every block period. */
+    struct pollfd pfd = {pcap_get_selectable_fd(s->p), POLLIN, 0};
+    poll(&pfd, 1, left < s->tov_ms ? (int)left : s->tov_ms);
+  }
+}
+
+/* Reads every packet captured before the call, then closes the window's
+ * file and answers with its stats (the markers left out). */
+static int do_end(session *s)
+{
+  if (!s->d) {
+    reply("error no window is open");
+    return 0;
+  }
+  wire_split_end(&s->split, now_us());
+  end_kind kind;
+  if (wait_marker(s, &kind) < 0)
+    return -1;
   pcap_dump_flush(s->d);
   bool bad = ferror(pcap_dump_file(s->d)) != 0;
   pcap_dump_close(s->d);
   s->d = NULL;
   struct pcap_stat ps;
-  if (bad)
+  if (bad) {
     reply("error writing the capture file failed");
-  else if (pcap_stats(s->p, &ps) < 0)
+  } else if (pcap_stats(s->p, &ps) < 0) {
     reply("error stats: %s", pcap_geterr(s->p));
-  else
-    reply("stats received=%u dropped=%u ifdropped=%u",
-          ps.ps_recv - s->base.ps_recv, ps.ps_drop - s->base.ps_drop,
-          ps.ps_ifdrop - s->base.ps_ifdrop);
+  } else {
+    uint32_t recv = ps.ps_recv - s->base.ps_recv;
+    uint32_t marks = (s->markers - s->base_markers) * s->tx.copies;
+    reply("stats received=%u dropped=%u ifdropped=%u end=%s",
+          recv > marks ? recv - marks : 0, ps.ps_drop - s->base.ps_drop,
+          ps.ps_ifdrop - s->base.ps_ifdrop, END_NAME[kind]);
+  }
   return 0;
 }
 
@@ -232,8 +316,8 @@ static int run_lines(session *s)
   return 0;
 }
 
-int wire_session_run(pcap_t *p, unsigned snap, int tov_ms, int in_fd,
-                     volatile sig_atomic_t *stop)
+int wire_session_run(pcap_t *p, const char *iface, unsigned snap,
+                     int tov_ms, int in_fd, volatile sig_atomic_t *stop)
 {
   session *s = calloc(1, sizeof *s);
   if (!s) {
@@ -244,6 +328,11 @@ int wire_session_run(pcap_t *p, unsigned snap, int tov_ms, int in_fd,
   s->linktype = pcap_datalink(p);
   s->snap = snap;
   s->tov_ms = tov_ms;
+  s->id = (uint32_t)getpid();
+  char why[256];
+  if (wire_marker_open(&s->tx, iface, s->linktype, why, sizeof why) < 0)
+    fprintf(stderr, "qftp-capture: no end marker (%s): `end` waits %d ms\n",
+            why, wire_session_drain_ms(tov_ms));
   wire_split_init(&s->split);
   int status = 0;
   bool eof = false;
@@ -276,6 +365,7 @@ int wire_session_run(pcap_t *p, unsigned snap, int tov_ms, int in_fd,
     status = 2;
   if (s->d)
     pcap_dump_close(s->d);
+  wire_marker_close(&s->tx);
   free(s->filter);
   free(s->whole);
   free(s);

@@ -7,10 +7,14 @@
  *       filter becomes FILTER (WHOLE: kept whole, may be empty; see
  *       wire_bpf.h), set again only when it changed; packets of flows
  *       that start from now on go to PATH.  -> "ok" | "error MESSAGE"
- *   end  closes the window: waits until the kernel has handed over every
- *       packet captured before the command (its ring blocks are retired
- *       after the -t period), writes and closes PATH.
- *       -> "stats received=N dropped=N ifdropped=N" (this window's counts)
+ *   end  closes the window: reads until the kernel has handed over every
+ *       packet captured before the command, writes and closes PATH. It
+ *       knows by a marker frame it sends itself (wire_marker.h); where
+ *       none can be sent it waits for the ring's block timer (-t) instead.
+ *       -> "stats received=N dropped=N ifdropped=N end=HOW" (this
+ *          window's counts, markers left out; HOW: "marker" when the
+ *          marker came back, "waited" when there was none, "late" when it
+ *          did not come within a second: packets may be missing)
  *          | "error MESSAGE"
  * End of input or SIGTERM ends the tool (an open window is closed first,
  * its stats printed). Which packets belong to a window: wire_split.h. */
@@ -37,14 +41,16 @@ typedef struct wire_cmd {
  * the fields). 0, or -1 with err. */
 int wire_cmd_parse(char *line, wire_cmd *cmd, char *err, size_t errlen);
 
-/* How long `end` waits for the kernel's last blocks, for a block timeout
- * of tov_ms: a block with a packet is retired within two timeouts. */
+/* How long `end` waits for the kernel's last blocks when it has no
+ * marker, for a block timeout of tov_ms: a block with a packet is retired
+ * within two timeouts. */
 int wire_session_drain_ms(int tov_ms);
 
-/* Runs the command loop on an activated, non-blocking handle until end of
- * input on in_fd or *stop. snap as qftp-capture's -s (0: whole packets).
+/* Runs the command loop on an activated, non-blocking handle on iface
+ * until end of input on in_fd or *stop. snap as qftp-capture's -s (0:
+ * whole packets).
  * 0, or 2 on a capture error (a message on stderr). */
-int wire_session_run(pcap_t *p, unsigned snap, int tov_ms, int in_fd,
-                     volatile sig_atomic_t *stop);
+int wire_session_run(pcap_t *p, const char *iface, unsigned snap,
+                     int tov_ms, int in_fd, volatile sig_atomic_t *stop);
 
 #endif

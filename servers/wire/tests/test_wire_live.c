@@ -316,6 +316,50 @@ START_TEST(test_capture_drops_reported)
 }
 END_TEST
 
+/* A stand-in for qftp-capture -C answering `end` with `stats`: how the
+ * window ended is passed on; a late one may lack packets
+ * (WIRE_CAPTURE_DROPPED, never a plain pass). */
+static int fake_end(const char *tool, const char *stats, wire_capture_stats *st,
+                    char *err, size_t errlen)
+{
+  FILE *f = fopen(tool, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\necho ready\nwhile read l; do case $l in begin*) "
+             "echo ok;; end) echo '%s';; esac; done\n", stats);
+  fclose(f);
+  ck_assert_int_eq(chmod(tool, 0755), 0);
+  wire_capture *cap;
+  ck_assert_msg(wire_capture_open(tool, "lo", 0, &cap, err, errlen) == 0, "%s",
+                err);
+  ck_assert_int_eq(wire_capture_begin(cap, "tcp", "", "/dev/null", err,
+                                      errlen), 0);
+  int rc = wire_capture_end(cap, st, err, errlen);
+  char e2[256];
+  ck_assert_int_eq(wire_capture_close(cap, e2, sizeof e2), 0);
+  return rc;
+}
+
+START_TEST(test_capture_end_kinds)
+{
+  char tool[64], err[512];
+  snprintf(tool, sizeof tool, "/tmp/wire-fake-ctl-%d", (int)getpid());
+  wire_capture_stats st;
+  ck_assert_int_eq(fake_end(tool, "stats received=4 dropped=0 ifdropped=0 "
+                            "end=marker", &st, err, sizeof err), 0);
+  ck_assert(!st.waited && !st.late);
+  ck_assert_uint_eq(st.received, 4);
+  ck_assert_int_eq(fake_end(tool, "stats received=4 dropped=0 ifdropped=0 "
+                            "end=waited", &st, err, sizeof err), 0);
+  ck_assert(st.waited && !st.late);
+  ck_assert_int_eq(fake_end(tool, "stats received=4 dropped=0 ifdropped=0 "
+                            "end=late", &st, err, sizeof err),
+                   WIRE_CAPTURE_DROPPED);
+  ck_assert(st.late);
+  ck_assert_ptr_nonnull(strstr(err, "packets may be missing"));
+  unlink(tool);
+}
+END_TEST
+
 /* Control mode (qftp-capture -C): one tool, two case windows. A
  * connection opened in the first window and still open in the second
  * stays in the first file only; the second file holds the connection the
@@ -335,18 +379,26 @@ static int local_port(int fd)
   return ntohs(a.sin_port);
 }
 
-/* How many packets of pcap have `port` at either end. */
-static int packets_with_port(const char *pcap, int port)
+/* How many packets of pcap match the tcpdump expression. */
+static int packets_matching(const char *pcap, const char *expr)
 {
   char cmd[256];
-  snprintf(cmd, sizeof cmd, "tcpdump -nr %s 'tcp port %d' 2>/dev/null | wc -l",
-           pcap, port);
+  snprintf(cmd, sizeof cmd, "tcpdump -nr %s '%s' 2>/dev/null | wc -l", pcap,
+           expr);
   FILE *f = popen(cmd, "r");
   ck_assert_ptr_nonnull(f);
   int n = -1;
   ck_assert_int_eq(fscanf(f, "%d", &n), 1);
   pclose(f);
   return n;
+}
+
+/* How many packets of pcap have `port` at either end. */
+static int packets_with_port(const char *pcap, int port)
+{
+  char expr[32];
+  snprintf(expr, sizeof expr, "tcp port %d", port);
+  return packets_matching(pcap, expr);
 }
 
 START_TEST(test_live_session_windows)
@@ -389,9 +441,12 @@ START_TEST(test_live_session_windows)
   ck_assert_int_eq(write(a, "USER one\r\n", 10), 10);
   char buf[64];
   ck_assert_int_gt(read(as, buf, sizeof buf), 0);
-  wire_capture_stats st;
+  wire_capture_stats st, st1;
   ck_assert_msg(wire_capture_end(cap, &st, err, sizeof err) == 0, "%s", err);
   ck_assert_uint_ge(st.received, 4);
+  /* lo has an end marker: the window ended on it, not on a wait */
+  ck_assert(!st.waited && !st.late);
+  st1 = st;
 
   ck_assert_msg(wire_capture_begin(cap, filter, whole, p2, err, sizeof err) ==
                 0, "%s", err);
@@ -426,6 +481,12 @@ START_TEST(test_live_session_windows)
   ck_assert_int_eq(packets_with_port(p2, aport), 0);
   ck_assert_int_eq(packets_with_port(p1, bport), 0);
   ck_assert_int_gt(packets_with_port(p2, bport), 0);
+  /* The markers are in no file and not in the counts: the kernel counts
+   * every loopback packet twice (leaving, coming back), so window 1, one
+   * connection's packets all in p1, counts twice p1's packets. */
+  ck_assert_int_eq(packets_matching(p1, "ether proto 0x88b5"), 0);
+  ck_assert_int_eq(packets_matching(p2, "ether proto 0x88b5"), 0);
+  ck_assert_uint_eq(st1.received, 2 * (uint64_t)packets_matching(p1, ""));
   unlink(p1);
   unlink(p2);
 }
@@ -442,6 +503,7 @@ int main(void)
   tcase_add_test(tc, test_capture_drops_reported);
   tcase_add_test(tc, test_capture_bad_iface);
   tcase_add_test(tc, test_live_session_windows);
+  tcase_add_test(tc, test_capture_end_kinds);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
