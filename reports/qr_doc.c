@@ -110,9 +110,8 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
     return NULL;
   }
   const char *why = shape_error(doc);
-  if (!why &&
-      default_run_state(doc, json_array_size(json_object_get(doc, "cases"))) <
-          0)
+  if (!why && default_run_state(
+                  doc, json_array_size(json_object_get(doc, "cases"))) < 0)
     why = "out of memory";
   if (why) {
     qr_errf(err, errlen, "%s: not a qftp-harness result: %s", json_path, why);
@@ -202,14 +201,14 @@ const json_t *qr_doc_arr(const json_t *o, const char *key)
 struct qr_doc_stream {
   FILE *f;
   char path[PATH_MAX];
-  json_t *head;  /* every key but "cases" */
+  json_t *head;   /* every key but "cases" */
   off_t cases_at; /* just after the "[" of "cases" */
   size_t ncases, counts[QR_VERDICTS];
-  size_t next;   /* index of the case qr_doc_next decodes */
-  json_t *cur;   /* the case qr_doc_next gave last */
+  size_t next; /* index of the case qr_doc_next decodes */
+  json_t *cur; /* the case qr_doc_next gave last */
   bool failed;
   char err[512];
-  qc_buf *out;    /* qr_doc_render: flushed to sink before each case */
+  qc_buf *out; /* qr_doc_render: flushed to sink before each case */
   qr_atomic *sink;
 };
 
@@ -354,8 +353,7 @@ qr_doc_stream *qr_doc_open(const char *json_path, char *err, size_t errlen)
   json_t *doc = qr_doc_load(json_path, err, errlen);
   if (doc) {
     json_decref(doc);
-    qr_errf(err, errlen, "cannot read %s: changed while being read",
-            json_path);
+    qr_errf(err, errlen, "cannot read %s: changed while being read", json_path);
   }
   return NULL;
 }

@@ -66,7 +66,8 @@ static qr_run_result *rich_run(void)
   qr_case_add_unexpected(c, "+QIURC: \"closed\",0");
   qr_case_set_verdict(c, QR_FAIL, 3, "step 3: \xc3\xa9 and \xff");
   qr_case_waive(c, "replies.*", "known", "https://bugs/1", NULL);
-  qr_case_set_evidence(c, "{\"commands\": [\"USER a\", \"PASS b\"], \"n\": 2.5}",
+  qr_case_set_evidence(c,
+                       "{\"commands\": [\"USER a\", \"PASS b\"], \"n\": 2.5}",
                        "not json at all");
   c->started = 1.0005;
   c->duration_s = 0.25;
@@ -90,8 +91,7 @@ START_TEST(test_same_bytes_as_one_tree)
   /* c->dir was set by the seal: the reference must carry it too. */
   free(want);
   for (size_t i = 1; i < r->ncases; i += 2)
-    ck_assert_int_eq(qr_write_case_dir(&r->cases[i], dir, err, sizeof err),
-                     0);
+    ck_assert_int_eq(qr_write_case_dir(&r->cases[i], dir, err, sizeof err), 0);
   qr_run_result *copy = rich_run(); /* unsealed, with the same dirs */
   free(copy->started_at);
   copy->started_at = strdup(r->started_at);
@@ -164,17 +164,16 @@ START_TEST(test_reader_takes_any_layout)
   char compact[160], first[160];
   snprintf(compact, sizeof compact, "%s/compact.json", dir);
   snprintf(first, sizeof first, "%s/first.json", dir);
-  ck_assert_int_eq(json_dump_file(doc, compact, JSON_COMPACT |
-                                                    JSON_PRESERVE_ORDER),
-                   0);
+  ck_assert_int_eq(
+      json_dump_file(doc, compact, JSON_COMPACT | JSON_PRESERVE_ORDER), 0);
   char *text = json_dumps(moved, JSON_INDENT(7) | JSON_PRESERVE_ORDER);
   char *spaced = malloc(strlen(text) + 16);
   sprintf(spaced, "\r\n\t %s \n\n", text);
   tu_spit(first, spaced);
   free(spaced);
   free(text);
-  int (*fns[])(const char *, const char *, char *, size_t) = {
-      qr_render_junit, qr_render_tap, qr_render_html};
+  int (*fns[])(const char *, const char *, char *,
+               size_t) = {qr_render_junit, qr_render_tap, qr_render_html};
   for (size_t i = 0; i < 3; i++) {
     char *a = render_file(fns[i], path, "a.out");
     char *b = render_file(fns[i], compact, "b.out");
