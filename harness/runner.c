@@ -420,14 +420,14 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
                module_errors, o->max_module_errors);
       r.stop_code = "max-module-errors";
     }
+    bool stop = false;
     if (r.stop_reason[0] && w) {
       /* A worker that stops takes no more cases; the others run them. */
       qr_case_note(cr, cr->duration_s,
                    "worker stopped: %s; it takes no more cases",
                    r.stop_reason);
-      break;
-    }
-    if (r.stop_reason[0] && i + 1 < set.n) {
+      stop = true;
+    } else if (r.stop_reason[0] && i + 1 < set.n) {
       /* Like an interrupted run: the rest is not run; the reason is in
        * the last case's transcript and on the console. */
       qr_case_note(cr, cr->duration_s,
@@ -436,8 +436,15 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
                    set.n - i - 1 == 1 ? " is" : "s are");
       rn_progress("stopping the run: %s; %zu case%s not run\n", r.stop_reason,
                set.n - i - 1, set.n - i - 1 == 1 ? "" : "s");
-      break;
+      stop = true;
     }
+    /* The case is over: its files written, its transcript and evidence
+     * out of memory (the run's memory stays that of one case). A case
+     * that cannot be sealed stays whole and is written at the end. */
+    if (qr_case_seal(res, cr, o->report_dir, err, sizeof err) < 0)
+      rn_progress("warning: reports: %s\n", err);
+    if (stop)
+      break;
   }
   res->duration_s = (double)(qc_now_ms() - t_start) / 1000.0;
   /* interrupted: the run did not run all it planned, whatever the cause;

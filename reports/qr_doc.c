@@ -4,7 +4,15 @@
 #include "qr_file.h"
 #include "qr_report.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 /* Each rendered report is bounded by the JSON it comes from (a few times
  * its size at worst), itself bounded by the model's caps. */
@@ -12,6 +20,43 @@ enum { QR_DOC_OUT_MAX = QR_FILE_MAX };
 
 /* Bytes of a results.json we read: what we could have written. */
 enum { QR_DOC_IN_MAX = QR_FILE_MAX };
+
+/* The shape the renderers rely on, of one case; NULL when c has it. */
+static const char *case_error(const json_t *c)
+{
+  if (!json_is_object(c) || !json_is_string(json_object_get(c, "id")))
+    return "a case without a string \"id\"";
+  if (qr_verdict_parse(json_string_value(json_object_get(c, "verdict"))) < 0)
+    return "a case with an unknown \"verdict\"";
+  const json_t *w = json_object_get(c, "waiver");
+  if (w && !json_is_object(w) && !json_is_null(w))
+    return "a case whose \"waiver\" is not an object";
+  return NULL;
+}
+
+/* The shape of the rest, for a document of ncases cases. */
+static const char *head_error(const json_t *doc, size_t ncases)
+{
+  const json_t *wv = json_object_get(doc, "waivers");
+  if (wv && !json_is_array(wv))
+    return "\"waivers\" is not an array";
+  size_t i;
+  const json_t *c;
+  json_array_foreach(wv, i, c)
+  {
+    if (!json_is_object(c))
+      return "a waiver that is not an object";
+  }
+  const json_t *in = json_object_get(doc, "interrupted");
+  if (in && !json_is_boolean(in))
+    return "\"interrupted\" is not true or false";
+  const json_t *pl = json_object_get(doc, "planned");
+  if (pl && (!json_is_integer(pl) || json_integer_value(pl) < 0))
+    return "\"planned\" is not a count";
+  if (pl && (size_t)json_integer_value(pl) < ncases)
+    return "\"planned\" is less than the number of cases";
+  return NULL;
+}
 
 /* The shape the renderers rely on; NULL when doc has it. */
 static const char *shape_error(const json_t *doc)
@@ -27,37 +72,16 @@ static const char *shape_error(const json_t *doc)
   const json_t *c;
   json_array_foreach(cases, i, c)
   {
-    if (!json_is_object(c) || !json_is_string(json_object_get(c, "id")))
-      return "a case without a string \"id\"";
-    if (qr_verdict_parse(json_string_value(json_object_get(c, "verdict"))) < 0)
-      return "a case with an unknown \"verdict\"";
-    const json_t *w = json_object_get(c, "waiver");
-    if (w && !json_is_object(w) && !json_is_null(w))
-      return "a case whose \"waiver\" is not an object";
+    const char *why = case_error(c);
+    if (why)
+      return why;
   }
-  const json_t *wv = json_object_get(doc, "waivers");
-  if (wv && !json_is_array(wv))
-    return "\"waivers\" is not an array";
-  json_array_foreach(wv, i, c)
-  {
-    if (!json_is_object(c))
-      return "a waiver that is not an object";
-  }
-  const json_t *in = json_object_get(doc, "interrupted");
-  if (in && !json_is_boolean(in))
-    return "\"interrupted\" is not true or false";
-  const json_t *pl = json_object_get(doc, "planned");
-  if (pl && (!json_is_integer(pl) || json_integer_value(pl) < 0))
-    return "\"planned\" is not a count";
-  if (pl && (size_t)json_integer_value(pl) < json_array_size(cases))
-    return "\"planned\" is less than the number of cases";
-  return NULL;
+  return head_error(doc, json_array_size(cases));
 }
 
 /* Files written before the run state existed: a complete run. */
-static int default_run_state(json_t *doc)
+static int default_run_state(json_t *doc, size_t n)
 {
-  size_t n = json_array_size(json_object_get(doc, "cases"));
   if (!json_object_get(doc, "interrupted") &&
       json_object_set_new(doc, "interrupted", json_false()) < 0)
     return -1;
@@ -86,7 +110,8 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
     return NULL;
   }
   const char *why = shape_error(doc);
-  if (!why && default_run_state(doc) < 0)
+  if (!why && default_run_state(
+                  doc, json_array_size(json_object_get(doc, "cases"))) < 0)
     why = "out of memory";
   if (why) {
     qr_errf(err, errlen, "%s: not a qftp-harness result: %s", json_path, why);
@@ -96,17 +121,22 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
   return doc;
 }
 
-qr_doc_run qr_doc_run_state(const json_t *doc)
+static qr_doc_run run_state(const json_t *doc, size_t ran)
 {
   qr_doc_run s;
   s.interrupted = json_is_true(json_object_get(doc, "interrupted"));
   size_t n;
   s.stop_reason = qr_doc_str(doc, "stop_reason", &n);
   s.stop_detail = qr_doc_str(doc, "stop_detail", &n);
-  s.ran = json_array_size(qr_doc_arr(doc, "cases"));
+  s.ran = ran;
   json_int_t p = json_integer_value(json_object_get(doc, "planned"));
   s.planned = p > 0 && (size_t)p > s.ran ? (size_t)p : s.ran;
   return s;
+}
+
+qr_doc_run qr_doc_run_state(const json_t *doc)
+{
+  return run_state(doc, json_array_size(qr_doc_arr(doc, "cases")));
 }
 
 void qr_doc_module(const json_t *doc, bool full, qc_buf *b)
@@ -162,23 +192,262 @@ const json_t *qr_doc_arr(const json_t *o, const char *key)
   return json_is_array(v) ? v : NULL;
 }
 
+/* The stream reader (qr_doc.h qr_doc_open). The top object is walked by
+ * its punctuation only ({ } [ ] : , and white space); every key and value
+ * is decoded by jansson from where the walk stands, so only one case is
+ * ever in memory. A file the walk does not take (a syntax error, a wrong
+ * shape) is loaded whole by qr_doc_load for its exact message: the error
+ * path may cost memory, a run never does. */
+struct qr_doc_stream {
+  FILE *f;
+  char path[PATH_MAX];
+  json_t *head;   /* every key but "cases" */
+  off_t cases_at; /* just after the "[" of "cases" */
+  size_t ncases, counts[QR_VERDICTS];
+  size_t next; /* index of the case qr_doc_next decodes */
+  json_t *cur; /* the case qr_doc_next gave last */
+  bool failed;
+  char err[512];
+  qc_buf *out; /* qr_doc_render: flushed to sink before each case */
+  qr_atomic *sink;
+};
+
+/* The next byte that is not JSON white space (consumed), or EOF. */
+static int skip_ws(FILE *f)
+{
+  int c;
+  do
+    c = getc(f);
+  while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+  return c;
+}
+
+/* One JSON value decoded from where f stands; f is left just after it
+ * (jansson may read a byte past a number or literal: its position says
+ * how far the value went). NULL on any error. */
+static json_t *value_at(FILE *f)
+{
+  off_t start = ftello(f);
+  json_error_t je;
+  json_t *v = json_loadf(f,
+                         JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY |
+                             JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+                         &je);
+  if (v && (start < 0 || fseeko(f, start + je.position, SEEK_SET) < 0)) {
+    json_decref(v);
+    v = NULL;
+  }
+  return v;
+}
+
+/* The elements of "cases", each checked and counted, none kept. 0 when
+ * the array is well formed and every case has the shape. */
+static int walk_cases(qr_doc_stream *s)
+{
+  int c = skip_ws(s->f);
+  if (c == ']')
+    return 0;
+  ungetc(c, s->f);
+  for (;;) {
+    json_t *v = value_at(s->f);
+    int v_ok = v && !case_error(v);
+    if (v_ok)
+      s->counts[qr_verdict_parse(
+          json_string_value(json_object_get(v, "verdict")))]++;
+    json_decref(v);
+    if (!v_ok)
+      return -1;
+    s->ncases++;
+    c = skip_ws(s->f);
+    if (c == ']')
+      return 0;
+    if (c != ',')
+      return -1;
+  }
+}
+
+/* The whole top object: head filled, cases counted. 0 when the file is a
+ * results.json the renderers can take. */
+static int walk(qr_doc_stream *s)
+{
+  if (skip_ws(s->f) != '{')
+    return -1;
+  int c = skip_ws(s->f);
+  bool seen_cases = false;
+  if (c == '}')
+    return skip_ws(s->f) == EOF && seen_cases ? 0 : -1;
+  ungetc(c, s->f);
+  for (;;) {
+    json_t *key = value_at(s->f);
+    const char *k = json_string_value(key);
+    bool dup = k && (json_object_get(s->head, k) ||
+                     (seen_cases && strcmp(k, "cases") == 0));
+    if (!k || dup || skip_ws(s->f) != ':') {
+      json_decref(key);
+      return -1;
+    }
+    int rc;
+    if (strcmp(k, "cases") == 0) {
+      seen_cases = true;
+      rc = skip_ws(s->f) == '[' ? 0 : -1;
+      s->cases_at = ftello(s->f);
+      if (rc == 0)
+        rc = walk_cases(s);
+    } else {
+      json_t *v = value_at(s->f);
+      rc = v && json_object_set_new(s->head, k, v) == 0 ? 0 : -1;
+    }
+    json_decref(key);
+    if (rc < 0)
+      return -1;
+    c = skip_ws(s->f);
+    if (c == '}')
+      break;
+    if (c != ',')
+      return -1;
+  }
+  if (skip_ws(s->f) != EOF || !seen_cases || s->cases_at < 0)
+    return -1;
+  if (json_integer_value(json_object_get(s->head, "schema")) != QR_SCHEMA ||
+      head_error(s->head, s->ncases))
+    return -1;
+  return default_run_state(s->head, s->ncases);
+}
+
+void qr_doc_close(qr_doc_stream *s)
+{
+  if (!s)
+    return;
+  if (s->f)
+    fclose(s->f);
+  json_decref(s->head);
+  json_decref(s->cur);
+  free(s);
+}
+
+qr_doc_stream *qr_doc_open(const char *json_path, char *err, size_t errlen)
+{
+  qr_doc_stream *s = calloc(1, sizeof *s);
+  if (!s) {
+    qr_errf(err, errlen, "cannot read %s: out of memory", json_path);
+    return NULL;
+  }
+  snprintf(s->path, sizeof s->path, "%s", json_path);
+  s->cases_at = -1;
+  s->head = json_object();
+  /* A regular file within the bound, as qr_read_file takes it; anything
+   * else gets qr_doc_load's words below. */
+  struct stat st;
+  int fd = open(json_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      (unsigned long long)st.st_size <= QR_DOC_IN_MAX)
+    s->f = fdopen(fd, "r");
+  if (!s->f && fd >= 0)
+    close(fd);
+  if (s->f && s->head && walk(s) == 0) {
+    qr_doc_rewind(s);
+    return s;
+  }
+  qr_doc_close(s);
+  /* The exact message, as the whole-file loader gives it. */
+  json_t *doc = qr_doc_load(json_path, err, errlen);
+  if (doc) {
+    json_decref(doc);
+    qr_errf(err, errlen, "cannot read %s: changed while being read", json_path);
+  }
+  return NULL;
+}
+
+const json_t *qr_doc_head(const qr_doc_stream *s)
+{
+  return s->head;
+}
+
+qr_doc_run qr_doc_stream_state(const qr_doc_stream *s)
+{
+  return run_state(s->head, s->ncases);
+}
+
+void qr_doc_counts(const qr_doc_stream *s, size_t counts[QR_VERDICTS])
+{
+  memcpy(counts, s->counts, sizeof s->counts);
+}
+
+static void stream_fail(qr_doc_stream *s, const char *why)
+{
+  if (!s->failed)
+    snprintf(s->err, sizeof s->err, "cannot read %s: %s", s->path, why);
+  s->failed = true;
+}
+
+void qr_doc_rewind(qr_doc_stream *s)
+{
+  json_decref(s->cur);
+  s->cur = NULL;
+  s->next = 0;
+  if (fseeko(s->f, s->cases_at, SEEK_SET) < 0)
+    stream_fail(s, strerror(errno));
+}
+
+/* What the renderer has written so far goes to the file: its buffer holds
+ * one case's worth at most. */
+static void flush_out(qr_doc_stream *s)
+{
+  if (!s->sink || !s->out || qc_buf_failed(s->out))
+    return;
+  qr_atomic_write(s->sink, qc_buf_data(s->out), qc_buf_len(s->out));
+  qc_buf_reset(s->out);
+}
+
+const json_t *qr_doc_next(qr_doc_stream *s)
+{
+  flush_out(s);
+  json_decref(s->cur);
+  s->cur = NULL;
+  if (s->failed || s->next >= s->ncases)
+    return NULL;
+  if (s->next > 0 && skip_ws(s->f) != ',') {
+    stream_fail(s, "changed while being read");
+    return NULL;
+  }
+  s->cur = value_at(s->f);
+  if (!s->cur || case_error(s->cur)) {
+    stream_fail(s, "changed while being read");
+    return NULL;
+  }
+  s->next++;
+  return s->cur;
+}
+
 int qr_doc_render(const char *json_path, const char *out_path,
                   qr_doc_renderer fn, char *err, size_t errlen)
 {
-  json_t *doc = qr_doc_load(json_path, err, errlen);
-  if (!doc)
+  qr_doc_stream *s = qr_doc_open(json_path, err, errlen);
+  if (!s)
     return -1;
+  qr_atomic a;
+  if (qr_atomic_open(&a, out_path, err, errlen) < 0) {
+    qr_doc_close(s);
+    return -1;
+  }
   qc_buf b;
   qc_buf_init(&b, QR_DOC_OUT_MAX);
-  fn(doc, out_path, &b);
-  json_decref(doc);
+  s->out = &b;
+  s->sink = &a;
+  fn(s, out_path, &b);
+  flush_out(s);
   int rc = -1;
-  if (qc_buf_failed(&b))
+  if (s->failed) {
+    qr_errf(err, errlen, "%s", s->err);
+    qr_atomic_abort(&a);
+  } else if (qc_buf_failed(&b)) {
     qr_errf(err, errlen, "cannot write %s: out of memory or too large",
             out_path);
-  else
-    rc =
-        qr_write_atomic(out_path, qc_buf_data(&b), qc_buf_len(&b), err, errlen);
+    qr_atomic_abort(&a);
+  } else {
+    rc = qr_atomic_commit(&a, err, errlen);
+  }
   qc_buf_free(&b);
+  qr_doc_close(s);
   return rc;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "qc_buf.h"
+#include "qr_result.h"
 
 /* Loads and checks json_path: an object with "schema" QR_SCHEMA and a
  * "cases" array of objects, each with a string "id" and a known "verdict".
@@ -55,12 +56,36 @@ double qr_doc_num(const json_t *o, const char *key);
  * (json_array_size, json_array_foreach) treat as empty. */
 const json_t *qr_doc_arr(const json_t *o, const char *key);
 
+/* A results.json read one case at a time, so rendering a run's reports
+ * costs the memory of one case, not of the run. Opening walks the whole
+ * file once: checks it as qr_doc_load does (same messages: a file it
+ * refuses is loaded whole for them), keeps every top-level key but
+ * "cases" and counts the cases and their verdicts. */
+typedef struct qr_doc_stream qr_doc_stream;
+
+qr_doc_stream *qr_doc_open(const char *json_path, char *err, size_t errlen);
+void qr_doc_close(qr_doc_stream *s);
+/* The run's keys, every one but "cases"; "interrupted" and "planned"
+ * made explicit as qr_doc_load makes them. */
+const json_t *qr_doc_head(const qr_doc_stream *s);
+qr_doc_run qr_doc_stream_state(const qr_doc_stream *s);
+/* How many cases have each verdict (qr_verdict order). */
+void qr_doc_counts(const qr_doc_stream *s, size_t counts[QR_VERDICTS]);
+/* Back to the first case. */
+void qr_doc_rewind(qr_doc_stream *s);
+/* The next case (checked as qr_doc_load checks a case), valid until the
+ * next call; NULL after the last or when the file changed under us (then
+ * qr_doc_render fails). Under qr_doc_render, what the renderer put in its
+ * output so far is written to the file first. */
+const json_t *qr_doc_next(qr_doc_stream *s);
+
 /* Renders doc into out; out_path is where it will be written (links in
  * it are relative to that file's directory). */
-typedef void (*qr_doc_renderer)(const json_t *doc, const char *out_path,
+typedef void (*qr_doc_renderer)(qr_doc_stream *doc, const char *out_path,
                                 qc_buf *out);
 
-/* Loads json_path, renders it with fn and writes out_path atomically. */
+/* Opens json_path, renders it with fn and writes out_path atomically,
+ * piece by piece. */
 int qr_doc_render(const char *json_path, const char *out_path,
                   qr_doc_renderer fn, char *err, size_t errlen);
 

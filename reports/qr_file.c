@@ -71,51 +71,93 @@ int qr_mkdirs(const char *path, char *err, size_t errlen)
   return 0;
 }
 
-int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
-                    size_t errlen)
+int qr_atomic_open(qr_atomic *a, const char *path, char *err, size_t errlen)
 {
-  char tmp[PATH_MAX];
-  int len = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-  if (len < 0 || (size_t)len >= sizeof tmp) {
+  a->fd = -1;
+  a->saved_errno = 0;
+  int len = snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path);
+  int plen = snprintf(a->path, sizeof a->path, "%s", path);
+  if (len < 0 || (size_t)len >= sizeof a->tmp || plen < 0 ||
+      (size_t)plen >= sizeof a->path) {
     qr_errf(err, errlen, "cannot write %s: path too long", path);
     return -1;
   }
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
+  a->fd = mkstemp(a->tmp);
+  if (a->fd < 0) {
     qr_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     return -1;
   }
-  const char *what = "write";
-  int rc = qc_write_all(fd, data, n, qc_deadline_in(QR_WRITE_TIMEOUT_MS));
+  return 0;
+}
+
+void qr_atomic_write(qr_atomic *a, const void *data, size_t n)
+{
+  if (a->fd < 0 || a->saved_errno || n == 0)
+    return;
+  int rc = qc_write_all(a->fd, data, n, qc_deadline_in(QR_WRITE_TIMEOUT_MS));
   if (rc == QC_IO_TIMEOUT)
-    errno = ETIMEDOUT;
+    a->saved_errno = ETIMEDOUT;
+  else if (rc < 0)
+    a->saved_errno = errno ? errno : EIO;
+}
+
+void qr_atomic_abort(qr_atomic *a)
+{
+  if (a->fd < 0)
+    return;
+  close(a->fd);
+  a->fd = -1;
+  unlink(a->tmp);
+}
+
+int qr_atomic_commit(qr_atomic *a, char *err, size_t errlen)
+{
+  if (a->fd < 0) {
+    qr_errf(err, errlen, "cannot write %s: not open", a->path);
+    return -1;
+  }
+  const char *what = "write";
+  int rc = a->saved_errno ? -1 : 0;
+  int saved = a->saved_errno;
   if (rc == 0) {
     /* mkstemp makes 0600; reports are for everyone who may read the dir. */
     what = "chmod";
-    rc = fchmod(fd, 0644);
+    rc = fchmod(a->fd, 0644);
+    saved = errno;
   }
   if (rc == 0) {
     what = "fsync";
-    rc = fsync(fd);
+    rc = fsync(a->fd);
+    saved = errno;
   }
-  int saved = errno;
-  if (close(fd) < 0 && rc == 0) {
+  if (close(a->fd) < 0 && rc == 0) {
     what = "close";
     saved = errno;
     rc = -1;
   }
+  a->fd = -1;
   if (rc == 0) {
     what = "rename";
-    rc = rename(tmp, path);
+    rc = rename(a->tmp, a->path);
     saved = errno;
   }
   if (rc < 0) {
-    unlink(tmp);
-    qr_errf(err, errlen, "cannot write %s (%s): %s", path, what,
+    unlink(a->tmp);
+    qr_errf(err, errlen, "cannot write %s (%s): %s", a->path, what,
             strerror(saved));
     return -1;
   }
   return 0;
+}
+
+int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
+                    size_t errlen)
+{
+  qr_atomic a;
+  if (qr_atomic_open(&a, path, err, errlen) < 0)
+    return -1;
+  qr_atomic_write(&a, data, n);
+  return qr_atomic_commit(&a, err, errlen);
 }
 
 char *qr_read_file(const char *path, size_t max, size_t *len, char *err,

@@ -2,6 +2,7 @@
 #ifndef QR_FILE_H
 #define QR_FILE_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /* The largest report file we render or read back: far above any real run
@@ -21,6 +22,25 @@ int qr_mkdirs(const char *path, char *err, size_t errlen);
  * temporary file is removed on every failure. 0, or -1 with err. */
 int qr_write_atomic(const char *path, const void *data, size_t n, char *err,
                     size_t errlen);
+
+/* A file written piece by piece to a temporary name beside path and
+ * renamed over path by qr_atomic_commit: a report too large to hold in
+ * memory whole is still never seen half-written. */
+typedef struct qr_atomic {
+  int fd;          /* -1 once committed or aborted */
+  int saved_errno; /* the first write's failure; 0 while none */
+  char path[PATH_MAX], tmp[PATH_MAX];
+} qr_atomic;
+
+/* Creates the temporary file. 0, or -1 with err naming path. */
+int qr_atomic_open(qr_atomic *a, const char *path, char *err, size_t errlen);
+/* Appends n bytes; a failure is kept and reported by qr_atomic_commit. */
+void qr_atomic_write(qr_atomic *a, const void *data, size_t n);
+/* Flushes, closes and renames; on any failure (this one or an earlier
+ * write's) removes the temporary file. 0, or -1 with err. */
+int qr_atomic_commit(qr_atomic *a, char *err, size_t errlen);
+/* Closes and removes the temporary file (a writer that gave up). */
+void qr_atomic_abort(qr_atomic *a);
 
 /* The whole of the regular file at path, NUL-terminated (caller frees), at
  * most max bytes; *len gets its length. NULL with err "cannot read PATH:

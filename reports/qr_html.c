@@ -59,16 +59,11 @@ static qr_verdict verdict_of(const json_t *c)
       json_string_value(json_object_get(c, "verdict")));
 }
 
-static void header(qc_buf *b, const json_t *doc)
+static void header(qc_buf *b, qr_doc_stream *s)
 {
-  const json_t *cases = qr_doc_arr(doc, "cases");
-  size_t cnt[QR_VERDICTS] = {0};
-  size_t i;
-  const json_t *c;
-  json_array_foreach(cases, i, c)
-  {
-    cnt[verdict_of(c)]++;
-  }
+  const json_t *doc = qr_doc_head(s);
+  size_t cnt[QR_VERDICTS];
+  qr_doc_counts(s, cnt);
   qc_buf_adds(b, "<h1>qftp-harness report</h1>\n<p class=\"module\">"
                  "<b>module</b>: ");
   /* Which module and firmware ran, first: the rest is about it. */
@@ -110,7 +105,7 @@ static void header(qc_buf *b, const json_t *doc)
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
               "</tr></table>\n",
-              json_array_size(cases), cnt[QR_PASS], cnt[QR_FAIL], cnt[QR_ERROR],
+              qr_doc_stream_state(s).ran, cnt[QR_PASS], cnt[QR_FAIL], cnt[QR_ERROR],
               cnt[QR_SKIP], cnt[QR_WAIVED]);
 }
 
@@ -421,9 +416,10 @@ static void dir_of(const char *path, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s", (int)(slash - path), path);
 }
 
-static void render(const json_t *doc, const char *out_path, qc_buf *b)
+static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
 {
-  qr_doc_run st = qr_doc_run_state(doc);
+  const json_t *doc = qr_doc_head(s);
+  qr_doc_run st = qr_doc_stream_state(s);
   qc_buf_addf(b,
               "<!DOCTYPE html>\n<html lang=\"en\"><head>"
               "<meta charset=\"utf-8\">"
@@ -446,26 +442,22 @@ static void render(const json_t *doc, const char *out_path, qc_buf *b)
     }
     qc_buf_adds(b, "</p>\n");
   }
-  header(b, doc);
+  header(b, s);
   char report_dir[PATH_MAX];
   dir_of(out_path, report_dir, sizeof report_dir);
-  const json_t *cases = qr_doc_arr(doc, "cases");
   qc_buf_adds(b, "<h2>Cases</h2>\n<table><tr><th>#</th><th>id</th>"
                  "<th>title</th><th>spec</th><th>verdict</th>"
                  "<th>duration (s)</th><th>reason</th></tr>\n");
-  size_t i;
+  size_t i = 0;
   const json_t *c;
-  json_array_foreach(cases, i, c)
-  {
+  for (qr_doc_rewind(s); (c = qr_doc_next(s)); i++)
     case_row(b, c, i);
-  }
   qc_buf_adds(b, "</table>\n");
   waivers_table(b, doc);
   qc_buf_adds(b, "<h2>Transcripts</h2>\n");
-  json_array_foreach(cases, i, c)
-  {
+  i = 0;
+  for (qr_doc_rewind(s); (c = qr_doc_next(s)); i++)
     case_details(b, c, i, report_dir);
-  }
   qc_buf_adds(b, "</body></html>\n");
 }
 

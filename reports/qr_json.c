@@ -2,7 +2,12 @@
  *
  * Stable and diffable: keys in the order they are added here (jansson keeps
  * insertion order), 2-space indent, times rounded to the millisecond so a
- * re-run differs only where the run did. */
+ * re-run differs only where the run did.
+ *
+ * Written as a stream, never as one tree: the run's fields as one small
+ * jansson object, then each case as its own object dumped with the same
+ * flags and shifted to its depth (qr_json.h). A case sealed during the
+ * run (qr_seal.c) is copied from the spill file as it was dumped then. */
 #include "qr_report.h"
 
 #include <jansson.h>
@@ -11,10 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include "qc_buf.h"
 #include "qr_escape.h"
 #include "qr_file.h"
+#include "qr_json.h"
 
 /* A JSON string of s; NULL as null. jansson takes only UTF-8, so other
  * bytes (a module's noise in a reason) become \xNN first. */
@@ -166,7 +174,9 @@ static json_t *module_json(const qr_module_info *m, int *bad)
   return o;
 }
 
-static json_t *run_json(const qr_run_result *r, int *bad)
+/* The run's fields, "cases" last and empty: the streaming writer puts the
+ * cases where its "[]" is. */
+static json_t *head_json(const qr_run_result *r, int *bad)
 {
   json_t *o = json_object();
   put(o, "schema", json_integer(QR_SCHEMA), bad);
@@ -206,38 +216,123 @@ static json_t *run_json(const qr_run_result *r, int *bad)
   for (size_t i = 0; i < r->nwaivers; i++)
     push(wv, waiver_json(&r->waivers[i], true, bad), bad);
   put(o, "waivers", wv, bad);
-  json_t *cases = json_array();
-  for (size_t i = 0; i < r->ncases; i++)
-    push(cases, case_json(&r->cases[i], bad), bad);
-  put(o, "cases", cases, bad);
+  put(o, "cases", json_array(), bad);
   return o;
+}
+
+json_t *qr_json_run_tree(const qr_run_result *r)
+{
+  int bad = 0;
+  json_t *o = head_json(r, &bad);
+  json_t *cases = json_object_get(o, "cases");
+  for (size_t i = 0; !bad && i < r->ncases; i++)
+    push(cases, case_json(&r->cases[i], &bad), &bad);
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* text as it reads `depth` levels down: jansson indents by nesting, and a
+ * raw newline in its output is always indentation (strings escape it). */
+static void add_shifted(qc_buf *b, const char *text, int depth)
+{
+  for (const char *p = text; *p;) {
+    size_t n = strcspn(p, "\n");
+    qc_buf_add(b, p, n);
+    p += n;
+    if (*p == '\n') {
+      qc_buf_addf(b, "\n%*s", depth * QR_JSON_INDENT, "");
+      p++;
+    }
+  }
+}
+
+int qr_json_case_text(const qr_case_result *c, qc_buf *b)
+{
+  int bad = 0;
+  json_t *o = case_json(c, &bad);
+  char *text = bad ? NULL : json_dumps(o, QR_JSON_FLAGS);
+  json_decref(o);
+  if (!text)
+    return -1;
+  add_shifted(b, text, QR_JSON_CASE_DEPTH);
+  free(text);
+  return qc_buf_failed(b) ? -1 : 0;
+}
+
+/* Copies a sealed case's entry from the spill file. */
+static int copy_spilled(const qr_run_result *r, const qr_case_result *c,
+                        qr_atomic *a)
+{
+  char chunk[65536];
+  long long off = c->spill_off;
+  size_t left = c->spill_len;
+  while (left > 0) {
+    size_t want = left < sizeof chunk ? left : sizeof chunk;
+    ssize_t k = pread(r->spill_fd, chunk, want, (off_t)off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return -1;
+    qr_atomic_write(a, chunk, (size_t)k);
+    off += k;
+    left -= (size_t)k;
+  }
+  return 0;
 }
 
 int qr_write_json(const qr_run_result *r, const char *path, char *err,
                   size_t errlen)
 {
   int bad = 0;
-  json_t *root = run_json(r, &bad);
-  char *text = NULL;
-  if (!bad)
-    text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                JSON_REAL_PRECISION(12));
-  json_decref(root);
-  if (!text) {
+  json_t *head = head_json(r, &bad);
+  char *text = bad ? NULL : json_dumps(head, QR_JSON_FLAGS);
+  json_decref(head);
+  /* The head ends with the empty cases array; the cases go there. */
+  static const char tail[] = "[]\n}";
+  size_t n = text ? strlen(text) : 0;
+  if (!text || n < sizeof tail - 1 ||
+      strcmp(text + n - (sizeof tail - 1), tail) != 0) {
+    free(text);
     qr_errf(err, errlen, "cannot write %s: out of memory building the JSON",
             path);
     return -1;
   }
-  size_t n = strlen(text);
-  char *nl = realloc(text, n + 2); /* a final newline, as text files have */
-  if (!nl) {
+  qr_atomic a;
+  if (qr_atomic_open(&a, path, err, errlen) < 0) {
     free(text);
-    qr_errf(err, errlen, "cannot write %s: out of memory", path);
     return -1;
   }
-  nl[n] = '\n';
-  nl[n + 1] = '\0';
-  int rc = qr_write_atomic(path, nl, n + 1, err, errlen);
-  free(nl);
-  return rc;
+  qr_atomic_write(&a, text, n - (sizeof tail - 1));
+  free(text);
+  if (r->ncases == 0)
+    qr_atomic_write(&a, "[]\n}\n", 5);
+  else
+    qr_atomic_write(&a, "[", 1);
+  qc_buf b;
+  qc_buf_init(&b, QR_FILE_MAX);
+  for (size_t i = 0; i < r->ncases; i++) {
+    const qr_case_result *c = &r->cases[i];
+    qc_buf_reset(&b);
+    qc_buf_addf(&b, "%s\n%*s", i ? "," : "",
+                QR_JSON_CASE_DEPTH * QR_JSON_INDENT, "");
+    qr_atomic_write(&a, qc_buf_data(&b), qc_buf_len(&b));
+    qc_buf_reset(&b);
+    int rc = c->sealed ? copy_spilled(r, c, &a) : qr_json_case_text(c, &b);
+    if (rc < 0) {
+      qc_buf_free(&b);
+      qr_atomic_abort(&a);
+      qr_errf(err, errlen, "cannot write %s: case %s: %s", path, c->id,
+              c->sealed ? "cannot read its spilled entry"
+                        : "out of memory building the JSON");
+      return -1;
+    }
+    qr_atomic_write(&a, qc_buf_data(&b), qc_buf_len(&b));
+  }
+  qc_buf_free(&b);
+  if (r->ncases)
+    qr_atomic_write(&a, "\n  ]\n}\n", 7);
+  return qr_atomic_commit(&a, err, errlen);
 }

@@ -225,18 +225,14 @@ static void module_properties(qc_buf *b, const json_t *doc)
   qc_buf_free(&ati);
 }
 
-static void render(const json_t *doc, const char *out_path, qc_buf *b)
+static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
 {
   (void)out_path;
-  const json_t *cases = qr_doc_arr(doc, "cases");
-  qr_doc_run st = qr_doc_run_state(doc);
-  size_t cnt[QR_VERDICTS] = {0};
-  size_t i;
+  const json_t *doc = qr_doc_head(s);
+  qr_doc_run st = qr_doc_stream_state(s);
+  size_t cnt[QR_VERDICTS];
+  qr_doc_counts(s, cnt);
   const json_t *c;
-  json_array_foreach(cases, i, c)
-  {
-    cnt[qr_verdict_parse(json_string_value(json_object_get(c, "verdict")))]++;
-  }
   size_t extra = st.interrupted ? 1 : 0; /* the run.interrupted testcase */
   qc_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   qc_buf_addf(b,
@@ -260,10 +256,8 @@ static void render(const json_t *doc, const char *out_path, qc_buf *b)
               "    <property name=\"interrupted\" value=\"%s\"/>\n",
               st.planned, st.interrupted ? "true" : "false");
   qc_buf_adds(b, "  </properties>\n");
-  json_array_foreach(cases, i, c)
-  {
+  for (qr_doc_rewind(s); (c = qr_doc_next(s));)
     testcase(b, c);
-  }
   if (st.interrupted)
     interrupted_case(b, st);
   qc_buf_adds(b, "</testsuite>\n");

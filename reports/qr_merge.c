@@ -4,6 +4,7 @@
 
 #include "qr_doc.h"
 #include "qr_file.h"
+#include "qr_json.h"
 #include "qr_result.h"
 
 #include <math.h>
@@ -283,8 +284,7 @@ json_t *qr_merge_docs(json_t *const *docs, const char *const *names, size_t n,
 int qr_write_doc(const json_t *doc, const char *path, char *err,
                  size_t errlen)
 {
-  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                   JSON_REAL_PRECISION(12));
+  char *text = json_dumps(doc, QR_JSON_FLAGS);
   if (!text) {
     qr_errf(err, errlen, "cannot write %s: out of memory building the JSON",
             path);

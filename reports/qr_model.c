@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qc_redact.h"
 #include "qc_time.h"
@@ -127,6 +128,7 @@ qr_run_result *qr_run_result_new(const char *target, const char *profile,
   r->profile = xstrdup(profile ? profile : "");
   r->time_scale = time_scale;
   r->version = xstrdup(QR_VERSION);
+  r->spill_fd = -1;
   return r;
 }
 
@@ -400,6 +402,23 @@ void qr_run_counts(const qr_run_result *r, size_t counts[QR_VERDICTS])
   }
 }
 
+void qr_case_free_heavy(qr_case_result *c)
+{
+  for (size_t i = 0; i < c->nlines; i++)
+    free(c->lines[i].text);
+  free(c->lines);
+  c->lines = NULL;
+  c->nlines = c->cap = 0;
+  for (size_t i = 0; i < c->nunexpected; i++)
+    free(c->unexpected[i]);
+  free(c->unexpected);
+  c->unexpected = NULL;
+  c->nunexpected = c->unexp_cap = 0;
+  free(c->server_json);
+  free(c->wire_json);
+  c->server_json = c->wire_json = NULL;
+}
+
 static void case_free(qr_case_result *c)
 {
   free(c->id);
@@ -410,15 +429,8 @@ static void case_free(qr_case_result *c)
     free(c->tags[i]);
   free(c->tags);
   free(c->reason);
-  for (size_t i = 0; i < c->nlines; i++)
-    free(c->lines[i].text);
-  free(c->lines);
-  for (size_t i = 0; i < c->nunexpected; i++)
-    free(c->unexpected[i]);
-  free(c->unexpected);
+  qr_case_free_heavy(c);
   free(c->dir);
-  free(c->server_json);
-  free(c->wire_json);
   note_free(c->waiver);
   free(c->waiver);
 }
@@ -430,6 +442,8 @@ void qr_run_result_free(qr_run_result *r)
   for (size_t i = 0; i < r->ncases; i++)
     case_free(&r->cases[i]);
   free(r->cases);
+  if (r->spill_fd >= 0)
+    close(r->spill_fd);
   for (size_t i = 0; i < r->nwaivers; i++)
     note_free(&r->waivers[i]);
   free(r->waivers);

@@ -46,8 +46,24 @@ int qr_render_tap(const char *json_path, const char *tap_path, char *err,
 int qr_write_case_files(const qr_case_result *c, const char *case_dir,
                         char *err, size_t errlen);
 
-/* Everything: report_dir (with parents), cases/<id>/ for each case (sets
- * c->dir to "cases/<id>" when NULL), results.json, junit.xml, report.html
+/* report_dir/c->dir/transcript.txt (qr_write_case_files), c->dir set to
+ * "cases/<id>" when NULL (the id's characters outside a-z A-Z 0-9 . _ -
+ * as '_'). */
+int qr_write_case_dir(qr_case_result *c, const char *report_dir, char *err,
+                      size_t errlen);
+
+/* Seals a finished case, so a run's memory is bounded by one case, not by
+ * the run: its case files are written (qr_write_case_dir), its
+ * results.json entry is dumped to the run's spill file (an unlinked file
+ * in report_dir) and its transcript, unexpected lines and evidence are
+ * freed (c->sealed). Nothing may be added to it after. qr_write_json
+ * copies the entry back: the same bytes as for an unsealed case. 0, or -1
+ * with err; the case is then left whole and written from memory. */
+int qr_case_seal(qr_run_result *r, qr_case_result *c, const char *report_dir,
+                 char *err, size_t errlen);
+
+/* Everything: report_dir (with parents), cases/<id>/ for each case not
+ * sealed (qr_write_case_dir), results.json, junit.xml, report.html
  * and results.tap. Stops at the first error. */
 int qr_write_all(qr_run_result *r, const char *report_dir, char *err,
                  size_t errlen);

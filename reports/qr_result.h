@@ -83,6 +83,14 @@ typedef struct qr_case_result {
                          replies, stored files), JSON text; may be NULL */
   char *wire_json;    /* the capture's analysis (servers/wire), JSON text;
                          may be NULL */
+  /* Sealed (qr_case_seal, reports/qr_seal.c): transcript.txt is written,
+   * the case's results.json entry sits in the run's spill file at
+   * [spill_off, spill_off + spill_len), and lines, unexpected,
+   * server_json and wire_json are freed. What stays is what the run
+   * still reads: id, verdict, reason, waiver, timings. */
+  bool sealed;
+  long long spill_off;
+  size_t spill_len;
 } qr_case_result;
 
 /* The module as the preflight read it (the harness's preflight). Strings are
@@ -125,6 +133,11 @@ typedef struct qr_run_result {
   size_t nwaivers, waivers_cap;
   qr_case_result *cases;
   size_t ncases, cap;
+  /* The sealed cases' results.json entries, one after another: an
+   * unlinked file in the report directory (gone with the process, however
+   * it ends); -1 until the first case is sealed. */
+  int spill_fd;
+  long long spill_end;
 } qr_run_result;
 
 const char *qr_verdict_name(qr_verdict v); /* "pass", "fail", ... */
@@ -187,5 +200,8 @@ void qr_waiver_note_add_case(qr_waiver_note *w, const char *id);
 /* Counts of each verdict. */
 void qr_run_counts(const qr_run_result *r, size_t counts[QR_VERDICTS]);
 void qr_run_result_free(qr_run_result *r);
+/* Frees a case's transcript, unexpected lines and evidence (what sealing
+ * spills); the rest of the case stays. */
+void qr_case_free_heavy(qr_case_result *c);
 
 #endif

@@ -33,14 +33,14 @@ static void yaml_str(qc_buf *b, const json_t *v)
   free(q);
 }
 
-static void render(const json_t *doc, const char *out_path, qc_buf *b)
+static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
 {
   (void)out_path;
-  const json_t *cases = qr_doc_arr(doc, "cases");
+  const json_t *doc = qr_doc_head(s);
   /* The plan is what the run selected: a consumer that counts results
    * against it sees an interrupted run come up short, and the bail-out
    * line says why. */
-  qr_doc_run st = qr_doc_run_state(doc);
+  qr_doc_run st = qr_doc_stream_state(s);
   qc_buf_addf(b, "TAP version 13\n1..%zu\n", st.planned);
   /* Which module ran: a comment, for people and log greps. */
   qc_buf mod;
@@ -50,10 +50,9 @@ static void render(const json_t *doc, const char *out_path, qc_buf *b)
   description(b, qc_buf_data(&mod), qc_buf_len(&mod));
   qc_buf_addc(b, '\n');
   qc_buf_free(&mod);
-  size_t i, n;
+  size_t i = 0, n;
   const json_t *c;
-  json_array_foreach(cases, i, c)
-  {
+  for (qr_doc_rewind(s); (c = qr_doc_next(s)); i++) {
     const json_t *reason = json_object_get(c, "reason");
     qr_verdict v = (qr_verdict)qr_verdict_parse(
         json_string_value(json_object_get(c, "verdict")));
