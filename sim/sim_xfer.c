@@ -577,7 +577,11 @@ static void upload_bytes(sim_xfer *x, const char *b, size_t n)
   x->total += (long long)n;
   x->part += (long long)n;
   touch(x);
-  push_queue(x);
+  /* A pty read is at most 4 KiB: a write per read would be a send per
+   * 4 KiB. Below half the queue the poll loop's POLLOUT sends the batch
+   * its reads gathered, in the same round. */
+  if (queued(x) >= x->bufsize / 2)
+    push_queue(x);
 }
 
 size_t sim_xfer_input_room(const sim_xfer *x)
