@@ -46,6 +46,24 @@ ssize_t qc_read_some(int fd, void *buf, size_t n, int64_t deadline)
   }
 }
 
+ssize_t qc_read_nb(int fd, void *buf, size_t n, int64_t deadline)
+{
+  for (;;) {
+    ssize_t r = read(fd, buf, n);
+    if (r >= 0)
+      return r;
+    if (errno == EIO)
+      return 0;
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      return QC_IO_ERR;
+    if (errno == EINTR)
+      continue;
+    int w = wait_event(fd, POLLIN, deadline);
+    if (w != 1)
+      return w;
+  }
+}
+
 int qc_write_all(int fd, const void *buf, size_t n, int64_t deadline)
 {
   const char *p = buf;

@@ -21,6 +21,11 @@ int qc_wait_readable(int fd, int64_t deadline);
  * file (or pty hang-up, EIO), QC_IO_TIMEOUT, QC_IO_ERR. */
 ssize_t qc_read_some(int fd, void *buf, size_t n, int64_t deadline);
 
+/* qc_read_some for an O_NONBLOCK fd: the read comes first and the wait
+ * only when nothing is there, so a stream costs one call per read, not
+ * two (a pty gives at most 4 KiB a read). */
+ssize_t qc_read_nb(int fd, void *buf, size_t n, int64_t deadline);
+
 /* Writes all n bytes: 0, QC_IO_TIMEOUT (some bytes may have gone out),
  * QC_IO_ERR. The deadline only binds when fd is non-blocking: a blocking
  * write(2) into a full pipe cannot be interrupted by it. */

@@ -101,9 +101,25 @@ long qh_lines_read_raw(qh_lines *l, qh_transport *t, void *buf, size_t n,
   if (n == 0)
     return 0;
   if (l->len == 0) {
-    int r = fill(l, t, deadline);
+    /* Nothing framed is queued: straight into the caller's buffer (a
+     * 64 MiB download is otherwise copied twice more). */
+    if (l->eof)
+      return 0;
+    long r = qh_transport_read(t, buf, n, deadline);
+    if (r == 0)
+      l->eof = true;
     if (r <= 0)
       return r;
+    unsigned char *b = buf;
+    if (l->after_cr) {
+      l->after_cr = false;
+      if (b[0] == '\n') { /* the framing LF of the line before */
+        memmove(b, b + 1, (size_t)r - 1);
+        if (--r == 0)
+          return qh_lines_read_raw(l, t, buf, n, deadline);
+      }
+    }
+    return r;
   }
   size_t skip = 0;
   if (l->after_cr && l->len > 0) {

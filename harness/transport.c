@@ -113,6 +113,13 @@ long qh_fd_read(qh_transport *t, void *buf, size_t n, int64_t deadline)
   return (long)qc_read_some(t->fd, buf, n, deadline);
 }
 
+long qh_fd_read_nb(qh_transport *t, void *buf, size_t n, int64_t deadline)
+{
+  if (t->fd < 0)
+    return 0;
+  return (long)qc_read_nb(t->fd, buf, n, deadline);
+}
+
 int qh_fd_write(qh_transport *t, const void *buf, size_t n, int64_t deadline)
 {
   if (t->fd < 0) {

@@ -106,6 +106,8 @@ void qh_transport_close(qh_transport *t);
 
 /* Reads/writes t->fd with qc_io; a hang-up reads as 0. */
 long qh_fd_read(qh_transport *t, void *buf, size_t n, int64_t deadline);
+/* qh_fd_read for an O_NONBLOCK t->fd (qh_tty_open's): qc_read_nb. */
+long qh_fd_read_nb(qh_transport *t, void *buf, size_t n, int64_t deadline);
 int qh_fd_write(qh_transport *t, const void *buf, size_t n, int64_t deadline);
 /* TIOCMBIS/TIOCMBIC on t->fd. */
 int qh_fd_set_modem(qh_transport *t, qh_modem_line line, bool up);

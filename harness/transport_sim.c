@@ -265,7 +265,7 @@ static void sim_close(qh_transport *t)
 }
 
 static const qh_transport_ops sim_ops = {
-    .read = qh_fd_read,
+    .read = qh_fd_read_nb, /* the link is opened by qh_tty_open */
     .write = qh_fd_write,
     .set_modem = qh_fd_set_modem,
     .alive = sim_alive,

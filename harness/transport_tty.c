@@ -110,7 +110,7 @@ static bool gone_errno(int e)
 
 static long tty_read(qh_transport *t, void *buf, size_t n, int64_t deadline)
 {
-  long r = qh_fd_read(t, buf, n, deadline);
+  long r = qh_fd_read_nb(t, buf, n, deadline); /* qh_tty_open: O_NONBLOCK */
   if (r == 0)
     tty_mark_lost(t, "hang-up");
   else if (r == QC_IO_ERR && gone_errno(errno))

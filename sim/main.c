@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#define PTY_READS_MAX 16 /* reads per poll round in upload data mode */
 #define OUT_DRAIN_MS 1000 /* at exit: what the host has not read by then */
 #define CONTROL_LINE_MAX 64 /* "reset" and room to spare */
 
@@ -382,6 +384,25 @@ static int on_control(loop *l)
   return 0;
 }
 
+/* Host bytes, as many as may be taken now. An upload in data mode reads
+ * on while the pty has more (a pty read gives at most 4 KiB): one poll
+ * per batch, not per 4 KiB. Other input is one read per poll round, so
+ * a command's effects run before the next bytes. */
+static void read_pty(loop *l, size_t room)
+{
+  char buf[4096];
+  for (int i = 0; i < PTY_READS_MAX && room > 0; i++) {
+    size_t want = room < sizeof buf ? room : sizeof buf;
+    ssize_t r = read(l->master, buf, want);
+    if (r <= 0)
+      return; /* EAGAIN: drained; EIO: the host closed (poll says so) */
+    on_pty_bytes(l->c, &l->fr, buf, (size_t)r);
+    room = sim_xfer_input_room(l->c->xfer);
+    if (room == SIZE_MAX)
+      return; /* not (or no longer) an upload in data mode */
+  }
+}
+
 static int run_loop(loop *l)
 {
   sim_ctx *c = l->c;
@@ -432,13 +453,8 @@ static int run_loop(loop *l)
     }
     if (n > 0 && (p[0].revents & POLLOUT))
       sim_outq_flush(out);
-    if (n > 0 && room && (p[0].revents & POLLIN)) {
-      char buf[4096];
-      size_t want = room < sizeof buf ? room : sizeof buf;
-      ssize_t r = read(master, buf, want);
-      if (r > 0)
-        on_pty_bytes(c, &l->fr, buf, (size_t)r);
-    }
+    if (n > 0 && room && (p[0].revents & POLLIN))
+      read_pty(l, room);
     /* The fds were chosen before the pty bytes ran commands: re-check. */
     short ev;
     if (n > 0 && p[2].fd >= 0 && p[2].revents &&

@@ -2,6 +2,8 @@
 
 #include "sim_log.h"
 
+#include <string.h>
+
 static const char *const names[] = {
     [SIM_GUARD_PAYLOAD] = "PAYLOAD",
     [SIM_GUARD_PLUS] = "PLUS",
@@ -78,6 +80,21 @@ size_t sim_guard_byte(sim_guard *g, int64_t t, unsigned char b, char *out)
     return 0; /* the caller left data mode; nothing is payload */
   }
   return 0;
+}
+
+size_t sim_guard_plain(sim_guard *g, int64_t t, const unsigned char *b,
+                       size_t n)
+{
+  if (g->st != SIM_GUARD_PAYLOAD || n == 0)
+    return 0;
+  if (b[0] == '+' && t - g->last_ms >= g->guard_ms)
+    return 0;
+  g->last_ms = t;
+  if (g->guard_ms > 0)
+    return n; /* no silence between bytes of one instant */
+  /* No guard time (a quirk): every '+' may start an escape. */
+  const unsigned char *plus = memchr(b + 1, '+', n - 1);
+  return plus ? (size_t)(plus - b) : n;
 }
 
 size_t sim_guard_tick(sim_guard *g, int64_t t, char *out)

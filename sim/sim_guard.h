@@ -41,6 +41,13 @@ void sim_guard_init(sim_guard *g, int64_t guard_ms, int64_t now);
  * and returns how many (0..SIM_GUARD_OUT_MAX). */
 size_t sim_guard_byte(sim_guard *g, int64_t t, unsigned char b, char *out);
 
+/* How many of the n bytes at the start of b, all arriving at time t, are
+ * payload with no escape pending (0..n): they need no sim_guard_byte()
+ * each, and the state is as if they had been fed one by one. 0 when an
+ * escape may be starting (the caller feeds that byte singly). */
+size_t sim_guard_plain(sim_guard *g, int64_t t, const unsigned char *b,
+                       size_t n);
+
 /* Time t passed with no byte: returns payload released (held '+' whose
  * window ran out) into out; sets ESCAPED when the silence after "+++" is
  * complete. */

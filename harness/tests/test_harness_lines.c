@@ -111,6 +111,77 @@ START_TEST(test_lines_next_deadline)
 }
 END_TEST
 
+/* Data mode after a line: the LF that frames the line before is not
+ * data, whether it is queued or read straight into the caller's buffer. */
+START_TEST(test_read_raw_after_line)
+{
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  static qh_lines l;
+  qh_lines_init(&l);
+  qh_line ln;
+  qh_transport *t = qh_transport_fd_new(sv[0], "socketpair");
+  ck_assert_ptr_nonnull(t);
+  char got[64];
+  /* Nothing queued after the line: the direct read drops the LF. */
+  ck_assert_int_eq(write(sv[1], "CONNECT\r", 8), 8);
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(500), &ln), 1);
+  ck_assert_str_eq(ln.text, "CONNECT");
+  ck_assert(!qh_lines_pending(&l));
+  ck_assert_int_eq(write(sv[1], "\nab\r\n", 5), 5);
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, sizeof got,
+                                     qc_deadline_in(500)), 4);
+  ck_assert(memcmp(got, "ab\r\n", 4) == 0);
+  /* The LF alone, then data: the read goes on for the data. */
+  ck_assert_int_eq(write(sv[1], "X\r", 2), 2);
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(500), &ln), 1);
+  ck_assert_int_eq(write(sv[1], "\n", 1), 1);
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, 1, qc_deadline_in(50)),
+                   QC_IO_TIMEOUT);
+  ck_assert_int_eq(write(sv[1], "\ncd", 3), 3);
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, sizeof got,
+                                     qc_deadline_in(500)), 3);
+  ck_assert(memcmp(got, "\ncd", 3) == 0); /* only the first LF framed */
+  /* Queued after the line: the same LF is dropped from the queue. */
+  ck_assert_int_eq(write(sv[1], "OK\r\nxy", 6), 6);
+  ck_assert_int_eq(qh_lines_next(&l, t, qc_deadline_in(500), &ln), 1);
+  ck_assert_str_eq(ln.text, "OK");
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, sizeof got,
+                                     qc_deadline_in(500)), 2);
+  ck_assert(memcmp(got, "xy", 2) == 0);
+  /* A hang-up reads as 0, and stays 0. */
+  close(sv[1]);
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, sizeof got,
+                                     qc_deadline_in(500)), 0);
+  ck_assert_int_eq(qh_lines_read_raw(&l, t, got, sizeof got,
+                                     qc_deadline_in(500)), 0);
+  qh_transport_close(t);
+}
+END_TEST
+
+/* qc_read_nb: data at once, a timeout when none comes, 0 at the end. */
+START_TEST(test_read_nb)
+{
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  ck_assert_int_eq(qc_set_nonblock(sv[0], 1), 0);
+  char got[8];
+  int64_t t0 = qc_now_ms();
+  ck_assert_int_eq(qc_read_nb(sv[0], got, sizeof got, qc_deadline_in(80)),
+                   QC_IO_TIMEOUT);
+  ck_assert_int_ge(qc_now_ms() - t0, 70);
+  ck_assert_int_eq(write(sv[1], "hi", 2), 2);
+  ck_assert_int_eq(qc_read_nb(sv[0], got, sizeof got, qc_deadline_in(500)), 2);
+  ck_assert(memcmp(got, "hi", 2) == 0);
+  /* Bytes already there are read even past the deadline, as poll would. */
+  ck_assert_int_eq(write(sv[1], "x", 1), 1);
+  ck_assert_int_eq(qc_read_nb(sv[0], got, sizeof got, qc_now_ms() - 1), 1);
+  close(sv[1]);
+  ck_assert_int_eq(qc_read_nb(sv[0], got, sizeof got, qc_deadline_in(500)), 0);
+  close(sv[0]);
+}
+END_TEST
+
 START_TEST(test_vars)
 {
   static qh_vars v;
@@ -176,6 +247,8 @@ int main(void)
                       sizeof frame_cases / sizeof frame_cases[0]);
   tcase_add_test(tc, test_frame_overlong);
   tcase_add_test(tc, test_lines_next_deadline);
+  tcase_add_test(tc, test_read_raw_after_line);
+  tcase_add_test(tc, test_read_nb);
   tcase_add_test(tc, test_vars);
   tcase_add_test(tc, test_unescape);
   suite_add_tcase(s, tc);
