@@ -172,8 +172,10 @@ char *qc_buf_take(qc_buf *b)
 {
   if (!b->p) {
     char *s = malloc(1);
-    if (s)
-      s[0] = '\0';
+    if (!s)
+      return NULL;
+    s[0] = '\0';
+    b->failed = false; /* as after init, like the branch below */
     return s;
   }
   if (b->off)

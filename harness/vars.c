@@ -61,6 +61,16 @@ const char *qh_vars_get(const qh_vars *v, const char *name)
   return NULL;
 }
 
+/* How much of s (at most max bytes) an error may quote: up to the first
+ * control byte, so a reference broken across lines stays a one-line error. */
+static int quotable(const char *s, size_t max)
+{
+  size_t i = 0;
+  while (i < max && (unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
+    i++;
+  return (int)i;
+}
+
 int qh_vars_expand(const qh_vars *v, const char *in, char *out, size_t cap,
                    char *err, size_t errlen)
 {
@@ -75,14 +85,16 @@ int qh_vars_expand(const qh_vars *v, const char *in, char *out, size_t cap,
       const char *end = strchr(p + 2, '}');
       size_t nlen = end ? (size_t)(end - p - 2) : 0;
       if (!end || nlen == 0 || nlen >= sizeof name) {
-        snprintf(err, errlen, "malformed variable reference at \"%.20s\"", p);
+        snprintf(err, errlen, "malformed variable reference at \"%.*s\"",
+                 quotable(p, 20), p);
         return -1;
       }
       memcpy(name, p + 2, nlen);
       name[nlen] = '\0';
       piece = qh_vars_get(v, name);
       if (!piece) {
-        snprintf(err, errlen, "unknown variable ${%s}", name);
+        snprintf(err, errlen, "unknown variable ${%.*s}",
+                 quotable(name, nlen), name);
         return -1;
       }
       plen = strlen(piece);

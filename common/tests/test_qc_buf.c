@@ -189,6 +189,23 @@ START_TEST(test_binary_data)
 }
 END_TEST
 
+/* A refused append before any storage existed: take still leaves the
+ * buffer as after init, failed flag cleared (found by fuzz_qc_buf). */
+START_TEST(test_take_unused_clears_failed)
+{
+  qc_buf b;
+  qc_buf_init(&b, 1);
+  ck_assert_int_eq(qc_buf_add(&b, "xy", 2), -1);
+  ck_assert(qc_buf_failed(&b));
+  char *s = qc_buf_take(&b);
+  ck_assert_str_eq(s, "");
+  free(s);
+  ck_assert(!qc_buf_failed(&b));
+  ck_assert_uint_eq(qc_buf_room(&b), 1);
+  qc_buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qc_buf");
@@ -201,6 +218,7 @@ int main(void)
   tcase_add_test(tc, test_printf);
   tcase_add_test(tc, test_zero_length);
   tcase_add_test(tc, test_binary_data);
+  tcase_add_test(tc, test_take_unused_clears_failed);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

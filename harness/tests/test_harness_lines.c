@@ -213,6 +213,24 @@ START_TEST(test_vars)
 }
 END_TEST
 
+/* A reference broken by a line end gives a one-line error (the loader
+ * prefixes it with file:line:col; found by fuzz_vars). */
+START_TEST(test_vars_error_one_line)
+{
+  qh_vars v;
+  memset(&v, 0, sizeof v);
+  char out[64], err[128];
+  ck_assert_int_eq(qh_vars_expand(&v, "${\n", out, sizeof out, err,
+                                  sizeof err), -1);
+  ck_assert_ptr_null(strchr(err, '\n'));
+  ck_assert_str_eq(err, "malformed variable reference at \"${\"");
+  ck_assert_int_eq(qh_vars_expand(&v, "${a\nb}", out, sizeof out, err,
+                                  sizeof err), -1);
+  ck_assert_ptr_null(strchr(err, '\n'));
+  ck_assert_str_eq(err, "unknown variable ${a}");
+}
+END_TEST
+
 START_TEST(test_unescape)
 {
   unsigned char b[16];
@@ -250,6 +268,7 @@ int main(void)
   tcase_add_test(tc, test_read_raw_after_line);
   tcase_add_test(tc, test_read_nb);
   tcase_add_test(tc, test_vars);
+  tcase_add_test(tc, test_vars_error_one_line);
   tcase_add_test(tc, test_unescape);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
