@@ -7,7 +7,8 @@
 #   -r REPS          full-suite runs at each -j for (c) (default 1, 1..10)
 #   --case-timeout S bound on one single-case run (default 60)
 #   --suite-timeout S bound on one full-suite run (default 900)
-#   --trivial FILE   the case without a server (default cases/at/echo.yaml)
+#   --trivial FILE   the case without a server (default cases/at/test-forms.yaml:
+#                    at.echo holds a deliberate 0.2 s silence of its own)
 #   --login FILE     the case with a login (default cases/open/login.yaml)
 #   --filter EXPR    the "suite" is only these cases (qftp-harness --filter;
 #                    default: every case)
@@ -41,7 +42,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 runs=10 reps=1 case_to=60 suite_to=900 keep=
 sel=()
-trivial=$repo/cases/at/echo.yaml
+trivial=$repo/cases/at/test-forms.yaml
 login=$repo/cases/open/login.yaml
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
