@@ -123,7 +123,10 @@ bool wire_split_take(wire_split *s, const wire_tcp_seg *seg, int64_t t_us)
       return now != 0;
     memcpy(f->key, key, sizeof f->key);
     f->used = true;
-    f->window = now;
+    /* Seen first without its SYN: it began before we looked (the tail of
+     * a server's start-up probe, a flow of a window forgotten): no case's.
+     * A case's own connections all open inside its window. */
+    f->window = syn ? now : 0;
     s->nused++;
   } else if (syn) {
     f->window = now; /* the 4-tuple used again: a new connection */

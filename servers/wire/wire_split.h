@@ -2,12 +2,13 @@
  *
  * One capture serves a whole run; each case gets a window [begin, end)
  * of capture time. A packet belongs to the open window when its TCP flow
- * started in that window: a flow starts with its SYN (without ACK), or,
- * when its SYN was not seen, with its first packet. A flow keeps the
- * window it started in, so a connection that outlives its case (a late
- * FIN, a retransmission) never lands in the next case's file, and one
- * that started before a case (the previous case's, or before the run)
- * never joins it. Packets are fed in capture order with their time
+ * started in that window: a flow starts with its SYN (without ACK); a
+ * flow first seen without its SYN began before anyone looked (the tail of
+ * a server's start-up probe, whose FIN can come late under load) and
+ * belongs to no window. A flow keeps the window it started in, so a
+ * connection that outlives its case (a late FIN, a retransmission) never
+ * lands in the next case's file, and one that started before a case (the
+ * previous case's, or before the run) never joins it. Packets are fed in capture order with their time
  * stamps; pure (no pcap, no I/O). Memory is fixed: WIRE_SPLIT_SLOTS flow
  * entries; when they run short the flows of windows long closed are
  * forgotten first (see wire_split.c). */
