@@ -103,12 +103,13 @@ static int parse(int argc, char **argv, cov_opts *o)
   return 0;
 }
 
-/* The ids of the cases RESULTS says passed; NULL after a message. */
+/* The ids of the cases RESULTS says passed; NULL after a message.
+ * *doc_out: the run's keys (not its cases). Read one case at a time. */
 static json_t *passing_ids(const char *path, json_t **doc_out)
 {
   char err[1024];
-  json_t *doc = qr_doc_load(path, err, sizeof err);
-  if (!doc) {
+  qr_doc_stream *s = qr_doc_open(path, err, sizeof err);
+  if (!s) {
     fprintf(stderr, "qftp-harness: coverage: %s\n", err);
     if (strstr(err, "No such file"))
       fprintf(stderr, "qftp-harness: coverage: no results file: run the "
@@ -116,19 +117,18 @@ static json_t *passing_ids(const char *path, json_t **doc_out)
     return NULL;
   }
   json_t *ids = json_object();
-  size_t i, len;
-  json_t *c;
-  json_array_foreach(qr_doc_arr(doc, "cases"), i, c)
-  {
+  size_t len;
+  const json_t *c;
+  while ((c = qr_doc_next(s)))
     if (strcmp(qr_doc_str(c, "verdict", &len), "pass") == 0)
       json_object_set_new(ids, qr_doc_str(c, "id", &len), json_false());
-  }
-  qr_doc_run run = qr_doc_run_state(doc);
+  qr_doc_run run = qr_doc_stream_state(s);
   if (run.interrupted)
     fprintf(stderr, "qftp-harness: coverage: warning: %s is of an "
                     "interrupted run (%zu of %zu cases)\n",
             path, run.ran, run.planned);
-  *doc_out = doc;
+  *doc_out = json_incref((json_t *)qr_doc_head(s));
+  qr_doc_close(s);
   return ids;
 }
 

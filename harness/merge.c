@@ -109,16 +109,14 @@ static bool safe_rel(const char *rel)
   return *rel && rel[0] != '/' && !strstr(rel, "..");
 }
 
-/* Brings part's case folders into out. */
-static int bring_cases(const json_t *doc, const char *dir, const char *out,
-                       bool move, char *err, size_t errlen)
+/* Brings each case's folder from its part into out, part by part. */
+static int bring_cases(const qr_merge *m, const char *const *dirs,
+                       const char *out, bool move, char *err, size_t errlen)
 {
-  size_t i;
-  const json_t *c;
-  json_array_foreach(qr_doc_arr(doc, "cases"), i, c)
-  {
-    size_t n;
-    const char *rel = qr_doc_str(c, "dir", &n);
+  size_t ran = qr_merge_state(m).ran;
+  for (size_t i = 0; i < ran; i++) {
+    qr_merge_case c = qr_merge_case_at(m, i);
+    const char *rel = c.dir, *dir = dirs[c.part];
     if (!*rel)
       continue; /* a case without a folder (hand-written results) */
     if (!safe_rel(rel)) {
@@ -155,46 +153,47 @@ static int bring_cases(const json_t *doc, const char *dir, const char *out,
 }
 
 int qh_merge_dirs(const char *const *dirs, size_t n, const char *out,
-                  bool move, FILE *warn, json_t **merged, char *err,
+                  bool move, FILE *warn, qr_merge **merged, char *err,
                   size_t errlen)
 {
   *merged = NULL;
-  json_t **docs = calloc(n ? n : 1, sizeof *docs);
-  if (!docs) {
+  char **paths = calloc(n ? n : 1, sizeof *paths);
+  if (!paths) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  int rc = -1;
-  size_t loaded = 0;
-  for (; loaded < n; loaded++) {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/results.json", dirs[loaded]);
-    if (!(docs[loaded] = qr_doc_load(path, err, errlen)))
-      goto out;
-  }
-  *merged = qr_merge_docs(docs, dirs, n, warn, err, errlen);
-  if (!*merged)
-    goto out;
-  for (size_t i = 0; out && i < n; i++)
-    if (bring_cases(docs[i], dirs[i], out, move, err, errlen) < 0) {
-      json_decref(*merged);
-      *merged = NULL;
-      goto out;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    paths[i] = malloc(PATH_MAX);
+    if (!paths[i]) {
+      snprintf(err, errlen, "out of memory");
+      rc = -1;
+    } else {
+      snprintf(paths[i], PATH_MAX, "%s/results.json", dirs[i]);
     }
-  rc = 0;
-out:
-  for (size_t i = 0; i < loaded; i++)
-    json_decref(docs[i]);
-  free(docs);
+  }
+  qr_merge *m = NULL;
+  if (rc == 0)
+    m = qr_merge_files((const char *const *)paths, dirs, n, warn, err,
+                       errlen);
+  if (!m || (out && bring_cases(m, dirs, out, move, err, errlen) < 0)) {
+    qr_merge_free(m);
+    rc = -1;
+  } else {
+    *merged = m;
+  }
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
   return rc;
 }
 
-int qh_merge_write(const json_t *doc, const char *out, char *err,
+int qh_merge_write(const qr_merge *m, const char *out, char *err,
                    size_t errlen)
 {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/results.json", out);
-  if (qr_write_doc(doc, path, err, errlen) < 0)
+  if (qr_merge_write(m, path, err, errlen) < 0)
     return -1;
   return qr_render_reports(out, err, errlen);
 }
@@ -262,24 +261,24 @@ int qh_merge_main(int argc, char **argv)
   const char *env_home = getenv("QFTP_HOME");
   const char *home = env_home && *env_home ? env_home : QFTP_SOURCE_DIR;
   char err[1024];
-  json_t *doc = NULL;
+  qr_merge *m = NULL;
   /* The parts are read before OUT is touched: a refused merge leaves OUT
    * as it was. */
-  if (qh_merge_dirs(dirs, n, NULL, false, NULL, &doc, err, sizeof err) < 0) {
+  if (qh_merge_dirs(dirs, n, NULL, false, NULL, &m, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: merge: %s\n", err);
     return QH_EXIT_ENV;
   }
-  json_decref(doc);
-  doc = NULL;
+  qr_merge_free(m);
+  m = NULL;
   if (qh_report_dir_prepare(out, home, err, sizeof err) < 0 ||
-      qh_merge_dirs(dirs, n, out, false, stderr, &doc, err, sizeof err) < 0 ||
-      qh_merge_write(doc, out, err, sizeof err) < 0) {
+      qh_merge_dirs(dirs, n, out, false, stderr, &m, err, sizeof err) < 0 ||
+      qh_merge_write(m, out, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: merge: %s\n", err);
-    json_decref(doc);
+    qr_merge_free(m);
     return QH_EXIT_ENV;
   }
-  const json_t *s = json_object_get(doc, "summary");
-  qr_doc_run st = qr_doc_run_state(doc);
+  const json_t *s = json_object_get(qr_merge_head(m), "summary");
+  qr_doc_run st = qr_merge_state(m);
   json_int_t pass = json_integer_value(json_object_get(s, "pass"));
   json_int_t fail = json_integer_value(json_object_get(s, "fail"));
   json_int_t errs = json_integer_value(json_object_get(s, "error"));
@@ -293,7 +292,7 @@ int qh_merge_main(int argc, char **argv)
   printf("reports: %s/results.json\n         %s/junit.xml\n"
          "         %s/report.html\n         %s/results.tap\n",
          out, out, out, out);
-  json_decref(doc);
+  qr_merge_free(m);
   if (st.interrupted || errs)
     return QH_EXIT_ENV;
   return fail ? QH_EXIT_FAIL : QH_EXIT_PASS;

@@ -549,8 +549,9 @@ static int set_run_state(json_t *doc, const par *p, double duration_s,
 }
 
 /* The merged run's last lines, as a single run prints them. */
-static int summary(const par *p, const json_t *doc, double duration_s)
+static int summary(const par *p, qr_merge *m, double duration_s)
 {
+  const json_t *doc = qr_merge_head(m);
   const json_t *s = json_object_get(doc, "summary");
   json_int_t n[QR_VERDICTS];
   static const char *const keys[QR_VERDICTS] = {"pass", "fail", "error",
@@ -567,7 +568,7 @@ static int summary(const par *p, const json_t *doc, double duration_s)
       printf("warning: waiver %s (%s) is %s\n", qr_doc_str(w, "case", &len),
              qr_doc_str(w, "where", &len), st);
   }
-  qr_doc_run st = qr_doc_run_state(doc);
+  qr_doc_run st = qr_merge_state(m);
   char waived[64] = "";
   if (p->o->waivers_path)
     snprintf(waived, sizeof waived, ", %lld waived", (long long)n[QR_WAIVED]);
@@ -618,16 +619,16 @@ static int merge_parts(par *p, int64_t t0)
     fprintf(stderr, "qftp-harness: no worker ran a case\n");
     return QH_EXIT_ENV;
   }
-  json_t *doc = NULL;
+  qr_merge *m = NULL;
   double duration_s = (double)(qc_now_ms() - t0) / 1000.0;
-  if (qh_merge_dirs(dirs, nd, p->o->report_dir, true, stderr, &doc, err,
+  if (qh_merge_dirs(dirs, nd, p->o->report_dir, true, stderr, &m, err,
                     sizeof err) < 0 ||
-      set_run_state(doc, p,
+      set_run_state(qr_merge_head(m), p,
                     (double)(int64_t)(duration_s * 1000) / 1000.0,
-                    json_array_size(qr_doc_arr(doc, "cases"))) < 0 ||
-      qh_merge_write(doc, p->o->report_dir, err, sizeof err) < 0) {
+                    qr_merge_state(m).ran) < 0 ||
+      qh_merge_write(m, p->o->report_dir, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: reports: %s\n", err);
-    json_decref(doc);
+    qr_merge_free(m);
     return QH_EXIT_ENV;
   }
   /* The merged reports are the run's; a worker's own would count its
@@ -641,8 +642,8 @@ static int merge_parts(par *p, int64_t t0)
       unlink(path);
     }
   printf("\n");
-  int rc = summary(p, doc, duration_s);
-  json_decref(doc);
+  int rc = summary(p, m, duration_s);
+  qr_merge_free(m);
   return rc;
 }
 

@@ -121,7 +121,7 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
   return doc;
 }
 
-static qr_doc_run run_state(const json_t *doc, size_t ran)
+qr_doc_run qr_doc_head_state(const json_t *doc, size_t ran)
 {
   qr_doc_run s;
   s.interrupted = json_is_true(json_object_get(doc, "interrupted"));
@@ -136,7 +136,7 @@ static qr_doc_run run_state(const json_t *doc, size_t ran)
 
 qr_doc_run qr_doc_run_state(const json_t *doc)
 {
-  return run_state(doc, json_array_size(qr_doc_arr(doc, "cases")));
+  return qr_doc_head_state(doc, json_array_size(qr_doc_arr(doc, "cases")));
 }
 
 void qr_doc_module(const json_t *doc, bool full, qc_buf *b)
@@ -201,8 +201,10 @@ const json_t *qr_doc_arr(const json_t *o, const char *key)
 struct qr_doc_stream {
   FILE *f;
   char path[PATH_MAX];
-  json_t *head;   /* every key but "cases" */
-  off_t cases_at; /* just after the "[" of "cases" */
+  json_t *head;     /* every key but "cases" */
+  off_t cases_at;   /* just after the "[" of "cases" */
+  size_t cases_pos; /* keys of head that come before "cases" in the file */
+  off_t cur_at;     /* where the case qr_doc_next gave last starts */
   size_t ncases, counts[QR_VERDICTS];
   size_t next; /* index of the case qr_doc_next decodes */
   json_t *cur; /* the case qr_doc_next gave last */
@@ -289,6 +291,7 @@ static int walk(qr_doc_stream *s)
     int rc;
     if (strcmp(k, "cases") == 0) {
       seen_cases = true;
+      s->cases_pos = json_object_size(s->head);
       rc = skip_ws(s->f) == '[' ? 0 : -1;
       s->cases_at = ftello(s->f);
       if (rc == 0)
@@ -365,7 +368,7 @@ const json_t *qr_doc_head(const qr_doc_stream *s)
 
 qr_doc_run qr_doc_stream_state(const qr_doc_stream *s)
 {
-  return run_state(s->head, s->ncases);
+  return qr_doc_head_state(s->head, s->ncases);
 }
 
 void qr_doc_counts(const qr_doc_stream *s, size_t counts[QR_VERDICTS])
@@ -410,13 +413,42 @@ const json_t *qr_doc_next(qr_doc_stream *s)
     stream_fail(s, "changed while being read");
     return NULL;
   }
+  s->cur_at = ftello(s->f);
   s->cur = value_at(s->f);
-  if (!s->cur || case_error(s->cur)) {
+  if (!s->cur || s->cur_at < 0 || case_error(s->cur)) {
     stream_fail(s, "changed while being read");
     return NULL;
   }
   s->next++;
   return s->cur;
+}
+
+size_t qr_doc_cases_pos(const qr_doc_stream *s)
+{
+  return s->cases_pos;
+}
+
+long long qr_doc_case_offset(const qr_doc_stream *s)
+{
+  return (long long)s->cur_at;
+}
+
+json_t *qr_doc_read_case(const char *json_path, long long off, char *err,
+                         size_t errlen)
+{
+  FILE *f = fopen(json_path, "re");
+  if (!f) {
+    qr_errf(err, errlen, "cannot read %s: %s", json_path, strerror(errno));
+    return NULL;
+  }
+  json_t *c = fseeko(f, (off_t)off, SEEK_SET) == 0 ? value_at(f) : NULL;
+  fclose(f);
+  if (!c || case_error(c)) {
+    json_decref(c);
+    qr_errf(err, errlen, "cannot read %s: changed while being read", json_path);
+    return NULL;
+  }
+  return c;
 }
 
 int qr_doc_render(const char *json_path, const char *out_path,

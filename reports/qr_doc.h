@@ -37,6 +37,9 @@ typedef struct qr_doc_run {
 } qr_doc_run;
 
 qr_doc_run qr_doc_run_state(const json_t *doc);
+/* The same for a document's keys without its cases (qr_doc_head), which
+ * were ran. */
+qr_doc_run qr_doc_head_state(const json_t *head, size_t ran);
 
 /* The module's identity (results.json "module") as text into b: full
  * "Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****1234", or short "EC25 rev
@@ -78,6 +81,16 @@ void qr_doc_rewind(qr_doc_stream *s);
  * qr_doc_render fails). Under qr_doc_render, what the renderer put in its
  * output so far is written to the file first. */
 const json_t *qr_doc_next(qr_doc_stream *s);
+/* How many of qr_doc_head's keys come before "cases" in the file (the
+ * keys qr_doc_open adds come after it, as qr_doc_load adds them). */
+size_t qr_doc_cases_pos(const qr_doc_stream *s);
+/* Where in the file the case qr_doc_next gave last starts. */
+long long qr_doc_case_offset(const qr_doc_stream *s);
+/* The case that starts at off of json_path (a qr_doc_case_offset), checked
+ * as qr_doc_next checks one: a new reference, or NULL with err "cannot
+ * read PATH: why" (changed while being read, when it is not a case). */
+json_t *qr_doc_read_case(const char *json_path, long long off, char *err,
+                         size_t errlen);
 
 /* Renders doc into out; out_path is where it will be written (links in
  * it are relative to that file's directory). */

@@ -234,32 +234,40 @@ json_t *qr_json_run_tree(const qr_run_result *r)
   return o;
 }
 
-/* text as it reads `depth` levels down: jansson indents by nesting, and a
- * raw newline in its output is always indentation (strings escape it). */
-static void add_shifted(qc_buf *b, const char *text, int depth)
+/* jansson's output as it reads QR_JSON_CASE_DEPTH levels down: jansson
+ * indents by nesting, and a raw newline in its output is always
+ * indentation (strings escape it). */
+static int add_shifted(const char *p, size_t len, void *data)
 {
-  for (const char *p = text; *p;) {
-    size_t n = strcspn(p, "\n");
+  qc_buf *b = data;
+  while (len > 0) {
+    const char *nl = memchr(p, '\n', len);
+    size_t n = nl ? (size_t)(nl - p) : len;
     qc_buf_add(b, p, n);
+    if (nl)
+      qc_buf_addf(b, "\n%*s", QR_JSON_CASE_DEPTH * QR_JSON_INDENT, "");
+    n += nl != NULL;
     p += n;
-    if (*p == '\n') {
-      qc_buf_addf(b, "\n%*s", depth * QR_JSON_INDENT, "");
-      p++;
-    }
+    len -= n;
   }
+  return qc_buf_failed(b) ? -1 : 0;
+}
+
+/* Dumped straight into b, never as one string first. */
+int qr_json_dump_case(const json_t *c, qc_buf *b)
+{
+  if (json_dump_callback(c, add_shifted, b, QR_JSON_FLAGS) < 0)
+    return -1;
+  return qc_buf_failed(b) ? -1 : 0;
 }
 
 int qr_json_case_text(const qr_case_result *c, qc_buf *b)
 {
   int bad = 0;
   json_t *o = case_json(c, &bad);
-  char *text = bad ? NULL : json_dumps(o, QR_JSON_FLAGS);
+  int rc = bad ? -1 : qr_json_dump_case(o, b);
   json_decref(o);
-  if (!text)
-    return -1;
-  add_shifted(b, text, QR_JSON_CASE_DEPTH);
-  free(text);
-  return qc_buf_failed(b) ? -1 : 0;
+  return rc;
 }
 
 /* Copies a sealed case's entry from the spill file. */

@@ -26,6 +26,10 @@ enum {
  * 0, or -1 out of memory. */
 int qr_json_case_text(const qr_case_result *c, qc_buf *b);
 
+/* A case's entry (c, as read back) the same way: how merge copies a part's
+ * cases into the merged file. 0, or -1 out of memory. */
+int qr_json_dump_case(const json_t *c, qc_buf *b);
+
 /* The whole document as one tree, as the writer once dumped it: the
  * reference the streaming writer must equal byte for byte (tests). Needs
  * every case unsealed. NULL out of memory. */

@@ -1,10 +1,13 @@
-/* qr_merge: see qr_merge.h. Works on the JSON documents themselves, so a
- * merged results.json holds exactly what the parts said. */
+/* qr_merge: see qr_merge.h. The run's keys merged (shared with the
+ * streamed merge, qr_merge_files.c) and the whole-tree merge kept as its
+ * reference. Works on the JSON documents themselves, so a merged
+ * results.json holds exactly what the parts said. */
 #include "qr_merge.h"
 
 #include "qr_doc.h"
 #include "qr_file.h"
 #include "qr_json.h"
+#include "qr_merge_top.h"
 #include "qr_result.h"
 
 #include <math.h>
@@ -40,8 +43,8 @@ static int by_id(const void *a, const void *b)
 }
 
 /* The parts must agree on what the verdicts were judged against. */
-static int check_same(json_t *const *docs, const char *const *names, size_t n,
-                      char *err, size_t errlen)
+int qr_merge_check(json_t *const *docs, const char *const *names, size_t n,
+                   char *err, size_t errlen)
 {
   for (size_t i = 1; i < n; i++) {
     if (strcmp(str(docs[0], "profile"), str(docs[i], "profile")) != 0) {
@@ -159,23 +162,20 @@ fail:
   return NULL;
 }
 
-/* summary recounted from the merged cases and waivers. */
-static json_t *summary(const json_t *cases, const json_t *waivers)
+/* summary counted from the merged cases' verdicts and the waivers. */
+static json_t *summary(const size_t counts[QR_VERDICTS], size_t total,
+                       const json_t *waivers)
 {
-  json_int_t n[QR_VERDICTS] = {0}, stale = 0;
+  json_int_t stale = 0;
   size_t i;
-  json_t *c;
-  json_array_foreach(cases, i, c)
-  {
-    int v = qr_verdict_parse(str(c, "verdict"));
-    if (v >= 0)
-      n[v]++;
-  }
-  json_array_foreach(waivers, i, c) stale += strcmp(str(c, "status"), "stale") == 0;
-  return json_pack("{sI sI sI sI sI sI sI}", "total",
-                   (json_int_t)json_array_size(cases), "pass", n[QR_PASS],
-                   "fail", n[QR_FAIL], "error", n[QR_ERROR], "skip",
-                   n[QR_SKIP], "waived", n[QR_WAIVED], "stale_waivers", stale);
+  json_t *w;
+  json_array_foreach(waivers, i, w) stale += strcmp(str(w, "status"), "stale") == 0;
+  return json_pack("{sI sI sI sI sI sI sI}", "total", (json_int_t)total,
+                   "pass", (json_int_t)counts[QR_PASS], "fail",
+                   (json_int_t)counts[QR_FAIL], "error",
+                   (json_int_t)counts[QR_ERROR], "skip",
+                   (json_int_t)counts[QR_SKIP], "waived",
+                   (json_int_t)counts[QR_WAIVED], "stale_waivers", stale);
 }
 
 /* target: one, or every distinct one joined by ", " (a farm of devices). */
@@ -216,28 +216,18 @@ static void module_warnings(json_t *const *docs, const char *const *names,
   }
 }
 
-json_t *qr_merge_docs(json_t *const *docs, const char *const *names, size_t n,
-                      FILE *warn, char *err, size_t errlen)
+json_t *qr_merge_top(json_t *out, json_t *const *docs, const size_t *ran,
+                     const char *const *names, size_t n,
+                     const size_t counts[QR_VERDICTS], size_t total,
+                     FILE *warn, char *err, size_t errlen)
 {
-  if (n == 0) {
-    qr_errf(err, errlen, "nothing to merge");
-    return NULL;
-  }
-  if (check_same(docs, names, n, err, errlen) < 0)
-    return NULL;
-  json_t *cases = join_cases(docs, names, n, err, errlen);
-  if (!cases)
-    return NULL;
   json_t *waivers = join_waivers(docs, n);
-  /* The first part gives the keys and their order; the rest is set from
-   * all of them. */
-  json_t *out = json_deep_copy(docs[0]);
   size_t planned = 0;
   double duration = 0;
   const char *started = str(docs[0], "started_at");
   const json_t *stopped = NULL; /* the first part that stopped early */
   for (size_t i = 0; i < n; i++) {
-    qr_doc_run st = qr_doc_run_state(docs[i]);
+    qr_doc_run st = qr_doc_head_state(docs[i], ran[i]);
     planned += st.planned;
     if (qr_doc_num(docs[i], "duration_s") > duration)
       duration = qr_doc_num(docs[i], "duration_s");
@@ -247,7 +237,7 @@ json_t *qr_merge_docs(json_t *const *docs, const char *const *names, size_t n,
     if (st.interrupted && !stopped)
       stopped = docs[i];
   }
-  json_t *sum = waivers ? summary(cases, waivers) : NULL;
+  json_t *sum = waivers ? summary(counts, total, waivers) : NULL;
   json_t *tgt = targets(docs, n);
   int bad = !out || !waivers || !sum || !tgt;
   bad = bad || json_object_set_new(out, "started_at", json_string(started)) < 0;
@@ -267,17 +257,60 @@ json_t *qr_merge_docs(json_t *const *docs, const char *const *names, size_t n,
   bad = bad || json_object_set_new(out, "summary", sum) < 0;
   sum = NULL;
   bad = bad || json_object_set(out, "waivers", waivers) < 0;
-  bad = bad || json_object_set(out, "cases", cases) < 0;
   json_decref(sum);
   json_decref(tgt);
   json_decref(waivers);
-  json_decref(cases);
   if (bad) {
     json_decref(out);
     qr_errf(err, errlen, "out of memory");
     return NULL;
   }
   module_warnings(docs, names, n, warn);
+  return out;
+}
+
+json_t *qr_merge_docs(json_t *const *docs, const char *const *names, size_t n,
+                      FILE *warn, char *err, size_t errlen)
+{
+  if (n == 0) {
+    qr_errf(err, errlen, "nothing to merge");
+    return NULL;
+  }
+  if (qr_merge_check(docs, names, n, err, errlen) < 0)
+    return NULL;
+  json_t *cases = join_cases(docs, names, n, err, errlen);
+  if (!cases)
+    return NULL;
+  size_t *ran = calloc(n, sizeof *ran);
+  size_t counts[QR_VERDICTS] = {0};
+  size_t i;
+  json_t *c;
+  json_array_foreach(cases, i, c)
+  {
+    int v = qr_verdict_parse(str(c, "verdict"));
+    if (v >= 0)
+      counts[v]++;
+  }
+  for (i = 0; ran && i < n; i++)
+    ran[i] = json_array_size(qr_doc_arr(docs[i], "cases"));
+  /* The first part gives the keys and their order; the rest is set from
+   * all of them, before the cases: warnings only for a merge that is
+   * made. */
+  json_t *out = NULL;
+  if (ran)
+    out = qr_merge_top(json_deep_copy(docs[0]), docs, ran, names, n, counts,
+                       json_array_size(cases), NULL, err, errlen);
+  else
+    qr_errf(err, errlen, "out of memory");
+  free(ran);
+  if (out && json_object_set(out, "cases", cases) < 0) {
+    json_decref(out);
+    out = NULL;
+    qr_errf(err, errlen, "out of memory");
+  }
+  json_decref(cases);
+  if (out)
+    module_warnings(docs, names, n, warn);
   return out;
 }
 
