@@ -148,14 +148,15 @@ static int add_value(loader *l, const yaml_node_t *k, const yaml_node_t *v,
 /* "owner/repo:path" then, optionally, a space and a line or a quote. */
 static bool citation_ok(const char *s)
 {
+  /* strchr finds the terminating NUL too: test *p first. */
   const char *p = s;
   size_t n = 0;
-  while (isalnum((unsigned char)*p) || strchr("_.-", *p))
+  while (isalnum((unsigned char)*p) || (*p && strchr("_.-", *p)))
     p++, n++;
   if (!n || *p++ != '/')
     return false;
   n = 0;
-  while (isalnum((unsigned char)*p) || strchr("_.-", *p))
+  while (isalnum((unsigned char)*p) || (*p && strchr("_.-", *p)))
     p++, n++;
   if (!n || *p++ != ':')
     return false;

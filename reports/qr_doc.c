@@ -97,10 +97,17 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
   char *text = qr_read_file(json_path, QR_DOC_IN_MAX, &len, err, errlen);
   if (!text)
     return NULL;
+  json_t *doc = qr_doc_loadb(json_path, text, len, err, errlen);
+  free(text);
+  return doc;
+}
+
+json_t *qr_doc_loadb(const char *json_path, const char *text, size_t len,
+                     char *err, size_t errlen)
+{
   json_error_t je;
   json_t *doc =
       json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-  free(text);
   if (!doc) {
     /* jansson gives the column of the last character it read, 0 when that
      * was the newline ending the previous line (a file cut short): the
