@@ -120,6 +120,12 @@ if [ -n "$evidence" ]; then
     sort -u | head -300 >"$tmp/ftp.txt" || true
   # The run's results.json, and every case's JSON is a run of one.
   [ -f "$evidence/results.json" ] && seed fuzz_qr_diff run <"$evidence/results.json"
+  # The run's captures, whole (fuzz_wire_pcap reads pcap and pcapng).
+  i=0
+  for p in $(find "$evidence" -name '*.pcap*' -size -1M | sort | head -20); do
+    i=$((i + 1))
+    seed fuzz_wire_pcap "cap-$i" <"$p"
+  done
 fi
 printf '{"schema":1,"cases":[{"id":"a.b","verdict":"pass"},{"id":"a.c","verdict":"fail","reason":"x"},{"id":"a.d","verdict":"skip"}]}\n' |
   seed fuzz_qr_diff minimal

@@ -148,14 +148,15 @@ static int add_value(loader *l, const yaml_node_t *k, const yaml_node_t *v,
 /* "owner/repo:path" then, optionally, a space and a line or a quote. */
 static bool citation_ok(const char *s)
 {
+  /* strchr finds the terminating NUL too: test *p first. */
   const char *p = s;
   size_t n = 0;
-  while (isalnum((unsigned char)*p) || strchr("_.-", *p))
+  while (isalnum((unsigned char)*p) || (*p && strchr("_.-", *p)))
     p++, n++;
   if (!n || *p++ != '/')
     return false;
   n = 0;
-  while (isalnum((unsigned char)*p) || strchr("_.-", *p))
+  while (isalnum((unsigned char)*p) || (*p && strchr("_.-", *p)))
     p++, n++;
   if (!n || *p++ != ':')
     return false;
@@ -357,13 +358,14 @@ static int defaults(qc_profile *p)
   return 0;
 }
 
-static int load_file(const char *path, const char *dir, const char **chain,
-                     int depth, qc_profile **out, char *err, size_t errlen);
+static int load_file(const qc_yaml_src *src, const char *path, const char *dir,
+                     const char **chain, int depth, qc_profile **out, char *err,
+                     size_t errlen);
 
 /* Loads the base named at node `vn` of l's file into *out. */
-static int load_base(loader *l, const own_val *b, const char *dir,
-                     const char **chain, int depth, const char *self,
-                     qc_profile **out)
+static int load_base(loader *l, const qc_yaml_src *src, const own_val *b,
+                     const char *dir, const char **chain, int depth,
+                     const char *self, qc_profile **out)
 {
   char name[QC_PROFILE_MAX_NAME + 1];
   snprintf(name, sizeof name, "%.*s", (int)b->vlen, b->value);
@@ -392,7 +394,8 @@ static int load_base(loader *l, const own_val *b, const char *dir,
   }
   char bpath[PATH_MAX], inner[1024];
   snprintf(bpath, sizeof bpath, "%s/%s.yaml", dir, name);
-  if (load_file(bpath, dir, chain, depth + 1, out, inner, sizeof inner) < 0) {
+  if (load_file(src, bpath, dir, chain, depth + 1, out, inner, sizeof inner) <
+      0) {
     fail_at(l, b->vn, "base \"%s\": %s", name, inner);
     return -1;
   }
@@ -461,16 +464,17 @@ static const char *own_str(const loader *l, const char *key)
   return v ? v->value : NULL;
 }
 
-static int load_file(const char *path, const char *dir, const char **chain,
-                     int depth, qc_profile **out, char *err, size_t errlen)
+static int load_file(const qc_yaml_src *src, const char *path, const char *dir,
+                     const char **chain, int depth, qc_profile **out, char *err,
+                     size_t errlen)
 {
   static const qc_yaml_opts opts = {QC_PROFILE_MAX_FILE, "profile",
                                     "one profile per file"};
   *out = NULL;
   yaml_document_t doc;
   yaml_node_t *root;
-  if (qc_yaml_load_map_flags(path, &opts, QC_YAML_NO_ALIASES, &doc, &root,
-                             err, errlen) < 0)
+  if (qc_yaml_load_map_src(src, path, &opts, QC_YAML_NO_ALIASES, &doc, &root,
+                           err, errlen) < 0)
     return -1;
   size_t nrows = qc_pschema_count();
   loader l = {path, &doc, err, errlen, calloc(nrows, sizeof(own_val)), 0,
@@ -489,7 +493,7 @@ static int load_file(const char *path, const char *dir, const char **chain,
     goto out;
   const own_val *b = own_find(&l, row_index("base"));
   if (b) {
-    if (load_base(&l, b, dir, chain, depth, name, &base) < 0)
+    if (load_base(&l, src, b, dir, chain, depth, name, &base) < 0)
       goto out;
     p = base;
     base = NULL;
@@ -543,10 +547,16 @@ static void dir_of(const char *path, char *dir, size_t len)
 int qc_profile_load(const char *path, qc_profile **out, char *err,
                     size_t errlen)
 {
+  return qc_profile_load_src(NULL, path, out, err, errlen);
+}
+
+int qc_profile_load_src(const qc_yaml_src *src, const char *path,
+                        qc_profile **out, char *err, size_t errlen)
+{
   char dir[PATH_MAX];
   const char *chain[QC_PROFILE_MAX_BASES + 1];
   dir_of(path, dir, sizeof dir);
-  return load_file(path, dir, chain, 0, out, err, errlen);
+  return load_file(src, path, dir, chain, 0, out, err, errlen);
 }
 
 int qc_profile_load_named(const char *dir, const char *name, qc_profile **out,
@@ -566,7 +576,7 @@ int qc_profile_load_named(const char *dir, const char *name, qc_profile **out,
     return -1;
   }
   const char *chain[QC_PROFILE_MAX_BASES + 1];
-  return load_file(path, dir, chain, 0, out, err, errlen);
+  return load_file(NULL, path, dir, chain, 0, out, err, errlen);
 }
 
 static size_t find(const qc_profile *p, const char *key)

@@ -30,6 +30,12 @@ typedef struct qc_profile qc_profile;
 int qc_profile_load(const char *path, qc_profile **out, char *err,
                     size_t errlen);
 
+/* As qc_profile_load, every file (the profile and its bases) read through
+ * src (qc_yaml.h; NULL: the file system), for tests and fuzzing. */
+struct qc_yaml_src;
+int qc_profile_load_src(const struct qc_yaml_src *src, const char *path,
+                        qc_profile **out, char *err, size_t errlen);
+
 /* Loads dir/<name>.yaml; `name` must be [A-Za-z0-9_-]+. */
 int qc_profile_load_named(const char *dir, const char *name, qc_profile **out,
                           char *err, size_t errlen);

@@ -72,9 +72,10 @@ void qc_yaml_fail(char *err, size_t errlen, const char *path,
 
 /* Reads the whole file, at most `max` bytes, NUL-terminated. On error
  * writes "path: reason" into err. */
-static char *read_bounded(const char *path, size_t max, size_t *len, char *err,
-                          size_t errlen)
+static char *read_bounded(void *ctx, const char *path, size_t max, size_t *len,
+                          char *err, size_t errlen)
 {
+  (void)ctx;
   /* O_NONBLOCK: a FIFO left where a case or profile belongs must not hang
    * us. */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -116,16 +117,18 @@ static char *read_bounded(const char *path, size_t max, size_t *len, char *err,
     got += (size_t)r;
   }
   close(fd);
-  if (got > max) {
-    snprintf(err, errlen, "%s: file too large (more than %zu bytes)", path,
-             max);
-    free(buf);
-    return NULL;
-  }
   buf[got] = '\0';
   *len = got;
   return buf;
 }
+
+static int file_exists(void *ctx, const char *path)
+{
+  (void)ctx;
+  return access(path, F_OK) == 0 ? 0 : errno;
+}
+
+const qc_yaml_src qc_yaml_files = {read_bounded, file_exists, NULL};
 
 /* Reader errors (bad UTF-8) carry only a byte offset: count lines up to it
  * (columns in bytes). Other errors carry libyaml's problem mark. */
@@ -247,12 +250,28 @@ int qc_yaml_load_map_flags(const char *path, const qc_yaml_opts *o,
                            unsigned flags, yaml_document_t *doc,
                            yaml_node_t **root, char *err, size_t errlen)
 {
+  return qc_yaml_load_map_src(NULL, path, o, flags, doc, root, err, errlen);
+}
+
+int qc_yaml_load_map_src(const qc_yaml_src *src, const char *path,
+                         const qc_yaml_opts *o, unsigned flags,
+                         yaml_document_t *doc, yaml_node_t **root, char *err,
+                         size_t errlen)
+{
   memset(doc, 0, sizeof *doc);
   *root = NULL;
+  if (!src)
+    src = &qc_yaml_files;
   size_t len = 0;
-  char *text = read_bounded(path, o->max_bytes, &len, err, errlen);
+  char *text = src->read(src->ctx, path, o->max_bytes, &len, err, errlen);
   if (!text)
     return -1;
+  if (len > o->max_bytes) {
+    snprintf(err, errlen, "%s: file too large (more than %zu bytes)", path,
+             o->max_bytes);
+    free(text);
+    return -1;
+  }
   if (flow_depth_check(path, text, len, flags, err, errlen) < 0) {
     free(text);
     return -1;

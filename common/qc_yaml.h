@@ -20,6 +20,23 @@ typedef struct qc_yaml_opts {
   const char *one_doc;
 } qc_yaml_opts;
 
+/* Where a loader gets the text of a file. qc_yaml_files reads the file
+ * system; a caller (a unit test, a fuzz target) may serve texts from
+ * memory, so the same loader code runs without touching the disk. */
+typedef struct qc_yaml_src {
+  /* The whole text of `path`, NUL-terminated and malloc'd (the caller
+   * frees it), *len its length; when longer than `max` bytes, any text
+   * longer than `max` (the caller refuses it). NULL with "path: reason" in
+   * err when it cannot be read. */
+  char *(*read)(void *ctx, const char *path, size_t max, size_t *len,
+                char *err, size_t errlen);
+  /* 0 when `path` exists, else an errno value (ENOENT). */
+  int (*exists)(void *ctx, const char *path);
+  void *ctx;
+} qc_yaml_src;
+
+extern const qc_yaml_src qc_yaml_files;
+
 /* Reads and parses `path` (a FIFO or a directory is refused, never waited
  * on). On success returns 0, *doc holds the first document (the caller
  * deletes it with yaml_document_delete) and *root is its top-level
@@ -37,6 +54,13 @@ int qc_yaml_load_map_flags(const char *path, const qc_yaml_opts *o,
                            yaml_node_t **root, char *err, size_t errlen);
 
 /* "a scalar", "a sequence", "a mapping", "nothing": for "got %s". */
+/* As qc_yaml_load_map_flags, the text read through src (NULL: the file
+ * system); `path` names it in messages. */
+int qc_yaml_load_map_src(const qc_yaml_src *src, const char *path,
+                         const qc_yaml_opts *o, unsigned flags,
+                         yaml_document_t *doc, yaml_node_t **root, char *err,
+                         size_t errlen);
+
 const char *qc_yaml_type_name(yaml_node_type_t t);
 
 /* Writes "path:line:col: " and the message, at node n, into err. */

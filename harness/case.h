@@ -125,6 +125,13 @@ int qh_case_load_as(const char *path, const char *fragments_dir,
                     const char *want_id, qh_case **out, char *err,
                     size_t errlen);
 
+/* As qh_case_load_as, the case and its fragments read through src
+ * (qc_yaml.h; NULL: the file system), for tests and fuzzing. */
+struct qc_yaml_src;
+int qh_case_load_src(const struct qc_yaml_src *src, const char *path,
+                     const char *fragments_dir, const char *want_id,
+                     qh_case **out, char *err, size_t errlen);
+
 void qh_case_free(qh_case *c);
 
 /* true if the case carries `tag`. */

@@ -49,7 +49,8 @@ int cl_open_doc(cl_loader *l, const char *path, cl_doc *dc, yaml_node_t **root)
 {
   static const qc_yaml_opts opts = {CL_MAX_FILE, "file", "one case per file"};
   memset(dc, 0, sizeof *dc);
-  if (qc_yaml_load_map(path, &opts, &dc->d, root, l->err, l->errlen) < 0)
+  if (qc_yaml_load_map_src(l->src, path, &opts, 0, &dc->d, root, l->err,
+                           l->errlen) < 0)
     return -1;
   if (!(dc->file = cl_add_source(l, path))) {
     snprintf(l->err, l->errlen, "%s: out of memory", path);
@@ -359,6 +360,14 @@ int qh_case_load_as(const char *path, const char *fragments_dir,
                     const char *want_id, qh_case **out, char *err,
                     size_t errlen)
 {
+  return qh_case_load_src(NULL, path, fragments_dir, want_id, out, err,
+                          errlen);
+}
+
+int qh_case_load_src(const struct qc_yaml_src *src, const char *path,
+                     const char *fragments_dir, const char *want_id,
+                     qh_case **out, char *err, size_t errlen)
+{
   *out = NULL;
   if (errlen)
     err[0] = '\0';
@@ -372,6 +381,7 @@ int qh_case_load_as(const char *path, const char *fragments_dir,
   cl_loader l = {
       .c = c,
       .fragments_dir = fragments_dir,
+      .src = src,
       .want_id = want_id,
       .err = err,
       .errlen = errlen};

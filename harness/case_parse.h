@@ -161,6 +161,7 @@ typedef struct cl_doc {
 typedef struct cl_loader {
   qh_case *c;
   const char *fragments_dir;
+  const qc_yaml_src *src; /* where files are read; NULL: the file system */
   const char *want_id; /* the id the file's place gives; NULL: not checked */
   char *err;
   size_t errlen;

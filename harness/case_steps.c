@@ -52,9 +52,11 @@ static int use_fragment(cl_loader *l, const cl_doc *dc, const yaml_node_t *at,
     cl_fail(l, dc, at, "%s: fragment path too long", what);
     return -1;
   }
-  if (access(path, F_OK) != 0) {
+  const qc_yaml_src *src = l->src ? l->src : &qc_yaml_files;
+  int e = src->exists(src->ctx, path);
+  if (e != 0) {
     cl_fail(l, dc, at, "%s: unknown fragment \"%s\" (%s: %s)", what, name, path,
-            strerror(errno));
+            strerror(e));
     return -1;
   }
   cl_doc fd;

@@ -33,14 +33,15 @@ static void side_free(side *s)
   json_decref(s->doc);
 }
 
-/* Loads path and indexes its cases; a case id twice makes pairing
- * ambiguous, so the file is refused. */
-static int side_load(side *s, const char *name, const char *path, char *err,
-                     size_t errlen)
+/* Loads path (text: its text, NULL: read the file) and indexes its
+ * cases; a case id twice makes pairing ambiguous, so the file is refused. */
+static int side_load(side *s, const char *name, const char *path,
+                     const char *text, size_t len, char *err, size_t errlen)
 {
   memset(s, 0, sizeof *s);
   s->name = name;
-  s->doc = qr_doc_load(path, err, errlen);
+  s->doc = text ? qr_doc_loadb(path, text, len, err, errlen)
+                : qr_doc_load(path, err, errlen);
   if (!s->doc)
     return -1;
   s->by_id = json_object();
@@ -175,30 +176,55 @@ static void compare(FILE *out, const side *a, const json_t *cb,
   }
 }
 
+static void diff_sides(side *a, side *b, FILE *out, qr_diff_counts *counts);
+
 int qr_diff(const char *old_json, const char *new_json, FILE *out,
             qr_diff_counts *counts, char *err, size_t errlen)
 {
   memset(counts, 0, sizeof *counts);
   side a, b;
-  if (side_load(&a, "OLD", old_json, err, errlen) < 0)
+  if (side_load(&a, "OLD", old_json, NULL, 0, err, errlen) < 0)
     return -1;
-  if (side_load(&b, "NEW", new_json, err, errlen) < 0) {
+  if (side_load(&b, "NEW", new_json, NULL, 0, err, errlen) < 0) {
     side_free(&a);
     return -1;
   }
-  identities(out, &a, &b);
-  warnings(out, &a, &b);
+  diff_sides(&a, &b, out, counts);
+  return 0;
+}
+
+int qr_diffb(const char *old_json, const char *old_text, size_t old_len,
+             const char *new_json, const char *new_text, size_t new_len,
+             FILE *out, qr_diff_counts *counts, char *err, size_t errlen)
+{
+  memset(counts, 0, sizeof *counts);
+  side a, b;
+  if (side_load(&a, "OLD", old_json, old_text, old_len, err, errlen) < 0)
+    return -1;
+  if (side_load(&b, "NEW", new_json, new_text, new_len, err, errlen) < 0) {
+    side_free(&a);
+    return -1;
+  }
+  diff_sides(&a, &b, out, counts);
+  return 0;
+}
+
+/* Prints the comparison and frees both sides. */
+static void diff_sides(side *a, side *b, FILE *out, qr_diff_counts *counts)
+{
+  identities(out, a, b);
+  warnings(out, a, b);
   size_t i;
   const json_t *c;
-  json_array_foreach(json_object_get(b.doc, "cases"), i, c)
+  json_array_foreach(json_object_get(b->doc, "cases"), i, c)
   {
-    compare(out, &a, c, counts);
+    compare(out, a, c, counts);
   }
-  json_array_foreach(json_object_get(a.doc, "cases"), i, c)
+  json_array_foreach(json_object_get(a->doc, "cases"), i, c)
   {
-    if (find_case(&b, str(c, "id")))
+    if (find_case(b, str(c, "id")))
       continue;
-    bool not_run = b.run.interrupted;
+    bool not_run = b->run.interrupted;
     if (not_run)
       counts->notrun++;
     else
@@ -210,7 +236,6 @@ int qr_diff(const char *old_json, const char *new_json, FILE *out,
           "%zu new, %zu removed, %zu not run, %zu unchanged\n",
           counts->regressed, counts->fixed, counts->changed, counts->skipped,
           counts->waived, counts->added, counts->removed, counts->notrun, counts->same);
-  side_free(&a);
-  side_free(&b);
-  return 0;
+  side_free(a);
+  side_free(b);
 }

@@ -30,5 +30,9 @@ typedef struct qr_diff_counts {
  * file cannot be read, is not a results.json or holds a case id twice. */
 int qr_diff(const char *old_json, const char *new_json, FILE *out,
             qr_diff_counts *counts, char *err, size_t errlen);
+/* As qr_diff, the two files' texts given (names for messages). */
+int qr_diffb(const char *old_json, const char *old_text, size_t old_len,
+             const char *new_json, const char *new_text, size_t new_len,
+             FILE *out, qr_diff_counts *counts, char *err, size_t errlen);
 
 #endif

@@ -97,16 +97,44 @@ json_t *qr_doc_load(const char *json_path, char *err, size_t errlen)
   char *text = qr_read_file(json_path, QR_DOC_IN_MAX, &len, err, errlen);
   if (!text)
     return NULL;
+  json_t *doc = qr_doc_loadb(json_path, text, len, err, errlen);
+  free(text);
+  return doc;
+}
+
+/* jansson's message quotes the text near the error: a control byte there
+ * (a newline inside a string) would break the one-line message. */
+static void escape_controls(const char *s, char *out, size_t cap)
+{
+  size_t o = 0;
+  for (; *s && o + 5 < cap; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out[o++] = '\\';
+      out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+    } else if (c < 0x20 || c == 0x7f) {
+      o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+    } else {
+      out[o++] = (char)c;
+    }
+  }
+  out[o] = '\0';
+}
+
+json_t *qr_doc_loadb(const char *json_path, const char *text, size_t len,
+                     char *err, size_t errlen)
+{
   json_error_t je;
   json_t *doc =
       json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-  free(text);
   if (!doc) {
     /* jansson gives the column of the last character it read, 0 when that
      * was the newline ending the previous line (a file cut short): the
      * error is then at the first column of its line. */
+    char what[4 * sizeof je.text + 8];
+    escape_controls(je.text, what, sizeof what);
     qr_errf(err, errlen, "%s:%d:%d: %s", json_path, je.line < 1 ? 1 : je.line,
-            je.column < 1 ? 1 : je.column, je.text);
+            je.column < 1 ? 1 : je.column, what);
     return NULL;
   }
   const char *why = shape_error(doc);

@@ -24,6 +24,10 @@
  *   "PATH:LINE:COL: invalid token near 'x'"         (syntax; 1-based)
  *   "PATH: not a qftp-harness result: why"          (shape) */
 json_t *qr_doc_load(const char *json_path, char *err, size_t errlen);
+/* As qr_doc_load, the file's text given (len bytes); json_path names it
+ * in messages. qr_doc_load reads the file and calls this. */
+json_t *qr_doc_loadb(const char *json_path, const char *text, size_t len,
+                     char *err, size_t errlen);
 
 /* How far a loaded run got. */
 typedef struct qr_doc_run {

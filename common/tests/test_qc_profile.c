@@ -243,6 +243,14 @@ static const struct {
     {"name: x\naccount_mask: true\nevidence:\n  account_mask: a log\n",
      "4:17: evidence for \"account_mask\": \"a log\" is not "
      "\"owner/repo:path [line or quote]\""},
+    /* a citation cut short at its owner or repo: the scan stops at the
+     * end of the text (it once read past it: SANITIZE=ON shows it) */
+    {"name: x\naccount_mask: true\nevidence:\n  account_mask: Nuxtack-ER\n",
+     "4:17: evidence for \"account_mask\": \"Nuxtack-ER\" is not "
+     "\"owner/repo:path [line or quote]\""},
+    {"name: x\naccount_mask: true\nevidence:\n  account_mask: a/b\n",
+     "4:17: evidence for \"account_mask\": \"a/b\" is not "
+     "\"owner/repo:path [line or quote]\""},
     {"name: x\nevidence:\n  account_mask: \"a/b:c\"\n",
      "3:3: evidence for \"account_mask\", which this profile does not set"},
     {"name: x\nevidence:\n  acount_mask: \"a/b:c\"\n",

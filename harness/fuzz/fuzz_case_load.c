@@ -4,55 +4,66 @@
  * (libFuzzer's -timeout) and memory (-rss_limit_mb).
  *
  * Input: the case text; after a NUL byte, the text of a fragment
- * "f.yaml" in the fragments directory, so `use: f` reaches a real file. */
+ * "f.yaml" in the fragments directory, so `use: f` reaches a second file.
+ * Both are served from memory through the loader's qc_yaml_src. */
 #include "case.h"
+#include "qc_yaml.h"
 
 #include <ctype.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static char dir[PATH_MAX], case_path[PATH_MAX], frag_path[PATH_MAX];
+/* The two files live in memory (a qc_yaml_src), so a run costs no file
+ * system calls; every other path does not exist, as in an empty directory. */
+static const char dir[] = "/fuzz", case_path[] = "/fuzz/c.yaml",
+                  frag_path[] = "/fuzz/f.yaml";
 
-static void put(const char *path, const uint8_t *d, size_t n)
+typedef struct mem_file {
+  const char *path;
+  const uint8_t *d;
+  size_t n;
+  int present;
+} mem_file;
+
+static mem_file files[2] = {{case_path, NULL, 0, 0}, {frag_path, NULL, 0, 0}};
+
+static const mem_file *lookup(const char *path)
 {
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0)
-    abort();
-  while (n > 0) {
-    ssize_t w = write(fd, d, n);
-    if (w <= 0)
-      abort();
-    d += w;
-    n -= (size_t)w;
+  for (size_t i = 0; i < 2; i++)
+    if (files[i].present && strcmp(files[i].path, path) == 0)
+      return &files[i];
+  return NULL;
+}
+
+static char *mem_read(void *ctx, const char *path, size_t max, size_t *len,
+                      char *err, size_t errlen)
+{
+  (void)ctx, (void)max;
+  const mem_file *f = lookup(path);
+  if (!f) {
+    snprintf(err, errlen, "%s: %s", path, strerror(ENOENT));
+    return NULL;
   }
-  close(fd);
-}
-
-static void cleanup(void)
-{
-  unlink(case_path);
-  unlink(frag_path);
-  rmdir(dir);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-  (void)argc;
-  (void)argv;
-  const char *t = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/fuzz-case-XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(dir))
+  char *t = malloc(f->n + 1);
+  if (!t)
     abort();
-  snprintf(case_path, sizeof case_path, "%s/c.yaml", dir);
-  snprintf(frag_path, sizeof frag_path, "%s/f.yaml", dir);
-  atexit(cleanup);
-  return 0;
+  if (f->n)
+    memcpy(t, f->d, f->n);
+  t[f->n] = '\0';
+  *len = f->n;
+  return t;
 }
+
+static int mem_exists(void *ctx, const char *path)
+{
+  (void)ctx;
+  return lookup(path) ? 0 : ENOENT;
+}
+
+static const qc_yaml_src mem = {mem_read, mem_exists, NULL};
 
 /* Skips "<digits>:" and returns what follows, or NULL. */
 static const char *number(const char *p)
@@ -92,15 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
   const uint8_t *nul = memchr(d, 0, n);
   size_t n1 = nul ? (size_t)(nul - d) : n;
-  put(case_path, d, n1);
-  if (nul)
-    put(frag_path, nul + 1, n - n1 - 1);
-  else
-    unlink(frag_path);
+  files[0] = (mem_file){case_path, d, n1, 1};
+  files[1] = (mem_file){frag_path, nul ? nul + 1 : NULL,
+                        nul ? n - n1 - 1 : 0, nul != NULL};
   qh_case *c = NULL;
   char err[1024];
   err[0] = '\0';
-  if (qh_case_load(case_path, dir, &c, err, sizeof err) < 0) {
+  if (qh_case_load_src(&mem, case_path, dir, NULL, &c, err, sizeof err) < 0) {
     if (c)
       abort();
     check_err(err);

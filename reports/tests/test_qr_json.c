@@ -388,6 +388,8 @@ static const struct {
     {"{\"schema\": 1,\n  \"cases\": x}", "%s:2:12: invalid token near 'x'"},
     {"{\"a\": 1, \"a\": 2}", "%s:1:12: duplicate object key near '\"a\"'"},
     {"{}\n{", "%s:2:1: end of file expected near '{'"},
+    /* the quoted text near the error holds a newline: escaped, one line */
+    {"{\"ca\\\n\": 1}", "%s:2:1: invalid escape near '\"ca\\\\n'"},
 };
 
 START_TEST(test_loader_messages)

@@ -782,6 +782,13 @@ int wire_analyze_file(const char *pcap_path, int ctrl_port,
     snprintf(err, errlen, "%s: %s", pcap_path, strerror(errno));
     return -1;
   }
+  return wire_analyze_stream(f, pcap_path, ctrl_port, out, err, errlen);
+}
+
+int wire_analyze_stream(FILE *f, const char *pcap_path, int ctrl_port,
+                        wire_analysis **out, char *err, size_t errlen)
+{
+  *out = NULL;
   char perr[PCAP_ERRBUF_SIZE] = "";
   pcap_t *pc = pcap_fopen_offline(f, perr);
   if (!pc) {

@@ -149,6 +149,11 @@ typedef struct wire_analysis {
  * and WIRE_REASM_OOO_MAX per stream, not by the capture's size. */
 int wire_analyze_file(const char *pcap_path, int ctrl_port,
                       wire_analysis **out, char *err, size_t errlen);
+/* As wire_analyze_file, the capture read from f (closed in every case;
+ * fmemopen serves one from memory); pcap_path names it in messages.
+ * wire_analyze_file opens the file and calls this. */
+int wire_analyze_stream(FILE *f, const char *pcap_path, int ctrl_port,
+                        wire_analysis **out, char *err, size_t errlen);
 
 void wire_analysis_free(wire_analysis *a);
 
@@ -170,5 +175,9 @@ const char *wire_xfer_name(wire_xfer_dir d);   /* "download", ... */
  * file could not be read as a capture (message in err). */
 int wire_ladder_print(const char *pcap_path, int ctrl_port, FILE *out,
                       char *err, size_t errlen);
+/* As wire_ladder_print, the capture read from `in` (closed in every case;
+ * see wire_analyze_stream). */
+int wire_ladder_print_stream(FILE *in, const char *pcap_path, int ctrl_port,
+                             FILE *out, char *err, size_t errlen);
 
 #endif

@@ -30,12 +30,31 @@ static void print_text(FILE *out, const char *t)
   }
 }
 
+static int ladder(wire_analysis *a, const char *pcap_path, FILE *out,
+                  char *err, size_t errlen);
+
 int wire_ladder_print(const char *pcap_path, int ctrl_port, FILE *out,
                       char *err, size_t errlen)
 {
   wire_analysis *a;
   if (wire_analyze_file(pcap_path, ctrl_port, &a, err, errlen) < 0)
     return -1;
+  return ladder(a, pcap_path, out, err, errlen);
+}
+
+int wire_ladder_print_stream(FILE *in, const char *pcap_path, int ctrl_port,
+                             FILE *out, char *err, size_t errlen)
+{
+  wire_analysis *a;
+  if (wire_analyze_stream(in, pcap_path, ctrl_port, &a, err, errlen) < 0)
+    return -1;
+  return ladder(a, pcap_path, out, err, errlen);
+}
+
+/* Prints a's ladder and frees it. */
+static int ladder(wire_analysis *a, const char *pcap_path, FILE *out,
+                  char *err, size_t errlen)
+{
   fprintf(out, "# %s: %llu packets, %.3f s, %zu control, %zu data, mode %s\n",
           pcap_path, (unsigned long long)a->packets, a->duration,
           a->nsessions, a->ndata, wire_mode_name(a->mode));

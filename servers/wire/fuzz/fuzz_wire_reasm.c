@@ -19,6 +19,7 @@ static uint8_t byte_at(int dir, uint64_t off)
 
 typedef struct state {
   uint64_t next[2];        /* offset the next callback must start at */
+  uint64_t end[2];         /* one past the last offset covered */
   uint8_t covered[2][SPAN + 512]; /* some segment carried it (1) or cut (2) */
 } state;
 
@@ -64,7 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 8)
     return 0;
-  memset(&st, 0, sizeof st);
+  /* Only what the last input marked needs clearing (the loops over the
+   * whole array were most of a run's time). */
+  for (int dir = 0; dir < 2; dir++)
+    memset(st.covered[dir], 0, st.end[dir]);
+  memset(st.next, 0, sizeof st.next);
+  memset(st.end, 0, sizeof st.end);
   uint32_t isn[2];
   memcpy(&isn[0], data, 4);
   memcpy(&isn[1], data + 4, 4);
@@ -116,6 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < len + cut; i++)
       if (!st.covered[dir][off + i])
         st.covered[dir][off + i] = i < len ? 1 : 2;
+    if (len + cut > 0 && off + len + cut > st.end[dir])
+      st.end[dir] = off + len + cut;
     /* a byte carried once counts as carried, whatever a cut said later */
     for (size_t i = 0; i < len; i++)
       st.covered[dir][off + i] = 1;
@@ -128,10 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   wire_conn *c = wire_reasm_conn(r, 0);
   for (int dir = 0; dir < 2; dir++) {
     /* everything up to the last byte sent is accounted for */
-    uint64_t end = 0;
-    for (uint64_t i = 0; i < sizeof st.covered[0]; i++)
-      if (st.covered[dir][i])
-        end = i + 1;
+    uint64_t end = st.end[dir];
     if (acked[dir] > end)
       end = acked[dir]; /* acknowledged but never seen: missing */
     if (st.next[dir] != end || c->d[dir].next != end || c->d[dir].ooo ||
