@@ -9,8 +9,9 @@
 # --evidence takes a report directory of an earlier run. Without it, when
 # BUILD_DIR/bin/qftp-harness exists and we run as root, a short run
 # (cases/at cases/open cases/get) makes one; otherwise only committed
-# files are used. Each target's seeds go to OUT_DIR/<target>/ (a target's
-# input format is described at the top of its fuzz_*.c).
+# files are used (ci/fuzz/seeds/<target>/ and the shapes below). Each
+# target's seeds go to OUT_DIR/<target>/ (a target's input format is
+# described at the top of its fuzz_*.c).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 evidence="" harness_build=""
@@ -140,6 +141,17 @@ printf '{"schema":1,"interrupted":true,"planned":5,"stop_reason":"device-lost","
 } | sed 's/$/\r/' >"$tmp/replies.txt"
 { printf '\x00\x00\xff\x11'; cat "$tmp/replies.txt"; } | seed fuzz_qc_reply strict
 { printf '\x01\x28\x40\x22'; printf 'junk\r\n'; cat "$tmp/replies.txt"; } | seed fuzz_qc_reply lenient
+
+# Committed seeds (ci/fuzz/seeds/<target>/): inputs a short run does not
+# give, e.g. FTPS, active mode, a reset data connection and a pcapng
+# capture for fuzz_wire_pcap, so the target starts from them even
+# without evidence.
+for d in "$top"/ci/fuzz/seeds/*/; do
+  [ -d "$d" ] || continue
+  t=$(basename "$d")
+  mkdir -p "$out/$t"
+  cp "$d"* "$out/$t/"
+done
 
 # Pure codecs: a few hand-made shapes.
 printf '\x10\x00\x01\x61\x02\x00\x06\x2b\x06\x2b\x06\x2b\x40\x78' | seed fuzz_qc_buf ops
