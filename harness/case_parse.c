@@ -5,6 +5,7 @@
 #include "case_parse.h"
 
 #include "qc_grow.h"
+#include "qc_regex.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -190,6 +191,11 @@ int cl_check_regex(cl_loader *l, const cl_doc *dc, const yaml_node_t *n,
     return -1;
   }
   int rc = cl_check_vars(l, dc, n, what, s, plain);
+  char why[160];
+  if (rc == 0 && qc_regex_check(plain, why, sizeof why) < 0) {
+    cl_fail(l, dc, n, "%s: regular expression refused: %s", what, why);
+    rc = -1;
+  }
   regex_t re;
   int e = rc == 0 ? regcomp(&re, plain, REG_EXTENDED | REG_NOSUB) : 0;
   if (rc == 0 && e != 0) {

@@ -4,6 +4,7 @@
  * fragment's steps in place, at most CL_MAX_FRAG_DEPTH deep. */
 #include "case_parse.h"
 #include "escape.h"
+#include "qc_regex.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -316,8 +317,14 @@ static int load_step(cl_loader *l, const cl_doc *dc, const yaml_node_t *item,
     snprintf(full, sizeof full, "%s: if_sent", what);
     const char *v = cl_nonempty(l, dc, vals[K_IF_SENT], full);
     regex_t re;
+    char why[160];
     if (!v)
       return -1;
+    if (qc_regex_check(v, why, sizeof why) < 0) {
+      cl_fail(l, dc, vals[K_IF_SENT], "%s: regular expression refused: %s",
+              full, why);
+      return -1;
+    }
     if (regcomp(&re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
       cl_fail(l, dc, vals[K_IF_SENT], "%s: not a regular expression", full);
       return -1;
