@@ -75,6 +75,18 @@ static const qc_pkey rows[] = {
      "passive only; how it is refused is not said)"},
     {"stat_initial", QC_PT_INT, QC_PK_MODULE, 0, 4, NULL, "4", true, "2.17",
      "`+QFTPSTAT` value before the first `AT+QFTPOPEN` (2.17 lists 0-4)"},
+    {"resume_attempts", QC_PT_INT, QC_PK_MODULE, 0, 10, NULL, "3", true,
+     "2.1",
+     "with `AT+QFTPCFG=\"cache\",2` (2.1: \"resumable download\"), how "
+     "often a download to `UFS:`/`SD:` whose data connection breaks (reset, "
+     "cut, 426, 451) is continued on a new one with `REST <bytes stored>`; "
+     "0: never (the note gives no number, and no log shows one)"},
+    {"pdp_deact_err", QC_PT_ERR, QC_PK_MODULE, 0, 0, NULL, "605", true,
+     "1.4, 4.2, 4.3, 5",
+     "`<err>` the FTP session ends with when its PDP context goes "
+     "(`AT+QIDEACT`, or the network: `+QIURC: \"pdpdeact\"`): the URC of "
+     "what was in flight, else `+QFTPCLOSE: <err>,0` (the note says nothing; "
+     "4.2/4.3 point at 605 \"network error\")"},
     {"timeouts.expect", QC_PT_INT, QC_PK_HARNESS, 1, 600, NULL, "5", true,
      "", "default seconds for `expect` / `expect_match` steps"},
     {"timeouts.urc", QC_PT_INT, QC_PK_HARNESS, 1, 600, NULL, "10", true, "",

@@ -17,6 +17,9 @@
 #include "srv_home.h"   /* srv_file: files: */
 #include "wire_expect.h" /* wire_expect: wire: */
 
+/* Longest sim_control line (qftp-sim reads lines of at most 64 bytes). */
+#define QH_SIM_CONTROL_MAX 60
+
 /* file is owned by the case (qh_case.sources). */
 typedef qc_where qh_where;
 
@@ -42,11 +45,15 @@ typedef enum qh_step_kind {
   QH_STEP_ESCAPE,       /* escape: 1.0   guard time, "+++", guard time
                            (module seconds, scaled) */
   QH_STEP_DTR,          /* dtr: down | up   (a real line only) */
+  QH_STEP_SIM_CONTROL,  /* sim_control: "pdp-drop 1"  a line to the
+                           simulator's control channel, answered "ok"
+                           (needs:sim-control) */
 } qh_step_kind;
 
 typedef struct qh_step {
   qh_step_kind kind;
-  char *text;       /* send/send_raw/expect/expect_match/wait_for; the
+  char *text;       /* send/send_raw/expect/expect_match/wait_for/
+                       sim_control; the
                        {text} form of send_data/expect_data (escapes as
                        send_raw) */
   double seconds;   /* silence/sleep duration; escape guard time */

@@ -32,6 +32,7 @@ double qh_case_cost(const qh_case *c, double time_scale)
     case QH_STEP_WAIT_MATCH:
     case QH_STEP_READ_LISTING:
     case QH_STEP_DTR:
+    case QH_STEP_SIM_CONTROL:
       break; /* as fast as the module answers */
     }
   }

@@ -124,6 +124,7 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
   case QH_STEP_SEND_DATA:
   case QH_STEP_ESCAPE:
   case QH_STEP_DTR:
+  case QH_STEP_SIM_CONTROL:
     break;
   }
   return 0;
@@ -734,6 +735,23 @@ static int do_dtr(engine *e, bool up)
   return 0;
 }
 
+/* A line to the simulator's control channel (the network deactivating a
+ * context, ...): the simulator answers "ok" at once. A target without
+ * that channel (--device) is the environment's lack, not the module's
+ * fault: the case should carry needs:sim-control and be skipped there. */
+static int do_sim_control(engine *e, const char *line)
+{
+  qr_case_note(e->r, elapsed(e), "simulator control: %s", line);
+  char err[256];
+  if (qh_transport_sim_control(e->env->t, line, err, sizeof err) != 0) {
+    char msg[320];
+    snprintf(msg, sizeof msg, "sim_control: %s", err);
+    conclude(e, QR_ERROR, msg);
+    return -1;
+  }
+  return 0;
+}
+
 static int run_step(engine *e, const qh_step *s)
 {
   char *text = e->m->text;
@@ -771,6 +789,8 @@ static int run_step(engine *e, const qh_step *s)
     return do_escape(e, s->seconds);
   case QH_STEP_DTR:
     return do_dtr(e, s->up);
+  case QH_STEP_SIM_CONTROL:
+    return do_sim_control(e, text);
   }
   conclude(e, QR_ERROR, "unknown step kind"); /* a broken case model */
   return -1;

@@ -43,6 +43,7 @@ const cl_keydef cl_keys[] = {
      QH_STEP_READ_LISTING},
     {"escape", SC_STEP, K_ESCAPE, KF_STEP, QH_STEP_ESCAPE},
     {"dtr", SC_STEP, K_DTR, KF_STEP, QH_STEP_DTR},
+    {"sim_control", SC_STEP, K_SIM_CONTROL, KF_STEP, QH_STEP_SIM_CONTROL},
     {"use", SC_STEP, K_USE, KF_STEP, 0},
     {"timeout", SC_STEP, K_TIMEOUT, 0, 0},
     {"busy", SC_STEP, K_BUSY, 0, 0},

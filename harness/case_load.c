@@ -484,6 +484,8 @@ const char *qh_step_kind_name(qh_step_kind k)
     return "escape";
   case QH_STEP_DTR:
     return "dtr";
+  case QH_STEP_SIM_CONTROL:
+    return "sim_control";
   }
   return "?";
 }

@@ -99,6 +99,7 @@ typedef enum cl_key {
   K_READ_LISTING,
   K_ESCAPE,
   K_DTR,
+  K_SIM_CONTROL,
   K_USE,
   K_TIMEOUT,
   K_BUSY,

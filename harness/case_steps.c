@@ -180,6 +180,25 @@ static int listing_value(cl_loader *l, const cl_doc *dc, const yaml_node_t *v,
   return 0;
 }
 
+/* A line for the simulator's control channel (qftp-sim --control-fd):
+ * printable ASCII, one line, short enough for its line buffer. */
+static int sim_control_value(cl_loader *l, const cl_doc *dc,
+                             const yaml_node_t *v, const char *full,
+                             const char *t)
+{
+  size_t n = strlen(t);
+  for (size_t i = 0; i < n; i++)
+    if (t[i] < 0x20 || t[i] > 0x7e) {
+      cl_fail(l, dc, v, "%s: one line of printable ASCII expected", full);
+      return -1;
+    }
+  if (n > QH_SIM_CONTROL_MAX) {
+    cl_fail(l, dc, v, "%s: longer than %d bytes", full, QH_SIM_CONTROL_MAX);
+    return -1;
+  }
+  return 0;
+}
+
 /* Fills a step's text, seconds or data fields from its step key's value. */
 static int step_value(cl_loader *l, const cl_doc *dc, const cl_keydef *d,
                       const yaml_node_t *v, const char *what, qh_step *s)
@@ -232,6 +251,11 @@ static int step_value(cl_loader *l, const cl_doc *dc, const cl_keydef *d,
       return -1;
     s->up = up == 1;
     return 0;
+  case QH_STEP_SIM_CONTROL:
+    t = cl_nonempty(l, dc, v, full);
+    if (t && sim_control_value(l, dc, v, full, t) < 0)
+      return -1;
+    break;
   }
   if (!t || cl_check_vars(l, dc, v, full, t, NULL) < 0)
     return -1;

@@ -445,6 +445,7 @@ void qh_cov_derive(const qh_case *c, const qh_vars *vars, qh_cov_emit emit,
     case QH_STEP_READ_LISTING:
     case QH_STEP_ESCAPE:
     case QH_STEP_DTR:
+    case QH_STEP_SIM_CONTROL:
       break;
     }
   }

@@ -38,6 +38,8 @@ static const char *skip_reason(const run *r, const qh_case *c)
     return device ? "needs:dtr: tcp:// carries bytes only, no DTR line (use "
                     "rfc2217:// or the tty)"
                   : "needs:dtr: the simulator's pty has no DTR line";
+  if (device && qh_case_has_tag(c, "needs:sim-control"))
+    return "needs:sim-control: a device has no simulator control channel";
   if (device && qh_case_has_tag(c, "sim-only"))
     return "sim-only: exercises the simulator itself";
   /* only-profile:NAME — behaviour one profile defines and another does

@@ -148,6 +148,13 @@ typedef struct qh_sim_opts {
 qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
                                    size_t errlen);
 
+/* One request line (no newline) on the simulator's control channel
+ * (qftp-sim --control-fd), e.g. "pdp-drop 1", answered "ok" within a
+ * bounded time: 0, or -1 with err (not the simulator, not running, no
+ * answer, or "error"). */
+int qh_transport_sim_control(qh_transport *t, const char *line, char *err,
+                             size_t errlen);
+
 /* The simulator's pid (0 for a device); for tests and for reports. */
 pid_t qh_transport_sim_pid(const qh_transport *t);
 

@@ -327,6 +327,53 @@ oom:
   return NULL;
 }
 
+int qh_transport_sim_control(qh_transport *t, const char *line, char *err,
+                             size_t errlen)
+{
+  if (t->ops != &sim_ops) {
+    snprintf(err, errlen, "%s is not the simulator: no control channel",
+             t->target[0] ? t->target : "the module");
+    return -1;
+  }
+  sim_priv *p = t->priv;
+  size_t n = strlen(line);
+  char req[80];
+  if (n == 0 || n + 1 >= sizeof req || strchr(line, '\n')) {
+    snprintf(err, errlen, "control request must be one line of 1-%zu bytes",
+             sizeof req - 2);
+    return -1;
+  }
+  if (p->pid <= 0 || p->ctl < 0) {
+    snprintf(err, errlen, "qftp-sim is not running");
+    return -1;
+  }
+  memcpy(req, line, n);
+  req[n++] = '\n';
+  int64_t deadline = qc_deadline_in(SIM_RESET_MS);
+  if (qc_write_all(p->ctl, req, n, deadline) != 0) {
+    snprintf(err, errlen, "qftp-sim control channel: %s", strerror(errno));
+    return -1;
+  }
+  char got[16];
+  size_t k = 0;
+  while (k < sizeof got - 1 && (k == 0 || got[k - 1] != '\n')) {
+    ssize_t r = qc_read_some(p->ctl, got + k, sizeof got - 1 - k, deadline);
+    if (r <= 0) {
+      snprintf(err, errlen, "qftp-sim did not answer \"%s\" within %d ms",
+               line, SIM_RESET_MS);
+      return -1;
+    }
+    k += (size_t)r;
+  }
+  got[k] = '\0';
+  if (strcmp(got, "ok\n") != 0) {
+    snprintf(err, errlen, "qftp-sim refused \"%s\": %.*s", line,
+             (int)strcspn(got, "\n"), got);
+    return -1;
+  }
+  return 0;
+}
+
 pid_t qh_transport_sim_pid(const qh_transport *t)
 {
   return t->ops == &sim_ops ? ((const sim_priv *)t->priv)->pid : 0;

@@ -2,7 +2,8 @@
  * its link, then runs the one poll loop: the pty master (AT bytes), the
  * signal fd (SIGTERM/SIGINT end it), the FTP control socket, the data
  * socket, and the harness's control channel (--control-fd: "reset\n"
- * brings the module back to power-on, answered "ok\n"). */
+ * brings the module back to power-on, answered "ok\n"; "pdp-drop N\n"
+ * is the network deactivating context N). */
 #include "qc_io.h"
 #include "qc_profile.h"
 #include "qc_time.h"
@@ -14,6 +15,7 @@
 #include "sim_ftp.h"
 #include "sim_log.h"
 #include "sim_outq.h"
+#include "sim_pdp_loss.h"
 #include "sim_power.h"
 #include "sim_pty.h"
 #include "sim_quirk.h"
@@ -337,9 +339,15 @@ static void control_say(loop *l, const char *s)
     sim_log("control: write: %s", strerror(errno));
 }
 
-/* One line of the control channel: "reset" -> "ok", else "error". */
+/* One line of the control channel: "reset" -> "ok"; "pdp-drop N" (the
+ * network deactivates context N, sim_pdp_loss.h) -> "ok"; else "error". */
 static int control_line(loop *l, const char *line)
 {
+  if (strncmp(line, "pdp-drop ", 9) == 0) { /* the network's deactivation */
+    control_say(l, sim_pdp_drop_request(l->c, line + 9) == 0 ? "ok\n"
+                                                              : "error\n");
+    return 0;
+  }
   if (strcmp(line, "reset") != 0) {
     sim_log("control: unknown request '%.32s'", line);
     control_say(l, "error\n");

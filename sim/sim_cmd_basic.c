@@ -3,6 +3,7 @@
  * (1.4, 4.x). */
 #include "sim_cmd.h"
 #include "sim_err.h"
+#include "sim_pdp_loss.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -238,7 +239,10 @@ static void at_qideact(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_error(c);
     return;
   } else {
-    sim_pdp_deactivate(&c->pdp, (int)id);
+    /* OK first: what the loss does to the FTP session comes as URCs. */
+    sim_out_ok(c);
+    sim_pdp_lost(c, (int)id, false);
+    return;
   }
   sim_out_ok(c);
 }

@@ -694,6 +694,28 @@ void sim_ftp_drop(sim_ftp *f)
   f->lost = true;
 }
 
+bool sim_ftp_abort(sim_ftp *f, int err)
+{
+  sim_ftp_phase p = phase(f);
+  f->lost = false; /* closed by the module itself, not lost: 601 after */
+  f->wedged = false;
+  switch (p) {
+  case SIM_FTP_PH_CLOSED:
+    return false;
+  case SIM_FTP_PH_IDLE:
+    drop_conn(f);
+    set_state(f, SIM_FTP_CLOSED);
+    return false;
+  case SIM_FTP_PH_DIALING:
+  case SIM_FTP_PH_LOGIN:
+  case SIM_FTP_PH_BUSY:
+  case SIM_FTP_PH_QUITTING:
+    break;
+  }
+  finish(f, SIM_FTP_CLOSED, err, 0, NULL);
+  return true;
+}
+
 int sim_ftp_fd(const sim_ftp *f)
 {
   return f->fd;

@@ -110,6 +110,13 @@ void sim_ftp_touch(sim_ftp *f, int64_t timeout_ms);
  * reports the operation itself); sim_ftp_lost() becomes true. */
 void sim_ftp_drop(sim_ftp *f);
 
+/* The network under the session is gone (its PDP context): the session
+ * ends now. An operation in flight (open, command, QUIT) ends with
+ * done(tag, err, 0); an idle session closes silently. Afterwards there is
+ * no session (gate 601, not 606: the module ended it itself). true when
+ * done() was called. */
+bool sim_ftp_abort(sim_ftp *f, int err);
+
 /* The control socket (-1 when none): its addresses for the data
  * connection (2.1 "data_address", active mode). */
 int sim_ftp_fd(const sim_ftp *f);

@@ -41,6 +41,10 @@ static const sim_quirk_entry table[] = {
     {"pwd-quoted", SIM_QUIRK_PWD_QUOTED,
      "+QFTPPWD path in quotes even where the profile has it bare"},
     {"no-echo", SIM_QUIRK_NO_ECHO, "ATE1 has no effect: commands never echo"},
+    {"no-resume", SIM_QUIRK_NO_RESUME,
+     "cache 2 behaves like 0: a broken download is not resumed with REST"},
+    {"ignore-pdp-deact", SIM_QUIRK_IGNORE_PDP_DEACT,
+     "the FTP session outlives its PDP context (AT+QIDEACT, pdpdeact)"},
 };
 
 size_t sim_quirk_count(void)

@@ -28,6 +28,8 @@ typedef enum {
   SIM_QUIRK_PWD_UNQUOTED = 1u << 16,     /* sim_cmd_ftp.c pwd_result */
   SIM_QUIRK_PWD_QUOTED = 1u << 17,       /* sim_cmd_ftp.c pwd_result */
   SIM_QUIRK_NO_ECHO = 1u << 18,          /* main.c on_pty_bytes */
+  SIM_QUIRK_NO_RESUME = 1u << 19,        /* sim_resume.c sim_resume_init */
+  SIM_QUIRK_IGNORE_PDP_DEACT = 1u << 20, /* sim_pdp_loss.c sim_pdp_lost */
 } sim_quirk;
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include "sim_guard.h"
 #include "sim_log.h"
 #include "sim_quirk.h"
+#include "sim_resume.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,9 @@ struct sim_xfer {
   bool aborted;          /* "+++" aborted the transfer: no URC */
   int err, reply;        /* the first failure */
   int64_t gap_deadline;  /* rsptimeout between data packets */
+  sim_resume rs;         /* cache 2: attempts left (sim_resume.h) */
+  bool flowed;           /* this data connection reached MOVING */
+  bool resume_pending;   /* broken; the old RETR's reply comes first */
 };
 
 static bool quirk(const sim_xfer *x, unsigned bit)
@@ -255,8 +259,12 @@ static void data_done(sim_xfer *x)
  * connection, a server still in its accept), and the host must not wait
  * for it. The reply still owed is read and dropped (DRAINING, bounded by
  * rsptimeout). */
+static bool resume_break(sim_xfer *x, int err, int reply);
+
 static void fail(sim_xfer *x, int err, int reply)
 {
+  if (resume_break(x, err, reply))
+    return;
   sim_log("xfer: %s failed: %d,%d", verb[x->r.kind], err, reply);
   /* The module's own connect failing (no reply: the EG800K log's
    * "+CME ERROR: 615"), not a server's 425. */
@@ -300,6 +308,7 @@ static void send_transfer_command(sim_xfer *x)
 static void begin_moving(sim_xfer *x)
 {
   set_state(x, XS_MOVING);
+  x->flowed = true;
   x->ok_sent = false; /* each CONNECT ends with its own OK (1.5) */
   touch(x);
   if (x->r.com) {
@@ -385,6 +394,8 @@ static void on_reply_ok(sim_xfer *x, const char *text)
     return;
   case XS_DRAINING:
     x->ctrl_done = true;
+    if (x->resume_pending && resume_break(x, 0, 0))
+      return;
     finish(x);
     return;
   default: /* the transfer command's reply, or one nobody waits for */
@@ -448,6 +459,78 @@ static int open_local(sim_xfer *x)
   return x->file < 0 ? SIM_ERR_FILE_OPEN : 0;
 }
 
+/* A fresh data connection, with TLS when the session has it. */
+static void new_data(sim_xfer *x)
+{
+  sim_data_init(&x->d, (int)x->bufsize);
+  SSL_SESSION *sess;
+  SSL_CTX *tls = sim_ftp_data_tls(x->c->ftp, &sess);
+  if (tls && SSL_CTX_up_ref(tls) == 1) /* FTPS, PROT P */
+    sim_data_use_tls(&x->d, tls, sess);
+  else
+    SSL_SESSION_free(sess);
+}
+
+/* cache 2: the same RETR again on a new data connection, from the bytes
+ * stored so far (REST). */
+static void resume_now(sim_xfer *x)
+{
+  x->resume_pending = false;
+  x->prelim = x->ctrl_done = x->flowed = false;
+  x->r.startpos = sim_resume_offset(&x->rs, x->total);
+  sim_log("xfer: resuming %s at %lld (%d attempts left)", x->r.remote,
+          x->r.startpos, x->rs.left);
+  new_data(x);
+  set_state(x, XS_TYPE);
+  on_reply_ok(x, ""); /* as after TYPE: PASV or PORT, then REST, RETR */
+}
+
+/* A failure that cache 2 turns into a resumption (sim_resume.h): true
+ * when it did (or will, once the broken RETR's final reply is read). With
+ * a resumption pending, any final reply lets it go ahead while the session
+ * lives. */
+static bool resume_break(sim_xfer *x, int err, int reply)
+{
+  sim_ftp_phase ph = sim_ftp_get_phase(x->c->ftp);
+  bool session = ph == SIM_FTP_PH_IDLE || ph == SIM_FTP_PH_BUSY;
+  if (x->resume_pending) {
+    if (x->in_flight)
+      return true;
+    if (ph != SIM_FTP_PH_IDLE) {
+      x->resume_pending = false;
+      return false; /* the session went too: an ordinary failure */
+    }
+    resume_now(x);
+    return true;
+  }
+  if (!x->flowed || !session || !sim_resume_take(&x->rs, err, reply))
+    return false;
+  sim_log("xfer: data connection broke after %lld bytes (%d,%d)", x->total,
+          err, reply);
+  sim_data_close(&x->d, use_rst(x));
+  if (x->in_flight) {
+    x->resume_pending = true;
+    set_state(x, XS_DRAINING);
+    return true;
+  }
+  resume_now(x);
+  return true;
+}
+
+void sim_xfer_kill(sim_xfer *x, int err)
+{
+  if (x->st == XS_IDLE)
+    return;
+  sim_log("xfer: %s ended by the module: %d", verb[x->r.kind], err);
+  x->in_flight = false;
+  x->resume_pending = false;
+  if (!x->err) {
+    x->err = err;
+    x->reply = 0;
+  }
+  finish(x);
+}
+
 int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
 {
   if (x->st != XS_IDLE)
@@ -465,13 +548,8 @@ int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r)
   x->file = -1;
   /* 2.1 "cache": 0 normal 64 KiB, 1 and 2 128 KiB (2 resumes like 1). */
   x->bufsize = x->c->cfg.cache == 0 ? 64 * 1024 : 128 * 1024;
-  sim_data_init(&x->d, (int)x->bufsize);
-  SSL_SESSION *sess;
-  SSL_CTX *tls = sim_ftp_data_tls(x->c->ftp, &sess);
-  if (tls && SSL_CTX_up_ref(tls) == 1) /* FTPS, PROT P */
-    sim_data_use_tls(&x->d, tls, sess);
-  else
-    SSL_SESSION_free(sess);
+  sim_resume_init(&x->rs, x->c, r);
+  new_data(x);
   int e = open_local(x);
   if (e == 0 && !(x->buf = malloc(x->bufsize)))
     e = SIM_ERR_UNKNOWN;

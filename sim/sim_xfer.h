@@ -55,6 +55,11 @@ long long sim_xfer_len(const sim_xfer *x);
 /* Starts a transfer: 0, or the +CME ERROR <err> to answer. Prints
  * nothing on success when com (CONNECT follows), "OK" otherwise. */
 int sim_xfer_start(sim_xfer *x, const sim_xfer_req *r);
+/* Ends a transfer at once with <err> (the network under it is gone):
+ * its data connection closed, its URC (or +CME ERROR before CONNECT)
+ * printed, unless "+++" aborted it. The control command it awaits is the
+ * caller's to end. Nothing when no transfer runs. */
+void sim_xfer_kill(sim_xfer *x, int err);
 /* Next part of a held PUT: CONNECT and data mode again. */
 void sim_xfer_next_part(sim_xfer *x, long long len, int beof);
 

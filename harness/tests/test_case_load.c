@@ -202,7 +202,7 @@ END_TEST
 #define S "steps:\n  - send: AT\n"
 #define STEPS_ONE                                                              \
   " (expected one of send, send_raw, expect, expect_match, wait_for, "         \
-  "wait_match, silence, sleep, send_data, expect_data, read_listing, escape, dtr, use)"
+  "wait_match, silence, sleep, send_data, expect_data, read_listing, escape, dtr, sim_control, use)"
 
 /* {case text, error; @C = the case file, @F = the fragments dir} */
 static const struct {
@@ -283,6 +283,13 @@ static const struct {
      "@C:6:5: step 1: \"scaled\" does not apply to sleep (only to silence)"},
     {H "steps:\n  - silence: 1\n    scaled: maybe\n",
      "@C:6:13: step 1: scaled: expected true or false, got \"maybe\""},
+    {H "steps:\n  - sim_control: \"pdp-drop 1\\tx\"\n",
+     "@C:5:18: step 1: sim_control: one line of printable ASCII expected"},
+    {H "steps:\n  - sim_control: "
+       "a123456789b123456789c123456789d123456789e123456789f123456789g\n",
+     "@C:5:18: step 1: sim_control: longer than 60 bytes"},
+    {H "steps:\n  - sim_control:\n",
+     "@C:5:17: step 1: sim_control: must not be empty"},
     {H "steps:\n  - silence: abc\n",
      "@C:5:14: step 1: silence: bad number \"abc\" (seconds, e.g. 0.5)"},
     {H "steps:\n  - sleep: inf\n",
@@ -494,6 +501,7 @@ START_TEST(test_kind_names)
       {QH_STEP_READ_LISTING, "read_listing"},
       {QH_STEP_ESCAPE, "escape"},
       {QH_STEP_DTR, "dtr"},
+      {QH_STEP_SIM_CONTROL, "sim_control"},
   };
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     ck_assert_str_eq(qh_step_kind_name(t[i].k), t[i].name);

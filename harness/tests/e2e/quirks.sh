@@ -33,6 +33,8 @@ wrong-stat-during-transfer|note|faults.stat-during-transfer|+QFTPSTAT: 0,2
 pwd-unquoted|eg800k|dir.cwd-pwd|expected `+QFTPPWD: 0,"/"`
 pwd-quoted|note|dir.cwd-pwd|expected `+QFTPPWD: 0,/`
 no-echo|note|at.echo|expected `AT`, got `OK`
+no-resume|note|resume.cut|got `+QFTPGET: 616,426`
+ignore-pdp-deact|note|pdp.deact-idle|expected `+QFTPCLOSE: 605,0`
 '
 
 # Every quirk the simulator knows is in the table.
