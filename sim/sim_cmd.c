@@ -1,6 +1,7 @@
 #include "sim_cmd.h"
 
 #include "sim_log.h"
+#include "sim_strict.h"
 
 #include <string.h>
 
@@ -26,6 +27,11 @@ const sim_cmd_row *sim_cmd_find(const char *name)
 void sim_cmd_dispatch(sim_ctx *c, const char *line, size_t len)
 {
   sim_at_cmd cmd;
+  if (!sim_strict_prefix_ok(c, line, len)) {
+    sim_log("at: prefix is neither AT nor at (1.2)");
+    sim_out_error(c);
+    return;
+  }
   if (sim_at_split(line, len, &cmd) != 0) {
     sim_log("at: malformed command line");
     sim_out_error(c);
