@@ -1,6 +1,8 @@
 #include "sim_cmd.h"
 
+#include "qc_time.h"
 #include "sim_log.h"
+#include "sim_slow.h"
 #include "sim_strict.h"
 
 #include <string.h>
@@ -37,6 +39,7 @@ void sim_cmd_dispatch(sim_ctx *c, const char *line, size_t len)
     sim_out_error(c);
     return;
   }
+  sim_slow_begin(c, cmd.name, qc_now_ms()); /* --slow: answer late */
   const sim_cmd_row *row = sim_cmd_find(cmd.name);
   if (!row || !(row->forms & cmd.form)) {
     sim_log("at: %s AT%s (form %d)", row ? "unsupported form of" : "unknown",
