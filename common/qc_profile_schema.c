@@ -11,6 +11,8 @@
 static const char *const quote_choices[] = {"", "\"", NULL};
 static const char *const cfg_invalid_choices[] = {"ERROR", "+CME ERROR: 610",
                                                   NULL};
+static const char *const key_match_choices[] = {"exact", "nocase", "loose",
+                                                NULL};
 
 /* Defaults are the note's value where the note fixes one (open = false);
  * where it leaves the value open, the value this project assumes. */
@@ -62,6 +64,30 @@ static const qc_pkey rows[] = {
      "ERROR", false, "2.1",
      "what `AT+QFTPCFG` answers to a setting it refuses (2.1: \"OK or "
      "ERROR\")"},
+    {"cfg_key_match", QC_PT_ENUM, QC_PK_MODULE, 0, 0, key_match_choices,
+     "exact", false, "2.1, 3.2",
+     "how `AT+QFTPCFG` matches its keys: `exact` takes only the note's "
+     "spellings (`\"account\"`, `\"filetype\"`, `\"transmode\"`, "
+     "`\"contextid\"`, `\"rsptimeout\"`, `\"ssltype\"`, `\"SSL_ctxID\"` "
+     "and 3.2's `\"sslctxid\"`, `\"data_address\"`, `\"restenable\"`, "
+     "`\"cache\"`), `nocase` any letter case of them, `loose` letter case "
+     "and `_` ignored (`\"rsp_time_out\"`); anything else is refused like a "
+     "bad value"},
+    {"at_prefix_any_case", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
+     false, "1.2",
+     "`At` and `aT` are taken as the command prefix (1.2: a line starts "
+     "with `AT` or `at`, as V.25ter 5.2.1 says); `false`: such a line is "
+     "answered `ERROR`"},
+    {"uploadlen_without_beof", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
+     false, "2.5",
+     "`AT+QFTPPUT=<file>,\"COM:\",<startpos>,<uploadlen>` without `<beof>` "
+     "(or `<beof>` without `<uploadlen>`) is taken, the missing `<beof>` "
+     "as 1 (2.5 gives the two together); `false`: `+CME ERROR: 610`"},
+    {"keep_partial_download", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
+     true, "2.6",
+     "a failed `AT+QFTPGET` to `UFS:`/`SD:` leaves the local file with what "
+     "arrived (the note does not say; `false`: the file is removed before "
+     "the failing `+QFTPGET` URC, so `AT+QFLST` shows none)"},
     {"max_account_len", QC_PT_INT, QC_PK_MODULE, 1, 255, NULL, "255", false,
      "2.1",
      "longest user name / password `AT+QFTPCFG=\"account\"` accepts (2.1: "

@@ -19,6 +19,7 @@
 #include "sim_power.h"
 #include "sim_pty.h"
 #include "sim_quirk.h"
+#include "sim_slow.h"
 #include "sim_xfer.h"
 
 #include <errno.h>
@@ -51,6 +52,7 @@ typedef struct {
   double scale;
   unsigned quirks;
   int control_fd; /* --control-fd, -1: none */
+  sim_slow slow;  /* --slow CMD=MS rules */
   bool verbose;
 } options;
 
@@ -60,6 +62,7 @@ static void usage(FILE *to)
               "                [--profile NAME] [--profile-dir DIR]\n"
               "                [--revision REV] [--control-fd N]\n"
               "                [--quirk NAME]... [--list-quirks] [--verbose]\n"
+              "                [--slow CMD=MS]...\n"
               "                [--help]\n"
               "quirks:\n");
   for (size_t i = 0; i < sim_quirk_count(); i++)
@@ -81,12 +84,14 @@ static int parse_args(int argc, char **argv, options *o)
       {"help", no_argument, NULL, 'h'},
       {"list-quirks", no_argument, NULL, 'Q'},
       {"control-fd", required_argument, NULL, 'c'},
+      {"slow", required_argument, NULL, 's'},
       {NULL, 0, NULL, 0},
   };
   *o = (options){.profile = "note",
                  .profile_dir = QFTP_SOURCE_DIR "/fixtures/profiles",
                  .scale = 1.0,
                  .control_fd = -1};
+  sim_slow_init(&o->slow);
   int ch;
   while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
     char *end;
@@ -140,6 +145,14 @@ static int parse_args(int argc, char **argv, options *o)
       }
       o->quirks |= bit;
       break;
+    case 's': { /* AT+QFTPCFG=400: its answer 400 ms (module time) late */
+      char why[160];
+      if (sim_slow_add(&o->slow, optarg, why, sizeof why) != 0) {
+        fprintf(stderr, "qftp-sim: --slow %s\n", why);
+        return 2;
+      }
+      break;
+    }
     case 'v':
       o->verbose = true;
       break;
@@ -327,6 +340,7 @@ static int reset_module(loop *l)
   if (sim_power_reset(l->c) != 0)
     return -1;
   sim_outq_discard(l->out);
+  sim_slow_discard(l->c);
   tcflush(l->master, TCIFLUSH);
   sim_at_framer_init(&l->fr);
   return 0;
@@ -422,6 +436,7 @@ static int run_loop(loop *l)
      * reading of the pty (the host's writes block, as on a real UART). */
     size_t room = sim_xfer_input_room(c->xfer);
     size_t queued = sim_outq_pending(out);
+    size_t held = sim_slow_pending(c); /* --slow: output not yet due */
     struct pollfd p[5] = {
         {.fd = master,
          .events = (short)((room ? POLLIN : 0) | (queued ? POLLOUT : 0))},
@@ -434,12 +449,13 @@ static int run_loop(loop *l)
     /* Back-pressure the other way: a host that does not read holds a
      * download's socket still, so no byte is lost (a real module's UART
      * with flow control held off). */
-    if (queued >= SIM_OUTQ_HIGH)
+    if (queued + held >= SIM_OUTQ_HIGH)
       p[3].events &= (short)~POLLIN;
     int64_t dl = min64(sim_ftp_next_deadline(c->ftp),
                        min64(sim_xfer_next_deadline(c->xfer),
                              min64(sim_file_next_deadline(c),
-                                   sim_cmd_ftp_next_deadline(c))));
+                                   min64(sim_cmd_ftp_next_deadline(c),
+                                         sim_slow_deadline(c)))));
     int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
     int n = poll(p, 5, tmo);
     if (n < 0 && errno != EINTR) {
@@ -475,6 +491,7 @@ static int run_loop(loop *l)
     sim_xfer_tick(c->xfer);
     sim_file_tick(c);
     sim_cmd_ftp_tick(c);
+    sim_slow_tick(c, qc_now_ms());
   }
 }
 
@@ -532,6 +549,7 @@ int main(int argc, char **argv)
   c.time_scale = o.scale;
   c.quirks = o.quirks;
   c.root = root;
+  c.slow = &o.slow;
   if (sim_power_on(&c) == 0) {
     sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
             slave_name, o.profile, root, o.scale);
@@ -554,6 +572,7 @@ out:
   if (sigfd >= 0)
     close(sigfd);
   qc_profile_free(prof);
+  sim_slow_free(&o.slow);
   sim_log("exit: descriptors open: %d at start, %d at exit", fds_at_start,
           count_fds());
   if (o.control_fd >= 0)

@@ -1,6 +1,9 @@
 #include "sim_cmd.h"
 
+#include "qc_time.h"
 #include "sim_log.h"
+#include "sim_slow.h"
+#include "sim_strict.h"
 
 #include <string.h>
 
@@ -26,11 +29,17 @@ const sim_cmd_row *sim_cmd_find(const char *name)
 void sim_cmd_dispatch(sim_ctx *c, const char *line, size_t len)
 {
   sim_at_cmd cmd;
+  if (!sim_strict_prefix_ok(c, line, len)) {
+    sim_log("at: prefix is neither AT nor at (1.2)");
+    sim_out_error(c);
+    return;
+  }
   if (sim_at_split(line, len, &cmd) != 0) {
     sim_log("at: malformed command line");
     sim_out_error(c);
     return;
   }
+  sim_slow_begin(c, cmd.name, qc_now_ms()); /* --slow: answer late */
   const sim_cmd_row *row = sim_cmd_find(cmd.name);
   if (!row || !(row->forms & cmd.form)) {
     sim_log("at: %s AT%s (form %d)", row ? "unsupported form of" : "unknown",

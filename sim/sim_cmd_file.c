@@ -1,13 +1,18 @@
 /* AT+QFUPL/QFLST/QFDEL/QFREAD: the FILE note's commands the FTP note
  * relies on (1.4, 2.5, 2.6). Names go through sim_jail; a name that
- * leaves the root is +CME ERROR: 610. */
+ * leaves the root is +CME ERROR: 610. AT+QFUPL's data mode ends after
+ * <file_size> bytes, after <timeout> without input, or at "+++" with its
+ * guard times (the FILE note: what came before is kept), detected by
+ * sim_guard as for a COM: upload. */
 #include "qc_time.h"
 #include "sim_cmd.h"
 #include "sim_err.h"
 #include "sim_file.h"
 #include "sim_fs.h"
+#include "sim_guard.h"
 #include "sim_jail.h"
 #include "sim_log.h"
+#include "sim_quirk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +28,7 @@
 #define UPL_TIMEOUT_S 5                   /* FILE note default <timeout> */
 #define UPL_ACK_BLOCK 1024                /* <ackmode> 1: 'A' per 1 KiB */
 #define READ_MAX (1024 * 1024)            /* one AT+QFREAD answer */
+#define UPL_GUARD_MS 1000                 /* "+++" guard time, unscaled */
 
 struct sim_upl {
   int fd;
@@ -30,6 +36,8 @@ struct sim_upl {
   int64_t timeout_ms;
   int64_t deadline;
   bool ack;
+  bool escape; /* "+++" ends it (quirk qfupl-no-escape: never) */
+  sim_guard g;
   sim_fs_cksum k;
 };
 
@@ -68,12 +76,9 @@ void sim_file_shutdown(sim_ctx *c)
   c->upl = NULL;
 }
 
-size_t sim_file_input(sim_ctx *c, const char *b, size_t n)
+/* File data: written, summed, acknowledged per 1 KiB with <ackmode> 1. */
+static void store(sim_ctx *c, sim_upl *u, const char *b, size_t take)
 {
-  sim_upl *u = c->upl;
-  if (!u)
-    return 0;
-  size_t take = (long long)n > u->size - u->got ? (size_t)(u->size - u->got) : n;
   size_t done = 0;
   while (done < take) {
     size_t chunk = take - done;
@@ -90,21 +95,71 @@ size_t sim_file_input(sim_ctx *c, const char *b, size_t n)
     if (u->ack && u->got % UPL_ACK_BLOCK == 0 && u->got < u->size)
       sim_out_raw(c, "A", 1);
   }
+}
+
+/* <file_size> counts bytes received, '+' held by the guard included:
+ * reaching it hands them back as data and ends the upload. */
+static bool upl_full(sim_ctx *c, sim_upl *u)
+{
+  if (u->got + u->g.held < u->size)
+    return false;
+  char out[SIM_GUARD_OUT_MAX];
+  store(c, u, out, sim_guard_flush(&u->g, out));
+  upl_end(c);
+  return true;
+}
+
+size_t sim_file_input(sim_ctx *c, const char *b, size_t n)
+{
+  sim_file_tick(c); /* a silence or timeout that ended before these bytes */
+  sim_upl *u = c->upl;
+  if (!u)
+    return 0;
   u->deadline = qc_deadline_in(u->timeout_ms);
-  if (u->got == u->size)
-    upl_end(c);
-  return take;
+  int64_t now = qc_now_ms(); /* the bytes of one read arrived together */
+  size_t i = 0;
+  while (i < n) {
+    long long room = u->size - u->got - u->g.held;
+    size_t cap = (long long)(n - i) > room ? (size_t)room : n - i;
+    size_t k = u->escape ? sim_guard_plain(&u->g, now,
+                                           (const unsigned char *)b + i, cap)
+                         : cap;
+    if (k > 0) {
+      store(c, u, b + i, k);
+    } else {
+      char out[SIM_GUARD_OUT_MAX];
+      store(c, u, out, sim_guard_byte(&u->g, now, (unsigned char)b[i], out));
+      k = 1;
+    }
+    i += k;
+    if (upl_full(c, u))
+      break;
+  }
+  return i;
 }
 
 int64_t sim_file_next_deadline(const sim_ctx *c)
 {
-  return c->upl ? c->upl->deadline : INT64_MAX;
+  if (!c->upl)
+    return INT64_MAX;
+  int64_t g = sim_guard_deadline(&c->upl->g);
+  return g < c->upl->deadline ? g : c->upl->deadline;
 }
 
 void sim_file_tick(sim_ctx *c)
 {
-  if (c->upl && qc_now_ms() >= c->upl->deadline) {
-    sim_log("file: AT+QFUPL input timeout after %lld bytes", c->upl->got);
+  sim_upl *u = c->upl;
+  if (!u)
+    return;
+  int64_t now = qc_now_ms();
+  char out[SIM_GUARD_OUT_MAX];
+  store(c, u, out, sim_guard_tick(&u->g, now, out));
+  if (sim_guard_escaped(&u->g)) {
+    sim_log("file: AT+QFUPL ended by +++ after %lld bytes", u->got);
+    upl_end(c); /* what came before is kept (FILE note) */
+  } else if (now >= u->deadline) {
+    sim_log("file: AT+QFUPL input timeout after %lld bytes", u->got);
+    store(c, u, out, sim_guard_flush(&u->g, out));
     upl_end(c); /* what arrived is kept (README) */
   }
 }
@@ -143,6 +198,13 @@ static void at_qfupl(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   u->timeout_ms = sim_ctx_scaled_ms(c, tmo * 1000);
   u->deadline = qc_deadline_in(u->timeout_ms);
   sim_fs_cksum_init(&u->k);
+  u->escape = !(c->quirks & SIM_QUIRK_QFUPL_NO_ESCAPE);
+  /* quirk ignore-guard-times: "+++" anywhere ends it, as for QFTPPUT */
+  sim_guard_init(&u->g,
+                 (c->quirks & SIM_QUIRK_IGNORE_GUARD)
+                     ? 0
+                     : sim_ctx_scaled_ms(c, UPL_GUARD_MS),
+                 qc_now_ms());
   c->upl = u;
   sim_out_line(c, "CONNECT");
 }

@@ -2,8 +2,8 @@
 #include "sim_cmd.h"
 #include "sim_err.h"
 #include "sim_quirk.h"
+#include "sim_strict.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
@@ -26,21 +26,23 @@ void sim_ftpcfg_defaults(sim_ftpcfg *c)
   c->cache = 0;
 }
 
-/* The integer settings: one row each, range from 2.1. */
+/* The integer settings: one row each, range from 2.1; the key as 2.1
+ * spells it, and the other spelling the note uses (3.2), if any. */
 static const struct {
   const char *key;
+  const char *alt;
   size_t off;
   int lo, hi;
   const char *range; /* as the test form lists it */
 } int_keys[] = {
-    {"filetype", offsetof(sim_ftpcfg, filetype), 0, 1, "(0,1)"},
-    {"transmode", offsetof(sim_ftpcfg, transmode), 0, 1, "(0,1)"},
-    {"contextid", offsetof(sim_ftpcfg, contextid), 1, 15, "(1-15)"},
-    {"rsptimeout", offsetof(sim_ftpcfg, rsptimeout), 20, 180, "(20-180)"},
-    {"ssltype", offsetof(sim_ftpcfg, ssltype), 0, 2, "(0-2)"},
-    {"SSL_ctxID", offsetof(sim_ftpcfg, sslctxid), 0, 5, "(0-5)"},
-    {"restenable", offsetof(sim_ftpcfg, restenable), 0, 1, "(0,1)"},
-    {"cache", offsetof(sim_ftpcfg, cache), 0, 2, "(0-2)"},
+    {"filetype", NULL, offsetof(sim_ftpcfg, filetype), 0, 1, "(0,1)"},
+    {"transmode", NULL, offsetof(sim_ftpcfg, transmode), 0, 1, "(0,1)"},
+    {"contextid", NULL, offsetof(sim_ftpcfg, contextid), 1, 15, "(1-15)"},
+    {"rsptimeout", NULL, offsetof(sim_ftpcfg, rsptimeout), 20, 180, "(20-180)"},
+    {"ssltype", NULL, offsetof(sim_ftpcfg, ssltype), 0, 2, "(0-2)"},
+    {"SSL_ctxID", "sslctxid", offsetof(sim_ftpcfg, sslctxid), 0, 5, "(0-5)"},
+    {"restenable", NULL, offsetof(sim_ftpcfg, restenable), 0, 1, "(0,1)"},
+    {"cache", NULL, offsetof(sim_ftpcfg, cache), 0, 2, "(0-2)"},
 };
 #define N_INT_KEYS (sizeof int_keys / sizeof int_keys[0])
 
@@ -49,24 +51,13 @@ static int *field(sim_ftpcfg *c, size_t i)
   return (int *)((char *)c + int_keys[i].off);
 }
 
-static bool key_eq(const sim_ctx *c, const char *a, const char *b)
+/* Only the note's spellings, unless the profile or a quirk is looser
+ * (sim_strict.h). */
+static bool key_is(const sim_ctx *c, const char *given, const char *key,
+                   const char *alt)
 {
-  /* 3.2 and every client seen write "sslctxid" for 2.1's "SSL_ctxID":
-   * compare without case and without '_'. */
-  if (c->quirks & SIM_QUIRK_CFG_KEY_CASE)
-    return strcmp(a, b) == 0;
-  for (;;) {
-    while (*a == '_')
-      a++;
-    while (*b == '_')
-      b++;
-    if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-      return false;
-    if (!*a)
-      return true;
-    a++;
-    b++;
-  }
+  const char *const spellings[] = {key, alt, NULL};
+  return sim_strict_cfg_key(c, given, spellings);
 }
 
 static void cfg_test(sim_ctx *c)
@@ -162,13 +153,13 @@ static void at_qftpcfg(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   bool ok = false;
   if (!key)
     ok = false;
-  else if (key_eq(c, key, "account"))
+  else if (key_is(c, key, "account", NULL))
     ok = cfg_account(c, ps);
-  else if (key_eq(c, key, "data_address"))
+  else if (key_is(c, key, "data_address", NULL))
     ok = cfg_data_address(c, ps);
   else
     for (size_t i = 0; i < N_INT_KEYS; i++)
-      if (key_eq(c, key, int_keys[i].key)) {
+      if (key_is(c, key, int_keys[i].key, int_keys[i].alt)) {
         ok = cfg_int(c, i, ps);
         break;
       }

@@ -5,6 +5,7 @@
 #include "sim_ftp.h"
 #include "sim_jail.h"
 #include "sim_quirk.h"
+#include "sim_strict.h"
 #include "sim_xfer.h"
 
 #include <limits.h>
@@ -67,7 +68,8 @@ static void at_qftpput(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
   int e = 0;
   if (ps->n < 2 || ps->n > 5 || !remote_ok(remote) ||
       !opt_num(ps, 2, &r.startpos) || !opt_num(ps, 3, &r.len) ||
-      !opt_num(ps, 4, &beof) || beof > 1)
+      !opt_num(ps, 4, &beof) || beof > 1 ||
+      !sim_strict_put_lengths_ok(c, ps)) /* 2.5: the two together */
     e = SIM_ERR_INVALID_PARAM;
   if (!e)
     e = local_name(c, sim_at_param_cstr(ps, 1), &r);

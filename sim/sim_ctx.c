@@ -1,6 +1,7 @@
 #include "sim_ctx.h"
 
 #include "qc_profile_schema.h"
+#include "sim_slow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,8 @@ void sim_ctx_init(sim_ctx *c)
 
 void sim_out_raw(sim_ctx *c, const char *buf, size_t n)
 {
+  if (sim_slow_hold(c, buf, n))
+    return;
   if (c->write)
     c->write(c->wctx, buf, n);
 }

@@ -16,6 +16,7 @@
 typedef struct sim_ftp sim_ftp;
 typedef struct sim_xfer sim_xfer;
 typedef struct sim_upl sim_upl;
+typedef struct sim_slow sim_slow;
 
 /* Longest response line we format (a +QFTPCFG account line is ~530). */
 #define SIM_OUT_LINE_MAX 1100
@@ -50,6 +51,7 @@ typedef struct sim_ctx {
   sim_upl *upl;     /* AT+QFUPL in progress, or NULL (sim_file.h) */
   const char *root; /* holds UFS/ and SD/ (--root) */
   bool ftp_used; /* an AT+QFTPOPEN was accepted since start */
+  sim_slow *slow;   /* --slow: output held after slow commands, or NULL */
   sim_ftp_pending pend;
 } sim_ctx;
 

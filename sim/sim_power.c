@@ -40,5 +40,6 @@ int sim_power_reset(sim_ctx *c)
   c->time_scale = keep.time_scale;
   c->quirks = keep.quirks;
   c->root = keep.root;
+  c->slow = keep.slow; /* its held output is main.c's to discard */
   return sim_power_on(c);
 }

@@ -17,7 +17,8 @@ void sim_power_off(sim_ctx *c);
 /* sim_power_off, then every setting back to its power-on value (echo,
  * AT+QFTPCFG, AT+QSSLCFG, PDP contexts, pending URCs and quirk state),
  * then sim_power_on. What lives in the process and not in the module
- * stays: the output sink, profile, time scale, quirks, the stored files
+ * stays: the output sink, profile, time scale, quirks, --slow rules (what
+ * they hold is main.c's to drop), the stored files
  * under root (a restart keeps them too). 0, or -1. */
 int sim_power_reset(sim_ctx *c);
 

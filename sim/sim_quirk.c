@@ -7,7 +7,8 @@ static const sim_quirk_entry table[] = {
     {"stat-before-ok", SIM_QUIRK_STAT_BEFORE_OK,
      "AT+QFTPSTAT answers +QFTPSTAT before OK (as 3.6 shows)"},
     {"cfg-key-case", SIM_QUIRK_CFG_KEY_CASE,
-     "AT+QFTPCFG keys are case-sensitive (\"sslctxid\" refused)"},
+     "AT+QFTPCFG takes 2.1's key spellings only (3.2's \"sslctxid\" "
+     "refused)"},
     {"wrong-type", SIM_QUIRK_WRONG_TYPE,
      "TYPE A on the wire although filetype is 0 (binary)"},
     {"ignore-transmode", SIM_QUIRK_IGNORE_TRANSMODE,
@@ -45,6 +46,17 @@ static const sim_quirk_entry table[] = {
      "cache 2 behaves like 0: a broken download is not resumed with REST"},
     {"ignore-pdp-deact", SIM_QUIRK_IGNORE_PDP_DEACT,
      "the FTP session outlives its PDP context (AT+QIDEACT, pdpdeact)"},
+    {"qfupl-no-escape", SIM_QUIRK_QFUPL_NO_ESCAPE,
+     "\"+++\" with its guard times is file data during AT+QFUPL"},
+    {"lenient-cfg-keys", SIM_QUIRK_LENIENT_CFG_KEYS,
+     "AT+QFTPCFG keys match with case and '_' ignored "
+     "(\"rsp_time_out\" taken)"},
+    {"at-prefix-any-case", SIM_QUIRK_AT_PREFIX_ANY_CASE,
+     "\"At\" and \"aT\" are taken as the command prefix"},
+    {"uploadlen-alone", SIM_QUIRK_UPLOADLEN_ALONE,
+     "AT+QFTPPUT takes <uploadlen> without <beof>"},
+    {"keep-partial-file", SIM_QUIRK_KEEP_PARTIAL_FILE,
+     "a failed download to UFS:/SD: leaves its partial local file"},
 };
 
 size_t sim_quirk_count(void)

@@ -30,6 +30,11 @@ typedef enum {
   SIM_QUIRK_NO_ECHO = 1u << 18,          /* main.c on_pty_bytes */
   SIM_QUIRK_NO_RESUME = 1u << 19,        /* sim_resume.c sim_resume_init */
   SIM_QUIRK_IGNORE_PDP_DEACT = 1u << 20, /* sim_pdp_loss.c sim_pdp_lost */
+  SIM_QUIRK_QFUPL_NO_ESCAPE = 1u << 21,  /* sim_cmd_file.c at_qfupl */
+  SIM_QUIRK_LENIENT_CFG_KEYS = 1u << 22, /* sim_strict.c match_mode */
+  SIM_QUIRK_AT_PREFIX_ANY_CASE = 1u << 23, /* sim_strict.c prefix_ok */
+  SIM_QUIRK_UPLOADLEN_ALONE = 1u << 24,  /* sim_strict.c put_lengths_ok */
+  SIM_QUIRK_KEEP_PARTIAL_FILE = 1u << 25, /* sim_strict.c keep_partial */
 } sim_quirk;
 
 typedef struct {

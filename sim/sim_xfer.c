@@ -11,6 +11,7 @@
 #include "sim_log.h"
 #include "sim_quirk.h"
 #include "sim_resume.h"
+#include "sim_strict.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -212,6 +213,19 @@ static void leave_data_mode(sim_xfer *x)
   x->ok_sent = true;
 }
 
+/* A failed GET to UFS:/SD: removes the local file it made before its
+ * URC says so (2.6; the profile's keep_partial_download keeps it). */
+static void drop_partial(sim_xfer *x)
+{
+  if (x->r.kind != SIM_XFER_GET || x->r.com || !x->err || x->file < 0 ||
+      !x->r.local[0] || sim_strict_keep_partial(x->c))
+    return;
+  sim_log("xfer: failed download: removing its local file");
+  if (unlink(x->r.local) != 0)
+    sim_log("xfer: unlink: %s", strerror(errno));
+  x->r.local[0] = '\0'; /* once: report() and finish() both come here */
+}
+
 /* The result, once: +CME ERROR before CONNECT, else the URC. A failure
  * after CONNECT prints no "OK" (1.5: "OK" means success), except after a
  * download's FIN, which looked like success (sim/README.md). */
@@ -228,6 +242,7 @@ static void report(sim_xfer *x)
   if (quirk(x, SIM_QUIRK_LEN_OFF_BY_ONE))
     n++;
   if (x->err) {
+    drop_partial(x);
     sim_out_line(x->c, "%s: %d,%d", urc[x->r.kind], x->err, x->reply);
     return;
   }
@@ -238,6 +253,7 @@ static void report(sim_xfer *x)
 /* The transfer is over: URC (unless aborted or printed), back to IDLE. */
 static void finish(sim_xfer *x)
 {
+  drop_partial(x); /* while x->file says the file was made */
   release(x);
   set_state(x, XS_IDLE);
   report(x);

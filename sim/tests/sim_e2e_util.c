@@ -26,7 +26,8 @@ void e2e_sim_start(e2e_sim *s, const char *profile, const char *quirk)
 }
 
 static void start(e2e_sim *s, const char *profile, const char *quirk,
-                  const char *revision, bool control)
+                  const char *revision, bool control, const char *opt,
+                  const char *val)
 {
   const char *tmp = getenv("TMPDIR");
   snprintf(s->dir, sizeof s->dir, "%s/test_sim_e2e.XXXXXX",
@@ -34,7 +35,7 @@ static void start(e2e_sim *s, const char *profile, const char *quirk,
   ck_assert_ptr_nonnull(mkdtemp(s->dir));
   snprintf(s->link, sizeof s->link, "%s/tty", s->dir);
   snprintf(s->log, sizeof s->log, "%s/sim.log", s->dir);
-  char *argv[14] = {QFTP_SIM_BIN, "--link",       s->link, "--root",
+  char *argv[20] = {QFTP_SIM_BIN, "--link",       s->link, "--root",
                     s->dir,       "--time-scale", "0.01"};
   int n = 7;
   int sv[2] = {-1, -1};
@@ -60,6 +61,10 @@ static void start(e2e_sim *s, const char *profile, const char *quirk,
     argv[n++] = "--revision";
     argv[n++] = (char *)revision;
   }
+  if (opt) {
+    argv[n++] = (char *)opt;
+    argv[n++] = (char *)val;
+  }
   if (getenv("E2E_VERBOSE")) /* traces in the log shown on failure */
     argv[n++] = "--verbose";
   argv[n] = NULL;
@@ -83,12 +88,18 @@ static void start(e2e_sim *s, const char *profile, const char *quirk,
 void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
                        const char *revision)
 {
-  start(s, profile, quirk, revision, false);
+  start(s, profile, quirk, revision, false, NULL, NULL);
 }
 
 void e2e_sim_start_ctl(e2e_sim *s, const char *profile)
 {
-  start(s, profile, NULL, NULL, true);
+  start(s, profile, NULL, NULL, true, NULL, NULL);
+}
+
+void e2e_sim_start_opt(e2e_sim *s, const char *profile, const char *opt,
+                       const char *val)
+{
+  start(s, profile, NULL, NULL, false, opt, val);
 }
 
 bool e2e_sim_reset(e2e_sim *s)

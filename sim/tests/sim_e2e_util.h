@@ -36,6 +36,10 @@ void e2e_sim_start_rev(e2e_sim *s, const char *profile, const char *quirk,
 /* The same (no quirk, no revision) with a control channel
  * (--control-fd). */
 void e2e_sim_start_ctl(e2e_sim *s, const char *profile);
+/* The same (no quirk, no revision) with one more option and its value
+ * ("--slow", "AT+QFTPCFG=300"). */
+void e2e_sim_start_opt(e2e_sim *s, const char *profile, const char *opt,
+                       const char *val);
 /* "reset" on the control channel; true when "ok" came back in time. */
 bool e2e_sim_reset(e2e_sim *s);
 /* SIGTERM; asserts exit 0 and the link removed; removes s->dir. */

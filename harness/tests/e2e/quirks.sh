@@ -35,6 +35,11 @@ pwd-quoted|note|dir.cwd-pwd|expected `+QFTPPWD: 0,/`
 no-echo|note|at.echo|expected `AT`, got `OK`
 no-resume|note|resume.cut|got `+QFTPGET: 616,426`
 ignore-pdp-deact|note|pdp.deact-idle|expected `+QFTPCLOSE: 605,0`
+qfupl-no-escape|note|ufs.qfupl-escape|got `+QFUPL: 10,
+lenient-cfg-keys|note|cfg.key-spelling|expected `ERROR`, got `OK`
+at-prefix-any-case|note|at.prefix-case|expected `ERROR`, got `OK`
+uploadlen-alone|note|put.uploadlen-needs-beof|got `CONNECT`
+keep-partial-file|note|get.ufs-fail-no-file|got `+QFLST: "UFS:m.bin",0`
 '
 
 # Every quirk the simulator knows is in the table.
