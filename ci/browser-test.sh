@@ -14,7 +14,7 @@
 set -uo pipefail
 bin=$1 sim=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
-cases="$here/../cases"
+cases=$(cd "$here/../cases" && pwd)
 fail() { echo "browser-test: FAIL: $*" >&2; exit 1; }
 
 browser=

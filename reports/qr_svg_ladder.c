@@ -78,14 +78,15 @@ static const char *str(const json_t *o, const char *key)
 }
 
 /* A TLS object's words: "TLS handshake, negotiated TLSv1.3" and the like. */
-static void tls_words(const json_t *tls, const char *what, char *out,
-                      size_t len)
+static void tls_words(const json_t *tls, const char *what, bool control,
+                      char *out, size_t len)
 {
   const char *neg = json_string_value(json_object_get(tls, "negotiated"));
   const char *leg = json_string_value(json_object_get(tls, "legacy_version"));
   int n = snprintf(out, len, "TLS handshake on the %s%s", what,
-                   json_is_true(json_object_get(tls, "implicit")) ? " (implicit)"
-                                                                 : "");
+                   control && json_is_true(json_object_get(tls, "implicit"))
+                       ? " (implicit)"
+                       : "");
   if (n < 0 || (size_t)n >= len)
     return;
   if (neg)
@@ -102,6 +103,23 @@ static double hello_time(const json_t *o)
 {
   const json_t *h = json_object_get(o, "t_hello");
   return json_is_number(h) ? json_number_value(h) : qr_doc_num(o, "t_open");
+}
+
+/* Explicit TLS begins after the server's 234 to AUTH: its time when the
+ * file has no "t_hello". */
+static double auth_time(const json_t *s)
+{
+  const json_t *h = json_object_get(s, "t_hello");
+  if (json_is_number(h))
+    return json_number_value(h);
+  size_t k;
+  const json_t *e;
+  json_array_foreach(qr_doc_arr(s, "replies"), k, e)
+  {
+    if (qr_doc_num(e, "code") == 234)
+      return qr_doc_num(e, "t");
+  }
+  return qr_doc_num(s, "t_open");
 }
 
 static enum side side_of(const char *s)
@@ -132,11 +150,12 @@ static void control(rungs *r, const json_t *s, size_t idx)
   }
   const json_t *tls = json_object_get(s, "tls");
   if (json_is_true(json_object_get(tls, "tls"))) {
-    g = add(r, hello_time(s), R_TLS, NOWHERE);
-    tls_words(tls, json_is_true(json_object_get(s, "auth_tls"))
-                       ? "control connection after AUTH (lines not readable)"
-                       : "control connection",
-              g->label, sizeof g->label);
+    bool auth = json_is_true(json_object_get(s, "auth_tls"));
+    g = add(r, auth ? auth_time(s) : hello_time(s), R_TLS, NOWHERE);
+    tls_words(tls,
+              auth ? "control connection after AUTH (lines not readable)"
+                   : "control connection",
+              true, g->label, sizeof g->label);
   }
   g = add(r, qr_doc_num(s, "t_close"), R_NOTE, NOWHERE);
   snprintf(g->label, sizeof g->label,
@@ -178,7 +197,7 @@ static void data(rungs *r, const json_t *d, size_t idx)
     g = add(r, hello_time(d), R_TLS, NOWHERE);
     char what[32];
     snprintf(what, sizeof what, "data connection %zu", idx + 1);
-    tls_words(tls, what, g->label, sizeof g->label);
+    tls_words(tls, what, false, g->label, sizeof g->label);
     g->data = (int)idx;
   }
   /* Who closed first, then the other side: both from the analysis, never

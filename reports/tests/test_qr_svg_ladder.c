@@ -200,6 +200,29 @@ START_TEST(test_tls_marked)
 }
 END_TEST
 
+/* Explicit TLS on the control connection: after AUTH's 234 (no t_hello in
+ * the file), with the version negotiated. */
+START_TEST(test_auth_tls)
+{
+  char *s = ladder("{'control': [{'t_open': 0, 't_close': 1, 'auth_tls': "
+                   "true, 'tls': {'tls': true, 'implicit': false, "
+                   "'negotiated': 'TLS1.3'}, 'commands': [{'t': 0.1, "
+                   "'text': 'AUTH TLS'}], 'replies': [{'t': 0.05, 'text': "
+                   "'220 hi', 'code': 220}, {'t': 0.2, 'text': '234 go', "
+                   "'code': 234}]}]}",
+                   false, QR_SVG_RUNGS_MAX);
+  const char *ok = strstr(s, "<title>0.200 s: 234 go");
+  const char *tls = strstr(s, "<g class=\"rung tls\"><title>0.200 s: TLS "
+                              "handshake on the control connection after "
+                              "AUTH (lines not readable): negotiated "
+                              "TLS1.3</title>");
+  ck_assert_ptr_nonnull(ok);
+  ck_assert_ptr_nonnull(tls);
+  ck_assert(ok < tls);
+  free(s);
+}
+END_TEST
+
 START_TEST(test_proxy_lane)
 {
   char *s = with_data("", true);
@@ -283,6 +306,7 @@ int main(void)
   tcase_add_test(tc, test_module_rst_first);
   tcase_add_test(tc, test_one_side_closed);
   tcase_add_test(tc, test_tls_marked);
+  tcase_add_test(tc, test_auth_tls);
   tcase_add_test(tc, test_proxy_lane);
   tcase_add_test(tc, test_hostile_text);
   tcase_add_test(tc, test_cap);
