@@ -102,8 +102,8 @@ typedef struct walk {
   const qr_html_steps *steps;
   const qr_html_failure *f; /* NULL when the case did not fail */
   group_kind g;
-  int g_step;       /* G_STEP: its step; G_FRAGMENT: its first */
-  int last_step;    /* of the last row, for the step header rows */
+  int g_step;    /* G_STEP: its step; G_FRAGMENT: its first */
+  int last_step; /* of the last row, for the step header rows */
 } walk;
 
 static const qr_html_step *step_info(const walk *w, int st)
@@ -175,8 +175,9 @@ static void open_group(walk *w, group_kind g, int st, size_t lines)
     break;
   }
   case G_TEARDOWN:
-    qc_buf_addf(b, "<details class=\"teardown\"><summary>teardown: %zu "
-                   "line%s</summary>",
+    qc_buf_addf(b,
+                "<details class=\"teardown\"><summary>teardown: %zu "
+                "line%s</summary>",
                 lines, lines == 1 ? "" : "s");
     break;
   case G_STEP:
@@ -201,8 +202,9 @@ static void step_header(walk *w, int st, double t)
   const qr_html_step *s = step_info(w, st);
   if (!w->steps->structured || !s)
     return;
-  qc_buf_addf(w->b, "<tr class=\"sh%s\"><td class=\"num\">%.3f</td><td>"
-                    "</td><td>step %d &middot; ",
+  qc_buf_addf(w->b,
+              "<tr class=\"sh%s\"><td class=\"num\">%.3f</td><td>"
+              "</td><td>step %d &middot; ",
               failing(w, st) ? " failing-step" : "", s->t >= 0 ? s->t : t, st);
   qr_html_escs(w->b, s->kind);
   if (s->where[0]) {
@@ -233,16 +235,16 @@ static bool transcript(walk *w)
   {
     int prev = cur;
     int st = qr_html_entry_step(e, &cur);
-    group_kind g = st == -1 ? G_TEARDOWN
+    group_kind g = st == -1                           ? G_TEARDOWN
                    : st >= 1 && fragment_of(w, st)[0] ? G_FRAGMENT
-                   : st >= 1                         ? G_STEP
-                                                     : G_PLAIN;
-    bool same = g == w->g &&
-                (g == G_PLAIN || g == G_TEARDOWN ||
-                 (g == G_STEP && st == w->g_step) ||
-                 (g == G_FRAGMENT &&
-                  strcmp(fragment_of(w, st), fragment_of(w, w->g_step)) == 0 &&
-                  st >= w->g_step));
+                   : st >= 1                          ? G_STEP
+                                                      : G_PLAIN;
+    bool same =
+        g == w->g &&
+        (g == G_PLAIN || g == G_TEARDOWN || (g == G_STEP && st == w->g_step) ||
+         (g == G_FRAGMENT &&
+          strcmp(fragment_of(w, st), fragment_of(w, w->g_step)) == 0 &&
+          st >= w->g_step));
     if (!same) {
       close_group(w);
       open_group(w, g, st, g == G_TEARDOWN ? teardown_lines(tr, i, prev) : 0);
@@ -256,9 +258,8 @@ static bool transcript(walk *w)
       proxied = true;
     bool seen = w->f && w->f->line >= 0 && (size_t)w->f->line == i;
     qc_buf_addf(w->b, "<tr class=\"%s%s%s\"><td class=\"num\">%.3f</td><td>",
-                dir_class(d),
-                failing(w, st) ? " failing-step" : "", seen ? " seen" : "",
-                qr_doc_num(e, "t"));
+                dir_class(d), failing(w, st) ? " failing-step" : "",
+                seen ? " seen" : "", qr_doc_num(e, "t"));
     if (seen)
       qc_buf_addf(w->b, "<a id=\"c%zu-seen\"></a>", w->idx);
     qr_html_esc_key(w->b, e, "dir");
@@ -300,8 +301,13 @@ void qr_html_case(qc_buf *b, const json_t *c, size_t idx,
   if (!f)
     abort(); /* a few kilobytes: no memory is our end */
   bool failed = qr_html_failure_read(c, &steps, f);
-  walk w = {.b = b, .c = c, .idx = idx, .steps = &steps,
-            .f = failed ? f : NULL, .g = G_NONE, .last_step = INT_MIN};
+  walk w = {.b = b,
+            .c = c,
+            .idx = idx,
+            .steps = &steps,
+            .f = failed ? f : NULL,
+            .g = G_NONE,
+            .last_step = INT_MIN};
   bool proxied = false;
   if (json_array_size(qr_doc_arr(c, "transcript"))) {
     qc_buf_adds(b, "<p class=\"cap\">Transcript: t in seconds since the case "

@@ -8,8 +8,8 @@ static void case_row(qc_buf *b, const json_t *c, size_t idx)
   qr_verdict v = qr_html_verdict(c);
   qc_buf_adds(b, "<tr class=\"case ");
   qr_html_filter_classes(b, c);
-  qc_buf_addf(b, "\"><td class=\"num\">%zu</td><td><a href=\"#c%zu\">",
-              idx + 1, idx);
+  qc_buf_addf(b, "\"><td class=\"num\">%zu</td><td><a href=\"#c%zu\">", idx + 1,
+              idx);
   qr_html_esc_key(b, c, "id");
   qc_buf_adds(b, "</a></td><td>");
   qr_html_esc_key(b, c, "title");

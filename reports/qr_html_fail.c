@@ -83,7 +83,9 @@ void qr_html_failures(qc_buf *b, qr_doc_stream *s, qr_html_tags *tags)
     shown++;
   }
   if (total > shown)
-    qc_buf_addf(b, "<p>and %zu more failed or errored cases: see the table "
-                   "of cases.</p>\n", total - shown);
+    qc_buf_addf(b,
+                "<p>and %zu more failed or errored cases: see the table "
+                "of cases.</p>\n",
+                total - shown);
   qc_buf_adds(b, "</section>\n");
 }

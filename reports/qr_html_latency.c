@@ -63,8 +63,9 @@ static void bars(qc_buf *b, const qr_lat_set *lat)
     const qr_lat_family *f = &lat->f[i];
     double p50 = qr_lat_pct(f, 50), p95 = qr_lat_pct(f, 95);
     int y = TOP_H + (int)i * ROW_H;
-    qc_buf_addf(b, "<g class=\"fam\"><text x=\"%d\" y=\"%d\" "
-                   "text-anchor=\"end\">",
+    qc_buf_addf(b,
+                "<g class=\"fam\"><text x=\"%d\" y=\"%d\" "
+                "text-anchor=\"end\">",
                 LBL_W - 6, y + 12);
     qr_html_escs(b, f->cmd);
     qc_buf_addf(b, " &#8594; %s</text>", qr_lat_to_name(f->to));

@@ -140,7 +140,9 @@ void qr_html_steps_read(const json_t *c, qr_html_steps *s)
     *st = tmp;
     st->t = qr_doc_num(e, "t");
     snprintf(st->status, sizeof st->status, "%s",
-             n == failed ? "fail" : failed && n > failed ? "" : "pass");
+             n == failed            ? "fail"
+             : failed && n > failed ? ""
+                                    : "pass");
   }
 }
 
@@ -238,10 +240,8 @@ bool qr_html_failure_read(const json_t *c, const qr_html_steps *steps,
     f->step = (int)qr_doc_num(fo, "step");
     copys(f->kind, sizeof f->kind, qr_html_str_or_null(fo, "kind"));
     copys(f->where, sizeof f->where, qr_html_str_or_null(fo, "where"));
-    copys(f->fragment, sizeof f->fragment,
-          qr_html_str_or_null(fo, "fragment"));
-    copys(f->expected, sizeof f->expected,
-          qr_html_str_or_null(fo, "expected"));
+    copys(f->fragment, sizeof f->fragment, qr_html_str_or_null(fo, "fragment"));
+    copys(f->expected, sizeof f->expected, qr_html_str_or_null(fo, "expected"));
     copys(f->seen, sizeof f->seen, qr_html_str_or_null(fo, "seen"));
     const json_t *l = json_object_get(fo, "line");
     f->line = json_is_integer(l) ? (long)json_integer_value(l) : -1;

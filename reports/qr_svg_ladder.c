@@ -32,8 +32,8 @@ typedef struct rung {
   rung_kind kind;
   enum side from;
   bool rst;
-  int data;              /* data connection index, -1 */
-  const char *text;      /* wire text (commands, replies), or NULL */
+  int data;         /* data connection index, -1 */
+  const char *text; /* wire text (commands, replies), or NULL */
   size_t text_len;
   char label[LABEL_MAX]; /* our words, when text is NULL */
 } rung;
@@ -92,8 +92,7 @@ static void tls_words(const json_t *tls, const char *what, bool control,
   if (neg)
     snprintf(out + n, len - (size_t)n, ": negotiated %s", neg);
   else if (leg)
-    snprintf(out + n, len - (size_t)n, ": ClientHello %s, no ServerHello",
-             leg);
+    snprintf(out + n, len - (size_t)n, ": ClientHello %s, no ServerHello", leg);
   else
     snprintf(out + n, len - (size_t)n, ": no hello seen");
 }
@@ -136,8 +135,7 @@ static void control(rungs *r, const json_t *s, size_t idx)
   size_t k;
   const json_t *e;
   rung *g = add(r, qr_doc_num(s, "t_open"), R_NOTE, NOWHERE);
-  snprintf(g->label, sizeof g->label, "control connection %zu opened",
-           idx + 1);
+  snprintf(g->label, sizeof g->label, "control connection %zu opened", idx + 1);
   json_array_foreach(qr_doc_arr(s, "commands"), k, e)
   {
     g = add(r, qr_doc_num(e, "t"), R_CMD, MODULE);
@@ -185,7 +183,8 @@ static void data(rungs *r, const json_t *d, size_t idx)
   g->data = (int)idx;
   const char *dir = str(d, "direction");
   const char *mode = str(d, "mode");
-  snprintf(g->label, sizeof g->label, "data %zu%s%s%s opened by the %s: %s, "
+  snprintf(g->label, sizeof g->label,
+           "data %zu%s%s%s opened by the %s: %s, "
            "%lld bytes",
            idx + 1, *mode ? " (" : "", mode, *mode ? ")" : "",
            opener == MODULE   ? "module"
@@ -213,8 +212,14 @@ static void data(rungs *r, const json_t *d, size_t idx)
 }
 
 /* Geometry. */
-enum { W = 860, TOP = 46, ROW = 22, X_MODULE = 150,
-       X_SERVER = W - 120, X_PROXY = (X_MODULE + X_SERVER) / 2 };
+enum {
+  W = 860,
+  TOP = 46,
+  ROW = 22,
+  X_MODULE = 150,
+  X_SERVER = W - 120,
+  X_PROXY = (X_MODULE + X_SERVER) / 2
+};
 
 static int x_of(enum side s)
 {
@@ -253,12 +258,24 @@ static void draw(qc_buf *b, const rung *g, int y, bool proxy)
   int tx = (X_MODULE + X_SERVER) / 2;
   const char *cls = "note";
   switch (g->kind) {
-  case R_CMD: cls = "cmd"; break;
-  case R_REPLY: cls = "reply"; break;
-  case R_OPEN: cls = "open"; break;
-  case R_CLOSE: cls = g->rst ? "close rst" : "close fin"; break;
-  case R_TLS: cls = "tls"; break;
-  case R_NOTE: cls = "note"; break;
+  case R_CMD:
+    cls = "cmd";
+    break;
+  case R_REPLY:
+    cls = "reply";
+    break;
+  case R_OPEN:
+    cls = "open";
+    break;
+  case R_CLOSE:
+    cls = g->rst ? "close rst" : "close fin";
+    break;
+  case R_TLS:
+    cls = "tls";
+    break;
+  case R_NOTE:
+    cls = "note";
+    break;
   }
   qc_buf_addf(b, "<g class=\"rung %s\"", cls);
   if (g->from != NOWHERE)
@@ -269,11 +286,13 @@ static void draw(qc_buf *b, const rung *g, int y, bool proxy)
   qc_buf_addf(b, "</title><text class=\"t\" x=\"4\" y=\"%d\">%.3f</text>",
               y + 4, g->t);
   if (g->kind == R_TLS || g->kind == R_NOTE) {
-    qc_buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" "
-                   "height=\"16\" rx=\"3\"/>",
+    qc_buf_addf(b,
+                "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                "height=\"16\" rx=\"3\"/>",
                 cls, X_MODULE, y - 9, X_SERVER - X_MODULE);
-    qc_buf_addf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\" "
-                   "text-anchor=\"middle\">",
+    qc_buf_addf(b,
+                "<text class=\"lbl\" x=\"%d\" y=\"%d\" "
+                "text-anchor=\"middle\">",
                 tx, y + 3);
   } else {
     int x1 = x_of(g->from), x2 = x_of(g->from == MODULE ? SERVER : MODULE);
@@ -281,8 +300,9 @@ static void draw(qc_buf *b, const rung *g, int y, bool proxy)
     if (proxy) /* it passed through the proxy */
       qc_buf_addf(b, "<circle class=\"px\" cx=\"%d\" cy=\"%d\" r=\"3\"/>",
                   X_PROXY, y);
-    qc_buf_addf(b, "<text class=\"lbl %s\" x=\"%d\" y=\"%d\" "
-                   "text-anchor=\"middle\">",
+    qc_buf_addf(b,
+                "<text class=\"lbl %s\" x=\"%d\" y=\"%d\" "
+                "text-anchor=\"middle\">",
                 cls, proxy ? (x1 + X_PROXY) / 2 : tx, y - 4);
   }
   shown_text(b, text, text_len);
@@ -320,37 +340,33 @@ static void bands(qc_buf *b, const json_t *wire, const rung *v, size_t shown,
                 "text-anchor=\"end\">%s %lld bytes%s</text></g>\n",
                 i + 1, X_MODULE + 6, y1 + 2, X_SERVER - X_MODULE - 12,
                 y2 - y1 > 4 ? y2 - y1 - 4 : 4, X_SERVER - 10, y1 + 16,
-                down ? "&#8592; download" : *dir && strcmp(dir, "none")
-                                              ? "upload &#8594;"
+                down                          ? "&#8592; download"
+                : *dir && strcmp(dir, "none") ? "upload &#8594;"
                                               : "no payload,",
                 (long long)qr_doc_num(d, "bytes"),
-                json_is_true(json_object_get(json_object_get(d, "tls"),
-                                             "tls"))
+                json_is_true(json_object_get(json_object_get(d, "tls"), "tls"))
                     ? " (TLS)"
                     : "");
   }
 }
 
-void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy,
-                   size_t max_rungs)
+void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy, size_t max_rungs)
 {
   rungs r = {0};
   size_t i;
   const json_t *e;
-  json_array_foreach(qr_doc_arr(wire, "control"), i, e)
-    control(&r, e, i);
-  json_array_foreach(qr_doc_arr(wire, "data"), i, e)
-    data(&r, e, i);
+  json_array_foreach(qr_doc_arr(wire, "control"), i, e) control(&r, e, i);
+  json_array_foreach(qr_doc_arr(wire, "data"), i, e) data(&r, e, i);
   if (!r.n) {
     free(r.v);
     return;
   }
   qsort(r.v, r.n, sizeof *r.v, cmp);
   size_t shown = r.n < max_rungs ? r.n : max_rungs;
-  bool case_clock =
-      strcmp(str(wire, "clock"), "case") == 0;
-  qc_buf_addf(b, "<p class=\"cap ladder-cap\">The FTP exchange on the wire "
-                 "(<code>wire.pcap</code>): t in seconds since %s.",
+  bool case_clock = strcmp(str(wire, "clock"), "case") == 0;
+  qc_buf_addf(b,
+              "<p class=\"cap ladder-cap\">The FTP exchange on the wire "
+              "(<code>wire.pcap</code>): t in seconds since %s.",
               case_clock ? "the case started, the transcript's clock"
                          : "the capture's first packet (the capture clock: "
                            "this file's wire times are not on the "
@@ -364,21 +380,22 @@ void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy,
               "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
               "aria-label=\"FTP sequence diagram\">\n",
               W, h, W, h);
-  qc_buf_addf(b, "<text class=\"lane\" x=\"4\" y=\"16\">t (s)</text>"
-                 "<text class=\"lane\" x=\"%d\" y=\"16\" "
-                 "text-anchor=\"middle\">module</text>"
-                 "<text class=\"lane\" x=\"%d\" y=\"16\" "
-                 "text-anchor=\"middle\">server</text>"
-                 "<line class=\"life\" x1=\"%d\" y1=\"24\" x2=\"%d\" "
-                 "y2=\"%d\"/><line class=\"life\" x1=\"%d\" y1=\"24\" "
-                 "x2=\"%d\" y2=\"%d\"/>\n",
-              X_MODULE, X_SERVER, X_MODULE, X_MODULE, h, X_SERVER, X_SERVER,
-              h);
+  qc_buf_addf(b,
+              "<text class=\"lane\" x=\"4\" y=\"16\">t (s)</text>"
+              "<text class=\"lane\" x=\"%d\" y=\"16\" "
+              "text-anchor=\"middle\">module</text>"
+              "<text class=\"lane\" x=\"%d\" y=\"16\" "
+              "text-anchor=\"middle\">server</text>"
+              "<line class=\"life\" x1=\"%d\" y1=\"24\" x2=\"%d\" "
+              "y2=\"%d\"/><line class=\"life\" x1=\"%d\" y1=\"24\" "
+              "x2=\"%d\" y2=\"%d\"/>\n",
+              X_MODULE, X_SERVER, X_MODULE, X_MODULE, h, X_SERVER, X_SERVER, h);
   if (proxy)
-    qc_buf_addf(b, "<text class=\"lane\" x=\"%d\" y=\"16\" "
-                   "text-anchor=\"middle\">fault proxy</text><line "
-                   "class=\"life px\" x1=\"%d\" y1=\"24\" x2=\"%d\" "
-                   "y2=\"%d\"/>\n",
+    qc_buf_addf(b,
+                "<text class=\"lane\" x=\"%d\" y=\"16\" "
+                "text-anchor=\"middle\">fault proxy</text><line "
+                "class=\"life px\" x1=\"%d\" y1=\"24\" x2=\"%d\" "
+                "y2=\"%d\"/>\n",
                 X_PROXY, X_PROXY, X_PROXY, h);
   bands(b, wire, r.v, shown, r.n);
   for (i = 0; i < shown; i++)

@@ -25,7 +25,6 @@ enum { QR_SVG_RUNGS_MAX = 300 }; /* rows a report draws per case */
 
 /* Appends the caption and the <svg> for wire to b; nothing when the wire
  * object shows no event. */
-void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy,
-                   size_t max_rungs);
+void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy, size_t max_rungs);
 
 #endif

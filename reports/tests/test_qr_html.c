@@ -66,46 +66,46 @@ static int count(const char *h, const char *s)
 /* A failed case as the issue-13 writer puts it: steps 1-3 from the login
  * fragment, 4-5 the case's own; step 4 (an expect) saw the wrong URC at
  * transcript line 8; a teardown of two lines. */
-#define FAILED_CASE                                                           \
-  "{'id': 'get.com', 'title': 'Get', 'verdict': 'fail', 'tags': ['get',"    \
-  " 'smoke'], 'file': 'cases/get/com.yaml',"                                 \
-  " 'reason': 'step 4 (cases/get/com.yaml:12:5): expected `+QFTPGET: "      \
-  "0,10000`, got `+QFTPGET: 625` after 0.10 s', 'failed_step': 4,"          \
-  " 'duration_s': 1.5,"                                                      \
-  " 'failure': {'step': 4, 'kind': 'expect', 'where': "                     \
-  "'cases/get/com.yaml:12:5', 'fragment': null, 'expected': '+QFTPGET: "    \
-  "0,10000', 'seen': '+QFTPGET: 625', 'line': 8},"                           \
-  " 'steps': ["                                                              \
-  "{'kind': 'send', 'where': 'cases/_fragments/login.yaml:4:5',"            \
-  " 'fragment': 'login', 'status': 'pass', 't': 0.005},"                     \
-  "{'kind': 'expect', 'where': 'cases/_fragments/login.yaml:5:5',"          \
-  " 'fragment': 'login', 'status': 'pass', 't': 0.006},"                     \
-  "{'kind': 'wait_for', 'where': 'cases/_fragments/login.yaml:6:5',"        \
-  " 'fragment': 'login', 'status': 'pass', 't': 0.01},"                      \
-  "{'kind': 'expect', 'where': 'cases/get/com.yaml:12:5',"                  \
-  " 'fragment': null, 'status': 'fail', 't': 0.2},"                          \
-  "{'kind': 'send', 'where': 'cases/get/com.yaml:14:5',"                    \
-  " 'fragment': null, 'status': 'not-run', 't': null}],"                     \
-  " 'transcript': ["                                                         \
-  "{'t': 0.001, 'dir': '#', 'text': 'through the fault proxy on port 4000',"\
-  " 'step': 0},"                                                             \
-  "{'t': 0.005, 'dir': '>', 'text': 'AT+QFTPOPEN=\\'h\\',21', 'step': 1},"  \
-  "{'t': 0.006, 'dir': '<', 'text': 'OK', 'step': 2},"                       \
-  "{'t': 0.159, 'dir': '<', 'text': '+QFTPOPEN: 0,0', 'step': 3},"           \
-  "{'t': 0.2, 'dir': '>', 'text': 'AT+QFTPGET=\\'f\\'', 'step': 4},"        \
-  "{'t': 0.201, 'dir': '<', 'text': 'OK', 'step': 4},"                       \
-  "{'t': 0.25, 'dir': '<', 'text': '+QFTPLEN: 1', 'step': 4},"               \
-  "{'t': 0.26, 'dir': '<', 'text': '<b>x</b>', 'step': 4},"                  \
-  "{'t': 0.3, 'dir': '<', 'text': '+QFTPGET: 625', 'step': 4},"              \
-  "{'t': 0.31, 'dir': '>', 'text': 'AT+QFTPCLOSE', 'step': -1},"             \
-  "{'t': 0.32, 'dir': '<', 'text': 'OK', 'step': -1},"                       \
-  "{'t': 0.4, 'dir': '#', 'text': 'wire: all held', 'step': 0}],"            \
-  " 'latency': [{'cmd': 'AT+QFTPOPEN', 'to': 'ok', 's': 0.001, 'line': 2},"  \
-  " {'cmd': 'AT+QFTPOPEN', 'to': 'urc', 's': 0.153, 'line': 3}],"            \
-  " 'wire': {'clock': 'case', 'control': [{'t_open': 0.02, 't_close': 0.35,"\
-  " 't_hello': null, 'module_close': 'fin', 'server_close': 'fin',"          \
-  " 'tls': {'tls': false}, 'commands': [{'t': 0.03, 'text': 'USER u'}],"     \
-  " 'replies': [{'t': 0.025, 'text': '220 hi', 'code': 220}]}],"             \
+#define FAILED_CASE                                                            \
+  "{'id': 'get.com', 'title': 'Get', 'verdict': 'fail', 'tags': ['get',"       \
+  " 'smoke'], 'file': 'cases/get/com.yaml',"                                   \
+  " 'reason': 'step 4 (cases/get/com.yaml:12:5): expected `+QFTPGET: "         \
+  "0,10000`, got `+QFTPGET: 625` after 0.10 s', 'failed_step': 4,"             \
+  " 'duration_s': 1.5,"                                                        \
+  " 'failure': {'step': 4, 'kind': 'expect', 'where': "                        \
+  "'cases/get/com.yaml:12:5', 'fragment': null, 'expected': '+QFTPGET: "       \
+  "0,10000', 'seen': '+QFTPGET: 625', 'line': 8},"                             \
+  " 'steps': ["                                                                \
+  "{'kind': 'send', 'where': 'cases/_fragments/login.yaml:4:5',"               \
+  " 'fragment': 'login', 'status': 'pass', 't': 0.005},"                       \
+  "{'kind': 'expect', 'where': 'cases/_fragments/login.yaml:5:5',"             \
+  " 'fragment': 'login', 'status': 'pass', 't': 0.006},"                       \
+  "{'kind': 'wait_for', 'where': 'cases/_fragments/login.yaml:6:5',"           \
+  " 'fragment': 'login', 'status': 'pass', 't': 0.01},"                        \
+  "{'kind': 'expect', 'where': 'cases/get/com.yaml:12:5',"                     \
+  " 'fragment': null, 'status': 'fail', 't': 0.2},"                            \
+  "{'kind': 'send', 'where': 'cases/get/com.yaml:14:5',"                       \
+  " 'fragment': null, 'status': 'not-run', 't': null}],"                       \
+  " 'transcript': ["                                                           \
+  "{'t': 0.001, 'dir': '#', 'text': 'through the fault proxy on port 4000',"   \
+  " 'step': 0},"                                                               \
+  "{'t': 0.005, 'dir': '>', 'text': 'AT+QFTPOPEN=\\'h\\',21', 'step': 1},"     \
+  "{'t': 0.006, 'dir': '<', 'text': 'OK', 'step': 2},"                         \
+  "{'t': 0.159, 'dir': '<', 'text': '+QFTPOPEN: 0,0', 'step': 3},"             \
+  "{'t': 0.2, 'dir': '>', 'text': 'AT+QFTPGET=\\'f\\'', 'step': 4},"           \
+  "{'t': 0.201, 'dir': '<', 'text': 'OK', 'step': 4},"                         \
+  "{'t': 0.25, 'dir': '<', 'text': '+QFTPLEN: 1', 'step': 4},"                 \
+  "{'t': 0.26, 'dir': '<', 'text': '<b>x</b>', 'step': 4},"                    \
+  "{'t': 0.3, 'dir': '<', 'text': '+QFTPGET: 625', 'step': 4},"                \
+  "{'t': 0.31, 'dir': '>', 'text': 'AT+QFTPCLOSE', 'step': -1},"               \
+  "{'t': 0.32, 'dir': '<', 'text': 'OK', 'step': -1},"                         \
+  "{'t': 0.4, 'dir': '#', 'text': 'wire: all held', 'step': 0}],"              \
+  " 'latency': [{'cmd': 'AT+QFTPOPEN', 'to': 'ok', 's': 0.001, 'line': 2},"    \
+  " {'cmd': 'AT+QFTPOPEN', 'to': 'urc', 's': 0.153, 'line': 3}],"              \
+  " 'wire': {'clock': 'case', 'control': [{'t_open': 0.02, 't_close': 0.35,"   \
+  " 't_hello': null, 'module_close': 'fin', 'server_close': 'fin',"            \
+  " 'tls': {'tls': false}, 'commands': [{'t': 0.03, 'text': 'USER u'}],"       \
+  " 'replies': [{'t': 0.025, 'text': '220 hi', 'code': 220}]}],"               \
   " 'data': []}}"
 
 static const char doc_failed[] =
@@ -117,8 +117,8 @@ static const char doc_failed[] =
     " 'cases': ["
     "{'id': 'open.ok', 'verdict': 'pass', 'tags': ['open'], 'duration_s': 1,"
     " 'latency': [{'cmd': 'AT+QFTPOPEN', 'to': 'ok', 's': 0.003, 'line': 1},"
-    " {'cmd': 'AT+QFTPOPEN', 'to': 'urc', 's': 0.2, 'line': 2}]},"
-    FAILED_CASE "]}";
+    " {'cmd': 'AT+QFTPOPEN', 'to': 'urc', 's': 0.2, 'line': 2}]}," FAILED_CASE
+    "]}";
 
 START_TEST(test_failures_first)
 {
@@ -134,9 +134,9 @@ START_TEST(test_failures_first)
   ck_assert_ptr_nonnull(strstr(box, "<span class=\"fstep\">step 4 &middot; "
                                     "expect</span> at <code class=\"where\">"
                                     "cases/get/com.yaml:12:5</code>"));
-  ck_assert_ptr_nonnull(
-      strstr(box, "<td class=\"expected\">+QFTPGET: 0,10000</td>"
-                  "<td class=\"seen\">+QFTPGET: 625</td>"));
+  ck_assert_ptr_nonnull(strstr(box,
+                               "<td class=\"expected\">+QFTPGET: 0,10000</td>"
+                               "<td class=\"seen\">+QFTPGET: 625</td>"));
   ck_assert_ptr_null(strstr(box, "fragment"));
   free(box);
   /* The header: identity, profile, time scale, target, version, waivers. */
@@ -144,8 +144,10 @@ START_TEST(test_failures_first)
   static const char *const want[] = {
       "Quectel EC25 rev EC25EFAR06A06M4G, IMEI ****3456",
       "<b>ATI</b>: Quectel | EC25 | Revision: EC25EFAR06A06M4G",
-      "<b>profile</b>: note", "<b>target</b>: sim",
-      "<b>version</b>: 0.1.0", "<b>time_scale</b>: 0.05",
+      "<b>profile</b>: note",
+      "<b>target</b>: sim",
+      "<b>version</b>: 0.1.0",
+      "<b>time_scale</b>: 0.05",
       "<b>waivers</b>: ci/waivers.yaml"};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     ck_assert_msg(strstr(head, want[i]) != NULL, "header lacks %s", want[i]);
@@ -191,9 +193,9 @@ START_TEST(test_fragment_and_teardown_folded)
   char *c1 = between(h, "<details id=\"c1\"", "<svg");
   /* The fragment's three steps in one closed <details>, its rows inside. */
   char *frag = between(c1, "<details class=\"frag\">", "</details>");
-  ck_assert_ptr_nonnull(strstr(
-      frag, "<details class=\"frag\"><summary>login: 3 steps (1&ndash;3)"
-            "</summary>"));
+  ck_assert_ptr_nonnull(
+      strstr(frag, "<details class=\"frag\"><summary>login: 3 steps (1&ndash;3)"
+                   "</summary>"));
   ck_assert_ptr_nonnull(strstr(frag, "AT+QFTPOPEN=&quot;h&quot;,21"));
   ck_assert_ptr_nonnull(strstr(frag, "+QFTPOPEN: 0,0"));
   ck_assert_int_eq(count(frag, "<tr class=\"sh\">"), 3);

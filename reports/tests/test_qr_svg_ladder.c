@@ -112,12 +112,14 @@ START_TEST(test_server_rst_first)
       "'fin', 'server_close': 'rst', 'first_closer': 'server', 'tls': "
       "{'tls': false}}",
       false);
-  const char *rst = strstr(s, "<g class=\"rung close rst\" data-from=\"server\" "
-                              "data-to=\"module\"><title>0.700 s: RST by the "
-                              "server, first</title>");
-  const char *fin = strstr(s, "<g class=\"rung close fin\" data-from=\"module\" "
-                              "data-to=\"server\"><title>0.700 s: FIN by the "
-                              "module</title>");
+  const char *rst =
+      strstr(s, "<g class=\"rung close rst\" data-from=\"server\" "
+                "data-to=\"module\"><title>0.700 s: RST by the "
+                "server, first</title>");
+  const char *fin =
+      strstr(s, "<g class=\"rung close fin\" data-from=\"module\" "
+                "data-to=\"server\"><title>0.700 s: FIN by the "
+                "module</title>");
   ck_assert_ptr_nonnull(rst);
   ck_assert_ptr_nonnull(fin);
   ck_assert(rst < fin);
@@ -126,7 +128,8 @@ START_TEST(test_server_rst_first)
   ck_assert_ptr_nonnull(strstr(rst, "<line class=\"close rst\" x1=\"740\""));
   ck_assert_ptr_nonnull(strstr(s, "data 1 (passive) opened by the module: "
                                   "download, 10000 bytes"));
-  ck_assert_ptr_nonnull(strstr(s, "<g class=\"rung open\" data-from=\"module\""));
+  ck_assert_ptr_nonnull(
+      strstr(s, "<g class=\"rung open\" data-from=\"module\""));
   ck_assert_ptr_nonnull(strstr(s, "<g class=\"band\" data-conn=\"1\">"));
   ck_assert_ptr_nonnull(strstr(s, "&#8592; download 10000 bytes</text>"));
   free(s);
@@ -143,16 +146,19 @@ START_TEST(test_module_rst_first)
       "'server_close': 'fin', 'first_closer': 'client', 'tls': {'tls': "
       "false}}",
       false);
-  const char *rst = strstr(s, "<g class=\"rung close rst\" data-from=\"module\" "
-                              "data-to=\"server\"><title>0.700 s: RST by the "
-                              "module, first</title>");
-  const char *fin = strstr(s, "<g class=\"rung close fin\" data-from=\"server\" "
-                              "data-to=\"module\"><title>0.700 s: FIN by the "
-                              "server</title>");
+  const char *rst =
+      strstr(s, "<g class=\"rung close rst\" data-from=\"module\" "
+                "data-to=\"server\"><title>0.700 s: RST by the "
+                "module, first</title>");
+  const char *fin =
+      strstr(s, "<g class=\"rung close fin\" data-from=\"server\" "
+                "data-to=\"module\"><title>0.700 s: FIN by the "
+                "server</title>");
   ck_assert_ptr_nonnull(rst);
   ck_assert_ptr_nonnull(fin);
   ck_assert(rst < fin);
-  ck_assert_ptr_nonnull(strstr(s, "<g class=\"rung open\" data-from=\"server\""));
+  ck_assert_ptr_nonnull(
+      strstr(s, "<g class=\"rung open\" data-from=\"server\""));
   ck_assert_ptr_nonnull(strstr(s, "opened by the server: upload, 5 bytes"));
   ck_assert_ptr_nonnull(strstr(s, "upload &#8594; 5 bytes</text>"));
   free(s);
@@ -266,8 +272,8 @@ START_TEST(test_cap)
                    "9, 'commands': [";
   for (int i = 0; i < 40; i++) {
     char one[64];
-    snprintf(one, sizeof one, "%s{'t': %d.5, 'text': 'NOOP %d'}",
-             i ? ", " : "", i % 9, i);
+    snprintf(one, sizeof one, "%s{'t': %d.5, 'text': 'NOOP %d'}", i ? ", " : "",
+             i % 9, i);
     strcat(doc, one);
   }
   strcat(doc, "], 'replies': []}]}");
