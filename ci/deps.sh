@@ -14,6 +14,7 @@ PACKAGES=(
   vsftpd                             # the FTP server under test
   passwd libpam-modules util-linux procps  # useradd, pam_unix, unshare, pgrep
   jq                                 # end-to-end tests read results.json
+  chromium                           # e2e.browser: report.html in headless Chromium
   ser2net                            # end-to-end: the module over RFC 2217 / raw TCP
   iproute2                           # e2e.lab: network namespaces and a veth pair
   libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3  # proftpd's libraries

@@ -153,8 +153,10 @@ START_TEST(test_html)
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"fail\">fail</td>"));
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"error\">error</td>"));
   /* A case that did not pass opens its transcript. */
-  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c0\" open>"));
-  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c1\" open>"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "<details id=\"c0\" class=\"casebox v-fail t-t_g\" open>"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "<details id=\"c1\" class=\"casebox v-error\" open>"));
   for (const char *p = h; *p; p++) {
     unsigned char c = (unsigned char)*p;
     ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t',
@@ -167,8 +169,9 @@ END_TEST
 START_TEST(test_html_sample)
 {
   char *h = render(qr_render_html, html, NULL);
-  ck_assert_ptr_nonnull(strstr(h, "<details id=\"c0\"><summary class=\"pass\">"
-                                  "open.ok"));
+  ck_assert_ptr_nonnull(
+      strstr(h, "<details id=\"c0\" class=\"casebox v-pass t-qftpopen "
+                "t-smoke\"><summary class=\"pass\">open.ok"));
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"skip\">skip</td>"));
   ck_assert_ptr_nonnull(
       strstr(h, "Open &lt;works&gt; &amp; &quot;logs in&quot;"));
@@ -179,14 +182,18 @@ START_TEST(test_html_sample)
       strstr(h, "<tr class=\"d-out\"><td class=\"num\">0.000"));
   /* The ladder: in time order, the reply (0.001) before the command
    * (0.002), escaped, then the data connection's life. */
-  const char *reply = strstr(h, "<td></td><td class=\"from\">220 ready</td>");
-  const char *cmd = strstr(h, "<td class=\"to\">USER &lt;u&gt;</td>");
-  const char *data = strstr(h, "data download, 12 bytes, opened by client");
+  const char *reply = strstr(h, "<g class=\"rung reply\" data-from=\"server\" "
+                                "data-to=\"module\"><title>0.001 s: 220 ready");
+  const char *cmd = strstr(h, "<g class=\"rung cmd\" data-from=\"module\" "
+                              "data-to=\"server\"><title>0.002 s: USER &lt;u&gt;");
+  const char *data = strstr(h, "data 1 opened by the module: download, 12 bytes");
   ck_assert_ptr_nonnull(reply);
   ck_assert_ptr_nonnull(cmd);
   ck_assert_ptr_nonnull(data);
   ck_assert(reply < cmd && cmd < data);
-  ck_assert_ptr_nonnull(strstr(h, "data closed by the module with rst"));
+  ck_assert_ptr_nonnull(strstr(h, "<g class=\"rung close rst\" "
+                                  "data-from=\"module\" data-to=\"server\">"
+                                  "<title>0.004 s: RST by the module</title>"));
   ck_assert_ptr_nonnull(strstr(h, "</body></html>\n"));
   free(h);
 }
