@@ -41,6 +41,8 @@ static const sim_quirk_entry table[] = {
     {"pwd-quoted", SIM_QUIRK_PWD_QUOTED,
      "+QFTPPWD path in quotes even where the profile has it bare"},
     {"no-echo", SIM_QUIRK_NO_ECHO, "ATE1 has no effect: commands never echo"},
+    {"ignore-dtr", SIM_QUIRK_IGNORE_DTR,
+     "DTR drops are ignored whatever AT&D says (data mode goes on)"},
 };
 
 size_t sim_quirk_count(void)

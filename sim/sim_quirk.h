@@ -28,6 +28,7 @@ typedef enum {
   SIM_QUIRK_PWD_UNQUOTED = 1u << 16,     /* sim_cmd_ftp.c pwd_result */
   SIM_QUIRK_PWD_QUOTED = 1u << 17,       /* sim_cmd_ftp.c pwd_result */
   SIM_QUIRK_NO_ECHO = 1u << 18,          /* main.c on_pty_bytes */
+  SIM_QUIRK_IGNORE_DTR = 1u << 19,       /* sim_dtr.c sim_dtr_changed */
 } sim_quirk;
 
 typedef struct {
