@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 enum {
-  RAW_READ = 4096,               /* one read of the socket or the line */
-  TO_LINE_MAX = 4 * RAW_READ,    /* decoded payload the line has not taken */
-  TO_SOCK_HIGH = 64 * 1024,      /* above it the line is not read */
-  TO_SOCK_MAX = 1024 * 1024,     /* a client this far behind is dropped */
+  RAW_READ = 4096,            /* one read of the socket or the line */
+  TO_LINE_MAX = 4 * RAW_READ, /* decoded payload the line has not taken */
+  TO_SOCK_HIGH = 64 * 1024,   /* above it the line is not read */
+  TO_SOCK_MAX = 1024 * 1024,  /* a client this far behind is dropped */
 };
 
 static const char busy_line[] =
@@ -47,15 +47,15 @@ static const ct_value ct_values[] = {
     [12] = {CT_RTS, false},     [13] = {CT_INFLOW, true},
     [14] = {CT_INFLOW, false},  [15] = {CT_INFLOW, false},
     [16] = {CT_INFLOW, false},  [17] = {CT_OUTFLOW, false}, /* DCD flow */
-    [18] = {CT_INFLOW, false},  /* DTR flow */
-    [19] = {CT_OUTFLOW, false}, /* DSR flow */
+    [18] = {CT_INFLOW, false},                              /* DTR flow */
+    [19] = {CT_OUTFLOW, false},                             /* DSR flow */
 };
 
 /* Power-on values: no flow control, no break, DTR and RTS off until the
  * client raises them. */
 static const uint8_t ct_initial[CT_N] = {
-    [CT_OUTFLOW] = 1, [CT_BREAK] = 6, [CT_DTR] = 9, [CT_RTS] = 12,
-    [CT_INFLOW] = 14,
+    [CT_OUTFLOW] = 1, [CT_BREAK] = 6,   [CT_DTR] = 9,
+    [CT_RTS] = 12,    [CT_INFLOW] = 14,
 };
 
 /* SET-DATASIZE, -PARITY, -STOPSIZE: the values a serial port takes. A
@@ -76,8 +76,8 @@ enum { LINE_ROWS = sizeof line_rows / sizeof line_rows[0] };
 
 struct sim_rfc2217 {
   sim_rfc2217_cfg cfg;
-  int lfd;  /* listening socket */
-  int cfd;  /* the client, or -1 */
+  int lfd; /* listening socket */
+  int cfd; /* the client, or -1 */
   int port;
   qc_tn_dec dec;
   qc_tn_neg neg;
@@ -88,11 +88,12 @@ struct sim_rfc2217 {
   uint32_t baud;
   uint8_t line[LINE_ROWS];
   uint8_t ctl[CT_N];
-  uint8_t masks[2]; /* SET-LINESTATE-MASK, SET-MODEMSTATE-MASK */
+  uint8_t masks[2];      /* SET-LINESTATE-MASK, SET-MODEMSTATE-MASK */
   unsigned long ignored; /* commands and options we do not act on */
 };
 
-/* ---- the client's socket ---------------------------------------------------- */
+/* ---- the client's socket ----------------------------------------------------
+ */
 
 static void flush_line(sim_rfc2217 *s);
 
@@ -146,8 +147,8 @@ static void sock_add(sim_rfc2217 *s, const void *b, size_t n)
 static void flush_sock(sim_rfc2217 *s)
 {
   while (s->cfd >= 0 && qc_buf_len(&s->to_sock) > 0) {
-    ssize_t w = send(s->cfd, qc_buf_data(&s->to_sock),
-                     qc_buf_len(&s->to_sock), MSG_NOSIGNAL);
+    ssize_t w = send(s->cfd, qc_buf_data(&s->to_sock), qc_buf_len(&s->to_sock),
+                     MSG_NOSIGNAL);
     if (w > 0) {
       qc_buf_consume(&s->to_sock, (size_t)w);
       continue;
@@ -160,7 +161,8 @@ static void flush_sock(sim_rfc2217 *s)
   }
 }
 
-/* ---- COM-PORT-OPTION commands ------------------------------------------------ */
+/* ---- COM-PORT-OPTION commands
+ * ------------------------------------------------ */
 
 static void answer8(sim_rfc2217 *s, uint8_t cmd, uint8_t value)
 {
@@ -333,15 +335,16 @@ static void read_sock(sim_rfc2217 *s)
     size_t outlen;
     bool got;
     qc_tn_event ev;
-    off += qc_tn_decode(&s->dec, raw + off, (size_t)r - off, out, &outlen,
-                        &ev, &got);
+    off += qc_tn_decode(&s->dec, raw + off, (size_t)r - off, out, &outlen, &ev,
+                        &got);
     line_add(s, out, outlen);
     if (got)
       on_event(s, &ev);
   }
 }
 
-/* ---- the line ------------------------------------------------------------------ */
+/* ---- the line
+ * ------------------------------------------------------------------ */
 
 static bool can_read_line(const sim_rfc2217 *s)
 {
@@ -362,8 +365,8 @@ static void read_line(sim_rfc2217 *s)
     return;
   }
   size_t used;
-  size_t k = qc_tn_escape((const uint8_t *)in, (size_t)r, dst, 2 * (size_t)r,
-                          &used);
+  size_t k =
+      qc_tn_escape((const uint8_t *)in, (size_t)r, dst, 2 * (size_t)r, &used);
   qc_buf_commit(&s->to_sock, k);
 }
 
@@ -387,14 +390,15 @@ static void flush_line(sim_rfc2217 *s)
   }
 }
 
-/* ---- lifecycle ------------------------------------------------------------------ */
+/* ---- lifecycle
+ * ------------------------------------------------------------------ */
 
 int sim_rfc2217_adopt(sim_rfc2217 *s, int fd)
 {
   if (s->cfd >= 0) {
     /* Best effort: one short line into an empty socket buffer. */
-    if (send(fd, busy_line, sizeof busy_line - 1,
-             MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+    if (send(fd, busy_line, sizeof busy_line - 1, MSG_NOSIGNAL | MSG_DONTWAIT) <
+        0)
       sim_trace("rfc2217: notice to a second client: %s", strerror(errno));
     close(fd);
     sim_log("rfc2217: a second client refused");
@@ -536,10 +540,10 @@ void sim_rfc2217_poll_fds(const sim_rfc2217 *s, struct pollfd *p)
   if (s->cfd >= 0)
     p[1].events = (short)((can_read_sock(s) ? POLLIN : 0) |
                           (qc_buf_len(&s->to_sock) ? POLLOUT : 0));
-  p[2] = (struct pollfd){
-      .fd = s->cfg.line_fd,
-      .events = (short)((can_read_line(s) ? POLLIN : 0) |
-                        (qc_buf_len(&s->to_line) ? POLLOUT : 0))};
+  p[2] = (struct pollfd){.fd = s->cfg.line_fd,
+                         .events =
+                             (short)((can_read_line(s) ? POLLIN : 0) |
+                                     (qc_buf_len(&s->to_line) ? POLLOUT : 0))};
   for (int i = 1; i < SIM_RFC2217_NFDS; i++)
     if (!p[i].events)
       p[i].fd = -1;

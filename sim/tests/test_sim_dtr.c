@@ -43,9 +43,9 @@ static const struct {
   int mode;
   const char *answer;
 } cases[] = {
-    {"AT&D0", 0, "\r\nOK\r\n"}, {"AT&D1", 1, "\r\nOK\r\n"},
-    {"AT&D2", 2, "\r\nOK\r\n"}, {"AT&D", 0, "\r\nOK\r\n"},
-    {"at&d1", 1, "\r\nOK\r\n"}, {"AT&D3", 2, "\r\nERROR\r\n"},
+    {"AT&D0", 0, "\r\nOK\r\n"},     {"AT&D1", 1, "\r\nOK\r\n"},
+    {"AT&D2", 2, "\r\nOK\r\n"},     {"AT&D", 0, "\r\nOK\r\n"},
+    {"at&d1", 1, "\r\nOK\r\n"},     {"AT&D3", 2, "\r\nERROR\r\n"},
     {"AT&D=1", 2, "\r\nERROR\r\n"},
 };
 

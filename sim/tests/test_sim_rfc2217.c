@@ -18,8 +18,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253,
-       DONT = 254, CPO = 44 };
+enum {
+  IAC = 255,
+  SB = 250,
+  SE = 240,
+  WILL = 251,
+  WONT = 252,
+  DO = 253,
+  DONT = 254,
+  CPO = 44
+};
 
 /* What the hook saw: each change, and the line bytes already written
  * when it came. */
@@ -38,8 +46,8 @@ static void on_dtr(void *ctx, bool up)
   fixture *f = ctx;
   if (f->dtr_n + 1 < sizeof f->dtr_log)
     f->dtr_log[f->dtr_n++] = up ? '+' : '-';
-  ssize_t r = recv(f->line, f->line_at_dtr, sizeof f->line_at_dtr - 1,
-                   MSG_DONTWAIT);
+  ssize_t r =
+      recv(f->line, f->line_at_dtr, sizeof f->line_at_dtr - 1, MSG_DONTWAIT);
   f->line_at_dtr[r > 0 ? r : 0] = '\0';
 }
 
@@ -75,8 +83,8 @@ static void send_all(int fd, const void *b, size_t n)
 
 /* What the server offers at connect: BINARY and SGA both ways, and
  * COM-PORT-OPTION on the client's side. */
-static const uint8_t offer[] = {IAC, WILL, 0, IAC, DO,  0,  IAC, WILL,
-                                3,   IAC,  DO, 3, IAC, DO, CPO};
+static const uint8_t offer[] = {IAC, WILL, 0,  IAC, DO,  0,  IAC, WILL,
+                                3,   IAC,  DO, 3,   IAC, DO, CPO};
 
 /* A server with a socketpair client adopted, its offer read. */
 static void setup(fixture *f)
@@ -88,8 +96,11 @@ static void setup(fixture *f)
   f->client = c[0];
   f->line = l[0];
   f->line_srv = l[1];
-  sim_rfc2217_cfg cfg = {.addr = "127.0.0.1", .port = 0, .line_fd = l[1],
-                         .on_dtr = on_dtr, .ctx = f};
+  sim_rfc2217_cfg cfg = {.addr = "127.0.0.1",
+                         .port = 0,
+                         .line_fd = l[1],
+                         .on_dtr = on_dtr,
+                         .ctx = f};
   char err[256];
   f->s = sim_rfc2217_new(&cfg, err, sizeof err);
   ck_assert_msg(f->s != NULL, "%s", err);
@@ -113,8 +124,7 @@ static void teardown(fixture *f)
 /* The client agrees to BINARY both ways and COM-PORT-OPTION. */
 static void agree(fixture *f)
 {
-  static const uint8_t yes[] = {IAC, DO, 0,   IAC, WILL, 0,
-                                IAC, WILL, CPO};
+  static const uint8_t yes[] = {IAC, DO, 0, IAC, WILL, 0, IAC, WILL, CPO};
   send_all(f->client, yes, sizeof yes);
   pump(f);
   uint8_t buf[64];
@@ -177,8 +187,12 @@ static const cmd_case cmd_cases[] = {
     {"no such control", {5, 99}, 2, {0}, 0, ""},
     {"linestate mask 0xff", {10, 0xff}, 2, {110, 0xff}, 2, ""},
     {"purge both", {12, 3}, 2, {112, 3}, 2, ""},
-    {"signature asked", {0}, 1, {100, 'q', 'f', 't', 'p', '-', 's', 'i', 'm'},
-     9, ""},
+    {"signature asked",
+     {0},
+     1,
+     {100, 'q', 'f', 't', 'p', '-', 's', 'i', 'm'},
+     9,
+     ""},
     {"client's signature", {0, 'x'}, 2, {0}, 0, ""},
     {"suspend", {8}, 1, {0}, 0, ""},
     {"notify from a client", {7, 0x30}, 2, {0}, 0, ""},
@@ -196,9 +210,8 @@ START_TEST(test_commands)
   send_all(f.client, wire, n);
   pump(&f);
   size_t got = drain(f.client, buf, sizeof buf);
-  size_t wl = k->ans_len ? qc_tn_subneg(want, sizeof want, CPO, k->ans,
-                                        k->ans_len)
-                         : 0;
+  size_t wl =
+      k->ans_len ? qc_tn_subneg(want, sizeof want, CPO, k->ans, k->ans_len) : 0;
   ck_assert_msg(got == wl && memcmp(buf, want, wl) == 0,
                 "%s: %zu bytes answered, %zu expected", k->what, got, wl);
   f.dtr_log[f.dtr_n] = '\0';
@@ -213,8 +226,8 @@ START_TEST(test_commands_need_will)
   fixture f;
   setup(&f);
   uint8_t wire[32], buf[32];
-  size_t n = qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL,
-                         QC_CPO_CONTROL_DTR_ON);
+  size_t n =
+      qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL, QC_CPO_CONTROL_DTR_ON);
   send_all(f.client, wire, n);
   pump(&f);
   ck_assert_uint_eq(drain(f.client, buf, sizeof buf), 0);
@@ -235,7 +248,10 @@ START_TEST(test_iac_both_ways)
   uint8_t buf[64];
   size_t n = drain(f.line, buf, sizeof buf);
   ck_assert_uint_eq(n, 4);
-  ck_assert_mem_eq(buf, "A\xff" "BC", 4);
+  ck_assert_mem_eq(buf,
+                   "A\xff"
+                   "BC",
+                   4);
   static const uint8_t out[] = {0xff, 0x01, '\r', 0xff};
   send_all(f.line, out, sizeof out);
   pump(&f);
@@ -252,8 +268,8 @@ START_TEST(test_cr_nul)
 {
   fixture f;
   setup(&f);
-  static const uint8_t no[] = {IAC, DONT, 0, IAC, WONT, 0, 'A', 'T', '\r', 0,
-                               'X', '\r'};
+  static const uint8_t no[] = {IAC, DONT, 0,    IAC, WONT, 0,
+                               'A', 'T',  '\r', 0,   'X',  '\r'};
   send_all(f.client, no, sizeof no);
   pump(&f);
   static const uint8_t nul[] = {0, 0};
@@ -275,8 +291,8 @@ START_TEST(test_dtr_order_and_hangup)
   setup(&f);
   agree(&f);
   uint8_t wire[64];
-  size_t n = qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL,
-                         QC_CPO_CONTROL_DTR_ON);
+  size_t n =
+      qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL, QC_CPO_CONTROL_DTR_ON);
   n += qc_cpo_cmd8(wire + n, sizeof wire - n, QC_CPO_SET_CONTROL,
                    QC_CPO_CONTROL_DTR_ON);
   send_all(f.client, wire, n);
@@ -291,8 +307,7 @@ START_TEST(test_dtr_order_and_hangup)
   f.dtr_log[f.dtr_n] = '\0';
   ck_assert_str_eq(f.dtr_log, "+-");
   ck_assert_str_eq(f.line_at_dtr, "payload");
-  n = qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL,
-                  QC_CPO_CONTROL_DTR_ON);
+  n = qc_cpo_cmd8(wire, sizeof wire, QC_CPO_SET_CONTROL, QC_CPO_CONTROL_DTR_ON);
   send_all(f.client, wire, n);
   pump(&f);
   close(f.client);
@@ -364,8 +379,7 @@ START_TEST(test_bad_address)
   sim_rfc2217_cfg cfg = {.addr = "localhost", .line_fd = l[1]};
   ck_assert_ptr_null(sim_rfc2217_new(&cfg, err, sizeof err));
   ck_assert_ptr_nonnull(strstr(err, "'localhost' is not an IPv4 or IPv6"));
-  cfg = (sim_rfc2217_cfg){.addr = "127.0.0.1", .port = 70000,
-                          .line_fd = l[1]};
+  cfg = (sim_rfc2217_cfg){.addr = "127.0.0.1", .port = 70000, .line_fd = l[1]};
   ck_assert_ptr_null(sim_rfc2217_new(&cfg, err, sizeof err));
   ck_assert_ptr_nonnull(strstr(err, "70000"));
   close(l[0]);
