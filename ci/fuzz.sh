@@ -43,7 +43,7 @@ bash "$top/ci/fuzz-seeds.sh" "${seed_args[@]}" "$dir/corpus"
 # The dictionary of each target's tokens (libFuzzer takes one -dict).
 dict_for() {
   case "$1" in
-    fuzz_sim_*|fuzz_at_lines|fuzz_escape|fuzz_vars|fuzz_telnet_codec) echo "$top/ci/fuzz/at.dict" ;;
+    fuzz_sim_*|fuzz_at_lines|fuzz_escape|fuzz_vars|fuzz_qc_telnet) echo "$top/ci/fuzz/at.dict" ;;
     fuzz_qc_reply|fuzz_proxy*|fuzz_wire*|fuzz_srv*) echo "$top/ci/fuzz/ftp.dict" ;;
     fuzz_qc_profile|fuzz_case_load|fuzz_qr_*) echo "$top/ci/fuzz/yaml.dict" ;;
     *) echo "" ;;

@@ -2,7 +2,7 @@
  * (Telnet COM-PORT-OPTION, ser2net's telnet(rfc2217) accepter, labgrid's
  * NetworkSerialPort) or raw TCP (ser2net's tcp accepter).
  *
- * The protocol is telnet_codec's; this file owns the socket, the bounded
+ * The protocol is common/qc_telnet's; this file owns the socket, the bounded
  * connect and negotiation, and the state the server reports (modem and
  * line state, flow control suspend). A connection closed by the peer, or
  * reset, is the device going away: t->lost says so and a restart
@@ -11,7 +11,7 @@
 
 #include "qc_io.h"
 #include "qc_time.h"
-#include "telnet_codec.h"
+#include "qc_telnet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,8 +37,8 @@ typedef struct net_priv {
   bool rfc2217;
   char host[128], port[8];
   qh_tty_opts opts;
-  qh_tn_dec dec;
-  qh_tn_neg neg;
+  qc_tn_dec dec;
+  qc_tn_neg neg;
   uint8_t raw[NET_RAW]; /* received, not yet decoded */
   size_t raw_off, raw_len;
   uint8_t pend[NET_PEND]; /* decoded payload not yet read */
@@ -162,28 +162,28 @@ static int sock_write(qh_transport *t, const void *buf, size_t n,
 
 /* ---- RFC 2217 events ------------------------------------------------------------ */
 
-static void on_comport(qh_transport *t, const qh_tn_event *ev)
+static void on_comport(qh_transport *t, const qc_tn_event *ev)
 {
   net_priv *p = t->priv;
-  qh_cpo_msg m;
-  if (qh_cpo_parse(ev, &m) < 0) {
+  qc_cpo_msg m;
+  if (qc_cpo_parse(ev, &m) < 0) {
     p->ignored_cmds++;
     return;
   }
   switch (m.cmd) {
-  case QH_CPO_NOTIFY_MODEMSTATE:
+  case QC_CPO_NOTIFY_MODEMSTATE:
     /* Recorded: a lost DCD or DSR is not fatal by itself (many adapters
      * do not wire them); the bytes decide. */
     p->modemstate = (uint8_t)m.value;
     p->have_modemstate = true;
     break;
-  case QH_CPO_NOTIFY_LINESTATE:
+  case QC_CPO_NOTIFY_LINESTATE:
     p->linestate = (uint8_t)m.value;
     break;
-  case QH_CPO_FLOWCONTROL_SUSPEND:
+  case QC_CPO_FLOWCONTROL_SUSPEND:
     p->suspended = true;
     break;
-  case QH_CPO_FLOWCONTROL_RESUME:
+  case QC_CPO_FLOWCONTROL_RESUME:
     p->suspended = false;
     break;
   default:
@@ -195,24 +195,24 @@ static void on_comport(qh_transport *t, const qh_tn_event *ev)
   }
 }
 
-static void on_event(qh_transport *t, const qh_tn_event *ev)
+static void on_event(qh_transport *t, const qc_tn_event *ev)
 {
   net_priv *p = t->priv;
   uint8_t reply[3];
   switch (ev->kind) {
-  case QH_TN_EV_VERB: {
-    size_t k = qh_tn_neg_event(&p->neg, ev, reply);
+  case QC_TN_EV_VERB: {
+    size_t k = qc_tn_neg_event(&p->neg, ev, reply);
     if (k)
       sock_write(t, reply, k, qc_deadline_in(1000));
     break;
   }
-  case QH_TN_EV_SB:
-    if (ev->opt == QH_TN_OPT_COMPORT)
+  case QC_TN_EV_SB:
+    if (ev->opt == QC_TN_OPT_COMPORT)
       on_comport(t, ev);
     else
       p->ignored_cmds++; /* an option we refused: nothing to say */
     break;
-  case QH_TN_EV_CMD:
+  case QC_TN_EV_CMD:
     p->ignored_cmds++; /* NOP, GA, BRK...: not for a serial line */
     break;
   }
@@ -227,8 +227,8 @@ static void decode_queued(qh_transport *t)
   while (p->raw_off < p->raw_len && NET_PEND - p->pend_len >= NET_RAW) {
     size_t outlen;
     bool got;
-    qh_tn_event ev;
-    size_t used = qh_tn_decode(&p->dec, p->raw + p->raw_off,
+    qc_tn_event ev;
+    size_t used = qc_tn_decode(&p->dec, p->raw + p->raw_off,
                                p->raw_len - p->raw_off,
                                p->pend + p->pend_len, &outlen, &ev, &got);
     p->raw_off += used;
@@ -310,7 +310,7 @@ static int net_write(qh_transport *t, const void *buf, size_t n,
   uint8_t out[2 * NET_RAW];
   while (n > 0) {
     size_t used;
-    size_t k = qh_tn_escape(in, n, out, sizeof out, &used);
+    size_t k = qc_tn_escape(in, n, out, sizeof out, &used);
     int r = sock_write(t, out, k, deadline);
     if (r != 0)
       return r;
@@ -358,27 +358,27 @@ static int net_set_line(qh_transport *t, const qh_tty_opts *o, char *err,
   }
   int64_t dl = qc_deadline_in(NET_NEGOTIATE_MS);
   uint8_t m[32];
-  size_t k = qh_cpo_set_baud(m, sizeof m, (uint32_t)o->baud);
-  if (control(t, m, k, QH_CPO_SET_BAUDRATE, dl, err, errlen) < 0)
+  size_t k = qc_cpo_set_baud(m, sizeof m, (uint32_t)o->baud);
+  if (control(t, m, k, QC_CPO_SET_BAUDRATE, dl, err, errlen) < 0)
     return -1;
-  if (p->ack_value[QH_CPO_SET_BAUDRATE] != (uint32_t)o->baud)
+  if (p->ack_value[QC_CPO_SET_BAUDRATE] != (uint32_t)o->baud)
     fprintf(stderr,
             "qftp-harness: warning: %s: asked for %d baud, the server says "
             "%u\n",
-            t->target, o->baud, (unsigned)p->ack_value[QH_CPO_SET_BAUDRATE]);
+            t->target, o->baud, (unsigned)p->ack_value[QC_CPO_SET_BAUDRATE]);
   static const struct {
     uint8_t cmd, value;
-  } line8n1[] = {{QH_CPO_SET_DATASIZE, 8},
-                 {QH_CPO_SET_PARITY, QH_CPO_PARITY_NONE},
-                 {QH_CPO_SET_STOPSIZE, QH_CPO_STOPSIZE_1}};
+  } line8n1[] = {{QC_CPO_SET_DATASIZE, 8},
+                 {QC_CPO_SET_PARITY, QC_CPO_PARITY_NONE},
+                 {QC_CPO_SET_STOPSIZE, QC_CPO_STOPSIZE_1}};
   for (size_t i = 0; i < sizeof line8n1 / sizeof line8n1[0]; i++) {
-    k = qh_cpo_cmd8(m, sizeof m, line8n1[i].cmd, line8n1[i].value);
+    k = qc_cpo_cmd8(m, sizeof m, line8n1[i].cmd, line8n1[i].value);
     if (control(t, m, k, line8n1[i].cmd, dl, err, errlen) < 0)
       return -1;
   }
-  k = qh_cpo_cmd8(m, sizeof m, QH_CPO_SET_CONTROL,
-                  o->rtscts ? QH_CPO_CONTROL_HWFLOW : QH_CPO_CONTROL_NOFLOW);
-  if (control(t, m, k, QH_CPO_SET_CONTROL, dl, err, errlen) < 0)
+  k = qc_cpo_cmd8(m, sizeof m, QC_CPO_SET_CONTROL,
+                  o->rtscts ? QC_CPO_CONTROL_HWFLOW : QC_CPO_CONTROL_NOFLOW);
+  if (control(t, m, k, QC_CPO_SET_CONTROL, dl, err, errlen) < 0)
     return -1;
   p->opts = *o;
   return 0;
@@ -392,12 +392,12 @@ static int net_set_modem(qh_transport *t, qh_modem_line line, bool up)
     return -1;
   }
   uint8_t v = line == QH_LINE_DTR
-                  ? (up ? QH_CPO_CONTROL_DTR_ON : QH_CPO_CONTROL_DTR_OFF)
-                  : (up ? QH_CPO_CONTROL_RTS_ON : QH_CPO_CONTROL_RTS_OFF);
+                  ? (up ? QC_CPO_CONTROL_DTR_ON : QC_CPO_CONTROL_DTR_OFF)
+                  : (up ? QC_CPO_CONTROL_RTS_ON : QC_CPO_CONTROL_RTS_OFF);
   uint8_t m[16];
-  size_t k = qh_cpo_cmd8(m, sizeof m, QH_CPO_SET_CONTROL, v);
+  size_t k = qc_cpo_cmd8(m, sizeof m, QC_CPO_SET_CONTROL, v);
   char err[256];
-  if (control(t, m, k, QH_CPO_SET_CONTROL, qc_deadline_in(NET_CONTROL_MS),
+  if (control(t, m, k, QC_CPO_SET_CONTROL, qc_deadline_in(NET_CONTROL_MS),
               err, sizeof err) < 0) {
     errno = t->lost[0] ? EPIPE : ETIMEDOUT;
     return -1;
@@ -412,9 +412,9 @@ static int negotiate(qh_transport *t, char *err, size_t errlen)
   net_priv *p = t->priv;
   uint8_t req[9];
   size_t k = 0;
-  k += qh_tn_neg_ask_us(&p->neg, QH_TN_OPT_BINARY, req + k);
-  k += qh_tn_neg_ask_him(&p->neg, QH_TN_OPT_BINARY, req + k);
-  k += qh_tn_neg_ask_us(&p->neg, QH_TN_OPT_COMPORT, req + k);
+  k += qc_tn_neg_ask_us(&p->neg, QC_TN_OPT_BINARY, req + k);
+  k += qc_tn_neg_ask_him(&p->neg, QC_TN_OPT_BINARY, req + k);
+  k += qc_tn_neg_ask_us(&p->neg, QC_TN_OPT_COMPORT, req + k);
   int64_t dl = qc_deadline_in(NET_NEGOTIATE_MS);
   if (sock_write(t, req, k, dl) != 0) {
     snprintf(err, errlen, "%s: %s", t->target,
@@ -422,22 +422,22 @@ static int negotiate(qh_transport *t, char *err, size_t errlen)
     return -1;
   }
   for (;;) {
-    const qh_tn_neg *n = &p->neg;
-    if (n->us_refused[QH_TN_OPT_COMPORT]) {
+    const qc_tn_neg *n = &p->neg;
+    if (n->us_refused[QC_TN_OPT_COMPORT]) {
       snprintf(err, errlen,
                "%s: the server refused COM-PORT-OPTION (RFC 2217); is the "
                "port a telnet(rfc2217) accepter? (tcp:// for a raw one)",
                t->target);
       return -1;
     }
-    if (n->us_refused[QH_TN_OPT_BINARY] || n->him_refused[QH_TN_OPT_BINARY]) {
+    if (n->us_refused[QC_TN_OPT_BINARY] || n->him_refused[QC_TN_OPT_BINARY]) {
       snprintf(err, errlen, "%s: the server refused Telnet BINARY",
                t->target);
       return -1;
     }
-    if (n->us[QH_TN_OPT_COMPORT] == QH_TN_YES &&
-        n->us[QH_TN_OPT_BINARY] == QH_TN_YES &&
-        n->him[QH_TN_OPT_BINARY] == QH_TN_YES)
+    if (n->us[QC_TN_OPT_COMPORT] == QC_TN_YES &&
+        n->us[QC_TN_OPT_BINARY] == QC_TN_YES &&
+        n->him[QC_TN_OPT_BINARY] == QC_TN_YES)
       break;
     int r = pump(t, dl);
     if (r == QC_IO_TIMEOUT || (r > 0 && qc_remaining_ms(dl) <= 0)) {
@@ -459,11 +459,11 @@ static int negotiate(qh_transport *t, char *err, size_t errlen)
    * has no modem lines (ser2net on a pty) does not answer, and the line
    * works without them. A dtr step does wait (net_set_modem). */
   uint8_t m[32];
-  size_t k1 = qh_cpo_cmd8(m, sizeof m, QH_CPO_SET_CONTROL,
-                          p->opts.dtr ? QH_CPO_CONTROL_DTR_ON
-                                      : QH_CPO_CONTROL_DTR_OFF);
-  size_t k2 = qh_cpo_cmd8(m + k1, sizeof m - k1, QH_CPO_SET_CONTROL,
-                          QH_CPO_CONTROL_RTS_ON);
+  size_t k1 = qc_cpo_cmd8(m, sizeof m, QC_CPO_SET_CONTROL,
+                          p->opts.dtr ? QC_CPO_CONTROL_DTR_ON
+                                      : QC_CPO_CONTROL_DTR_OFF);
+  size_t k2 = qc_cpo_cmd8(m + k1, sizeof m - k1, QC_CPO_SET_CONTROL,
+                          QC_CPO_CONTROL_RTS_ON);
   if (sock_write(t, m, k1 + k2, qc_deadline_in(NET_CONTROL_MS)) != 0) {
     snprintf(err, errlen, "%s: %s", t->target,
              t->lost[0] ? t->lost : strerror(errno));
@@ -475,8 +475,8 @@ static int negotiate(qh_transport *t, char *err, size_t errlen)
 static int net_open(qh_transport *t, char *err, size_t errlen)
 {
   net_priv *p = t->priv;
-  qh_tn_dec_init(&p->dec);
-  qh_tn_neg_init(&p->neg);
+  qc_tn_dec_init(&p->dec);
+  qc_tn_neg_init(&p->neg);
   p->raw_off = p->raw_len = p->pend_off = p->pend_len = 0;
   p->suspended = false;
   t->lost[0] = '\0';

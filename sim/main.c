@@ -11,6 +11,7 @@
 #include "sim_cmd.h"
 #include "sim_cmd_ftp.h"
 #include "sim_ctx.h"
+#include "sim_dtr.h"
 #include "sim_file.h"
 #include "sim_ftp.h"
 #include "sim_log.h"
@@ -20,6 +21,7 @@
 #include "sim_pty.h"
 #include "sim_quirk.h"
 #include "sim_slow.h"
+#include "sim_rfc2217.h"
 #include "sim_xfer.h"
 
 #include <errno.h>
@@ -53,6 +55,8 @@ typedef struct {
   unsigned quirks;
   int control_fd; /* --control-fd, -1: none */
   sim_slow slow;  /* --slow CMD=MS rules */
+  int rfc2217_port; /* --rfc2217, -1: none */
+  const char *rfc2217_addr;
   bool verbose;
 } options;
 
@@ -61,9 +65,13 @@ static void usage(FILE *to)
   fprintf(to, "usage: qftp-sim --link PATH [--root DIR] [--time-scale F]\n"
               "                [--profile NAME] [--profile-dir DIR]\n"
               "                [--revision REV] [--control-fd N]\n"
+              "                [--rfc2217 PORT [--rfc2217-addr ADDR]]\n"
               "                [--quirk NAME]... [--list-quirks] [--verbose]\n"
               "                [--slow CMD=MS]...\n"
               "                [--help]\n"
+              "--rfc2217 PORT serves the AT port as an RFC 2217 server on\n"
+              "ADDR (default 127.0.0.1; PORT 0: any free one), whose DTR\n"
+              "acts after AT&D; --link is then optional\n"
               "quirks:\n");
   for (size_t i = 0; i < sim_quirk_count(); i++)
     fprintf(to, "  %-30s %s\n", sim_quirk_at(i)->name, sim_quirk_at(i)->what);
@@ -85,12 +93,16 @@ static int parse_args(int argc, char **argv, options *o)
       {"list-quirks", no_argument, NULL, 'Q'},
       {"control-fd", required_argument, NULL, 'c'},
       {"slow", required_argument, NULL, 's'},
+      {"rfc2217", required_argument, NULL, 'T'},
+      {"rfc2217-addr", required_argument, NULL, 'A'},
       {NULL, 0, NULL, 0},
   };
   *o = (options){.profile = "note",
                  .profile_dir = QFTP_SOURCE_DIR "/fixtures/profiles",
                  .scale = 1.0,
-                 .control_fd = -1};
+                 .control_fd = -1,
+                 .rfc2217_port = -1,
+                 .rfc2217_addr = "127.0.0.1"};
   sim_slow_init(&o->slow);
   int ch;
   while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -136,6 +148,18 @@ static int parse_args(int argc, char **argv, options *o)
         return 2;
       }
       break;
+    case 'T':
+      errno = 0;
+      o->rfc2217_port = (int)strtol(optarg, &end, 10);
+      if (errno || end == optarg || *end || o->rfc2217_port < 0 ||
+          o->rfc2217_port > 65535) {
+        fprintf(stderr, "qftp-sim: --rfc2217 wants a port 0..65535\n");
+        return 2;
+      }
+      break;
+    case 'A':
+      o->rfc2217_addr = optarg;
+      break;
     case 'q':
       bit = sim_quirk_lookup(optarg);
       if (!bit) {
@@ -168,7 +192,7 @@ static int parse_args(int argc, char **argv, options *o)
       return 2;
     }
   }
-  if (optind < argc || !o->link) {
+  if (optind < argc || (!o->link && o->rfc2217_port < 0)) {
     usage(stderr);
     return 2;
   }
@@ -329,6 +353,7 @@ typedef struct loop {
   size_t clen;
   bool coverlong; /* the line being read is too long: ignored to its end */
   sim_at_framer fr;
+  sim_rfc2217 *rfc; /* --rfc2217, or NULL */
 } loop;
 
 /* Power-on without a new process: the module's state, what it had queued
@@ -425,6 +450,17 @@ static void read_pty(loop *l, size_t room)
   }
 }
 
+/* The RFC 2217 client changed DTR: what it sent before the change is in
+ * the pty; the module reads it first, then sees DTR (sim_dtr.h). */
+static void on_dtr(void *ctx, bool up)
+{
+  loop *l = ctx;
+  size_t room = sim_xfer_input_room(l->c->xfer);
+  if (room)
+    read_pty(l, room);
+  sim_dtr_changed(l->c, up);
+}
+
 static int run_loop(loop *l)
 {
   sim_ctx *c = l->c;
@@ -437,13 +473,17 @@ static int run_loop(loop *l)
     size_t room = sim_xfer_input_room(c->xfer);
     size_t queued = sim_outq_pending(out);
     size_t held = sim_slow_pending(c); /* --slow: output not yet due */
-    struct pollfd p[5] = {
+    struct pollfd p[5 + SIM_RFC2217_NFDS] = {
         {.fd = master,
          .events = (short)((room ? POLLIN : 0) | (queued ? POLLOUT : 0))},
         {.fd = sigfd, .events = POLLIN},
         {.fd = -1},
         {.fd = -1},
         {.fd = l->control_eof ? -1 : l->control, .events = POLLIN}};
+    for (int i = 5; i < 5 + SIM_RFC2217_NFDS; i++)
+      p[i].fd = -1;
+    if (l->rfc)
+      sim_rfc2217_poll_fds(l->rfc, p + 5);
     p[2].fd = sim_ftp_poll_fd(c->ftp, &p[2].events);
     p[3].fd = sim_xfer_poll_fd(c->xfer, &p[3].events);
     /* Back-pressure the other way: a host that does not read holds a
@@ -457,7 +497,7 @@ static int run_loop(loop *l)
                                    min64(sim_cmd_ftp_next_deadline(c),
                                          sim_slow_deadline(c)))));
     int tmo = dl == INT64_MAX ? -1 : qc_remaining_ms(dl);
-    int n = poll(p, 5, tmo);
+    int n = poll(p, 5 + SIM_RFC2217_NFDS, tmo);
     if (n < 0 && errno != EINTR) {
       sim_log("poll: %s", strerror(errno));
       return 1;
@@ -487,6 +527,8 @@ static int run_loop(loop *l)
     if (n > 0 && p[3].fd >= 0 && p[3].revents &&
         sim_xfer_poll_fd(c->xfer, &ev) == p[3].fd)
       sim_xfer_on_event(c->xfer, p[3].revents);
+    if (l->rfc)
+      sim_rfc2217_on_poll(l->rfc, p + 5);
     sim_ftp_tick(c->ftp);
     sim_xfer_tick(c->xfer);
     sim_file_tick(c);
@@ -535,7 +577,7 @@ int main(int argc, char **argv)
   }
   if (sim_outq_init(&outq, master) != 0)
     goto out;
-  if (make_link(o.link, slave_name) != 0)
+  if (o.link && make_link(o.link, slave_name) != 0)
     goto out;
 
   static sim_ctx c;
@@ -550,18 +592,36 @@ int main(int argc, char **argv)
   c.quirks = o.quirks;
   c.root = root;
   c.slow = &o.slow;
+  static loop l;
+  l = (loop){.c = &c, .out = &outq, .master = master, .sigfd = sigfd,
+             .control = o.control_fd};
+  if (o.rfc2217_port >= 0) {
+    sim_rfc2217_cfg rc2217 = {.addr = o.rfc2217_addr,
+                              .port = o.rfc2217_port,
+                              .line_fd = slave,
+                              .on_dtr = on_dtr,
+                              .ctx = &l};
+    l.rfc = sim_rfc2217_new(&rc2217, why, sizeof why);
+    if (!l.rfc) {
+      sim_log("rfc2217: %s", why);
+      goto off;
+    }
+    sim_log("rfc2217: serving the AT port on %s:%d", o.rfc2217_addr,
+            sim_rfc2217_port(l.rfc));
+  }
   if (sim_power_on(&c) == 0) {
-    sim_log("serving %s -> %s (profile %s, root %s, scale %g)", o.link,
-            slave_name, o.profile, root, o.scale);
-    static loop l;
-    l = (loop){.c = &c, .out = &outq, .master = master, .sigfd = sigfd,
-               .control = o.control_fd};
+    sim_log("serving %s -> %s (profile %s, root %s, scale %g)",
+            o.link ? o.link : "(no link)", slave_name, o.profile, root,
+            o.scale);
     rc = run_loop(&l);
   }
+off:
+  sim_rfc2217_free(l.rfc);
   sim_outq_drain(&outq, qc_deadline_in(OUT_DRAIN_MS));
   sim_outq_free(&outq);
   sim_power_off(&c);
-  remove_link(o.link, slave_name);
+  if (o.link)
+    remove_link(o.link, slave_name);
 out:
   if (root_ours)
     nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -192,12 +192,30 @@ static void at_o(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
     sim_out_line(c, "NO CARRIER");
 }
 
-/* AT&D0/1/2: accepted; a pty has no DTR line to watch (README). */
-static void at_and_d(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+/* AT&D0/1/2 (V.250 6.2.9): what a DTR drop does (sim_dtr.h); a bare
+ * AT&D is AT&D0. */
+static void and_d(sim_ctx *c, sim_at_form form, const sim_at_params *ps,
+                  int mode)
 {
   (void)form;
   (void)ps;
+  c->amp_d = mode;
   sim_out_ok(c);
+}
+
+static void at_and_d0(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  and_d(c, form, ps, 0);
+}
+
+static void at_and_d1(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  and_d(c, form, ps, 1);
+}
+
+static void at_and_d2(sim_ctx *c, sim_at_form form, const sim_at_params *ps)
+{
+  and_d(c, form, ps, 2);
 }
 
 enum {
@@ -215,10 +233,10 @@ static const sim_cmd_row rows[] = {
     {"+QFTPMLSD", T | S, at_qftpmlsd, SIM_ERR_INVALID_PARAM},
     {"+QFTPLEN", T | X, at_qftplen, SIM_ERR_INVALID_PARAM},
     {"O", X | S, at_o, 0},
-    {"&D", X, at_and_d, 0},
-    {"&D0", X, at_and_d, 0},
-    {"&D1", X, at_and_d, 0},
-    {"&D2", X, at_and_d, 0},
+    {"&D", X, at_and_d0, 0},
+    {"&D0", X, at_and_d0, 0},
+    {"&D1", X, at_and_d1, 0},
+    {"&D2", X, at_and_d2, 0},
 };
 
 const sim_cmd_table sim_cmd_xfer_table = {rows, sizeof rows / sizeof rows[0]};

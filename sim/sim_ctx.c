@@ -13,6 +13,7 @@ void sim_ctx_init(sim_ctx *c)
   memset(c, 0, sizeof *c);
   c->time_scale = 1.0;
   c->echo = true; /* like real modules after power-up */
+  c->amp_d = 2;   /* AT&D2, SIM_DTR_DEFAULT */
   sim_pdp_init(&c->pdp);
   sim_ftpcfg_defaults(&c->cfg);
   for (size_t i = 0; i < SIM_SSL_CTX_COUNT; i++)

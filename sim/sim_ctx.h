@@ -43,6 +43,7 @@ typedef struct sim_ctx {
   double time_scale; /* 0 < F <= 1, applied to every mandated wait */
   unsigned quirks;   /* sim_quirk bits */
   bool echo;         /* ATE1 */
+  int amp_d;         /* AT&D: what a DTR drop does (sim_dtr.h) */
   sim_pdp pdp;
   sim_ftpcfg cfg;
   sim_sslcfg ssl[SIM_SSL_CTX_COUNT]; /* AT+QSSLCFG per <SSL_ctxID> */

@@ -57,6 +57,8 @@ static const sim_quirk_entry table[] = {
      "AT+QFTPPUT takes <uploadlen> without <beof>"},
     {"keep-partial-file", SIM_QUIRK_KEEP_PARTIAL_FILE,
      "a failed download to UFS:/SD: leaves its partial local file"},
+    {"ignore-dtr", SIM_QUIRK_IGNORE_DTR,
+     "DTR drops are ignored whatever AT&D says (data mode goes on)"},
 };
 
 size_t sim_quirk_count(void)

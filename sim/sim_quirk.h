@@ -35,6 +35,7 @@ typedef enum {
   SIM_QUIRK_AT_PREFIX_ANY_CASE = 1u << 23, /* sim_strict.c prefix_ok */
   SIM_QUIRK_UPLOADLEN_ALONE = 1u << 24,  /* sim_strict.c put_lengths_ok */
   SIM_QUIRK_KEEP_PARTIAL_FILE = 1u << 25, /* sim_strict.c keep_partial */
+  SIM_QUIRK_IGNORE_DTR = 1u << 26,       /* sim_dtr.c sim_dtr_changed */
 } sim_quirk;
 
 typedef struct {

@@ -777,6 +777,30 @@ size_t sim_xfer_input(sim_xfer *x, const char *b, size_t n)
   return i;
 }
 
+void sim_xfer_dtr_off(sim_xfer *x, bool clear_down)
+{
+  bool moving = x->st == XS_MOVING && x->r.com;
+  if (!moving && !(clear_down && x->st == XS_PAUSED))
+    return;
+  sim_log("xfer: DTR dropped, %s", clear_down ? "transfer ended"
+                                                : "data mode left");
+  if (!clear_down) {
+    /* '+' held as a possible escape were payload after all. */
+    char out[SIM_GUARD_OUT_MAX];
+    size_t k = sim_guard_flush(&x->g, out);
+    if (x->r.kind == SIM_XFER_PUT)
+      upload_bytes(x, out, k);
+    if (x->st == XS_MOVING)
+      on_escape(x);
+    return;
+  }
+  x->aborted = true; /* as an aborting "+++": no URC */
+  if (moving)
+    sim_out_ok(x->c);
+  sim_data_close(&x->d, true);
+  data_done(x);
+}
+
 int sim_xfer_resume(sim_xfer *x)
 {
   if (x->st != XS_PAUSED)

@@ -72,6 +72,10 @@ size_t sim_xfer_input(sim_xfer *x, const char *b, size_t n);
  * (SIZE_MAX when not uploading in data mode): main.c reads no more from
  * the pty, and stops polling it at 0, while the data socket is slow. */
 size_t sim_xfer_input_room(const sim_xfer *x);
+/* The host dropped DTR (sim_dtr.h): leaves data mode as "+++" does
+ * (clear_down false, AT&D1), or ends the transfer, in data mode or paused
+ * (clear_down true, AT&D2). Nothing outside those states. */
+void sim_xfer_dtr_off(sim_xfer *x, bool clear_down);
 /* ATO (1.5): 0 data mode resumed (CONNECT printed), -1 not possible. */
 int sim_xfer_resume(sim_xfer *x);
 

@@ -1,7 +1,7 @@
 /* Unit tests: the network transport against scripted servers on loopback
  * — RFC 2217 negotiation and line settings, IAC both ways in payload,
  * DTR over SET-CONTROL, a peer's close as device loss; raw TCP. */
-#include "telnet_codec.h"
+#include "qc_telnet.h"
 #include "transport.h"
 
 #include "qc_io.h"
@@ -43,7 +43,7 @@ static void put(int fd, const void *b, size_t n)
 /* Reads and decodes what the client sends until `want` payload bytes came
  * (answering every SET-* like a server), or 3 s pass. Records the
  * SET-CONTROL values seen. */
-static size_t serve(int c, qh_tn_dec *d, uint8_t *payload, size_t want,
+static size_t serve(int c, qc_tn_dec *d, uint8_t *payload, size_t want,
                     uint8_t *controls, size_t *ncontrols)
 {
   size_t got = 0;
@@ -57,23 +57,23 @@ static size_t serve(int c, qh_tn_dec *d, uint8_t *payload, size_t want,
     while (off < (size_t)r) {
       size_t ol;
       bool ev_got;
-      qh_tn_event ev;
-      off += qh_tn_decode(d, in + off, (size_t)r - off, out, &ol, &ev,
+      qc_tn_event ev;
+      off += qc_tn_decode(d, in + off, (size_t)r - off, out, &ol, &ev,
                           &ev_got);
       memcpy(payload + got, out, ol);
       got += ol;
-      if (ev_got && ev.kind == QH_TN_EV_SB && ev.opt == QH_TN_OPT_COMPORT &&
+      if (ev_got && ev.kind == QC_TN_EV_SB && ev.opt == QC_TN_OPT_COMPORT &&
           ev.len >= 2) {
-        if (ev.data[0] == QH_CPO_SET_CONTROL && *ncontrols < 16)
+        if (ev.data[0] == QC_CPO_SET_CONTROL && *ncontrols < 16)
           controls[(*ncontrols)++] = ev.data[1];
         uint8_t ans[16];
         memcpy(ans, ev.data, ev.len);
-        ans[0] = (uint8_t)(ans[0] + QH_CPO_SERVER);
+        ans[0] = (uint8_t)(ans[0] + QC_CPO_SERVER);
         uint8_t msg[40];
-        size_t k = qh_tn_subneg(msg, sizeof msg, QH_TN_OPT_COMPORT, ans,
+        size_t k = qc_tn_subneg(msg, sizeof msg, QC_TN_OPT_COMPORT, ans,
                                 ev.len);
         put(c, msg, k);
-        if (want == 0 && ev.data[0] == QH_CPO_SET_CONTROL &&
+        if (want == 0 && ev.data[0] == QC_CPO_SET_CONTROL &&
             *ncontrols >= 3)
           return got; /* line set: flow, DTR, RTS */
       }
@@ -93,8 +93,8 @@ static void rfc2217_server(int lfd)
       0xff, 0xfb, 0x00, 0xff, 0xfd, 0x00, 0xff, 0xfb, 0x03, 0xff, 0xfd, 0x2c,
       0xff, 0xfa, 0x2c, 107, 0x00, 0xff, 0xf0};
   put(c, hello, sizeof hello);
-  qh_tn_dec d;
-  qh_tn_dec_init(&d);
+  qc_tn_dec d;
+  qc_tn_dec_init(&d);
   uint8_t payload[256], controls[16];
   size_t nc = 0;
   serve(c, &d, payload, 0, controls, &nc);
@@ -112,11 +112,11 @@ static void rfc2217_server(int lfd)
    * payload), answered; then the peer closes. */
   if (nc == before)
     serve(c, &d, payload, 1, controls, &nc); /* ends on the answer's wait */
-  if (nc != before + 1 || controls[before] != QH_CPO_CONTROL_DTR_OFF)
+  if (nc != before + 1 || controls[before] != QC_CPO_CONTROL_DTR_OFF)
     _exit(13);
-  if (controls[0] != QH_CPO_CONTROL_NOFLOW ||
-      controls[1] != QH_CPO_CONTROL_DTR_ON ||
-      controls[2] != QH_CPO_CONTROL_RTS_ON)
+  if (controls[0] != QC_CPO_CONTROL_NOFLOW ||
+      controls[1] != QC_CPO_CONTROL_DTR_ON ||
+      controls[2] != QC_CPO_CONTROL_RTS_ON)
     _exit(14);
   close(c);
   _exit(0);
@@ -178,8 +178,8 @@ static void suspend_server(int lfd)
   static const uint8_t hello[] = {0xff, 0xfb, 0x00, 0xff, 0xfd, 0x00,
                                   0xff, 0xfd, 0x2c};
   put(c, hello, sizeof hello);
-  qh_tn_dec d;
-  qh_tn_dec_init(&d);
+  qc_tn_dec d;
+  qc_tn_dec_init(&d);
   uint8_t payload[256], controls[16];
   size_t nc = 0;
   serve(c, &d, payload, 0, controls, &nc);
