@@ -4,10 +4,11 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* What may come right before a path's leading '/'. */
+/* What may come right before a path's leading '/' (a NUL too: it ends
+ * a path, so it may start one). */
 static bool starts_after(char c)
 {
-  return strchr(" \t\r\n([{\"'`=,;<>", c) != NULL;
+  return c == '\0' || strchr(" \t\r\n([{\"'`=,;<>", c) != NULL;
 }
 
 /* What ends a path (NUL too: strchr finds the terminator). */

@@ -4,9 +4,9 @@
  * Two runs in two CI workspaces name the same case file and the same case
  * directory by different absolute paths; diff compares reasons with their
  * paths normalised so that only what the module did shows as a change.
- * An absolute path is a '/' at the start of the text or after white space
- * or one of ( [ { " ' ` = , ; < >, up to white space or one of " ' ` , ; :
- * ) ] } < > (so "file.yaml:12:5" keeps its ":12:5"); URLs ("ftp://h/x")
+ * An absolute path is a '/' at the start of the text or after a NUL,
+ * white space or one of ( [ { " ' ` = , ; < >, up to a NUL, white space or
+ * one of " ' ` , ; : ) ] } < > (so "file.yaml:12:5" keeps its ":12:5"); URLs ("ftp://h/x")
  * are left alone. Each one becomes, the first rule that applies:
  *   1. with a component "cases": the path from its last such component,
  *      "/ws/proj/cases/get/com.yaml" -> "cases/get/com.yaml" (a case file
