@@ -134,7 +134,7 @@ static int add_case(qr_dside *s, const json_t *c, const char *const *dirs,
   const json_t *in = json_object_get(c, "interrupted");
   k->cut_short = json_is_true(in);
   s->any_flag |= in != NULL;
-  qr_diff_lat_add_case(&s->lat, c);
+  qr_diff_lat_case(k, c);
   return 0;
 }
 
@@ -178,7 +178,6 @@ static void side_done(qr_dside *s, const json_t *head)
       strcmp(str(head, "stop_reason"), "interrupted") == 0 &&
       strcmp(s->cases[s->n - 1].verdict, "error") == 0)
     s->cases[s->n - 1].cut_short = true;
-  qr_lat_set_finish(&s->lat);
 }
 
 /* The directories a run's paths may name its report directory by: the
@@ -281,7 +280,11 @@ static void compare(qr_diff_result *d, const qr_dcase *a, const qr_dcase *b)
 {
   if (a->cut_short || b->cut_short) {
     row(d, QR_D_NOTRUN, a, b); /* a run cut it short: it says nothing */
-  } else if (a->pass && strcmp(b->verdict, "skip") == 0) {
+    return;
+  }
+  /* Latency compares like with like: the cases both runs ran. */
+  qr_diff_lat_pair(d, a, b);
+  if (a->pass && strcmp(b->verdict, "skip") == 0) {
     row(d, QR_D_SKIPPED, a, b);
   } else if (a->pass && strcmp(b->verdict, "waived") == 0) {
     /* A known failure now, with a waiver saying so: news, and a run with
@@ -338,6 +341,7 @@ static void dcase_free(qr_dcase *k)
   free(k->reason);
   free(k->waiver);
   free(k->failure);
+  free(k->lat);
 }
 
 void qr_diff_free(qr_diff_result *d)

@@ -18,9 +18,11 @@
  *
  * Latency: each run's command latencies (a case's "latency" samples, or,
  * in a file without them, those qr_latency_scan reads off its
- * "transcript") grouped by command family and kind; a family whose p50
- * moved by more than drift_pct percent of OLD's p50 and by at least
- * drift_min_ms has drifted (news, not a regression). */
+ * "transcript") grouped by command family and kind, over the cases both
+ * runs ran to the end (like with like: a case only one run has, or one
+ * cut short, does not count); a family whose p50 moved by more than
+ * drift_pct percent of OLD's p50 and by at least drift_min_ms has drifted
+ * (news, not a regression). */
 #ifndef QR_DIFF_H
 #define QR_DIFF_H
 

@@ -5,15 +5,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Transcript entries read at a time when a case has no "latency": a
- * command's samples need its lines together, so the whole transcript is
- * given to qr_latency_scan (a case's, not a run's). */
-void qr_diff_lat_add_case(qr_lat_set *set, const json_t *c)
+/* One more sample of k. */
+static void push(qr_dcase *k, size_t *cap, const char *cmd, qr_lat_to to,
+                 double sec)
 {
+  if (k->nlat == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    k->lat = realloc(k->lat, *cap * sizeof *k->lat);
+    if (!k->lat)
+      abort(); /* a case's samples are few */
+  }
+  qr_lat *l = &k->lat[k->nlat++];
+  memset(l, 0, sizeof *l);
+  snprintf(l->cmd, sizeof l->cmd, "%s", cmd);
+  l->to = to;
+  l->s = sec;
+}
+
+void qr_diff_lat_case(qr_dcase *k, const json_t *c)
+{
+  size_t cap = 0;
   if (json_is_array(json_object_get(c, "latency"))) {
-    qr_lat_set_add_case(set, c);
+    /* The file's samples, checked as the report reads them. */
+    qr_lat_set one;
+    qr_lat_set_init(&one);
+    qr_lat_set_add_case(&one, c);
+    for (size_t f = 0; f < one.n; f++)
+      for (size_t i = 0; i < one.f[f].n; i++)
+        push(k, &cap, one.f[f].cmd, one.f[f].to, one.f[f].s[i]);
+    qr_lat_set_free(&one);
     return;
   }
+  /* A file written before "latency": read off the transcript, the whole
+   * of it at once (a command's samples need its lines together; a case's
+   * transcript, not a run's). */
   const json_t *tr = json_object_get(c, "transcript");
   size_t n = json_array_size(tr);
   if (!n)
@@ -31,15 +56,24 @@ void qr_diff_lat_add_case(qr_lat_set *set, const json_t *c)
     lines[i].dir = d ? d[0] : '?';
     lines[i].text = (char *)(t ? t : ""); /* read only: qr_latency_scan */
   }
-  size_t k = qr_latency_scan(lines, n, NULL, 0);
-  qr_lat *s = k ? calloc(k, sizeof *s) : NULL;
-  if (k && !s)
+  size_t m = qr_latency_scan(lines, n, NULL, 0);
+  qr_lat *s = m ? calloc(m, sizeof *s) : NULL;
+  if (m && !s)
     abort();
-  qr_latency_scan(lines, n, s, k);
-  for (size_t j = 0; j < k; j++)
-    qr_lat_set_add(set, s[j].cmd, s[j].to, s[j].s);
+  qr_latency_scan(lines, n, s, m);
+  for (size_t j = 0; j < m; j++)
+    push(k, &cap, s[j].cmd, s[j].to, s[j].s);
   free(s);
   free(lines);
+}
+
+void qr_diff_lat_pair(qr_diff_result *d, const qr_dcase *a,
+                      const qr_dcase *b)
+{
+  for (size_t i = 0; i < a->nlat; i++)
+    qr_lat_set_add(&d->side[0].lat, a->lat[i].cmd, a->lat[i].to, a->lat[i].s);
+  for (size_t i = 0; i < b->nlat; i++)
+    qr_lat_set_add(&d->side[1].lat, b->lat[i].cmd, b->lat[i].to, b->lat[i].s);
 }
 
 /* OLD's and NEW's p50 say the family drifted. */
@@ -61,6 +95,8 @@ static int cmp_key(const char *c1, qr_lat_to t1, const char *c2,
 
 void qr_diff_latency(qr_diff_result *d)
 {
+  qr_lat_set_finish(&d->side[0].lat);
+  qr_lat_set_finish(&d->side[1].lat);
   const qr_lat_set *a = &d->side[0].lat, *b = &d->side[1].lat;
   d->lat = a->n + b->n ? calloc(a->n + b->n, sizeof *d->lat) : NULL;
   if (a->n + b->n && !d->lat)

@@ -19,6 +19,8 @@ typedef struct qr_dcase {
                       seen), for the HTML; NULL when absent */
   bool cut_short;  /* interrupted mid-case: not run */
   bool pass;
+  qr_lat *lat;     /* its command latencies */
+  size_t nlat;
 } qr_dcase;
 
 /* One run. */
@@ -36,7 +38,7 @@ typedef struct qr_dside {
   size_t ran, planned;
   qr_dcase *cases;
   size_t n, cap;
-  qr_lat_set lat;
+  qr_lat_set lat;      /* the samples of the cases both runs ran */
   json_t *by_id;       /* id -> index into cases, while comparing */
   bool any_flag;       /* some case has the "interrupted" key */
 } qr_dside;
@@ -84,9 +86,13 @@ struct qr_diff_result {
   qr_diff_counts counts;
 };
 
-/* The latency families of both sides, drift marked (qr_diff_lat.c). */
+/* A case's samples into k: its "latency", else its transcript's
+ * (qr_diff_lat.c). */
+void qr_diff_lat_case(qr_dcase *k, const json_t *c);
+/* Two cases both runs ran to the end: their samples count. */
+void qr_diff_lat_pair(qr_diff_result *d, const qr_dcase *a,
+                      const qr_dcase *b);
+/* The latency families of both sides, drift marked. */
 void qr_diff_latency(qr_diff_result *d);
-/* Adds a case's samples to set: its "latency", else its transcript's. */
-void qr_diff_lat_add_case(qr_lat_set *set, const json_t *c);
 
 #endif

@@ -284,6 +284,17 @@ START_TEST(test_diff_latency_from_transcript)
   ck_assert_uint_eq(qr_diff_get_counts(d).drifted, 0);
   qr_diff_free(d);
   free(text);
+  /* Like with like: a case only NEW has does not count. */
+  snprintf(nc, sizeof nc, tr, "");
+  memcpy(strstr(nc, "\"x\""), "\"y\"", 3);
+  run_file(pn, "", nc);
+  d = open_diff(NULL, &text);
+  ck_assert_uint_eq(qr_diff_get_counts(d).added, 1);
+  ck_assert_uint_eq(qr_diff_get_counts(d).families, 0);
+  qr_diff_free(d);
+  free(text);
+  snprintf(nc, sizeof nc, tr, ", \"latency\": []");
+  run_file(pn, "", nc);
   run_file(po, "", "{\"id\": \"x\", \"verdict\": \"pass\"}");
   d = open_diff(NULL, &text);
   ck_assert_msg(strstr(text, "\nlatency: no command latencies in either "
