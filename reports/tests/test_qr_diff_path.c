@@ -15,7 +15,7 @@ static const struct {
     {"step 4 (/ws/a/proj/cases/get/com.yaml:12:5): x",
      "step 4 (cases/get/com.yaml:12:5): x"},
     {"see /tmp/A/cases/get.com/server.log", "see cases/get.com/server.log"},
-    {"/work/cases/proj/cases/x.yaml", "cases/x.yaml"},
+    {"/srv/cases/proj/cases/x.yaml", "cases/x.yaml"},
     {"x=/a/b/cases", "x=cases"},
     {"(/mycases/x/y)", "(.../x/y)"},
     /* 2. the report directories, the longest that matches */
