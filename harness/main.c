@@ -39,9 +39,12 @@ static const char usage[] =
     "                                              directories of disjoint\n"
     "                                              runs (shards) into one\n"
     "                                              (merge --help)\n"
-    "       qftp-harness diff OLD NEW                compare two runs'\n"
+    "       qftp-harness diff OLD NEW [--html FILE] [--drift PCT]\n"
+    "                         [--drift-min-ms MS]  compare two runs'\n"
     "                                              results.json (e.g. two\n"
-    "                                              firmware builds)\n"
+    "                                              firmware builds): cases\n"
+    "                                              and latency drift\n"
+    "                                              (diff --help)\n"
     "       qftp-harness coverage [--json] [RESULTS]  the note's items the\n"
     "                                              passing cases cover; 1\n"
     "                                              when one is uncovered\n"
@@ -153,8 +156,8 @@ static const char usage[] =
     "waivers are warnings), 1 some case failed, 2 usage, case-file,\n"
     "waivers-file or environment error: a case that could not run (verdict\n"
     "error), or an interrupted run. diff: 1 when a case that passed in OLD\n"
-    "fails or errs in NEW (pass -> skip and pass -> waived are listed, not\n"
-    "counted). wire: 1 when the capture is damaged (printed up to the\n"
+    "fails or errs in NEW (pass -> skip, pass -> waived, cases not run and\n"
+    "latency drift are listed, not counted). wire: 1 when the capture is damaged (printed up to the\n"
     "damage). merge: as run's, from the merged verdicts (2 also when a\n"
     "part was interrupted, a case id is in two parts or the parts'\n"
     "profiles differ). run -j N: as a single run's.\n"
@@ -301,34 +304,131 @@ static int wire_main(int argc, char **argv)
   return QH_EXIT_PASS;
 }
 
+static const char diff_usage[] =
+    "usage: qftp-harness diff OLD NEW [--html FILE] [--drift PCT]\n"
+    "                         [--drift-min-ms MS]\n"
+    "Compares two runs (e.g. two firmware builds): OLD and NEW are each a\n"
+    "results.json or the report directory holding it. Prints the two modules,\n"
+    "warnings when the models, profile, target or time scale differ or a run\n"
+    "was interrupted (or had not finished), then one line per case that\n"
+    "differs: regressed (pass -> fail or error), fixed, changed (the old\n"
+    "reason on a \"was:\" line), skipped, waived, new, removed, not run (a\n"
+    "case an interrupted run lacks, or one cut short: never a regression).\n"
+    "Reasons are compared with absolute paths normalised (cases/...,\n"
+    "<report>/..., .../last/two), so a run copied elsewhere is unchanged.\n"
+    "Latency: per command family and kind (ok, connect, urc), p50 and p95\n"
+    "of OLD and NEW; a family whose p50 moved by more than PCT percent and\n"
+    "at least MS milliseconds is listed as drifted.\n"
+    "  --html FILE       also write the comparison as one HTML page\n"
+    "  --drift PCT       drift threshold in percent of OLD's p50 (default 25)\n"
+    "  --drift-min-ms MS and at least this many ms (default 5)\n"
+    "Exit status: 0 no regression, 1 a case regressed, 2 an error (a file\n"
+    "that cannot be read or is not a results.json, bad usage).\n";
+
+static int diff_bad(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "qftp-harness: diff: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'qftp-harness diff --help'.\n");
+  return QH_EXIT_ENV;
+}
+
+/* A threshold: a finite number >= 0. */
+static int parse_threshold(const char *s, double *out)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v >= 0) || v > 1e9)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* A diff option's value: "--opt VALUE" or "--opt=VALUE"; NULL when the
+ * argument is not opt, or is and has no value (*missing set). *i moves
+ * past what was used. */
+static const char *opt_value(int argc, char **argv, int *i, const char *opt,
+                             bool *missing)
+{
+  size_t k = strlen(opt);
+  const char *a = argv[*i];
+  if (strncmp(a, opt, k) != 0)
+    return NULL;
+  if (a[k] == '=')
+    return a + k + 1;
+  if (a[k] != '\0')
+    return NULL;
+  if (*i + 1 == argc) {
+    *missing = true;
+    return NULL;
+  }
+  return argv[++*i];
+}
+
 /* `diff OLD NEW`: a results.json (or the report directory holding it) of
  * each run; exit 1 when a case that passed before does not now. */
 static int diff_main(int argc, char **argv)
 {
-  for (int i = 2; i < argc; i++)
+  const char *args[2], *html = NULL;
+  int nargs = 0;
+  qr_diff_opts o = qr_diff_opts_default();
+  for (int i = 2; i < argc; i++) {
+    const char *v;
+    bool missing = false;
     if (is_help(argv[i])) {
-      fputs(usage, stdout);
+      fputs(diff_usage, stdout);
       return QH_EXIT_PASS;
+    } else if ((v = opt_value(argc, argv, &i, "--html", &missing))) {
+      html = v;
+    } else if ((v = opt_value(argc, argv, &i, "--drift", &missing))) {
+      if (parse_threshold(v, &o.drift_pct) < 0)
+        return diff_bad("--drift: bad value '%s' (a percentage >= 0)", v);
+    } else if ((v = opt_value(argc, argv, &i, "--drift-min-ms", &missing))) {
+      if (parse_threshold(v, &o.drift_min_ms) < 0)
+        return diff_bad("--drift-min-ms: bad value '%s' (ms >= 0)", v);
+    } else if (missing) {
+      return diff_bad("%s needs a value", argv[i]);
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      return diff_bad("unknown option '%s'", argv[i]);
+    } else if (nargs == 2) {
+      return diff_bad("%s", "name two results.json files (or report "
+                            "directories)");
+    } else {
+      args[nargs++] = argv[i];
     }
-  if (argc != 4)
+  }
+  if (nargs != 2)
     return bad_usage("%s", "diff: name two results.json files (or report "
                            "directories)");
   char paths[2][PATH_MAX];
   for (int i = 0; i < 2; i++) {
-    const char *p = argv[2 + i];
+    const char *p = args[i];
     struct stat st;
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') /* "A/" names A */
+      n--;
     if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-      snprintf(paths[i], sizeof paths[i], "%s/results.json", p);
+      snprintf(paths[i], sizeof paths[i], "%.*s/results.json", (int)n, p);
     else
       snprintf(paths[i], sizeof paths[i], "%s", p);
   }
   char err[512];
-  qr_diff_counts c;
-  if (qr_diff(paths[0], paths[1], stdout, &c, err, sizeof err) < 0) {
+  qr_diff_result *d = qr_diff_open(paths[0], paths[1], &o, err, sizeof err);
+  if (!d) {
     fprintf(stderr, "qftp-harness: diff: %s\n", err);
     return QH_EXIT_ENV;
   }
-  return c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
+  qr_diff_text(d, stdout);
+  fflush(stdout);
+  qr_diff_counts c = qr_diff_get_counts(d);
+  int rc = c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
+  if (html && qr_diff_write_html(d, html, err, sizeof err) < 0) {
+    fprintf(stderr, "qftp-harness: diff: %s\n", err);
+    rc = QH_EXIT_ENV;
+  }
+  qr_diff_free(d);
+  return rc;
 }
 
 /* `run`, `check`, `list`: the commands that load cases (argv[1] says
