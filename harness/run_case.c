@@ -83,6 +83,7 @@ static int prepare(case_run *k)
   r->module_error = false;
   if (rn_ensure_module(r, k->cr, k->t0, k->err, sizeof k->err) < 0) {
     qr_case_set_verdict(k->cr, QR_ERROR, 0, "module: %s", k->err);
+    rn_fail_record(k->cr, "environment", k->cr->reason);
     r->module_error = true;
     return -1;
   }
@@ -92,6 +93,7 @@ static int prepare(case_run *k)
         srv_ftp_seed_home(k->srv, c->files, c->nfiles, k->err,
                           sizeof k->err) < 0) {
       qr_case_set_verdict(k->cr, QR_ERROR, 0, "server %s: %s", sp, k->err);
+      rn_fail_record(k->cr, "environment", k->cr->reason);
       return -1;
     }
   }
@@ -122,6 +124,7 @@ static int start_evidence(case_run *k)
     int pport = rn_proxy_for(r, k->srv, c, k->err, sizeof k->err);
     if (pport < 0) {
       qr_case_set_verdict(k->cr, QR_ERROR, 0, "fault proxy: %s", k->err);
+      rn_fail_record(k->cr, "environment", k->cr->reason);
       return -1;
     }
     qh_vars_setf(&k->vars, "port", "%d", pport);
@@ -137,6 +140,7 @@ static int start_evidence(case_run *k)
                        k->err, sizeof k->err) < 0) {
     qr_case_set_verdict(k->cr, QR_ERROR, 0, "capture on %s: %s",
                         r->o->capture_if, k->err);
+    rn_fail_record(k->cr, "environment", k->cr->reason);
     return -1;
   }
   k->ctrl_port = k->srv ? port : 0;
@@ -157,6 +161,7 @@ static void run_steps(case_run *k)
       .urc_timeout = (double)qc_profile_get_long(r->profile, "timeouts.urc", 10),
       .interrupted = r->interrupted,
       .t0 = k->t0,
+      .home = r->o->home,
       .explain = rn_explain,
       .ctx = r,
   };
@@ -225,6 +230,9 @@ static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
   qr_case_result *cr = k->cr;
   r->cur_srv = NULL;
   cr->duration_s = (double)(qc_now_ms() - k->t0) / 1000.0;
+  /* A Ctrl-C that ended the case in error cut it short: not run, for
+   * diff, rather than a regression. */
+  cr->interrupted = *r->interrupted != 0 && cr->verdict == QR_ERROR;
   const qh_waiver *wv = qh_run_waive(r->waivers, r->revision, cr);
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;

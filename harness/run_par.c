@@ -514,6 +514,8 @@ static int write_lost(par *p, const char *dir, char *err, size_t errlen)
       qr_case_set_verdict(cr, QR_ERROR, 0,
                           "worker w%d died (%s) while running this case",
                           pc->worker + 1, how);
+      qr_case_set_failure(cr, 0, "environment", NULL, NULL, "", cr->reason,
+                          -1);
     }
   }
   res->planned = res->ncases;

@@ -95,6 +95,12 @@ void rn_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (qr_result.h): a run cannot report without memory. */
 char *rn_xstrdup(const char *s);
 
+/* The failure record of a case that failed outside its steps (kind
+ * "environment", "wire", "server"): what was wanted and seen is read off
+ * msg when it says "expected X, saw Y" (or "seen Y"); else seen is msg.
+ * Leaves a step's record alone (the first failure stays). */
+void rn_fail_record(qr_case_result *cr, const char *kind, const char *msg);
+
 /* run_case.c: runs one case, from its result entry to its console line. */
 void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
                  size_t total);
