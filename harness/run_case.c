@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* What one case's phases share. */
 typedef struct case_run {
@@ -17,6 +18,8 @@ typedef struct case_run {
   const qh_case *c;
   qr_case_result *cr;
   int64_t t0;
+  double t0_real;         /* t0 on the realtime clock, seconds: the
+                             capture's timestamps are realtime */
   int64_t t_mark;         /* when the current phase started */
   char dir[PATH_MAX];     /* its report directory */
   srv_ftp *srv;           /* NULL: server profile none */
@@ -190,7 +193,8 @@ static void collect_evidence(case_run *k)
     qh_proxy_stop(k->sl->proxy);
     k->sl->proxy = NULL;
   }
-  rn_finish_wire(r, c, k->cr, k->cap, k->pcap, k->ctrl_port, &k->vars);
+  rn_finish_wire(r, c, k->cr, k->cap, k->pcap, k->ctrl_port, &k->vars,
+                 k->t0_real);
 
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/server.log", k->dir);
@@ -254,6 +258,9 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
   k->cr = qr_run_add_case(res, c->id, c->title, c->spec, c->path, c->tags,
                           c->ntags);
   k->t0 = k->t_mark = qc_now_ms();
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  k->t0_real = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
   k->cr->started = (double)(k->t0 - r->t_start) / 1000.0;
   snprintf(k->dir, sizeof k->dir, "%s/cases/%s", r->o->report_dir, c->id);
   qh_mkdirs(k->dir, 0755);

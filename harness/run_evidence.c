@@ -176,7 +176,7 @@ void rn_stop_capture(run *r)
  * without any keeps its verdict, with a note. */
 void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                         wire_capture *cap, const char *pcap, int ctrl_port,
-                        const qh_vars *v)
+                        const qh_vars *v, double t0_real)
 {
   (void)r;
   char err[1024];
@@ -215,7 +215,8 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
     }
     return;
   }
-  char *json = wire_analysis_to_json(a);
+  /* On the transcript's clock: seconds since the case started. */
+  char *json = wire_analysis_to_json_at(a, t0_real);
   qr_case_set_evidence(cr, NULL, json);
   free(json);
   /* Our own capture cut short (disk full, killed writer): assertions on

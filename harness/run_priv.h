@@ -130,9 +130,11 @@ int rn_start_capture(run *r, srv_ftp *srv, int proxy_port,
                      const char *pcap, wire_capture **cap, char *err,
                      size_t errlen);
 void rn_stop_capture(run *r);
+/* t0_real: when the case started, realtime seconds (the capture's
+ * clock): the wire evidence's times are rebased to the case's clock. */
 void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                     wire_capture *cap, const char *pcap, int ctrl_port,
-                    const qh_vars *v);
+                    const qh_vars *v, double t0_real);
 void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
                       uint64_t log_off);
 
