@@ -240,8 +240,17 @@ static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
   const qh_waiver *wv = qh_run_waive(r->waivers, r->revision, cr);
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;
+  (void)idx;
+  (void)total;
+}
+
+void rn_case_line(const run *r, const qr_run_result *res, size_t idx,
+                  size_t total)
+{
+  const qr_case_result *cr = &res->cases[res->ncases - 1];
+  const qh_waiver *wv = r->waived_by ? r->waived_by[res->ncases - 1] : NULL;
   rn_progress("[%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
-              total, k->c->id, qr_verdict_name(cr->verdict), cr->duration_s,
+              total, cr->id, qr_verdict_name(cr->verdict), cr->duration_s,
               cr->reason ? "\n        " : "", cr->reason ? cr->reason : "");
   if (wv)
     rn_progress("        waived: %s (%s)\n", wv->reason, wv->reference);

@@ -333,13 +333,25 @@ int qr_json_case_text(const qr_case_result *c, qc_buf *b)
   return rc;
 }
 
-/* Copies a sealed case's entry from the spill file. */
+/* Copies a sealed case's entry from the spill file: in the kernel
+ * (copy_file_range) where it can, the file being rewritten after every
+ * case; else read and written. */
 static int copy_spilled(const qr_run_result *r, const qr_case_result *c,
                         qr_atomic *a)
 {
   char chunk[65536];
   long long off = c->spill_off;
   size_t left = c->spill_len;
+  while (left > 0 && a->fd >= 0 && !a->saved_errno) {
+    off_t in = (off_t)off;
+    ssize_t k = copy_file_range(r->spill_fd, &in, a->fd, NULL, left, 0);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      break; /* not here (EXDEV, ENOSYS, ...): the loop below */
+    off += k;
+    left -= (size_t)k;
+  }
   while (left > 0) {
     size_t want = left < sizeof chunk ? left : sizeof chunk;
     ssize_t k = pread(r->spill_fd, chunk, want, (off_t)off);

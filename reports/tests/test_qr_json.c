@@ -355,6 +355,11 @@ static const struct {
     {"{\"schema\": 1, \"interrupted\": false, \"planned\": 1, \"cases\": "
      "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
      false, 1, 1},
+    /* Written while the run went on: interrupted, whatever it says. */
+    {"{\"schema\": 1, \"interrupted\": false, \"planned\": 3, "
+     "\"stop_reason\": \"running\", \"cases\": "
+     "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
+     true, 1, 3},
 };
 
 START_TEST(test_loader_run_state)
