@@ -227,8 +227,9 @@ static void phase_done(case_run *k, qr_phase p)
   k->t_mark = now;
 }
 
-/* The duration, a waiver, the console line. */
-static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
+/* The duration, a waiver, whether a Ctrl-C cut it short (the console
+ * line is the runner's, once results.json holds the case). */
+static void finish(case_run *k, qr_run_result *res)
 {
   run *r = k->r;
   qr_case_result *cr = k->cr;
@@ -240,8 +241,6 @@ static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
   const qh_waiver *wv = qh_run_waive(r->waivers, r->revision, cr);
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;
-  (void)idx;
-  (void)total;
 }
 
 void rn_case_line(const run *r, const qr_run_result *res, size_t idx,
@@ -256,8 +255,7 @@ void rn_case_line(const run *r, const qr_run_result *res, size_t idx,
     rn_progress("        waived: %s (%s)\n", wv->reason, wv->reference);
 }
 
-void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
-                 size_t total)
+void rn_run_case(run *r, const qh_case *c, qr_run_result *res)
 {
   case_run kr;
   case_run *k = &kr;
@@ -294,6 +292,6 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
     }
   }
   k->t_mark = qc_now_ms(); /* a skipped case's finish: its own time only */
-  finish(k, res, idx, total);
+  finish(k, res);
   phase_done(k, QR_PHASE_FINISH);
 }

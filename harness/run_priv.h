@@ -102,8 +102,7 @@ char *rn_xstrdup(const char *s);
 void rn_fail_record(qr_case_result *cr, const char *kind, const char *msg);
 
 /* run_case.c: runs one case, from its result entry to its console line. */
-void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
-                 size_t total);
+void rn_run_case(run *r, const qh_case *c, qr_run_result *res);
 /* The console line of the case rn_run_case added last ("[ 3/40] id  pass
  * 0.21 s", its reason, its waiver): printed once results.json holds it. */
 void rn_case_line(const run *r, const qr_run_result *res, size_t idx,

@@ -428,7 +428,7 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
     size_t at = i; /* the case's index in set */
     if (w ? rn_worker_next(w, set.n, &at, &run_interrupted) < 0 : i >= set.n)
       break;
-    rn_run_case(&r, set.cases[at], res, i + 1, set.n);
+    rn_run_case(&r, set.cases[at], res);
     qr_case_result *cr = &res->cases[res->ncases - 1];
     if (cr->verdict == QR_ERROR && r.module_error)
       module_errors++;
