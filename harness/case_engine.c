@@ -3,13 +3,16 @@
 
 #include "at_chat.h"
 #include "escape.h"
+#include "fsutil.h"
 
 #include "qc_io.h"
 #include "qc_payload.h"
 #include "qc_time.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +76,14 @@ typedef struct engine {
   bool busy;         /* the current step saw its busy: line */
   size_t skipped;    /* steps whose if_sent did not hold */
   char busy_line[QH_LINE_MAX + 1];
+  long last_in;      /* transcript index of the module's last line; -1 */
+  /* The failure record of the current step (qr_failure): what it wanted
+   * (want: the step's own text, or want_buf), what came instead (seen;
+   * "" = the failure's message) and the transcript entry of that. */
+  const char *want;
+  char want_buf[256];
+  char seen[QH_LINE_MAX + 128];
+  long seen_line;
 } engine;
 
 static double elapsed(const engine *e)
@@ -89,7 +100,10 @@ static bool interrupted(const engine *e)
 static void record(void *ctx, char dir, const char *text, size_t len, bool cut)
 {
   engine *e = ctx;
+  size_t before = e->r->nlines;
   qr_case_add_line(e->r, elapsed(e), dir, text, len);
+  if (dir == '<')
+    e->last_in = e->r->nlines > before ? (long)before : -1;
   if (cut)
     qr_case_note(e->r, elapsed(e), "line longer than %d bytes, cut",
                  QH_LINE_MAX);
@@ -130,18 +144,75 @@ double qh_engine_step_timeout(const qh_engine_env *env, const qh_step *s)
   return 0;
 }
 
+/* What the current step met instead of what it wanted: a sentence or
+ * the line (line: its transcript index, -1 none), for the failure
+ * record; conclude's message stays the reason. */
+static void saw(engine *e, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void saw(engine *e, long line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->seen, sizeof e->seen, fmt, ap);
+  va_end(ap);
+  e->seen_line = line;
+}
+
+/* What the step wants, for the failure record (printf-style into
+ * want_buf). */
+static void wants(engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void wants(engine *e, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->want_buf, sizeof e->want_buf, fmt, ap);
+  va_end(ap);
+  e->want = e->want_buf;
+}
+
+/* "file:line:col" of a step, the file relative to the project home. */
+static void step_where(const engine *e, const qh_step *s, char *buf,
+                       size_t len)
+{
+  char rel[PATH_MAX];
+  qh_path_from_home(e->env->home, s->where.file, rel, sizeof rel);
+  snprintf(buf, len, "%s:%d:%d", rel, s->where.line, s->where.col);
+}
+
+/* The fragment a step was spliced from (use:): its file's name without
+ * ".yaml"; NULL for the case's own steps. */
+static const char *step_fragment(const engine *e, const qh_step *s,
+                                 char *buf, size_t len)
+{
+  const char *f = s->where.file;
+  if (!f || !e->c->path || strcmp(f, e->c->path) == 0)
+    return NULL;
+  const char *base = strrchr(f, '/');
+  base = base ? base + 1 : f;
+  size_t n = strlen(base);
+  if (n > 5 && strcmp(base + n - 5, ".yaml") == 0)
+    n -= 5;
+  snprintf(buf, len, "%.*s", (int)n, base);
+  return buf;
+}
+
 /* Ends the case with a verdict; the reason names the step and where it was
- * written, then adds what the runner knows about the world. */
+ * written, then adds what the runner knows about the world. The failure
+ * record gets the step, what it wanted (e->want) and what came (e->seen,
+ * else the message). */
 static void conclude(engine *e, qr_verdict v, const char *what)
 {
   const qh_step *cur = e->step ? &e->c->steps[e->step - 1] : NULL;
   bool goes_on = cur && cur->optional && !e->busy && !interrupted(e);
+  char where[PATH_MAX + 32] = "";
+  if (cur)
+    step_where(e, cur, where, sizeof where);
   if (e->no_verdict || goes_on) {
     /* Noted where it happened; an optional step lets the others run. */
     if (cur)
-      qr_case_note(e->r, elapsed(e), "%sstep %zu (%s:%d:%d): %s%s",
-                   e->no_verdict ? "teardown " : "", e->step,
-                   cur->where.file, cur->where.line, cur->where.col, what,
+      qr_case_note(e->r, elapsed(e), "%sstep %zu (%s): %s%s",
+                   e->no_verdict ? "teardown " : "", e->step, where, what,
                    goes_on ? " (optional: going on)" : "");
     else
       qr_case_note(e->r, elapsed(e), "%s", what);
@@ -159,14 +230,20 @@ static void conclude(engine *e, qr_verdict v, const char *what)
     size_t o = strlen(world);
     snprintf(world + o, sizeof world - o, "%s%s", o ? "; " : "", lost);
   }
-  const qh_step *s = e->step ? &e->c->steps[e->step - 1] : NULL;
-  if (s)
-    qr_case_set_verdict(e->r, v, (int)e->step, "step %zu (%s:%d:%d): %s%s%s",
-                        e->step, s->where.file, s->where.line, s->where.col,
-                        what, world[0] ? "; " : "", world);
-  else
+  if (cur) {
+    char frag[128];
+    qr_case_set_verdict(e->r, v, (int)e->step, "step %zu (%s): %s%s%s",
+                        e->step, where, what, world[0] ? "; " : "", world);
+    qr_case_set_failure(e->r, (int)e->step, qh_step_kind_name(cur->kind),
+                        where, step_fragment(e, cur, frag, sizeof frag),
+                        e->want ? e->want : "", e->seen[0] ? e->seen : what,
+                        e->seen_line);
+  } else {
     qr_case_set_verdict(e->r, v, 0, "%s%s%s", what, world[0] ? "; " : "",
                         world);
+    qr_case_set_failure(e->r, 0, "environment", NULL, NULL, "",
+                        e->seen[0] ? e->seen : what, e->seen_line);
+  }
   qr_case_note(e->r, elapsed(e), "%s", e->r->reason ? e->r->reason : "pass");
 }
 
@@ -182,18 +259,20 @@ static void describe_no_line(engine *e, int r, double waited, const char *want,
                              char *buf, size_t len)
 {
   if (r == 0 && qh_transport_lost(e->env->t))
-    snprintf(buf, len, "expected `%.1024s`, the device went away after %.1f s",
-             want, waited);
+    saw(e, -1, "the device went away after %.1f s", waited);
   else if (r == 0)
-    snprintf(buf, len, "expected `%.1024s`, the module hung up after %.1f s", want,
-             waited);
+    saw(e, -1, "the module hung up after %.1f s", waited);
   else if (r == QC_IO_TIMEOUT)
-    snprintf(buf, len, "expected `%.1024s`, got nothing within %.1f s", want,
-             waited);
+    saw(e, -1, "nothing within %.1f s", waited);
   else if (r == 2)
+    saw(e, -1, "interrupted");
+  else
+    saw(e, -1, "read error: %s", strerror(errno));
+  if (r == 2)
     snprintf(buf, len, "interrupted while waiting for `%.1024s`", want);
   else
-    snprintf(buf, len, "expected `%.1024s`, read error: %s", want, strerror(errno));
+    snprintf(buf, len, "expected `%.1024s`, %s%s", want,
+             r == QC_IO_TIMEOUT ? "got " : "", e->seen);
 }
 
 /* What the case sent, for if_sent (qh_engine_play's steps add nothing). */
@@ -251,6 +330,8 @@ static int do_send(engine *e, const char *text, bool raw)
     snprintf(msg, sizeof msg, "cannot write to the module: %s",
              rc == QC_IO_TIMEOUT ? "timed out (flow control?)"
                                  : strerror(errno));
+    saw(e, -1, "the module did not take the line: %s",
+        rc == QC_IO_TIMEOUT ? "timed out (flow control?)" : strerror(errno));
     conclude(e, QR_FAIL, msg);
     return -1;
   }
@@ -267,6 +348,7 @@ static bool is_busy(engine *e, const qh_step *s, const qh_line *ln,
   e->busy = true;
   snprintf(e->busy_line, sizeof e->busy_line, "%s", ln->text);
   snprintf(msg, len, "the module is busy: got `%.1024s`", ln->text);
+  saw(e, e->last_in, "%s", ln->text);
   return true;
 }
 
@@ -304,6 +386,7 @@ static int do_expect(engine *e, const qh_step *s, const char *want)
     snprintf(msg, sizeof msg, "expected %s`%.1024s`, got `%.1024s` after %.2f s",
              s->kind == QH_STEP_EXPECT_MATCH ? "a match for " : "", want,
              ln.text, waited);
+    saw(e, e->last_in, "%s", ln.text);
     conclude(e, QR_FAIL, msg);
     return -1;
   }
@@ -349,6 +432,10 @@ static int wait_lines(engine *e, const qh_step *s, const char *want,
         size_t m = strlen(msg);
         snprintf(msg + m, sizeof msg - m, " (skipped %zu other line%s, last `%s`)",
                  skipped, skipped == 1 ? "" : "s", last);
+        m = strlen(e->seen);
+        snprintf(e->seen + m, sizeof e->seen - m,
+                 " (skipped %zu other line%s, last `%s`)", skipped,
+                 skipped == 1 ? "" : "s", last);
       }
       conclude(e, r == 2 ? QR_ERROR : QR_FAIL, msg);
       return -1;
@@ -389,6 +476,7 @@ static int do_silence(engine *e, double seconds)
       continue;
     if (r == 0) {
       snprintf(msg, sizeof msg, "expected silence, the module hung up");
+      saw(e, -1, "the module hung up");
     } else if (r != 1) {
       snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
     } else {
@@ -407,16 +495,20 @@ static int do_silence(engine *e, double seconds)
         conclude(e, QR_ERROR, "interrupted");
         return -1;
       }
-      if (lr == 1)
+      if (lr == 1) {
         snprintf(msg, sizeof msg, "expected silence for %.2f s, got `%.1024s`",
                  seconds, ln.text);
-      else if (lr == QC_IO_TIMEOUT)
+        saw(e, e->last_in, "%s", ln.text);
+      } else if (lr == QC_IO_TIMEOUT) {
         snprintf(msg, sizeof msg,
                  "expected silence for %.2f s, got a partial line", seconds);
-      else if (lr == 0)
+        saw(e, -1, "a partial line");
+      } else if (lr == 0) {
         snprintf(msg, sizeof msg, "expected silence, the module hung up");
-      else
+        saw(e, -1, "the module hung up");
+      } else {
         snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+      }
     }
     conclude(e, QR_FAIL, msg);
     return -1;
@@ -514,6 +606,8 @@ static int do_send_data(engine *e, const qh_step *s, const char *text)
                "send_data: the module stopped taking data after %llu of "
                "%llu bytes",
                (unsigned long long)off, (unsigned long long)d.size);
+      saw(e, -1, "the module stopped taking data after %llu bytes",
+          (unsigned long long)off);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -550,6 +644,11 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
                : r == QC_IO_TIMEOUT ? "no more data within the gap timeout"
                                     : "read error",
                (unsigned long long)off);
+      saw(e, -1, "%s after %llu bytes",
+          r == 0                 ? "the module hung up"
+          : r == QC_IO_TIMEOUT ? "no more data within the gap timeout"
+                               : "read error",
+          (unsigned long long)off);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -562,6 +661,8 @@ static int do_expect_data(engine *e, const qh_step *s, const char *text)
                "expect_data (%s): first difference at byte %llu: expected "
                "0x%02x, got 0x%02x",
                what, (unsigned long long)(off + i), want[i], got[i]);
+      saw(e, -1, "byte %llu is 0x%02x where 0x%02x was expected",
+          (unsigned long long)(off + i), got[i], want[i]);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -659,6 +760,8 @@ static int do_read_listing(engine *e, const qh_step *s)
     if (r <= 0) {
       snprintf(msg, sizeof msg, "read_listing: %s after %zu bytes, no OK",
                r == 0 ? "the module hung up" : "nothing more", len);
+      saw(e, -1, "%s after %zu bytes, no OK",
+          r == 0 ? "the module hung up" : "nothing more", len);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -680,13 +783,17 @@ static int do_read_listing(engine *e, const qh_step *s)
     }
   }
   buf[data_len] = '\0';
+  size_t before = e->r->nlines;
   qr_case_add_line(e->r, elapsed(e), '<', buf, data_len);
+  long at = e->r->nlines > before ? (long)before : -1;
   qr_case_add_line(e->r, elapsed(e), '<', "OK", 2);
   qh_vars_setf(e->env->vars, "data_len", "%zu", data_len);
   for (size_t i = 0; i < s->ncontains; i++)
     if (!strstr(buf, s->contains[i])) {
       snprintf(msg, sizeof msg, "read_listing: `%.200s` is not in the listing",
                s->contains[i]);
+      wants(e, "a listing with `%.200s`", s->contains[i]);
+      saw(e, at, "a listing of %zu bytes without it", data_len);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -695,6 +802,8 @@ static int do_read_listing(engine *e, const qh_step *s)
       snprintf(msg, sizeof msg,
                "read_listing: `%.200s` is in the listing but must not be",
                s->absent[i]);
+      wants(e, "a listing without `%.200s`", s->absent[i]);
+      saw(e, at, "a listing of %zu bytes with it", data_len);
       conclude(e, QR_FAIL, msg);
       return -1;
     }
@@ -752,15 +861,66 @@ static int do_sim_control(engine *e, const char *line)
   return 0;
 }
 
+/* What step s wants, as its failure record shows it (text: its own text,
+ * expanded). */
+static void step_wants(engine *e, const qh_step *s, const char *text)
+{
+  e->want = NULL;
+  switch (s->kind) {
+  case QH_STEP_SEND:
+  case QH_STEP_SEND_RAW:
+  case QH_STEP_EXPECT:
+  case QH_STEP_EXPECT_MATCH:
+  case QH_STEP_WAIT_FOR:
+  case QH_STEP_WAIT_MATCH:
+    e->want = text;
+    return;
+  case QH_STEP_SILENCE:
+    wants(e, "silence for %.2f s",
+          s->scaled ? s->seconds * e->env->time_scale : s->seconds);
+    return;
+  case QH_STEP_SEND_DATA:
+  case QH_STEP_EXPECT_DATA:
+    if (!s->has_payload)
+      e->want = text;
+    else if (s->offset)
+      wants(e, "%llu bytes, seed %u, from byte %llu",
+            (unsigned long long)s->size, (unsigned)s->seed,
+            (unsigned long long)s->offset);
+    else
+      wants(e, "%llu bytes, seed %u", (unsigned long long)s->size,
+            (unsigned)s->seed);
+    return;
+  case QH_STEP_READ_LISTING:
+    wants(e, "a listing ended by OK");
+    return;
+  case QH_STEP_ESCAPE:
+    wants(e, "+++ between %.2f s guard times", s->seconds);
+    return;
+  case QH_STEP_DTR:
+    wants(e, "DTR %s", s->up ? "up" : "down");
+    return;
+  case QH_STEP_SIM_CONTROL:
+    wants(e, "the simulator's ok to `%s`", text);
+    return;
+  case QH_STEP_SLEEP:
+    return;
+  }
+}
+
 static int run_step(engine *e, const qh_step *s)
 {
   char *text = e->m->text;
   char err[256];
+  e->seen[0] = '\0';
+  e->seen_line = -1;
+  e->want = NULL;
   if (s->text && qh_vars_expand(e->env->vars, s->text, text, ENGINE_TEXT_MAX, err,
                                 sizeof err) < 0) {
     conclude(e, QR_ERROR, err);
     return -1;
   }
+  step_wants(e, s, s->text ? text : "");
   switch (s->kind) {
   case QH_STEP_SEND:
     return do_send(e, text, false);
@@ -800,29 +960,66 @@ static void engine_init(engine *e, qh_engine *m, const qh_case *c,
                         qh_engine_env *env, qr_case_result *r)
 {
   *e = (engine){.m = m, .c = c, .env = env, .r = r,
-                .t0 = env->t0 ? env->t0 : qc_now_ms()};
+                .t0 = env->t0 ? env->t0 : qc_now_ms(),
+                .last_in = -1, .seen_line = -1};
   qh_chat_init(&e->chat, env->t, env->lines, record, e);
   e->chat.interrupted = env->interrupted;
   e->chat.interrupt_level = env->interrupt_level;
 }
 
-/* The steps in order; false when one failed (an optional one goes on). */
-static bool run_steps(engine *e)
+/* The steps in order; false when one failed (an optional one goes on).
+ * With a verdict, each step's status goes into r's steps (first0: the
+ * index of the case's first one there) and the transcript entries are
+ * stamped with the step. */
+static bool run_steps(engine *e, size_t first0)
 {
+  bool own = !e->no_verdict;
   for (size_t i = 0; i < e->c->nsteps; i++) {
     e->step = i + 1;
     const qh_step *s = &e->c->steps[i];
+    double t = elapsed(e);
     if (s->if_sent && !sent_matches(e, s->if_sent)) {
       e->skipped++;
+      if (own)
+        qr_case_step_status(e->r, first0 + i, QR_STEP_SKIPPED, t);
       continue;
     }
-    if (!e->no_verdict)
-      qr_case_note(e->r, elapsed(e), "step %zu: %s (%s:%d)", e->step,
-                   qh_step_kind_name(s->kind), s->where.file, s->where.line);
-    if (run_step(e, s) < 0 && !(s->optional && !e->busy && !interrupted(e)))
-      return false;
+    if (own) {
+      char rel[PATH_MAX];
+      e->r->cur_step = (int)e->step;
+      qr_case_note(e->r, t, "step %zu: %s (%s:%d)", e->step,
+                   qh_step_kind_name(s->kind),
+                   qh_path_from_home(e->env->home, s->where.file, rel,
+                                     sizeof rel),
+                   s->where.line);
+    }
+    if (run_step(e, s) < 0) {
+      bool goes_on = s->optional && !e->busy && !interrupted(e);
+      if (own)
+        qr_case_step_status(e->r, first0 + i,
+                            goes_on ? QR_STEP_OPTIONAL_FAILED : QR_STEP_FAIL,
+                            t);
+      if (!goes_on)
+        return false;
+    } else if (own) {
+      qr_case_step_status(e->r, first0 + i, QR_STEP_PASS, t);
+    }
   }
   return true;
+}
+
+/* One "steps" entry per step of the case, not run yet. */
+static size_t list_steps(engine *e)
+{
+  size_t first0 = e->r->nsteps;
+  for (size_t i = 0; i < e->c->nsteps; i++) {
+    const qh_step *s = &e->c->steps[i];
+    char where[PATH_MAX + 32], frag[128];
+    step_where(e, s, where, sizeof where);
+    qr_case_add_step(e->r, qh_step_kind_name(s->kind), where,
+                     step_fragment(e, s, frag, sizeof frag));
+  }
+  return first0;
 }
 
 void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
@@ -832,14 +1029,18 @@ void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
   engine_init(&e, m, c, env, r);
   m->sent_len = 0;
   m->sent_all = false;
+  size_t first0 = list_steps(&e);
   if (!qh_transport_is_open(env->t)) {
     conclude(&e, QR_ERROR, "the module's line is not open");
     return;
   }
-  if (!run_steps(&e))
+  bool ok = run_steps(&e, first0);
+  r->cur_step = 0; /* what comes after the last step is no step's */
+  if (!ok)
     return;
   r->verdict = QR_PASS;
   r->failed_step = 0;
+  qr_case_clear_failure(r);
 }
 
 qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
@@ -849,7 +1050,7 @@ qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
   engine e;
   engine_init(&e, m, c, env, r);
   e.no_verdict = true;
-  bool done = run_steps(&e);
+  bool done = run_steps(&e, 0);
   if (e.skipped)
     qr_case_note(r, elapsed(&e), "%zu step%s not played: the case sent no "
                  "line they reset (if_sent)", e.skipped,

@@ -32,6 +32,9 @@ typedef struct qh_engine_env {
   double timeout_margin;
   double max_timeout;
   int64_t t0;          /* transcript times count from here; 0 = now */
+  /* Step files in reasons, notes and the steps' "where" are shown
+   * relative to it when under it (qh_path_from_home); NULL: as given. */
+  const char *home;
   /* Says why the world may have broken a step ("qftp-sim exited 1",
    * "vsftpd killed by SIGKILL"); empty when all is well. May be NULL. */
   void (*explain)(void *ctx, char *buf, size_t len);
@@ -45,7 +48,10 @@ typedef struct qh_engine qh_engine;
 qh_engine *qh_engine_new(void);
 void qh_engine_free(qh_engine *m);
 
-/* Runs c's steps; fills r (transcript, verdict, reason, failed_step). */
+/* Runs c's steps; fills r (transcript, verdict, reason, failed_step, the
+ * failure record, one "steps" entry per step) and stamps each transcript
+ * entry with the step it belongs to (r->cur_step: 1..n during the steps,
+ * 0 after). */
 void qh_engine_run(qh_engine *m, const qh_case *c, qh_engine_env *env,
                    qr_case_result *r);
 
@@ -57,8 +63,8 @@ typedef enum qh_engine_end {
 } qh_engine_end;
 
 /* Plays c's steps (the teardown fragment) without a verdict: r gets the
- * lines and a note for a step that failed, never a verdict or an
- * unexpected line. With QH_ENGINE_BUSY, busy (if given) gets the line. */
+ * lines and a note for a step that failed, never a verdict, a failure
+ * record, steps or an unexpected line; r->cur_step is left as it is. With QH_ENGINE_BUSY, busy (if given) gets the line. */
 qh_engine_end qh_engine_play(qh_engine *m, const qh_case *c,
                              qh_engine_env *env, qr_case_result *r, char *busy,
                              size_t busylen);

@@ -6,6 +6,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,4 +73,45 @@ int qh_copy_file_from(const char *src, uint64_t offset, const char *dst)
   if (close(out) < 0)
     rc = -1;
   return rc;
+}
+
+/* The part of path after dir and its '/', or NULL when path is not under
+ * dir ("/a/b" is not under "/a/bc"). */
+static const char *under(const char *dir, const char *path)
+{
+  size_t n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  if (n == 1 && dir[0] == '/')
+    return path[0] == '/' && path[1] ? path + 1 : NULL;
+  if (strncmp(path, dir, n) != 0 || path[n] != '/')
+    return NULL;
+  path += n;
+  while (*path == '/')
+    path++;
+  return *path ? path : NULL;
+}
+
+const char *qh_path_from_home(const char *home, const char *path, char *out,
+                              size_t len)
+{
+  const char *rel = NULL;
+  if (home && *home && path) {
+    /* The spelling the runner builds case paths with: HOME/cases/... */
+    rel = under(home, path);
+    if (!rel && strcmp(home, ".") == 0 && path[0] != '/')
+      rel = path;
+    while (rel && rel[0] == '.' && rel[1] == '/')
+      rel += 2;
+    char rh[PATH_MAX], rp[PATH_MAX];
+    if (!rel && realpath(home, rh) && realpath(path, rp)) {
+      const char *r = under(rh, rp);
+      if (r) { /* rp is ours: copied before it goes out of scope */
+        snprintf(out, len, "%s", r);
+        return out;
+      }
+    }
+  }
+  snprintf(out, len, "%s", rel ? rel : path ? path : "");
+  return out;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* What one case's phases share. */
 typedef struct case_run {
@@ -17,6 +18,8 @@ typedef struct case_run {
   const qh_case *c;
   qr_case_result *cr;
   int64_t t0;
+  double t0_real;         /* t0 on the realtime clock, seconds: the
+                             capture's timestamps are realtime */
   int64_t t_mark;         /* when the current phase started */
   char dir[PATH_MAX];     /* its report directory */
   srv_ftp *srv;           /* NULL: server profile none */
@@ -85,6 +88,7 @@ static int prepare(case_run *k)
   r->module_error = false;
   if (rn_ensure_module(r, k->cr, k->t0, k->err, sizeof k->err) < 0) {
     qr_case_set_verdict(k->cr, QR_ERROR, 0, "module: %s", k->err);
+    rn_fail_record(k->cr, "environment", k->cr->reason);
     r->module_error = true;
     return -1;
   }
@@ -94,6 +98,7 @@ static int prepare(case_run *k)
         srv_ftp_seed_home(k->srv, c->files, c->nfiles, k->err,
                           sizeof k->err) < 0) {
       qr_case_set_verdict(k->cr, QR_ERROR, 0, "server %s: %s", sp, k->err);
+      rn_fail_record(k->cr, "environment", k->cr->reason);
       return -1;
     }
   }
@@ -124,6 +129,7 @@ static int start_evidence(case_run *k)
     int pport = rn_proxy_for(r, k->srv, c, k->err, sizeof k->err);
     if (pport < 0) {
       qr_case_set_verdict(k->cr, QR_ERROR, 0, "fault proxy: %s", k->err);
+      rn_fail_record(k->cr, "environment", k->cr->reason);
       return -1;
     }
     qh_vars_setf(&k->vars, "port", "%d", pport);
@@ -139,6 +145,7 @@ static int start_evidence(case_run *k)
                        k->err, sizeof k->err) < 0) {
     qr_case_set_verdict(k->cr, QR_ERROR, 0, "capture on %s: %s",
                         r->o->capture_if, k->err);
+    rn_fail_record(k->cr, "environment", k->cr->reason);
     return -1;
   }
   k->ctrl_port = k->srv ? port : 0;
@@ -159,6 +166,7 @@ static void run_steps(case_run *k)
       .urc_timeout = (double)qc_profile_get_long(r->profile, "timeouts.urc", 10),
       .interrupted = r->interrupted,
       .t0 = k->t0,
+      .home = r->o->home,
       .explain = rn_explain,
       .ctx = r,
   };
@@ -187,7 +195,8 @@ static void collect_evidence(case_run *k)
     qh_proxy_stop(k->sl->proxy);
     k->sl->proxy = NULL;
   }
-  rn_finish_wire(r, c, k->cr, k->cap, k->pcap, k->ctrl_port, &k->vars);
+  rn_finish_wire(r, c, k->cr, k->cap, k->pcap, k->ctrl_port, &k->vars,
+                 k->t0_real);
 
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/server.log", k->dir);
@@ -220,25 +229,35 @@ static void phase_done(case_run *k, qr_phase p)
   k->t_mark = now;
 }
 
-/* The duration, a waiver, the console line. */
-static void finish(case_run *k, qr_run_result *res, size_t idx, size_t total)
+/* The duration, a waiver, whether a Ctrl-C cut it short (the console
+ * line is the runner's, once results.json holds the case). */
+static void finish(case_run *k, qr_run_result *res)
 {
   run *r = k->r;
   qr_case_result *cr = k->cr;
   r->cur_srv = NULL;
   cr->duration_s = (double)(qc_now_ms() - k->t0) / 1000.0;
+  /* A Ctrl-C that ended the case in error cut it short: not run, for
+   * diff, rather than a regression. */
+  cr->interrupted = *r->interrupted != 0 && cr->verdict == QR_ERROR;
   const qh_waiver *wv = qh_run_waive(r->waivers, r->revision, cr);
   if (r->waived_by)
     r->waived_by[res->ncases - 1] = wv;
+}
+
+void rn_case_line(const run *r, const qr_run_result *res, size_t idx,
+                  size_t total)
+{
+  const qr_case_result *cr = &res->cases[res->ncases - 1];
+  const qh_waiver *wv = r->waived_by ? r->waived_by[res->ncases - 1] : NULL;
   rn_progress("[%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", total > 99 ? 3 : 2, idx,
-              total, k->c->id, qr_verdict_name(cr->verdict), cr->duration_s,
+              total, cr->id, qr_verdict_name(cr->verdict), cr->duration_s,
               cr->reason ? "\n        " : "", cr->reason ? cr->reason : "");
   if (wv)
     rn_progress("        waived: %s (%s)\n", wv->reason, wv->reference);
 }
 
-void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
-                 size_t total)
+void rn_run_case(run *r, const qh_case *c, qr_run_result *res)
 {
   case_run kr;
   case_run *k = &kr;
@@ -248,6 +267,9 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
   k->cr = qr_run_add_case(res, c->id, c->title, c->spec, c->path, c->tags,
                           c->ntags);
   k->t0 = k->t_mark = qc_now_ms();
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  k->t0_real = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
   k->cr->started = (double)(k->t0 - r->t_start) / 1000.0;
   snprintf(k->dir, sizeof k->dir, "%s/cases/%s", r->o->report_dir, c->id);
   qh_mkdirs(k->dir, 0755);
@@ -272,6 +294,6 @@ void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
     }
   }
   k->t_mark = qc_now_ms(); /* a skipped case's finish: its own time only */
-  finish(k, res, idx, total);
+  finish(k, res);
   phase_done(k, QR_PHASE_FINISH);
 }

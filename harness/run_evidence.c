@@ -9,6 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+void rn_fail_record(qr_case_result *cr, const char *kind, const char *msg)
+{
+  if (cr->failure && cr->failure->step > 0)
+    return;
+  if (!msg)
+    msg = "";
+  const char *x = strstr(msg, "expected ");
+  const char *y = NULL;
+  size_t cut = 0;
+  for (const char *q = x; q && (q = strstr(q, ", s")) != NULL; q++) {
+    if (strncmp(q, ", saw ", 6) == 0)
+      y = q, cut = 6;
+    else if (strncmp(q, ", seen ", 7) == 0)
+      y = q, cut = 7;
+  }
+  if (!x || !y) {
+    qr_case_set_failure(cr, 0, kind, NULL, NULL, "", msg, -1);
+    return;
+  }
+  x += strlen("expected ");
+  char *want = strndup(x, (size_t)(y - x));
+  qr_case_set_failure(cr, 0, kind, NULL, NULL, want ? want : "", y + cut, -1);
+  free(want);
+}
+
 /* The case's wire assertions with ${...} substituted in the globs. The
  * copy borrows everything else from the case. Strings are freed by
  * wire_expanded_free. */
@@ -151,7 +176,7 @@ void rn_stop_capture(run *r)
  * without any keeps its verdict, with a note. */
 void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                         wire_capture *cap, const char *pcap, int ctrl_port,
-                        const qh_vars *v)
+                        const qh_vars *v, double t0_real)
 {
   (void)r;
   char err[1024];
@@ -159,8 +184,10 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   int stop = wire_capture_end(cap, &st, err, sizeof err);
   if (stop < 0) {
     qr_case_note(cr, 0, "capture: %s", err);
-    if (c->wire.present && cr->verdict == QR_PASS)
+    if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "capture: %s", err);
+      rn_fail_record(cr, "environment", cr->reason);
+    }
     return;
   }
   if (st.waited)
@@ -169,9 +196,11 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   bool dropped = stop == WIRE_CAPTURE_DROPPED;
   if (dropped && c->wire.present) {
     qr_case_note(cr, 0, "%s: wire assertions not checked", err);
-    if (cr->verdict == QR_PASS)
+    if (cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "%s: wire assertions not checked",
                           err);
+      rn_fail_record(cr, "environment", cr->reason);
+    }
   } else if (dropped) {
     qr_case_note(cr, 0, "%s (the case has no wire assertions)", err);
   }
@@ -180,33 +209,41 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   wire_analysis *a = NULL;
   if (wire_analyze_file(pcap, ctrl_port, &a, err, sizeof err) < 0) {
     qr_case_note(cr, 0, "wire analysis: %s", err);
-    if (c->wire.present && cr->verdict == QR_PASS)
+    if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "wire analysis: %s", err);
+      rn_fail_record(cr, "environment", cr->reason);
+    }
     return;
   }
-  char *json = wire_analysis_to_json(a);
+  /* On the transcript's clock: seconds since the case started. */
+  char *json = wire_analysis_to_json_at(a, t0_real);
   qr_case_set_evidence(cr, NULL, json);
   free(json);
   /* Our own capture cut short (disk full, killed writer): assertions on
    * part of the exchange prove nothing either way. */
   if (a->truncated) {
     qr_case_note(cr, 0, "capture damaged: %s", a->capture_error);
-    if (c->wire.present && cr->verdict == QR_PASS)
+    if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "capture damaged: %s",
                           a->capture_error);
+      rn_fail_record(cr, "environment", cr->reason);
+    }
   }
   if (c->wire.present && !a->truncated && !dropped) {
     wire_expect w;
     char msg[2048];
     if (wire_expand(&c->wire, v, &w, err, sizeof err) < 0) {
-      if (cr->verdict == QR_PASS)
+      if (cr->verdict == QR_PASS) {
         qr_case_set_verdict(cr, QR_ERROR, 0, "wire: %s", err);
+        rn_fail_record(cr, "environment", cr->reason);
+      }
     } else if (wire_check(a, &w, msg, sizeof msg) < 0) {
       /* Also when a step failed first: what the wire shows (TYPE A, no
        * REST) often explains the failed step. */
       qr_case_note(cr, 0, "%s", msg);
       if (cr->verdict == QR_PASS) {
         qr_case_set_verdict(cr, QR_FAIL, 0, "%s", msg);
+        rn_fail_record(cr, "wire", msg);
       } else if (cr->reason) {
         /* The reason is replaced while it is formatted: a copy first. */
         char *first = rn_xstrdup(cr->reason);
@@ -241,8 +278,10 @@ void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
   if (!any || cr->verdict != QR_PASS)
     return;
   char msg[2048];
-  if (srv_ftp_check_expect(srv, log_off, &c->expect, msg, sizeof msg) < 0)
+  if (srv_ftp_check_expect(srv, log_off, &c->expect, msg, sizeof msg) < 0) {
     qr_case_set_verdict(cr, QR_FAIL, 0, "%s", msg);
+    rn_fail_record(cr, "server", msg);
+  }
   else
     qr_case_note(cr, 0, "server assertions hold");
 }

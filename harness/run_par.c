@@ -72,6 +72,10 @@ typedef struct par {
   size_t done;
   worker w[RN_MAX_JOBS];
   int n;
+  /* DIR/results.json while the run goes on: each finished case as its
+   * "D" line tells it (see live_write). */
+  qr_run_result *live;
+  int64_t t0;
 } par;
 
 /* ---- worker side ---- */
@@ -266,6 +270,48 @@ static char *next_field(char **s)
   return f;
 }
 
+/* DIR/results.json after every case the parent learns of, atomically:
+ * a SIGKILL of the run leaves every case whose line it printed. Built
+ * from the "D" lines (verdict, reason, duration; "dir" the case's folder
+ * in its worker's), not by merging the workers' files again after every
+ * case: that costs the whole run's JSON read twice per case (see
+ * reports/README.md). The workers' own results.json hold the rest until
+ * the merge at the end replaces this file. */
+static void live_write(par *p, int k, size_t idx)
+{
+  const qh_case *c = p->set.cases[idx];
+  const par_case *pc = &p->cases[idx];
+  if (!p->live) {
+    p->live = qr_run_result_new(p->o->device ? p->o->device : "sim",
+                                p->o->profile, p->o->time_scale);
+    p->live->planned = p->set.n;
+  }
+  qr_run_result *res = p->live;
+  qr_case_result *cr = qr_run_add_case(res, c->id, c->title, c->spec,
+                                       c->path, c->tags, c->ntags);
+  int v = qr_verdict_parse(pc->verdict);
+  qr_verdict verdict = v < 0 ? QR_ERROR : (qr_verdict)v;
+  if (pc->reason)
+    qr_case_set_verdict(cr, verdict, 0, "%s", pc->reason);
+  else
+    qr_case_set_verdict(cr, verdict, 0, NULL);
+  cr->duration_s = pc->duration_s;
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "workers/w%d/cases/%s", k + 1, c->id);
+  cr->dir = strdup(dir);
+  char path[PATH_MAX], detail[160], err[1024];
+  snprintf(path, sizeof path, "%s/results.json", p->o->report_dir);
+  snprintf(detail, sizeof detail,
+           "the run had not finished when this file was written (%zu of %zu "
+           "cases)",
+           res->ncases, p->set.n);
+  res->duration_s = (double)(qc_now_ms() - p->t0) / 1000.0;
+  res->interrupted = true;
+  qr_run_set_stop(res, "running", detail);
+  if (qr_write_json(res, path, err, sizeof err) < 0)
+    fprintf(stderr, "qftp-harness: reports: %s\n", err);
+}
+
 /* "[w2] [ 12/343] open.login    pass     0.21 s", as a single run's line
  * with the worker in front; rest: "REASON\tWAIVER-REASON\tREFERENCE". */
 static void progress(par *p, int k, size_t idx, char *rest)
@@ -275,6 +321,7 @@ static void progress(par *p, int k, size_t idx, char *rest)
   char *wr = next_field(&rest);
   char *wref = next_field(&rest);
   pc->reason = *reason ? strdup(reason) : NULL;
+  live_write(p, k, idx); /* in the file before the line says it is done */
   size_t total = p->set.n;
   printf("[w%d] [%*zu/%zu] %-40s %-6s %6.2f s%s%s\n", k + 1,
          total > 99 ? 3 : 2, p->done, total, p->set.cases[idx]->id,
@@ -359,9 +406,15 @@ static void on_readable(par *p, int k)
     if (pc->state == PC_SENT) { /* never started: another worker runs it */
       p->requeue[p->nrequeue++] = (size_t)w->sent;
     } else {
-      char how[64];
+      char how[64], why[128];
       describe_exit(w->status, how, sizeof how);
       p->done++;
+      snprintf(pc->verdict, sizeof pc->verdict, "error");
+      snprintf(why, sizeof why, "worker w%d died (%s) while running this case",
+               k + 1, how);
+      free(pc->reason);
+      pc->reason = strdup(why);
+      live_write(p, k, (size_t)w->sent);
       printf("[w%d] [%*zu/%zu] %-40s %-6s %6.2f s\n        worker w%d died "
              "(%s) while running this case\n",
              k + 1, p->set.n > 99 ? 3 : 2, p->done, p->set.n,
@@ -514,6 +567,8 @@ static int write_lost(par *p, const char *dir, char *err, size_t errlen)
       qr_case_set_verdict(cr, QR_ERROR, 0,
                           "worker w%d died (%s) while running this case",
                           pc->worker + 1, how);
+      qr_case_set_failure(cr, 0, "environment", NULL, NULL, "", cr->reason,
+                          -1);
     }
   }
   res->planned = res->ncases;
@@ -656,6 +711,7 @@ int rn_par_run(const qh_run_opts *o)
   }
   p->o = o;
   int64_t t0 = qc_now_ms();
+  p->t0 = t0;
   char **all_ids = NULL;
   size_t nall = 0;
   int rc = QH_EXIT_ENV;
@@ -706,6 +762,7 @@ out:
   free(p->cases);
   free(p->requeue);
   free(p->order);
+  qr_run_result_free(p->live);
   qh_case_set_free(&p->set);
   rn_free_ids(all_ids, nall);
   free(p);

@@ -95,9 +95,18 @@ void rn_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (qr_result.h): a run cannot report without memory. */
 char *rn_xstrdup(const char *s);
 
+/* The failure record of a case that failed outside its steps (kind
+ * "environment", "wire", "server"): what was wanted and seen is read off
+ * msg when it says "expected X, saw Y" (or "seen Y"); else seen is msg.
+ * Leaves a step's record alone (the first failure stays). */
+void rn_fail_record(qr_case_result *cr, const char *kind, const char *msg);
+
 /* run_case.c: runs one case, from its result entry to its console line. */
-void rn_run_case(run *r, const qh_case *c, qr_run_result *res, size_t idx,
-                 size_t total);
+void rn_run_case(run *r, const qh_case *c, qr_run_result *res);
+/* The console line of the case rn_run_case added last ("[ 3/40] id  pass
+ * 0.21 s", its reason, its waiver): printed once results.json holds it. */
+void rn_case_line(const run *r, const qr_run_result *res, size_t idx,
+                  size_t total);
 
 /* run_servers.c */
 /* Says why the world may have broken a step (qh_engine_env.explain). */
@@ -124,9 +133,11 @@ int rn_start_capture(run *r, srv_ftp *srv, int proxy_port,
                      const char *pcap, wire_capture **cap, char *err,
                      size_t errlen);
 void rn_stop_capture(run *r);
+/* t0_real: when the case started, realtime seconds (the capture's
+ * clock): the wire evidence's times are rebased to the case's clock. */
 void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                     wire_capture *cap, const char *pcap, int ctrl_port,
-                    const qh_vars *v);
+                    const qh_vars *v, double t0_real);
 void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
                       uint64_t log_off);
 

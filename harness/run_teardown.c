@@ -136,6 +136,7 @@ static void teardown_steps(run *r, qr_case_result *cr, int64_t t0)
       .timeout_margin = RUN_TEARDOWN_MS / 1000.0,
       .max_timeout = hurry ? RUN_HURRY_WAIT_MS / 1000.0 : 0,
       .t0 = t0,
+      .home = r->o->home,
   };
   char busy[128];
   switch (qh_engine_play(r->engine, r->teardown, &env, cr, busy, sizeof busy)) {
@@ -165,6 +166,8 @@ void rn_teardown_module(run *r, qr_case_result *cr, int64_t t0)
   if (!qh_transport_is_open(r->t) || r->lines.eof)
     return;
   r->tearing_down = true;
+  cr->cur_step = -1; /* the transcript's teardown entries */
   teardown_steps(r, cr, t0);
+  cr->cur_step = 0;
   r->tearing_down = false;
 }

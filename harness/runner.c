@@ -290,6 +290,29 @@ static bool preflight(run *r, qr_run_result *res)
   return true;
 }
 
+/* results.json as far as the run got, after every case (atomically: a
+ * SIGKILL leaves every finished case's verdict): marked as a run that had
+ * not finished, which the final write replaces. */
+static void write_progress(const run *r, qr_run_result *res)
+{
+  char path[PATH_MAX], err[1024], detail[160];
+  snprintf(path, sizeof path, "%s/results.json", r->o->report_dir);
+  snprintf(detail, sizeof detail,
+           "the run had not finished when this file was written (%zu of %zu "
+           "cases)",
+           res->ncases, res->planned > res->ncases ? res->planned : res->ncases);
+  double duration = res->duration_s;
+  bool interrupted = res->interrupted;
+  res->duration_s = (double)(qc_now_ms() - r->t_start) / 1000.0;
+  res->interrupted = true;
+  qr_run_set_stop(res, "running", detail);
+  if (qr_write_json(res, path, err, sizeof err) < 0)
+    rn_progress("warning: reports: %s\n", err);
+  res->duration_s = duration;
+  res->interrupted = interrupted;
+  qr_run_set_stop(res, NULL, NULL);
+}
+
 static void stop_all(run *r)
 {
   if (r->t) {
@@ -405,10 +428,8 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
     size_t at = i; /* the case's index in set */
     if (w ? rn_worker_next(w, set.n, &at, &run_interrupted) < 0 : i >= set.n)
       break;
-    rn_run_case(&r, set.cases[at], res, i + 1, set.n);
+    rn_run_case(&r, set.cases[at], res);
     qr_case_result *cr = &res->cases[res->ncases - 1];
-    if (w)
-      rn_worker_done(w, at, cr);
     if (cr->verdict == QR_ERROR && r.module_error)
       module_errors++;
     else if (cr->verdict != QR_SKIP)
@@ -434,8 +455,6 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
                    "run stopped: %s; the %zu remaining case%s not run",
                    r.stop_reason, set.n - i - 1,
                    set.n - i - 1 == 1 ? " is" : "s are");
-      rn_progress("stopping the run: %s; %zu case%s not run\n", r.stop_reason,
-               set.n - i - 1, set.n - i - 1 == 1 ? "" : "s");
       stop = true;
     }
     /* The case is over: its files written, its transcript and evidence
@@ -443,6 +462,15 @@ int rn_run_set(const qh_run_opts *o, qh_case_set *setp, char **all_ids,
      * that cannot be sealed stays whole and is written at the end. */
     if (qr_case_seal(res, cr, o->report_dir, err, sizeof err) < 0)
       rn_progress("warning: reports: %s\n", err);
+    /* On disk before anyone is told the case is done: whatever the
+     * console (or the parent of -j) says finished is in the file. */
+    write_progress(&r, res);
+    rn_case_line(&r, res, i + 1, set.n);
+    if (w)
+      rn_worker_done(w, at, cr);
+    if (stop && !w)
+      rn_progress("stopping the run: %s; %zu case%s not run\n", r.stop_reason,
+                  set.n - i - 1, set.n - i - 1 == 1 ? "" : "s");
     if (stop)
       break;
   }

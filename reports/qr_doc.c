@@ -156,6 +156,10 @@ qr_doc_run qr_doc_head_state(const json_t *doc, size_t ran)
   size_t n;
   s.stop_reason = qr_doc_str(doc, "stop_reason", &n);
   s.stop_detail = qr_doc_str(doc, "stop_detail", &n);
+  /* A file written while its run went on (results.json after every
+   * case): an interrupted run, whatever "interrupted" says. */
+  if (strcmp(s.stop_reason, "running") == 0)
+    s.interrupted = true;
   s.ran = ran;
   json_int_t p = json_integer_value(json_object_get(doc, "planned"));
   s.planned = p > 0 && (size_t)p > s.ran ? (size_t)p : s.ran;

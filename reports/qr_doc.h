@@ -33,8 +33,10 @@ json_t *qr_doc_loadb(const char *json_path, const char *text, size_t len,
 typedef struct qr_doc_run {
   bool interrupted; /* ran fewer cases than planned (Ctrl-C, SIGTERM, a
                        lost device, a failed preflight) */
-  const char *stop_reason; /* "interrupted", "device-lost", ... ; "" when
-                              absent (files older than the field) */
+  const char *stop_reason; /* "interrupted", "device-lost", ...,
+                              "running" (written while the run went on:
+                              read as interrupted); "" when absent (files
+                              older than the field) */
   const char *stop_detail; /* why, in words; "" when absent */
   size_t ran;       /* cases in the file */
   size_t planned;   /* cases selected for the run (>= ran) */

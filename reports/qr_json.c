@@ -23,6 +23,7 @@
 #include "qr_escape.h"
 #include "qr_file.h"
 #include "qr_json.h"
+#include "qr_latency.h"
 
 /* A JSON string of s; NULL as null. jansson takes only UTF-8, so other
  * bytes (a module's noise in a reason) become \xNN first. */
@@ -84,6 +85,62 @@ static json_t *waiver_json(const qr_waiver_note *w, bool run_level, int *bad)
   return o;
 }
 
+/* Why the case failed; null when it did not (or nothing said why). */
+static json_t *failure_json(const qr_case_result *c, int *bad)
+{
+  const qr_failure *f = c->failure;
+  if (!f || c->verdict == QR_PASS || c->verdict == QR_SKIP)
+    return json_null();
+  json_t *o = json_object();
+  put(o, "step", json_integer(f->step), bad);
+  put(o, "kind", jstr(f->kind), bad);
+  put(o, "where", jstr(f->where), bad);
+  put(o, "fragment", jstr(f->fragment), bad);
+  put(o, "expected", jstr(f->expected ? f->expected : ""), bad);
+  put(o, "seen", jstr(f->seen ? f->seen : ""), bad);
+  put(o, "line", json_integer(f->line), bad);
+  return o;
+}
+
+static json_t *steps_json(const qr_case_result *c, int *bad)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; i < c->nsteps; i++) {
+    const qr_step_result *s = &c->steps[i];
+    json_t *e = json_object();
+    put(e, "kind", jstr(s->kind), bad);
+    put(e, "where", jstr(s->where), bad);
+    put(e, "fragment", jstr(s->fragment), bad);
+    put(e, "status", json_string(qr_step_status_name(s->status)), bad);
+    put(e, "t", jsec(s->t), bad);
+    push(a, e, bad);
+  }
+  return a;
+}
+
+/* The command latencies read off the transcript (qr_latency.h). */
+static json_t *latency_json(const qr_case_result *c, int *bad)
+{
+  json_t *a = json_array();
+  size_t n = qr_latency_scan(c->lines, c->nlines, NULL, 0);
+  qr_lat *l = n ? calloc(n, sizeof *l) : NULL;
+  if (n && !l) {
+    *bad = 1;
+    return a;
+  }
+  n = qr_latency_scan(c->lines, c->nlines, l, n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *e = json_object();
+    put(e, "cmd", jstr(l[i].cmd), bad);
+    put(e, "to", json_string(qr_lat_to_name(l[i].to)), bad);
+    put(e, "s", jsec(l[i].s), bad);
+    put(e, "line", json_integer((json_int_t)l[i].line), bad);
+    push(a, e, bad);
+  }
+  free(l);
+  return a;
+}
+
 static json_t *case_json(const qr_case_result *c, int *bad)
 {
   json_t *o = json_object();
@@ -100,6 +157,8 @@ static json_t *case_json(const qr_case_result *c, int *bad)
   put(o, "failed_step", json_integer(c->failed_step), bad);
   if (c->waiver) /* only on a waived case: the failure above is known */
     put(o, "waiver", waiver_json(c->waiver, false, bad), bad);
+  if (c->interrupted) /* only when cut short: diff lists it as not run */
+    put(o, "interrupted", json_true(), bad);
   put(o, "started_s", jsec(c->started), bad);
   put(o, "duration_s", jsec(c->duration_s), bad);
   /* Only the phases the case went through, in their order. */
@@ -109,6 +168,8 @@ static json_t *case_json(const qr_case_result *c, int *bad)
       put(ph, qr_phase_name((qr_phase)i), jsec(c->phase_s[i]), bad);
   put(o, "phases", ph, bad);
   put(o, "dir", jstr(c->dir), bad);
+  put(o, "failure", failure_json(c, bad), bad);
+  put(o, "steps", steps_json(c, bad), bad);
   json_t *tr = json_array();
   for (size_t i = 0; i < c->nlines; i++) {
     const qr_tline *l = &c->lines[i];
@@ -117,6 +178,7 @@ static json_t *case_json(const qr_case_result *c, int *bad)
     put(e, "t", jsec(l->t), bad);
     put(e, "dir", jstr(d), bad);
     put(e, "text", jstr(l->text ? l->text : ""), bad);
+    put(e, "step", json_integer(l->step), bad);
     push(tr, e, bad);
   }
   put(o, "transcript", tr, bad);
@@ -124,6 +186,7 @@ static json_t *case_json(const qr_case_result *c, int *bad)
   for (size_t i = 0; i < c->nunexpected; i++)
     push(un, jstr(c->unexpected[i]), bad);
   put(o, "unexpected", un, bad);
+  put(o, "latency", latency_json(c, bad), bad);
   /* Evidence from the server and the wire, embedded as JSON objects. */
   const char *ev[2] = {c->server_json, c->wire_json};
   const char *names[2] = {"server", "wire"};
@@ -270,13 +333,25 @@ int qr_json_case_text(const qr_case_result *c, qc_buf *b)
   return rc;
 }
 
-/* Copies a sealed case's entry from the spill file. */
+/* Copies a sealed case's entry from the spill file: in the kernel
+ * (copy_file_range) where it can, the file being rewritten after every
+ * case; else read and written. */
 static int copy_spilled(const qr_run_result *r, const qr_case_result *c,
                         qr_atomic *a)
 {
   char chunk[65536];
   long long off = c->spill_off;
   size_t left = c->spill_len;
+  while (left > 0 && a->fd >= 0 && !a->saved_errno) {
+    off_t in = (off_t)off;
+    ssize_t k = copy_file_range(r->spill_fd, &in, a->fd, NULL, left, 0);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      break; /* not here (EXDEV, ENOSYS, ...): the loop below */
+    off += k;
+    left -= (size_t)k;
+  }
   while (left > 0) {
     size_t want = left < sizeof chunk ? left : sizeof chunk;
     ssize_t k = pread(r->spill_fd, chunk, want, (off_t)off);

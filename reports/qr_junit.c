@@ -2,14 +2,17 @@
  *
  * The shape CI servers read (Jenkins, GitLab): one <testsuite> with its
  * counts, a <testcase> per case, <failure>/<error>/<skipped> by verdict,
- * the transcript in <system-out>, and for an interrupted run one more
+ * the transcript in <system-out> with the case's files as attachments
+ * ([[ATTACHMENT|path]] lines), and for an interrupted run one more
  * <testcase name="run.interrupted"> in error. Everything goes through
  * qr_escape_markup, so text holds no "]]>", no raw control byte and no
  * unescaped markup whatever the module sent. */
 #include "qr_report.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "qr_doc.h"
 #include "qr_file.h"
@@ -48,12 +51,48 @@ static void property(qc_buf *b, const json_t *doc, const char *key)
   qc_buf_adds(b, "/>\n");
 }
 
-static void system_out(qc_buf *b, const json_t *c)
+/* A case's evidence files, in the order a reader wants them. */
+static const char *const attachments[] = {"transcript.txt", "server.log",
+                                          "module.log", "wire.pcap",
+                                          "proxy.log"};
+
+/* The "[[ATTACHMENT|cases/<id>/wire.pcap]]" lines CI servers turn into
+ * links (Jenkins' JUnit attachments, GitLab's test report), one per file
+ * of the case's folder that exists; paths relative to the directory of
+ * the junit.xml (the report dir: docs/CI.md). */
+static void attachment_lines(qc_buf *b, const json_t *c, const char *base)
+{
+  size_t dn;
+  const char *dir = qr_doc_str(c, "dir", &dn);
+  if (!dn || memchr(dir, '\0', dn) || dir[0] == '/' || strstr(dir, ".."))
+    return; /* a folder outside the report dir is no attachment of it */
+  for (size_t i = 0; i < sizeof attachments / sizeof attachments[0]; i++) {
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s/%s", base, dir, attachments[i]);
+    struct stat st;
+    if (n < 0 || (size_t)n >= sizeof path || stat(path, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+      continue;
+    qc_buf_adds(b, "[[ATTACHMENT|");
+    esc(b, dir, dn, 0);
+    qc_buf_addc(b, '/');
+    esc(b, attachments[i], strlen(attachments[i]), 0);
+    qc_buf_adds(b, "]]\n");
+  }
+}
+
+static void system_out(qc_buf *b, const json_t *c, const char *base)
 {
   const json_t *tr = qr_doc_arr(c, "transcript");
   const json_t *un = qr_doc_arr(c, "unexpected");
-  if (json_array_size(tr) == 0 && json_array_size(un) == 0)
+  qc_buf att;
+  qc_buf_init(&att, QR_FILE_MAX);
+  attachment_lines(&att, c, base);
+  if (json_array_size(tr) == 0 && json_array_size(un) == 0 &&
+      qc_buf_len(&att) == 0) {
+    qc_buf_free(&att);
     return;
+  }
   qc_buf_adds(b, "    <system-out>");
   size_t i, n;
   const json_t *e;
@@ -77,6 +116,8 @@ static void system_out(qc_buf *b, const json_t *c)
     esc(b, json_string_value(e), json_string_length(e), 0);
     qc_buf_addc(b, '\n');
   }
+  qc_buf_add(b, qc_buf_data(&att), qc_buf_len(&att));
+  qc_buf_free(&att);
   qc_buf_adds(b, "</system-out>\n");
 }
 
@@ -149,7 +190,7 @@ static void outcome(qc_buf *b, const json_t *c, qr_verdict v)
   qc_buf_addf(b, "</%s>\n", tag);
 }
 
-static void testcase(qc_buf *b, const json_t *c)
+static void testcase(qc_buf *b, const json_t *c, const char *base)
 {
   qr_verdict v = (qr_verdict)qr_verdict_parse(
       json_string_value(json_object_get(c, "verdict")));
@@ -165,7 +206,7 @@ static void testcase(qc_buf *b, const json_t *c)
   attr_key(b, "file", c, "file");
   qc_buf_adds(b, ">\n");
   outcome(b, c, v);
-  system_out(b, c);
+  system_out(b, c, base);
   qc_buf_adds(b, "  </testcase>\n");
 }
 
@@ -227,7 +268,14 @@ static void module_properties(qc_buf *b, const json_t *doc)
 
 static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
 {
-  (void)out_path;
+  /* Attachments are looked up beside the junit.xml. */
+  char base[PATH_MAX];
+  snprintf(base, sizeof base, "%s", out_path);
+  char *slash = strrchr(base, '/');
+  if (slash)
+    *slash = '\0';
+  else
+    snprintf(base, sizeof base, ".");
   const json_t *doc = qr_doc_head(s);
   qr_doc_run st = qr_doc_stream_state(s);
   size_t cnt[QR_VERDICTS];
@@ -257,7 +305,7 @@ static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
               st.planned, st.interrupted ? "true" : "false");
   qc_buf_adds(b, "  </properties>\n");
   for (qr_doc_rewind(s); (c = qr_doc_next(s));)
-    testcase(b, c);
+    testcase(b, c, base);
   if (st.interrupted)
     interrupted_case(b, st);
   qc_buf_adds(b, "</testsuite>\n");

@@ -9,6 +9,7 @@
  * verdict reasons and evidence. */
 #include "qr_report.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,19 @@ static const char *const phase_names[QR_PHASES] = {
 const char *qr_phase_name(qr_phase p)
 {
   return (unsigned)p < QR_PHASES ? phase_names[p] : "?";
+}
+
+static const char *const step_status_names[QR_STEP_STATUSES] = {
+    [QR_STEP_NOT_RUN] = "not-run",
+    [QR_STEP_PASS] = "pass",
+    [QR_STEP_FAIL] = "fail",
+    [QR_STEP_SKIPPED] = "skipped",
+    [QR_STEP_OPTIONAL_FAILED] = "optional-failed",
+};
+
+const char *qr_step_status_name(qr_step_status s)
+{
+  return (unsigned)s < QR_STEP_STATUSES ? step_status_names[s] : "?";
 }
 
 int qr_verdict_parse(const char *s)
@@ -159,7 +173,8 @@ qr_case_result *qr_run_add_case(qr_run_result *r, const char *id,
 static void push_line(qr_case_result *c, double t, char dir, char *text)
 {
   grow((void **)&c->lines, &c->cap, c->nlines, sizeof *c->lines);
-  c->lines[c->nlines++] = (qr_tline){.t = t, .dir = dir, .text = text};
+  c->lines[c->nlines++] =
+      (qr_tline){.t = t, .dir = dir, .text = text, .step = c->cur_step};
 }
 
 void qr_case_add_line(qr_case_result *c, double t, char dir, const char *text,
@@ -245,6 +260,8 @@ void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
 {
   c->verdict = v;
   c->failed_step = failed_step;
+  if (v == QR_PASS || v == QR_SKIP)
+    qr_case_clear_failure(c);
   free(c->reason);
   c->reason = NULL;
   if (!fmt)
@@ -253,6 +270,72 @@ void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
   va_start(ap, fmt);
   c->reason = vreason(fmt, ap);
   va_end(ap);
+}
+
+/* A failure's text: redacted, cut to a transcript entry's bound. */
+static char *failure_text(const char *s)
+{
+  char *r = redacted(s ? s : "", (size_t)-1, NULL);
+  if (strlen(r) > QR_TEXT_MAX)
+    r[QR_TEXT_MAX] = '\0';
+  return r;
+}
+
+static void failure_free(qr_failure *f)
+{
+  if (!f)
+    return;
+  free(f->kind);
+  free(f->where);
+  free(f->fragment);
+  free(f->expected);
+  free(f->seen);
+  free(f);
+}
+
+void qr_case_set_failure(qr_case_result *c, int step, const char *kind,
+                         const char *where, const char *fragment,
+                         const char *expected, const char *seen, long line)
+{
+  failure_free(c->failure);
+  qr_failure *f = calloc(1, sizeof *f);
+  if (!f)
+    oom();
+  f->step = step;
+  f->kind = xstrdup(kind ? kind : "");
+  f->where = xstrdup(where);
+  f->fragment = xstrdup(fragment);
+  f->expected = failure_text(expected);
+  f->seen = failure_text(seen);
+  f->line = line;
+  c->failure = f;
+}
+
+void qr_case_clear_failure(qr_case_result *c)
+{
+  failure_free(c->failure);
+  c->failure = NULL;
+}
+
+size_t qr_case_add_step(qr_case_result *c, const char *kind,
+                        const char *where, const char *fragment)
+{
+  grow((void **)&c->steps, &c->steps_cap, c->nsteps, sizeof *c->steps);
+  c->steps[c->nsteps] = (qr_step_result){.kind = xstrdup(kind ? kind : ""),
+                                         .where = xstrdup(where),
+                                         .fragment = xstrdup(fragment),
+                                         .status = QR_STEP_NOT_RUN,
+                                         .t = NAN};
+  return c->nsteps++;
+}
+
+void qr_case_step_status(qr_case_result *c, size_t i, qr_step_status st,
+                         double t)
+{
+  if (i >= c->nsteps)
+    return;
+  c->steps[i].status = st;
+  c->steps[i].t = t;
 }
 
 void qr_case_set_evidence(qr_case_result *c, const char *server_json,
@@ -409,6 +492,14 @@ void qr_case_free_heavy(qr_case_result *c)
   free(c->lines);
   c->lines = NULL;
   c->nlines = c->cap = 0;
+  for (size_t i = 0; i < c->nsteps; i++) {
+    free(c->steps[i].kind);
+    free(c->steps[i].where);
+    free(c->steps[i].fragment);
+  }
+  free(c->steps);
+  c->steps = NULL;
+  c->nsteps = c->steps_cap = 0;
   for (size_t i = 0; i < c->nunexpected; i++)
     free(c->unexpected[i]);
   free(c->unexpected);
@@ -429,6 +520,7 @@ static void case_free(qr_case_result *c)
     free(c->tags[i]);
   free(c->tags);
   free(c->reason);
+  failure_free(c->failure);
   qr_case_free_heavy(c);
   free(c->dir);
   note_free(c->waiver);

@@ -57,7 +57,42 @@ typedef struct qr_tline {
   double t; /* seconds since the case started */
   char dir;
   char *text;
+  int step; /* the case step it was recorded during (1-based); 0 before the
+               first and after the last; -1 the teardown (qr_case_result
+               cur_step when it was added) */
 } qr_tline;
+
+/* Why a case failed, as a record a report can lay out (results.json
+ * "failure"): NULL on a case that passed or was skipped. Strings are
+ * owned by the record; where and fragment may be NULL. */
+typedef struct qr_failure {
+  int step;       /* 1-based; 0 when not a step's (wire, server, environment) */
+  char *kind;     /* step kind name, or "wire", "server", "environment" */
+  char *where;    /* "file:line:col" of the step; NULL when none */
+  char *fragment; /* the fragment (use:) the step came from; NULL when none */
+  char *expected; /* what the step wanted, variables expanded; "" unknown */
+  char *seen;     /* what came instead: the line, or a sentence */
+  long line;      /* transcript index of the entry seen; -1 when none */
+} qr_failure;
+
+/* How a case step went (results.json "steps"). */
+typedef enum qr_step_status {
+  QR_STEP_NOT_RUN,         /* the case ended before it */
+  QR_STEP_PASS,
+  QR_STEP_FAIL,
+  QR_STEP_SKIPPED,         /* its if_sent did not hold */
+  QR_STEP_OPTIONAL_FAILED, /* failed, optional: the steps went on */
+} qr_step_status;
+
+enum { QR_STEP_STATUSES = 5 };
+
+typedef struct qr_step_result {
+  char *kind;     /* "send", "expect", ... */
+  char *where;    /* "file:line:col"; NULL when unknown */
+  char *fragment; /* NULL: the case's own step */
+  qr_step_status status;
+  double t;       /* case-clock second it started; NAN when not run */
+} qr_step_result;
 
 typedef struct qr_case_result {
   char *id, *title, *spec, *file;
@@ -68,6 +103,9 @@ typedef struct qr_case_result {
                          waived, the failure's own reason */
   qr_waiver_note *waiver; /* verdict waived: the waiver; NULL otherwise */
   int failed_step;    /* 1-based; 0 when none */
+  qr_failure *failure; /* NULL on pass and skip, and until a failure is
+                          recorded (qr_case_set_failure) */
+  bool interrupted;   /* cut short by a Ctrl-C / SIGTERM mid-case */
   double started;     /* seconds since the run started */
   double duration_s;
   /* Seconds each phase took (where a case's time goes); < 0: the phase
@@ -76,6 +114,10 @@ typedef struct qr_case_result {
   double phase_s[QR_PHASES];
   qr_tline *lines;
   size_t nlines, cap;
+  int cur_step;       /* what qr_case_add_line stamps on an entry (see
+                         qr_tline.step); set by the engine and teardown */
+  qr_step_result *steps; /* one per case step, fragments spliced, in order */
+  size_t nsteps, steps_cap;
   char **unexpected;  /* lines skipped by wait_for, in order */
   size_t nunexpected, unexp_cap;
   char *dir;          /* its report directory, relative to the report dir */
@@ -142,6 +184,8 @@ typedef struct qr_run_result {
 
 const char *qr_verdict_name(qr_verdict v); /* "pass", "fail", ... */
 const char *qr_phase_name(qr_phase p);     /* "prepare", "steps", ... */
+/* "pass", "fail", "skipped", "optional-failed", "not-run". */
+const char *qr_step_status_name(qr_step_status s);
 
 /* Parses "pass"/"fail"/"error"/"skip"/"waived"; -1 when unknown. */
 int qr_verdict_parse(const char *s);
@@ -168,6 +212,21 @@ void qr_case_add_unexpected(qr_case_result *c, const char *line);
 void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
                          const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Records why the case failed (strings copied and redacted; where,
+ * fragment may be NULL; expected NULL as ""); replaces an earlier record.
+ * The verdict and reason are set apart (qr_case_set_verdict). */
+void qr_case_set_failure(qr_case_result *c, int step, const char *kind,
+                         const char *where, const char *fragment,
+                         const char *expected, const char *seen, long line);
+/* Drops the failure record (a case that passes after all). */
+void qr_case_clear_failure(qr_case_result *c);
+/* Appends a step, not run yet (strings copied; where, fragment may be
+ * NULL), and returns its index. */
+size_t qr_case_add_step(qr_case_result *c, const char *kind,
+                        const char *where, const char *fragment);
+/* Sets step i's status and start (ignored when i is out of range). */
+void qr_case_step_status(qr_case_result *c, size_t i, qr_step_status st,
+                         double t);
 /* Attaches JSON evidence (copied); invalid JSON is stored as a string. */
 void qr_case_set_evidence(qr_case_result *c, const char *server_json,
                           const char *wire_json);
@@ -200,8 +259,8 @@ void qr_waiver_note_add_case(qr_waiver_note *w, const char *id);
 /* Counts of each verdict. */
 void qr_run_counts(const qr_run_result *r, size_t counts[QR_VERDICTS]);
 void qr_run_result_free(qr_run_result *r);
-/* Frees a case's transcript, unexpected lines and evidence (what sealing
- * spills); the rest of the case stays. */
+/* Frees a case's transcript, steps, unexpected lines and evidence (what
+ * sealing spills); the rest of the case stays. */
 void qr_case_free_heavy(qr_case_result *c);
 
 #endif

@@ -553,12 +553,154 @@ START_TEST(test_play_if_sent)
 }
 END_TEST
 
+
+/* The failure record: the step, what it wanted (variables expanded), the
+ * line seen and its transcript index; the steps' statuses; each transcript
+ * entry stamped with its step. A fragment's step names the fragment, and
+ * paths under the home are shown relative to it. */
+START_TEST(test_failure_record_and_steps)
+{
+  fx->env.home = "/proj";
+  fx->c.path = "/proj/cases/t.yaml";
+  step(QH_STEP_SEND, "AT+QFTPOPEN=\"h\",${port}", 0);
+  fx->steps[0].where.file = "/proj/cases/_fragments/login.yaml";
+  step(QH_STEP_EXPECT, "+QFTPOPEN: 0,${port}", 0);
+  fx->steps[1].where.file = "/proj/cases/t.yaml";
+  step(QH_STEP_EXPECT, "OK", 0);
+  fx->steps[2].where.file = "/proj/cases/t.yaml";
+  module_says("AT+QFTPOPEN=\"h\",2121\r\r\n+QFTPOPEN: 625\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "step 2 (cases/t.yaml:4:5)"));
+  const qr_failure *f = fx->r->failure;
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(f->step, 2);
+  ck_assert_str_eq(f->kind, "expect");
+  ck_assert_str_eq(f->where, "cases/t.yaml:4:5");
+  ck_assert_ptr_null(f->fragment);
+  ck_assert_str_eq(f->expected, "+QFTPOPEN: 0,2121");
+  ck_assert_str_eq(f->seen, "+QFTPOPEN: 625");
+  ck_assert_int_ge(f->line, 0);
+  ck_assert_uint_lt((size_t)f->line, fx->r->nlines);
+  ck_assert_str_eq(fx->r->lines[f->line].text, "+QFTPOPEN: 625");
+  ck_assert_int_eq(fx->r->lines[f->line].dir, '<');
+  ck_assert_int_eq(fx->r->lines[f->line].step, 2);
+
+  ck_assert_uint_eq(fx->r->nsteps, 3);
+  ck_assert_str_eq(fx->r->steps[0].kind, "send");
+  ck_assert_str_eq(fx->r->steps[0].where,
+                   "cases/_fragments/login.yaml:3:5");
+  ck_assert_str_eq(fx->r->steps[0].fragment, "login");
+  ck_assert_int_eq(fx->r->steps[0].status, QR_STEP_PASS);
+  ck_assert_ptr_null(fx->r->steps[1].fragment);
+  ck_assert_int_eq(fx->r->steps[1].status, QR_STEP_FAIL);
+  ck_assert(fx->r->steps[1].t >= fx->r->steps[0].t);
+  ck_assert_int_eq(fx->r->steps[2].status, QR_STEP_NOT_RUN);
+  ck_assert(fx->r->steps[2].t != fx->r->steps[2].t); /* NAN: not run */
+  /* The send's echo and line belong to step 1; after the steps, 0. */
+  ck_assert(transcript_has('>', "AT+QFTPOPEN=\"h\",2121"));
+  for (size_t i = 0; i < fx->r->nlines; i++)
+    if (fx->r->lines[i].dir == '>')
+      ck_assert_int_eq(fx->r->lines[i].step, 1);
+  ck_assert_int_eq(fx->r->cur_step, 0);
+}
+END_TEST
+
+/* A wait that times out: seen is a sentence, no line; a case outside the
+ * home keeps its path as given. */
+START_TEST(test_failure_record_timeout)
+{
+  fx->env.home = "/elsewhere";
+  step(QH_STEP_WAIT_FOR, "+QFTPGET: 0,${port}", 0);
+  module_says("\r\n+QIURC: 1\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
+  const qr_failure *f = fx->r->failure;
+  ck_assert_ptr_nonnull(f);
+  ck_assert_str_eq(f->kind, "wait_for");
+  ck_assert_str_eq(f->where, "t.yaml:3:5");
+  ck_assert_str_eq(f->expected, "+QFTPGET: 0,2121");
+  ck_assert_ptr_nonnull(strstr(f->seen, "nothing within"));
+  ck_assert_ptr_nonnull(strstr(f->seen, "last `+QIURC: 1`"));
+  ck_assert_int_eq(f->line, -1);
+}
+END_TEST
+
+/* Silence and payload steps say what they wanted in words; an optional
+ * step that failed is "optional-failed", a passing case has no record. */
+START_TEST(test_failure_record_silence_and_optional)
+{
+  step(QH_STEP_EXPECT, "X", 0);
+  fx->steps[0].optional = true;
+  step(QH_STEP_SILENCE, NULL, 0.4);
+  module_says("\r\nA\r\n");
+  usleep(50000);
+  module_says("\r\nRING\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
+  ck_assert_int_eq(fx->r->steps[0].status, QR_STEP_OPTIONAL_FAILED);
+  ck_assert_int_eq(fx->r->steps[1].status, QR_STEP_FAIL);
+  ck_assert_str_eq(fx->r->failure->kind, "silence");
+  ck_assert_str_eq(fx->r->failure->expected, "silence for 0.40 s");
+  ck_assert_str_eq(fx->r->failure->seen, "RING");
+  ck_assert_str_eq(fx->r->lines[fx->r->failure->line].text, "RING");
+
+  /* The same result entry run again, passing: the record goes. */
+  fx->c.nsteps = 0;
+  step(QH_STEP_EXPECT_DATA, NULL, 0);
+  fx->steps[0].has_payload = true;
+  fx->steps[0].seed = 3;
+  fx->steps[0].size = 10;
+  module_sends_payload(3, 10);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_PASS);
+  ck_assert_ptr_null(fx->r->failure);
+}
+END_TEST
+
+START_TEST(test_failure_record_expect_data)
+{
+  step(QH_STEP_EXPECT_DATA, NULL, 0);
+  fx->steps[0].has_payload = true;
+  fx->steps[0].seed = 3;
+  fx->steps[0].size = 100;
+  unsigned char b[100];
+  qc_payload_fill(3, 0, b, sizeof b);
+  b[10] ^= 0x01;
+  ck_assert_int_eq(write(fx->sv[1], b, sizeof b), 100);
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_FAIL);
+  ck_assert_str_eq(fx->r->failure->expected, "100 bytes, seed 3");
+  ck_assert_ptr_nonnull(strstr(fx->r->failure->seen, "byte 10 is 0x"));
+}
+END_TEST
+
+/* A line that is not open: no step's failure, the environment's. */
+START_TEST(test_failure_record_environment)
+{
+  step(QH_STEP_SEND, "AT", 0);
+  fx->t.fd = -1;
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  fx->t.fd = fx->sv[0];
+  ck_assert_int_eq(fx->r->verdict, QR_ERROR);
+  ck_assert_int_eq(fx->r->failure->step, 0);
+  ck_assert_str_eq(fx->r->failure->kind, "environment");
+  ck_assert_ptr_null(fx->r->failure->where);
+  ck_assert_int_eq(fx->r->steps[0].status, QR_STEP_NOT_RUN);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("harness.engine");
   TCase *tc = tcase_create("core");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_send_expect_skips_echo);
+  tcase_add_test(tc, test_failure_record_and_steps);
+  tcase_add_test(tc, test_failure_record_timeout);
+  tcase_add_test(tc, test_failure_record_silence_and_optional);
+  tcase_add_test(tc, test_failure_record_expect_data);
+  tcase_add_test(tc, test_failure_record_environment);
   tcase_add_test(tc, test_expect_mismatch_names_step);
   tcase_add_test(tc, test_wait_for_records_unexpected);
   tcase_add_test(tc, test_timeout_and_scaling);

@@ -119,9 +119,9 @@ START_TEST(test_key_order_and_indent)
       "\"cases\"",       "\"id\"",        "\"title\"",      "\"spec\"",
       "\"file\"",        "\"tags\"",      "\"verdict\"",    "\"reason\"",
       "\"failed_step\"", "\"started_s\"", "\"duration_s\"", "\"phases\"",
-      "\"dir\"",
+      "\"dir\"",         "\"failure\"",  "\"steps\"",
       "\"transcript\"",  "\"t\"",         "\"dir\"",        "\"text\"",
-      "\"unexpected\""};
+      "\"step\"",        "\"unexpected\"", "\"latency\""};
   const char *p = text;
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
     const char *q = strstr(p, order[i]);
@@ -355,6 +355,11 @@ static const struct {
     {"{\"schema\": 1, \"interrupted\": false, \"planned\": 1, \"cases\": "
      "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
      false, 1, 1},
+    /* Written while the run went on: interrupted, whatever it says. */
+    {"{\"schema\": 1, \"interrupted\": false, \"planned\": 3, "
+     "\"stop_reason\": \"running\", \"cases\": "
+     "[{\"id\": \"a\", \"verdict\": \"pass\"}]}",
+     true, 1, 3},
 };
 
 START_TEST(test_loader_run_state)
@@ -409,6 +414,83 @@ START_TEST(test_loader_messages)
 }
 END_TEST
 
+
+/* Issue 13's keys: the failure record, the steps, each entry's step, the
+ * latencies read off the transcript, the case's interrupted flag. */
+START_TEST(test_failure_steps_latency)
+{
+  qr_run_result *r = qr_run_result_new("sim", "note", 1.0);
+  qr_case_result *c = qr_run_add_case(r, "get.com", "t", "2.9",
+                                      "cases/get/com.yaml", NULL, 0);
+  c->cur_step = 1;
+  qr_case_add_line(c, 0.100, '>', "AT+QFTPOPEN=\"h\",21", (size_t)-1);
+  qr_case_add_line(c, 0.1124, '<', "OK", (size_t)-1);
+  c->cur_step = 2;
+  qr_case_add_line(c, 0.350, '<', "+QFTPOPEN: 625", (size_t)-1);
+  c->cur_step = -1;
+  qr_case_add_line(c, 0.400, '>', "AT+QIDEACT=1", (size_t)-1);
+  qr_case_add_step(c, "send", "cases/_fragments/login.yaml:4:5", "login");
+  qr_case_add_step(c, "wait_for", "cases/get/com.yaml:12:5", NULL);
+  qr_case_add_step(c, "expect", "cases/get/com.yaml:13:5", NULL);
+  qr_case_step_status(c, 0, QR_STEP_PASS, 0.0999);
+  qr_case_step_status(c, 1, QR_STEP_FAIL, 0.113);
+  qr_case_set_verdict(c, QR_FAIL, 2, "step 2: expected ...");
+  qr_case_set_failure(c, 2, "wait_for", "cases/get/com.yaml:12:5", NULL,
+                      "+QFTPOPEN: 0,0", "+QFTPOPEN: 625", 2);
+  qr_case_result *p = qr_run_add_case(r, "a.pass", "t", "1", "x.yaml", NULL,
+                                      0);
+  qr_case_set_failure(p, 1, "expect", NULL, NULL, "", "", -1);
+  qr_case_set_verdict(p, QR_PASS, 0, NULL); /* a pass drops the record */
+  qr_case_result *i = qr_run_add_case(r, "b.cut", "t", "1", "x.yaml", NULL,
+                                      0);
+  qr_case_set_verdict(i, QR_ERROR, 1, "interrupted");
+  i->interrupted = true;
+  json_t *doc = write_and_load(r);
+  json_t *cases = json_object_get(doc, "cases");
+  json_t *j = json_array_get(cases, 0);
+  json_t *f = json_object_get(j, "failure");
+  ck_assert_int_eq(json_integer_value(json_object_get(f, "step")), 2);
+  ck_assert_str_eq(sget(f, "kind"), "wait_for");
+  ck_assert_str_eq(sget(f, "where"), "cases/get/com.yaml:12:5");
+  ck_assert(json_is_null(json_object_get(f, "fragment")));
+  ck_assert_str_eq(sget(f, "expected"), "+QFTPOPEN: 0,0");
+  ck_assert_str_eq(sget(f, "seen"), "+QFTPOPEN: 625");
+  ck_assert_int_eq(json_integer_value(json_object_get(f, "line")), 2);
+  ck_assert_ptr_null(json_object_get(j, "interrupted"));
+  json_t *st = json_object_get(j, "steps");
+  ck_assert_uint_eq(json_array_size(st), 3);
+  ck_assert_str_eq(sget(json_array_get(st, 0), "fragment"), "login");
+  ck_assert_str_eq(sget(json_array_get(st, 0), "status"), "pass");
+  ck_assert(fabs(json_real_value(json_object_get(json_array_get(st, 0), "t")) -
+                 0.1) < 1e-9);
+  ck_assert_str_eq(sget(json_array_get(st, 1), "status"), "fail");
+  ck_assert_str_eq(sget(json_array_get(st, 2), "status"), "not-run");
+  ck_assert(json_is_null(json_object_get(json_array_get(st, 2), "t")));
+  json_t *tr = json_object_get(j, "transcript");
+  ck_assert_int_eq(
+      json_integer_value(json_object_get(json_array_get(tr, 0), "step")), 1);
+  ck_assert_int_eq(
+      json_integer_value(json_object_get(json_array_get(tr, 2), "step")), 2);
+  ck_assert_int_eq(
+      json_integer_value(json_object_get(json_array_get(tr, 3), "step")), -1);
+  json_t *lat = json_object_get(j, "latency");
+  ck_assert_uint_ge(json_array_size(lat), 1);
+  json_t *l0 = json_array_get(lat, 0);
+  ck_assert_str_eq(sget(l0, "cmd"), "AT+QFTPOPEN");
+  ck_assert_str_eq(sget(l0, "to"), "ok");
+  ck_assert(fabs(json_real_value(json_object_get(l0, "s")) - 0.012) < 1e-9);
+  ck_assert_int_eq(json_integer_value(json_object_get(l0, "line")), 1);
+  json_t *pj = json_array_get(cases, 1);
+  ck_assert(json_is_null(json_object_get(pj, "failure")));
+  ck_assert_uint_eq(json_array_size(json_object_get(pj, "steps")), 0);
+  ck_assert_uint_eq(json_array_size(json_object_get(pj, "latency")), 0);
+  ck_assert(json_is_true(json_object_get(json_array_get(cases, 2),
+                                         "interrupted")));
+  json_decref(doc);
+  qr_run_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_json");
@@ -416,6 +498,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_round_trip);
   tcase_add_test(tc, test_key_order_and_indent);
+  tcase_add_test(tc, test_failure_steps_latency);
   tcase_add_test(tc, test_invalid_utf8_repaired);
   tcase_add_test(tc, test_module_and_stop);
   tcase_add_test(tc, test_phases);

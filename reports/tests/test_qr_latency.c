@@ -5,7 +5,7 @@
 
 #include "qr_latency.h"
 
-#define L(t, d, x) {t, d, (char *)(x)}
+#define L(t_, d_, x_) {.t = (t_), .dir = (d_), .text = (char *)(x_)}
 
 START_TEST(scan_ok_connect_urc)
 {

@@ -569,6 +569,65 @@ START_TEST(test_stop_reason_everywhere)
 }
 END_TEST
 
+/* A results.json written while the run went on reads as interrupted in
+ * junit and TAP, the stop saying so. */
+START_TEST(test_running_reads_interrupted)
+{
+  char err[256] = "";
+  qr_run_result *r = tu_sample_run();
+  r->interrupted = true;
+  r->planned = 10;
+  qr_run_set_stop(r, "running",
+                  "the run had not finished when this file was written "
+                  "(4 of 10 cases)");
+  ck_assert_msg(qr_write_json(r, json, err, sizeof err) == 0, "%s", err);
+  qr_run_result_free(r);
+  ck_assert_msg(qr_render_junit(json, xml, err, sizeof err) == 0, "%s", err);
+  char *x = tu_slurp(xml);
+  ck_assert_ptr_nonnull(strstr(x, "name=\"run.interrupted\""));
+  ck_assert_ptr_nonnull(strstr(x, "type=\"running\""));
+  free(x);
+  ck_assert_msg(qr_render_tap(json, tap, err, sizeof err) == 0, "%s", err);
+  x = tu_slurp(tap);
+  ck_assert_ptr_nonnull(strstr(x, "Bail out! run interrupted after 4 of 10"));
+  ck_assert_ptr_nonnull(strstr(x, "running"));
+  free(x);
+}
+END_TEST
+
+/* Each case's files that exist as [[ATTACHMENT|...]] lines in its
+ * <system-out>, relative to the junit.xml's directory. */
+START_TEST(test_junit_attachments)
+{
+  qr_run_result *r = tu_sample_run();
+  char err[256] = "";
+  ck_assert_msg(qr_write_all(r, dir, err, sizeof err) == 0, "%s", err);
+  qr_run_result_free(r);
+  char pcap[256];
+  snprintf(pcap, sizeof pcap, "%s/cases/open.ok/wire.pcap", dir);
+  tu_spit(pcap, "x");
+  ck_assert_msg(qr_render_junit(json, xml, err, sizeof err) == 0, "%s", err);
+  char *x = tu_slurp(xml);
+  ck_assert_ptr_nonnull(
+      strstr(x, "[[ATTACHMENT|cases/open.ok/transcript.txt]]\n"
+                "[[ATTACHMENT|cases/open.ok/wire.pcap]]\n</system-out>"));
+  ck_assert_ptr_nonnull(
+      strstr(x, "[[ATTACHMENT|cases/sd.skip/transcript.txt]]"));
+  ck_assert_ptr_null(strstr(x, "server.log"));
+  char why[128] = "";
+  ck_assert_msg(tu_xml_ok(x, why, sizeof why), "not well formed: %s", why);
+  free(x);
+  /* Rendered elsewhere, the files are not beside it: no attachment. */
+  char other[160];
+  snprintf(other, sizeof other, "%s/cases/junit.xml", dir);
+  ck_assert_msg(qr_render_junit(json, other, err, sizeof err) == 0, "%s",
+                err);
+  x = tu_slurp(other);
+  ck_assert_ptr_null(strstr(x, "ATTACHMENT"));
+  free(x);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_render");
@@ -582,6 +641,8 @@ int main(void)
   tcase_add_test(tc, test_tap);
   tcase_add_test(tc, test_render_missing_json);
   tcase_add_test(tc, test_junit_interrupted);
+  tcase_add_test(tc, test_junit_attachments);
+  tcase_add_test(tc, test_running_reads_interrupted);
   tcase_add_test(tc, test_tap_interrupted);
   tcase_add_test(tc, test_html_interrupted);
   tcase_add_test(tc, test_html_case_links);

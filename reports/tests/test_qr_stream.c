@@ -63,8 +63,22 @@ static qr_run_result *rich_run(void)
   for (int i = 0; i < 50; i++)
     qr_case_add_line(c, i * 0.001, i % 2 ? '<' : '>', "line\twith \x01\xff",
                      (size_t)-1);
+  /* Stamped with steps, and a command's latency to read off. */
+  c->cur_step = 2;
+  qr_case_add_line(c, 0.100, '>', "AT+QFTPOPEN=\"h\",21", (size_t)-1);
+  qr_case_add_line(c, 0.112, '<', "OK", (size_t)-1);
+  c->cur_step = -1;
+  qr_case_add_line(c, 0.350, '<', "+QFTPOPEN: 0,0", (size_t)-1);
+  qr_case_add_step(c, "send", "cases/_fragments/login.yaml:4:5", "login");
+  qr_case_add_step(c, "expect", "f.yaml:9:5", NULL);
+  qr_case_add_step(c, "expect", "f.yaml:10:5", NULL);
+  qr_case_step_status(c, 0, QR_STEP_PASS, 0.005);
+  qr_case_step_status(c, 1, QR_STEP_FAIL, 0.1);
   qr_case_add_unexpected(c, "+QIURC: \"closed\",0");
   qr_case_set_verdict(c, QR_FAIL, 3, "step 3: \xc3\xa9 and \xff");
+  qr_case_set_failure(c, 2, "expect", "f.yaml:9:5", NULL, "OK", "ERR\xff",
+                      51);
+  c->interrupted = true;
   qr_case_waive(c, "replies.*", "known", "https://bugs/1", NULL);
   qr_case_set_evidence(c,
                        "{\"commands\": [\"USER a\", \"PASS b\"], \"n\": 2.5}",

@@ -425,13 +425,16 @@ static void hello_feed(actx *x, wire_conn *c, cstate *s, int dir,
   if (nb < 6)
     return; /* record header + handshake type */
   char t[160] = "";
-  int rc = b[5] == 2 ? server_hello(x, c, s, dir, ts, b, nb, t, sizeof t)
-                     : client_hello(x, s, b, nb, t, sizeof t);
+  bool client = b[5] != 2;
+  int rc = !client ? server_hello(x, c, s, dir, ts, b, nb, t, sizeof t)
+                   : client_hello(x, s, b, nb, t, sizeof t);
   if (rc == 0 && !full)
     return;
   s->hello_done[dir] = true;
   free(s->hello[dir]);
   s->hello[dir] = NULL;
+  if (rc == 1 && client)
+    tls_info(x, s)->t_hello = ts - x->t0;
   if (rc == 1)
     add_event(x, ts, WIRE_EV_TLS, c->id, dir == s->mdir, t);
 }

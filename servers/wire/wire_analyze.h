@@ -43,6 +43,8 @@ typedef struct wire_tls_info {
   wire_tls_server_hello sh; /* sh.version: the negotiated version */
   bool hrr;           /* a HelloRetryRequest was seen (also without a
                          ServerHello after it) */
+  double t_hello;     /* when hello: the ClientHello's time (seconds since
+                         the first packet, as every t here) */
 } wire_tls_info;
 
 typedef struct wire_line {
@@ -158,8 +160,12 @@ int wire_analyze_stream(FILE *f, const char *pcap_path, int ctrl_port,
 void wire_analysis_free(wire_analysis *a);
 
 /* The analysis as JSON (object; events omitted), malloc'd; NULL on
- * allocation failure. */
+ * allocation failure. Times are seconds since the capture's first packet. */
 char *wire_analysis_to_json(const wire_analysis *a);
+/* The same, every time ("t", "t_open", "t_close", "t_hello") in seconds
+ * since `base` (an absolute time on the capture's clock, e.g. when a case
+ * started), and "clock": "case" says so. */
+char *wire_analysis_to_json_at(const wire_analysis *a, double base);
 
 const char *wire_mode_name(wire_mode m);       /* "passive", ... */
 const char *wire_close_name(wire_close_how h); /* "none", "fin", "rst" */

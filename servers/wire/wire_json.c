@@ -2,6 +2,10 @@
 #include "wire_analyze.h"
 
 #include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 const char *wire_mode_name(wire_mode m)
 {
@@ -44,6 +48,23 @@ const char *wire_xfer_name(wire_xfer_dir d)
   return "?";
 }
 
+/* Times as JSON: seconds since the clock's zero (the first packet, or the
+ * base the caller gave: shift = first packet - base), rounded to the
+ * microsecond so a shift leaves no float noise. */
+typedef struct clock_shift {
+  double shift;
+} clock_shift;
+
+static json_t *jtime(const clock_shift *k, double t)
+{
+  double v = t + k->shift;
+  if (!isfinite(v))
+    return json_null();
+  char b[64];
+  snprintf(b, sizeof b, "%.6f", v);
+  return json_real(strtod(b, NULL));
+}
+
 static json_t *tls_json(const wire_tls_info *t)
 {
   json_t *o = json_object();
@@ -73,11 +94,11 @@ static json_t *tls_json(const wire_tls_info *t)
   return o;
 }
 
-static json_t *lines_json(const wire_line *l, size_t n)
+static json_t *lines_json(const clock_shift *k, const wire_line *l, size_t n)
 {
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) {
-    json_t *o = json_pack("{s:f,s:s}", "t", l[i].t, "text",
+    json_t *o = json_pack("{s:o,s:s}", "t", jtime(k, l[i].t), "text",
                           l[i].text ? l[i].text : "");
     if (l[i].code)
       json_object_set_new(o, "code", json_integer(l[i].code));
@@ -94,9 +115,18 @@ static json_t *strs_json(char *const *s, size_t n)
   return arr;
 }
 
-char *wire_analysis_to_json(const wire_analysis *a)
+/* The ClientHello's time, null when none was read. */
+static json_t *hello_time(const clock_shift *k, const wire_tls_info *t)
 {
+  return t->hello ? jtime(k, t->t_hello) : json_null();
+}
+
+static char *to_json(const wire_analysis *a, bool rebased, double base)
+{
+  clock_shift k = {.shift = rebased ? a->t_first - base : 0};
   json_t *root = json_object();
+  if (rebased)
+    json_object_set_new(root, "clock", json_string("case"));
   json_object_set_new(root, "packets", json_integer((json_int_t)a->packets));
   json_object_set_new(root, "tcp_packets",
                       json_integer((json_int_t)a->tcp_packets));
@@ -112,16 +142,19 @@ char *wire_analysis_to_json(const wire_analysis *a)
   json_t *ss = json_array();
   for (size_t i = 0; i < a->nsessions; i++) {
     const wire_session *s = &a->sessions[i];
-    json_t *o = json_pack("{s:i,s:s,s:s,s:f,s:f,s:b,s:b,s:s,s:s}", "conn",
-                          (int)s->conn, "client", s->client, "server",
-                          s->server, "t_open", s->t_open, "t_close",
-                          s->t_close, "auth_tls", s->auth_tls, "truncated",
+    json_t *o = json_pack("{s:i,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:s,s:s}",
+                          "conn", (int)s->conn, "client", s->client, "server",
+                          s->server, "t_open", jtime(&k, s->t_open), "t_close",
+                          jtime(&k, s->t_close), "t_hello",
+                          hello_time(&k, &s->tls), "auth_tls", s->auth_tls,
+                          "truncated",
                           s->truncated, "module_close",
                           wire_close_name(s->module_close), "server_close",
                           wire_close_name(s->server_close));
     json_object_set_new(o, "tls", tls_json(&s->tls));
-    json_object_set_new(o, "commands", lines_json(s->cmds, s->ncmds));
-    json_object_set_new(o, "replies", lines_json(s->replies, s->nreplies));
+    json_object_set_new(o, "commands", lines_json(&k, s->cmds, s->ncmds));
+    json_object_set_new(o, "replies",
+                        lines_json(&k, s->replies, s->nreplies));
     json_array_append_new(ss, o);
   }
   json_object_set_new(root, "control", ss);
@@ -129,7 +162,7 @@ char *wire_analysis_to_json(const wire_analysis *a)
   for (size_t i = 0; i < a->ndata; i++) {
     const wire_data_conn *d = &a->data[i];
     json_t *o = json_pack(
-        "{s:i,s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:f,s:f,s:I}",
+        "{s:i,s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I}",
         "conn", (int)d->conn, "session", d->session, "client", d->client,
         "server", d->server, "mode", d->passive ? "passive" : "active",
         "direction", wire_xfer_name(d->direction), "bytes",
@@ -137,8 +170,9 @@ char *wire_analysis_to_json(const wire_analysis *a)
         "to_client", (json_int_t)d->to_client, "opened_by",
         wire_side_name(d->opened_by), "module_close",
         wire_close_name(d->module_close), "first_closer",
-        wire_side_name(d->first_closer), "t_open", d->t_open, "t_close",
-        d->t_close, "missing", (json_int_t)d->missing);
+        wire_side_name(d->first_closer), "t_open", jtime(&k, d->t_open),
+        "t_close", jtime(&k, d->t_close), "t_hello", hello_time(&k, &d->tls),
+        "missing", (json_int_t)d->missing);
     json_object_set_new(o, "server_close",
                         json_string(wire_close_name(d->server_close)));
     json_object_set_new(o, "tls", tls_json(&d->tls));
@@ -158,4 +192,14 @@ char *wire_analysis_to_json(const wire_analysis *a)
   char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(root);
   return s;
+}
+
+char *wire_analysis_to_json(const wire_analysis *a)
+{
+  return to_json(a, false, 0);
+}
+
+char *wire_analysis_to_json_at(const wire_analysis *a, double base)
+{
+  return to_json(a, true, base);
 }

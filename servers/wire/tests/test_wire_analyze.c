@@ -7,6 +7,7 @@
 #include "wire_synth.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,56 @@ START_TEST(test_tls_session)
   ck_assert_int_eq(a->data[0].direction, WIRE_XFER_DOWNLOAD);
   ck_assert_uint_eq(a->nplaintext, 1);
   ck_assert_ptr_nonnull(strstr(a->plaintext[0], "USER/PASS"));
+  wire_analysis_free(a);
+}
+END_TEST
+
+/* Rebased to a case's clock: every time shifted by (first packet - base),
+ * "clock": "case"; the ClientHello's time on sessions and data. */
+START_TEST(test_json_case_clock)
+{
+  wire_analysis *a = load(tls_path, 2121);
+  char *j0 = wire_analysis_to_json(a);
+  char *j1 = wire_analysis_to_json_at(a, a->t_first - 10.0);
+  ck_assert_ptr_nonnull(j0);
+  ck_assert_ptr_nonnull(j1);
+  json_t *o0 = json_loads(j0, 0, NULL), *o1 = json_loads(j1, 0, NULL);
+  ck_assert_ptr_nonnull(o0);
+  ck_assert_ptr_nonnull(o1);
+  ck_assert_ptr_null(json_object_get(o0, "clock"));
+  ck_assert_str_eq(json_string_value(json_object_get(o1, "clock")), "case");
+  json_t *s0 = json_array_get(json_object_get(o0, "control"), 0);
+  json_t *s1 = json_array_get(json_object_get(o1, "control"), 0);
+  static const char *const keys[] = {"t_open", "t_close", "t_hello"};
+  for (size_t i = 0; i < 3; i++) {
+    double a0 = json_number_value(json_object_get(s0, keys[i]));
+    double a1 = json_number_value(json_object_get(s1, keys[i]));
+    ck_assert_msg(a1 - a0 > 9.999999 && a1 - a0 < 10.000001, "%s", keys[i]);
+  }
+  ck_assert(json_number_value(json_object_get(s0, "t_hello")) >
+            json_number_value(json_object_get(s0, "t_open")));
+  double c0 = json_number_value(
+      json_object_get(json_array_get(json_object_get(s0, "commands"), 0), "t"));
+  double c1 = json_number_value(
+      json_object_get(json_array_get(json_object_get(s1, "commands"), 0), "t"));
+  ck_assert(c1 - c0 > 9.999999 && c1 - c0 < 10.000001);
+  json_t *d1 = json_array_get(json_object_get(o1, "data"), 0);
+  ck_assert(json_is_number(json_object_get(d1, "t_hello")));
+  ck_assert(json_number_value(json_object_get(d1, "t_hello")) >=
+            json_number_value(json_object_get(d1, "t_open")));
+  json_decref(o0);
+  json_decref(o1);
+  free(j0);
+  free(j1);
+  wire_analysis_free(a);
+  /* No ClientHello: null. */
+  a = load(plain_path, 2121);
+  char *jp = wire_analysis_to_json_at(a, a->t_first);
+  json_t *op = json_loads(jp, 0, NULL);
+  ck_assert(json_is_null(json_object_get(
+      json_array_get(json_object_get(op, "control"), 0), "t_hello")));
+  json_decref(op);
+  free(jp);
   wire_analysis_free(a);
 }
 END_TEST
@@ -746,6 +797,7 @@ int main(void)
   tcase_add_test(tc, test_short_tls_records);
   tcase_add_test(tc, test_guess_and_ladder);
   tcase_add_test(tc, test_tls_session);
+  tcase_add_test(tc, test_json_case_clock);
   tcase_add_loop_test(tc, test_check_table, 0,
                       (int)(sizeof ccases / sizeof ccases[0]));
   tcase_add_test(tc, test_check_tls_capture);
