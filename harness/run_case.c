@@ -204,7 +204,7 @@ static void collect_evidence(case_run *k)
     if (srv_ftp_copy_log_since(k->srv, k->log_off, path, k->err,
                                sizeof k->err) < 0)
       qr_case_note(k->cr, 0, "server log not copied: %s", k->err);
-    rn_finish_server(c, k->cr, k->srv, k->log_off);
+    rn_finish_server(c, k->cr, k->srv, k->log_off, k->t0_real);
   } else {
     /* Every case directory has the same files: this one says why it is
      * empty rather than leaving a reader to wonder. */

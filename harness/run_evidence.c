@@ -8,6 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Seconds since the case started, for a note: the evidence comes after
+ * the steps and the teardown, and its notes sort after them. */
+static double case_now(double t0_real)
+{
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  double t = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 - t0_real;
+  return t > 0 ? t : 0;
+}
 
 void rn_fail_record(qr_case_result *cr, const char *kind, const char *msg)
 {
@@ -183,7 +194,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   wire_capture_stats st = {0};
   int stop = wire_capture_end(cap, &st, err, sizeof err);
   if (stop < 0) {
-    qr_case_note(cr, 0, "capture: %s", err);
+    qr_case_note(cr, case_now(t0_real), "capture: %s", err);
     if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "capture: %s", err);
       rn_fail_record(cr, "environment", cr->reason);
@@ -191,24 +202,24 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
     return;
   }
   if (st.waited)
-    qr_case_note(cr, 0, "capture: no end marker on this interface: the "
+    qr_case_note(cr, case_now(t0_real), "capture: no end marker on this interface: the "
                         "window's end was waited for, not confirmed");
   bool dropped = stop == WIRE_CAPTURE_DROPPED;
   if (dropped && c->wire.present) {
-    qr_case_note(cr, 0, "%s: wire assertions not checked", err);
+    qr_case_note(cr, case_now(t0_real), "%s: wire assertions not checked", err);
     if (cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "%s: wire assertions not checked",
                           err);
       rn_fail_record(cr, "environment", cr->reason);
     }
   } else if (dropped) {
-    qr_case_note(cr, 0, "%s (the case has no wire assertions)", err);
+    qr_case_note(cr, case_now(t0_real), "%s (the case has no wire assertions)", err);
   }
   if (ctrl_port <= 0)
     return; /* no FTP server in this case: the pcap is the evidence */
   wire_analysis *a = NULL;
   if (wire_analyze_file(pcap, ctrl_port, &a, err, sizeof err) < 0) {
-    qr_case_note(cr, 0, "wire analysis: %s", err);
+    qr_case_note(cr, case_now(t0_real), "wire analysis: %s", err);
     if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "wire analysis: %s", err);
       rn_fail_record(cr, "environment", cr->reason);
@@ -222,7 +233,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
   /* Our own capture cut short (disk full, killed writer): assertions on
    * part of the exchange prove nothing either way. */
   if (a->truncated) {
-    qr_case_note(cr, 0, "capture damaged: %s", a->capture_error);
+    qr_case_note(cr, case_now(t0_real), "capture damaged: %s", a->capture_error);
     if (c->wire.present && cr->verdict == QR_PASS) {
       qr_case_set_verdict(cr, QR_ERROR, 0, "capture damaged: %s",
                           a->capture_error);
@@ -240,7 +251,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
     } else if (wire_check(a, &w, msg, sizeof msg) < 0) {
       /* Also when a step failed first: what the wire shows (TYPE A, no
        * REST) often explains the failed step. */
-      qr_case_note(cr, 0, "%s", msg);
+      qr_case_note(cr, case_now(t0_real), "%s", msg);
       if (cr->verdict == QR_PASS) {
         qr_case_set_verdict(cr, QR_FAIL, 0, "%s", msg);
         rn_fail_record(cr, "wire", msg);
@@ -252,7 +263,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
         free(first);
       }
     } else {
-      qr_case_note(cr, 0, "wire assertions hold");
+      qr_case_note(cr, case_now(t0_real), "wire assertions hold");
     }
     wire_expanded_free(&w);
   }
@@ -264,7 +275,7 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
  * and the case's server_expect is held against its home and log. Only
  * turns a pass into a fail. */
 void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
-                          uint64_t log_off)
+                      uint64_t log_off, double t0_real)
 {
   char err[1024];
   char *json = NULL;
@@ -272,7 +283,7 @@ void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
     qr_case_set_evidence(cr, json, NULL);
     free(json);
   } else {
-    qr_case_note(cr, 0, "server summary: %s", err);
+    qr_case_note(cr, case_now(t0_real), "server summary: %s", err);
   }
   bool any = c->expect.nfiles || c->expect.nlog;
   if (!any || cr->verdict != QR_PASS)
@@ -283,5 +294,5 @@ void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
     rn_fail_record(cr, "server", msg);
   }
   else
-    qr_case_note(cr, 0, "server assertions hold");
+    qr_case_note(cr, case_now(t0_real), "server assertions hold");
 }

@@ -139,6 +139,6 @@ void rn_finish_wire(run *r, const qh_case *c, qr_case_result *cr,
                     wire_capture *cap, const char *pcap, int ctrl_port,
                     const qh_vars *v, double t0_real);
 void rn_finish_server(const qh_case *c, qr_case_result *cr, srv_ftp *srv,
-                      uint64_t log_off);
+                      uint64_t log_off, double t0_real);
 
 #endif
