@@ -270,6 +270,18 @@ static char *next_field(char **s)
   return f;
 }
 
+/* The verdict and reason a worker's "D" line told, on a case of the
+ * parent's model (a verdict it cannot read is an error). */
+static void told_verdict(qr_case_result *cr, const par_case *pc)
+{
+  int v = qr_verdict_parse(pc->verdict);
+  qr_verdict verdict = v < 0 ? QR_ERROR : (qr_verdict)v;
+  if (pc->reason)
+    qr_case_set_verdict(cr, verdict, 0, "%s", pc->reason);
+  else
+    qr_case_set_verdict(cr, verdict, 0, NULL);
+}
+
 /* DIR/results.json after every case the parent learns of, atomically:
  * a SIGKILL of the run leaves every case whose line it printed. Built
  * from the "D" lines (verdict, reason, duration; "dir" the case's folder
@@ -289,12 +301,7 @@ static void live_write(par *p, int k, size_t idx)
   qr_run_result *res = p->live;
   qr_case_result *cr = qr_run_add_case(res, c->id, c->title, c->spec,
                                        c->path, c->tags, c->ntags);
-  int v = qr_verdict_parse(pc->verdict);
-  qr_verdict verdict = v < 0 ? QR_ERROR : (qr_verdict)v;
-  if (pc->reason)
-    qr_case_set_verdict(cr, verdict, 0, "%s", pc->reason);
-  else
-    qr_case_set_verdict(cr, verdict, 0, NULL);
+  told_verdict(cr, pc);
   cr->duration_s = pc->duration_s;
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "workers/w%d/cases/%s", k + 1, c->id);
@@ -554,12 +561,7 @@ static int write_lost(par *p, const char *dir, char *err, size_t errlen)
     qh_mkdirs(parent, 0755);
     rename(src, dst);
     if (pc->state == PC_DONE) {
-      int v = qr_verdict_parse(pc->verdict);
-      qr_verdict verdict = v < 0 ? QR_ERROR : (qr_verdict)v;
-      if (pc->reason)
-        qr_case_set_verdict(cr, verdict, 0, "%s", pc->reason);
-      else
-        qr_case_set_verdict(cr, verdict, 0, NULL);
+      told_verdict(cr, pc);
       qr_case_note(cr, 0, "worker w%d died (%s) after this case: its "
                           "transcript was not written",
                    pc->worker + 1, how);

@@ -274,9 +274,10 @@ void qr_html_tag_class(const char *tag, char *out)
   out[n] = '\0';
 }
 
-void qr_html_filter_classes(qc_buf *b, const json_t *c)
+/* Calls fn with the class name of each non-empty tag of case c. */
+static void each_tag_class(const json_t *c,
+                           void (*fn)(void *ctx, const char *cls), void *ctx)
 {
-  qc_buf_addf(b, "v-%s", qr_verdict_name(qr_html_verdict(c)));
   size_t i;
   const json_t *t;
   json_array_foreach(qr_doc_arr(c, "tags"), i, t)
@@ -286,25 +287,32 @@ void qr_html_filter_classes(qc_buf *b, const json_t *c)
       continue;
     char cls[QR_HTML_TAG_MAX];
     qr_html_tag_class(s, cls);
-    qc_buf_addf(b, " t-%s", cls);
+    fn(ctx, cls);
   }
+}
+
+static void add_class(void *ctx, const char *cls)
+{
+  qc_buf_addf(ctx, " t-%s", cls);
+}
+
+void qr_html_filter_classes(qc_buf *b, const json_t *c)
+{
+  qc_buf_addf(b, "v-%s", qr_verdict_name(qr_html_verdict(c)));
+  each_tag_class(c, add_class, b);
+}
+
+static void add_tag(void *ctx, const char *cls)
+{
+  qr_html_tags *tags = ctx;
+  size_t k;
+  for (k = 0; k < tags->n && strcmp(tags->v[k], cls) != 0; k++)
+    ;
+  if (k == tags->n && tags->n < QR_HTML_TAGS_MAX)
+    snprintf(tags->v[tags->n++], sizeof tags->v[0], "%s", cls);
 }
 
 void qr_html_tags_add(qr_html_tags *tags, const json_t *c)
 {
-  size_t i;
-  const json_t *t;
-  json_array_foreach(qr_doc_arr(c, "tags"), i, t)
-  {
-    const char *s = json_string_value(t);
-    if (!s || !*s)
-      continue;
-    char cls[QR_HTML_TAG_MAX];
-    qr_html_tag_class(s, cls);
-    size_t k;
-    for (k = 0; k < tags->n && strcmp(tags->v[k], cls) != 0; k++)
-      ;
-    if (k == tags->n && tags->n < QR_HTML_TAGS_MAX)
-      memcpy(tags->v[tags->n++], cls, sizeof cls);
-  }
+  each_tag_class(c, add_tag, tags);
 }
