@@ -65,14 +65,16 @@ static const qc_pkey rows[] = {
      "what `AT+QFTPCFG` answers to a setting it refuses (2.1: \"OK or "
      "ERROR\")"},
     {"cfg_key_match", QC_PT_ENUM, QC_PK_MODULE, 0, 0, key_match_choices,
-     "exact", false, "2.1, 3.2",
+     "nocase", true, "2.1, 3.2",
      "how `AT+QFTPCFG` matches its keys: `exact` takes only the note's "
      "spellings (`\"account\"`, `\"filetype\"`, `\"transmode\"`, "
      "`\"contextid\"`, `\"rsptimeout\"`, `\"ssltype\"`, `\"SSL_ctxID\"` "
      "and 3.2's `\"sslctxid\"`, `\"data_address\"`, `\"restenable\"`, "
      "`\"cache\"`), `nocase` any letter case of them, `loose` letter case "
      "and `_` ignored (`\"rsp_time_out\"`); anything else is refused like a "
-     "bad value"},
+     "bad value. The note writes one key as `\"SSL_ctxID\"` (2.1) and "
+     "`\"sslctxid\"` (3.2) and says nothing of letter case; clients of "
+     "real modules write the keys in lower case: `nocase`"},
     {"at_prefix_any_case", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
      false, "1.2",
      "`At` and `aT` are taken as the command prefix (1.2: a line starts "

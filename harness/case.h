@@ -144,11 +144,12 @@ void qh_case_free(qh_case *c);
 /* true if the case carries `tag`. */
 bool qh_case_has_tag(const qh_case *c, const char *tag);
 
-/* A tag profile:KEY:VALUE (the value after the last ':'): true with KEY
- * copied to key and *value pointing into tag; false for any other tag or
- * a KEY that is empty or does not fit. */
+/* A tag profile:KEY:VALUE, or profile-not:KEY:VALUE (negated: the case
+ * runs where KEY has any other value), the value after the last ':': true
+ * with KEY copied to key, *value pointing into tag and *negated set; false
+ * for any other tag or a KEY that is empty or does not fit. */
 bool qh_case_profile_tag(const char *tag, char *key, size_t keylen,
-                         const char **value);
+                         const char **value, bool *negated);
 
 const char *qh_step_kind_name(qh_step_kind k);
 

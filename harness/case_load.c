@@ -186,17 +186,25 @@ static int load_server(cl_loader *l, const cl_doc *dc, const yaml_node_t *map)
 /* ---- the case ---------------------------------------------------------- */
 
 /* A tag profile:KEY:VALUE runs the case only under profiles whose KEY has
- * VALUE; KEY must be a schema key and VALUE valid for it. */
+ * VALUE (profile-not:KEY:VALUE: another value); KEY must be a schema key
+ * and VALUE valid for it. */
 bool qh_case_profile_tag(const char *tag, char *key, size_t keylen,
-                         const char **value)
+                         const char **value, bool *negated)
 {
-  if (strncmp(tag, "profile:", 8) != 0)
+  size_t pre;
+  if (strncmp(tag, "profile:", 8) == 0)
+    pre = 8, *negated = false;
+  else if (strncmp(tag, "profile-not:", 12) == 0)
+    pre = 12, *negated = true;
+  else
     return false;
   const char *colon = strrchr(tag, ':');
-  size_t klen = (size_t)(colon - (tag + 8));
-  if (colon < tag + 8 || klen == 0 || klen >= keylen)
+  if (colon < tag + pre)
     return false;
-  memcpy(key, tag + 8, klen);
+  size_t klen = (size_t)(colon - (tag + pre));
+  if (klen == 0 || klen >= keylen)
+    return false;
+  memcpy(key, tag + pre, klen);
   key[klen] = '\0';
   *value = colon + 1;
   return true;
@@ -205,12 +213,14 @@ bool qh_case_profile_tag(const char *tag, char *key, size_t keylen,
 static int check_profile_tag(cl_loader *l, const cl_doc *dc,
                              const yaml_node_t *n, const char *t)
 {
-  if (strncmp(t, "profile:", 8) != 0)
+  if (strncmp(t, "profile:", 8) != 0 && strncmp(t, "profile-not:", 12) != 0)
     return 0;
   char key[CL_MAX_TAG + 1];
   const char *value;
-  if (!qh_case_profile_tag(t, key, sizeof key, &value)) {
-    cl_fail(l, dc, n, "tags: \"%s\": expected profile:KEY:VALUE", t);
+  bool negated;
+  if (!qh_case_profile_tag(t, key, sizeof key, &value, &negated)) {
+    cl_fail(l, dc, n, "tags: \"%s\": expected profile:KEY:VALUE or "
+            "profile-not:KEY:VALUE", t);
     return -1;
   }
   const qc_pkey *k = qc_pschema_find(key);

@@ -56,16 +56,19 @@ static const char *skip_reason(const run *r, const qh_case *c)
     }
   if (has_only)
     return "only-profile: not for this module profile";
-  /* profile:KEY:VALUE — behaviour that depends on one profile key (the
-   * loader checked the key and the value's type). */
+  /* profile:KEY:VALUE (profile-not:KEY:VALUE) — behaviour that depends on
+   * one profile key (the loader checked the key and the value's type). */
   for (size_t i = 0; i < c->ntags; i++) {
     char key[128];
     const char *want;
-    if (!qh_case_profile_tag(c->tags[i], key, sizeof key, &want))
+    bool negated;
+    if (!qh_case_profile_tag(c->tags[i], key, sizeof key, &want, &negated))
       continue;
     const char *v = qc_profile_get(r->profile, key);
-    if (!v || strcmp(v, want) != 0)
-      return "profile: this module profile has another value";
+    bool same = v && strcmp(v, want) == 0;
+    if (same == negated)
+      return negated ? "profile-not: this module profile has that value"
+                     : "profile: this module profile has another value";
   }
   return NULL;
 }

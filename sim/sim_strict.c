@@ -57,9 +57,11 @@ static key_match match_mode(const sim_ctx *c)
 bool sim_strict_cfg_key(const sim_ctx *c, const char *given,
                         const char *const *spellings)
 {
-  key_match m = match_mode(c);
-  /* quirk cfg-key-case: 2.1's spelling only, 3.2's "sslctxid" refused */
-  size_t n = quirk(c, SIM_QUIRK_CFG_KEY_CASE) ? 1 : SIZE_MAX;
+  /* quirk cfg-key-case: case-sensitive, and 2.1's spelling only (3.2's
+   * "sslctxid" refused), whatever the profile says */
+  bool case_quirk = quirk(c, SIM_QUIRK_CFG_KEY_CASE);
+  key_match m = case_quirk ? MATCH_EXACT : match_mode(c);
+  size_t n = case_quirk ? 1 : SIZE_MAX;
   for (size_t i = 0; i < n && spellings[i]; i++) {
     const char *s = spellings[i];
     switch (m) {

@@ -16,6 +16,7 @@ fail() { echo "quirks.sh: FAIL: $*" >&2; exit 1; }
 table='
 stat-before-ok|note|close.reopen|got `+QFTPSTAT: 0,4`
 cfg-key-case|note|cfg.defaults|got `ERROR`
+cfg-key-case|note|cfg.key-case-any|expected `OK`, got `ERROR`
 wrong-type|note|get.com|wire: expected client command "TYPE I"
 ignore-transmode|note|get.active|wire: expected client command "PORT *"
 ignore-startpos|note|get.partial|"REST 500"
