@@ -59,6 +59,7 @@ typedef struct worker {
   size_t len;
   int status;        /* waitpid's */
   bool reaped, has_results;
+  json_t *ids;       /* the ids in its results.json (part_has), or NULL */
 } worker;
 
 typedef struct par {
@@ -532,6 +533,27 @@ static void dispatch(par *p)
   }
 }
 
+/* Whether worker w's results.json holds case id. A worker writes its file
+ * after every case, so one that died holds the cases it finished before
+ * the file was last written: the rest are lost. */
+static bool part_has(worker *w, const char *id)
+{
+  if (!w->has_results)
+    return false;
+  if (!w->ids) {
+    char path[PATH_MAX], err[256];
+    snprintf(path, sizeof path, "%s/results.json", w->dir);
+    w->ids = json_object();
+    qr_doc_stream *s = qr_doc_open(path, err, sizeof err);
+    const json_t *c;
+    while (s && w->ids && (c = qr_doc_next(s)))
+      json_object_set_new(w->ids, json_string_value(json_object_get(c, "id")),
+                          json_true());
+    qr_doc_close(s);
+  }
+  return w->ids && json_object_get(w->ids, id) != NULL;
+}
+
 /* Cases a dead worker ran or was running, from what it said: a results
  * part of their own (workers/lost), so the merge treats them alike. */
 static int write_lost(par *p, const char *dir, char *err, size_t errlen)
@@ -543,7 +565,7 @@ static int write_lost(par *p, const char *dir, char *err, size_t errlen)
     if (pc->state != PC_STARTED && pc->state != PC_DONE)
       continue;
     worker *w = &p->w[pc->worker];
-    if (w->has_results)
+    if (part_has(w, p->set.cases[i]->id))
       continue;
     const qh_case *c = p->set.cases[i];
     qr_case_result *cr = qr_run_add_case(res, c->id, c->title, c->spec,
@@ -592,8 +614,9 @@ static int set_run_state(json_t *doc, const par *p, double duration_s,
     bad |= json_object_set_new(
         doc, "stop_detail",
         json_string("interrupted by a signal (Ctrl-C, SIGTERM)"));
-  } else if (stopped &&
-             !json_is_string(json_object_get(doc, "stop_reason"))) {
+  } else if (stopped && (!json_is_string(json_object_get(doc, "stop_reason")) ||
+                         strcmp(json_string_value(json_object_get(
+                                    doc, "stop_reason")), "running") == 0)) {
     bad |= json_object_set_new(doc, "stop_reason", json_string("interrupted"));
     bad |= json_object_set_new(
         doc, "stop_detail",
@@ -761,6 +784,8 @@ out:
     }
   for (size_t i = 0; p->cases && i < p->set.n; i++)
     free(p->cases[i].reason);
+  for (int k = 0; k < p->n; k++)
+    json_decref(p->w[k].ids);
   free(p->cases);
   free(p->requeue);
   free(p->order);

@@ -126,4 +126,6 @@ wait "$pid"; rc=$?
   || { cat "$out/dead.stdout"; fail "dead worker: not every case reported"; }
 jq -e '[.cases[] | select(.verdict == "error" and (.reason | test("died")))] | length == 1' \
   "$out/dead/results.json" >/dev/null || { cat "$out/dead.stdout"; fail "dead worker: its case is not the one error"; }
+jq -e '.stop_reason != "running"' "$out/dead/results.json" >/dev/null \
+  || fail "dead worker: the merged results.json still says the run is running"
 echo "shards.sh: OK ($n cases: 2 shards merged, -j 2, refusals, Ctrl-C, a dead worker)"
