@@ -157,8 +157,9 @@ static const char usage[] =
     "waivers-file or environment error: a case that could not run (verdict\n"
     "error), or an interrupted run. diff: 1 when a case that passed in OLD\n"
     "fails or errs in NEW (pass -> skip, pass -> waived, cases not run and\n"
-    "latency drift are listed, not counted). wire: 1 when the capture is damaged (printed up to the\n"
-    "damage). merge: as run's, from the merged verdicts (2 also when a\n"
+    "latency drift are listed, not counted); 2 when NEW did not run to the\n"
+    "end and nothing regressed. wire: 1 when the capture is damaged\n"
+    "(printed up to the damage). merge: as run's, from the merged verdicts (2 also when a\n"
     "part was interrupted, a case id is in two parts or the parts'\n"
     "profiles differ). run -j N: as a single run's.\n"
     "A run needs root: it creates a system user for vsftpd.\n";
@@ -323,7 +324,9 @@ static const char diff_usage[] =
     "  --drift PCT       drift threshold in percent of OLD's p50 (default 25)\n"
     "  --drift-min-ms MS and at least this many ms (default 5)\n"
     "Exit status: 0 no regression, 1 a case regressed, 2 an error (a file\n"
-    "that cannot be read or is not a results.json, bad usage).\n";
+    "that cannot be read or is not a results.json, bad usage) or a NEW run\n"
+    "that did not run to the end (interrupted, or still running) with no\n"
+    "regression: its missing cases are not run, so it cannot pass a gate.\n";
 
 static int diff_bad(const char *fmt, const char *arg)
 {
@@ -422,7 +425,15 @@ static int diff_main(int argc, char **argv)
   qr_diff_text(d, stdout);
   fflush(stdout);
   qr_diff_counts c = qr_diff_get_counts(d);
+  /* Regressions are news even from a run cut short; without them, a NEW
+   * that did not run to the end cannot pass a gate. */
   int rc = c.regressed ? QH_EXIT_FAIL : QH_EXIT_PASS;
+  if (!c.regressed && c.new_incomplete) {
+    fprintf(stderr, "qftp-harness: diff: NEW did not run to the end (see the "
+                    "warning above): its missing cases are not run, so no "
+                    "verdict\n");
+    rc = QH_EXIT_ENV;
+  }
   if (html && qr_diff_write_html(d, html, err, sizeof err) < 0) {
     fprintf(stderr, "qftp-harness: diff: %s\n", err);
     rc = QH_EXIT_ENV;

@@ -471,7 +471,9 @@ qr_diff_result *qr_diff_openb(const char *old_json, const char *old_text,
 
 qr_diff_counts qr_diff_get_counts(const qr_diff_result *d)
 {
-  return d->counts;
+  qr_diff_counts c = d->counts;
+  c.new_incomplete = d->side[1].interrupted || d->side[1].running;
+  return c;
 }
 
 int qr_diff(const char *old_json, const char *new_json, FILE *out,

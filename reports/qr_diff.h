@@ -35,6 +35,9 @@ typedef struct qr_diff_counts {
   size_t regressed, fixed, changed, skipped, waived, added, removed, notrun,
       same;
   size_t families, drifted; /* latency: families in either run; drifted */
+  /* NEW was interrupted or is still running: what it lacks is "not run",
+   * and a gate cannot pass on it (qftp-harness diff exits 2). */
+  bool new_incomplete;
 } qr_diff_counts;
 
 typedef struct qr_diff_opts {

@@ -6,7 +6,8 @@
 # exactly when it lists a regression. The run copied to another directory
 # diffs as unchanged (exit 0); the copy turned into a run still running,
 # with its last case cut short, lists the missing and cut cases as not run,
-# not as regressions, and its latency (the cases both ran) as not drifted. --time-scale 0.01 keeps it short: late-urc holds a
+# not as regressions, its latency (the cases both ran) as not drifted, and
+# exits 2 (no verdict on an unfinished NEW). --time-scale 0.01 keeps it short: late-urc holds a
 # URC for rsptimeout (90 s, scaled: 0.9 s) plus one scaled second.
 # usage: diff.sh HARNESS_BINARY SIM_BINARY OUT_DIR
 set -uo pipefail
@@ -70,7 +71,8 @@ jq '.interrupted = true | .stop_reason = "running" |
 "$bin" diff "$out/A" "$out/running.json" >"$out/running.out" 2>&1
 rc=$?
 cat "$out/running.out"
-[ "$rc" -eq 0 ] || fail "diff A running: exit $rc (not run is no regression)"
+[ "$rc" -eq 2 ] || fail "diff A running: exit $rc (not run is no regression, and an unfinished NEW no verdict: 2)"
+grep -q 'NEW did not run to the end' "$out/running.out" || fail "diff A running: no word on the exit status"
 grep -q '^warning: NEW run had not finished' "$out/running.out" || fail "diff A running: no warning"
 [ "$(grep -c '^not run ' "$out/running.out")" -eq 3 ] || fail "diff A running: not 3 cases not run"
 grep -q '^not run .* -> error (interrupted)' "$out/running.out" || fail "diff A running: the cut case"
