@@ -2,6 +2,8 @@
  * families drifted (qr_diff.h). */
 #include "qr_diff_priv.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +84,7 @@ static bool drifted(const qr_diff_opts *o, double p50_old, double p50_new)
   double moved = p50_new > p50_old ? p50_new - p50_old : p50_old - p50_new;
   /* The times are rounded to the millisecond: compare in whole ms, so a
    * 5 ms move is "at least 5 ms" whatever the binary fractions say. */
-  double moved_ms = (double)(long long)(moved * 1000.0 + 0.5);
+  double moved_ms = floor(moved * 1000.0 + 0.5);
   return moved_ms >= o->drift_min_ms && moved > o->drift_pct / 100.0 * p50_old;
 }
 

@@ -218,6 +218,17 @@ double qr_doc_num(const json_t *o, const char *key)
   return json_number_value(json_object_get(o, key));
 }
 
+long long qr_doc_int(const json_t *o, const char *key, long long lo,
+                     long long hi)
+{
+  double d = qr_doc_num(o, key);
+  if (!(d >= (double)lo)) /* NaN too */
+    return lo;
+  if (d >= (double)hi)
+    return hi;
+  return (long long)d;
+}
+
 const json_t *qr_doc_arr(const json_t *o, const char *key)
 {
   const json_t *v = json_object_get(o, key);

@@ -61,6 +61,10 @@ void qr_doc_stop_text(qr_doc_run st, qc_buf *b);
 const char *qr_doc_str(const json_t *o, const char *key, size_t *n);
 /* o[key] as a number, 0 when absent or not one. */
 double qr_doc_num(const json_t *o, const char *key);
+/* o[key] as a whole number within [lo, hi] (a hostile file's 1e300 is
+ * hi, not undefined behaviour); 0 clamped into the range when absent. */
+long long qr_doc_int(const json_t *o, const char *key, long long lo,
+                     long long hi);
 /* o[key] as an array; NULL when absent, which jansson's array calls
  * (json_array_size, json_array_foreach) treat as empty. */
 const json_t *qr_doc_arr(const json_t *o, const char *key);

@@ -2,7 +2,9 @@
  * from results.json with fallbacks for files older than issue 13's keys
  * ("steps", "failure", transcript entries' "step"). */
 #include "qr_html.h"
+#include "qr_report.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,8 @@ void qr_html_steps_read(const json_t *c, qr_html_steps *s)
     s->structured = true;
     json_array_foreach(arr, i, e)
     {
+      if (i == QR_STEPS_MAX)
+        break; /* a case has at most that many (the loader's bound) */
       qr_html_step *st = step_at(s, i + 1);
       copys(st->kind, sizeof st->kind, qr_html_str_or_null(e, "kind"));
       copys(st->where, sizeof st->where, qr_html_str_or_null(e, "where"));
@@ -124,7 +128,7 @@ void qr_html_steps_read(const json_t *c, qr_html_steps *s)
     return;
   }
   /* Older files: the notes the engine writes as each step starts. */
-  long failed = (long)qr_doc_num(c, "failed_step");
+  long failed = (long)qr_doc_int(c, "failed_step", 0, LONG_MAX);
   json_array_foreach(qr_doc_arr(c, "transcript"), i, e)
   {
     const char *d = qr_html_str_or_null(e, "dir");
@@ -134,7 +138,10 @@ void qr_html_steps_read(const json_t *c, qr_html_steps *s)
     qr_html_step tmp;
     memset(&tmp, 0, sizeof tmp);
     int n = step_note(text, &tmp);
-    if (n <= 0)
+    /* A step's note is one transcript entry: no step is numbered past
+     * them (a hostile "step 1000000" would size the table). */
+    if (n <= 0 || (size_t)n > json_array_size(qr_doc_arr(c, "transcript")) ||
+        n > QR_STEPS_MAX)
       continue;
     qr_html_step *st = step_at(s, (size_t)n);
     *st = tmp;
@@ -237,7 +244,7 @@ bool qr_html_failure_read(const json_t *c, const qr_html_steps *steps,
   const json_t *fo = json_object_get(c, "failure");
   if (json_is_object(fo)) {
     f->structured = true;
-    f->step = (int)qr_doc_num(fo, "step");
+    f->step = (int)qr_doc_int(fo, "step", 0, INT_MAX);
     copys(f->kind, sizeof f->kind, qr_html_str_or_null(fo, "kind"));
     copys(f->where, sizeof f->where, qr_html_str_or_null(fo, "where"));
     copys(f->fragment, sizeof f->fragment, qr_html_str_or_null(fo, "fragment"));
@@ -247,7 +254,7 @@ bool qr_html_failure_read(const json_t *c, const qr_html_steps *steps,
     f->line = json_is_integer(l) ? (long)json_integer_value(l) : -1;
     return true;
   }
-  f->step = (int)qr_doc_num(c, "failed_step");
+  f->step = (int)qr_doc_int(c, "failed_step", 0, INT_MAX);
   if (f->step > 0 && (size_t)f->step <= steps->n) {
     const qr_html_step *st = &steps->v[f->step - 1];
     copys(f->kind, sizeof f->kind, st->kind);

@@ -127,6 +127,8 @@ static qr_lat_family *family(qr_lat_set *set, const char *cmd, qr_lat_to to)
   for (size_t i = 0; i < set->n; i++)
     if (set->f[i].to == to && strcmp(set->f[i].cmd, cmd) == 0)
       return &set->f[i];
+  if (set->n == QR_LAT_FAMILIES_MAX)
+    return NULL; /* a hostile file's thousands of commands: dropped */
   room((void **)&set->f, &set->cap, set->n + 1, sizeof *set->f);
   qr_lat_family *f = &set->f[set->n++];
   memset(f, 0, sizeof *f);
@@ -138,6 +140,8 @@ static qr_lat_family *family(qr_lat_set *set, const char *cmd, qr_lat_to to)
 void qr_lat_set_add(qr_lat_set *set, const char *cmd, qr_lat_to to, double s)
 {
   qr_lat_family *f = family(set, cmd, to);
+  if (!f)
+    return;
   room((void **)&f->s, &f->cap, f->n + 1, sizeof *f->s);
   f->s[f->n++] = s;
 }
@@ -151,8 +155,10 @@ void qr_lat_set_add_case(qr_lat_set *set, const json_t *c)
     const char *cmd = json_string_value(json_object_get(e, "cmd"));
     int to = qr_lat_to_parse(json_string_value(json_object_get(e, "to")));
     const json_t *s = json_object_get(e, "s");
+    /* A latency is seconds to hours: anything past a day is not one. */
     if (cmd && *cmd && strlen(cmd) < QR_LAT_CMD_MAX && to >= 0 &&
-        json_is_number(s) && json_number_value(s) >= 0)
+        json_is_number(s) && json_number_value(s) >= 0 &&
+        json_number_value(s) <= QR_LAT_MAX_S)
       qr_lat_set_add(set, cmd, (qr_lat_to)to, json_number_value(s));
   }
 }

@@ -17,6 +17,8 @@
 #include "qr_result.h"
 
 enum { QR_LAT_CMD_MAX = 24 }; /* bytes of a family's name, NUL included */
+#define QR_LAT_MAX_S 86400.0   /* a sample past a day is not a latency */
+enum { QR_LAT_FAMILIES_MAX = 1000 }; /* families a set keeps (a run has tens) */
 
 typedef enum qr_lat_to {
   QR_LAT_OK,      /* command sent -> its final result code */

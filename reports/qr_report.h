@@ -22,6 +22,8 @@ enum {
   QR_LINES_MAX = 100000,     /* transcript entries of one case */
   QR_UNEXPECTED_MAX = 10000, /* unexpected lines of one case */
   QR_REASON_MAX = 4096,      /* bytes of a verdict reason */
+  QR_STEPS_MAX = 10000,      /* steps a case's report shows (the loader's
+                                bound on a case's steps) */
 };
 
 /* results.json: keys in a fixed order, 2-space indent, times in seconds

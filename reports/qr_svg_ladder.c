@@ -6,6 +6,7 @@
  * between the ladders of one page. */
 #include "qr_svg_ladder.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,7 +191,7 @@ static void data(rungs *r, const json_t *d, size_t idx)
            opener == MODULE   ? "module"
            : opener == SERVER ? "server"
                               : "? (SYN not captured)",
-           *dir ? dir : "none", (long long)qr_doc_num(d, "bytes"));
+           *dir ? dir : "none", qr_doc_int(d, "bytes", 0, LLONG_MAX));
   const json_t *tls = json_object_get(d, "tls");
   if (json_is_true(json_object_get(tls, "tls"))) {
     g = add(r, hello_time(d), R_TLS, NOWHERE);
@@ -314,18 +315,32 @@ static void draw(qc_buf *b, const rung *g, int y, bool proxy)
 static void bands(qc_buf *b, const json_t *wire, const rung *v, size_t shown,
                   size_t total)
 {
+  const json_t *data = qr_doc_arr(wire, "data");
+  size_t nd = json_array_size(data);
+  if (!nd)
+    return;
+  /* Each connection's first and last rung, in one pass over the rungs
+   * (not one per connection: a capture may hold thousands). */
+  long *first = malloc(nd * sizeof *first), *last = malloc(nd * sizeof *last);
+  if (!first || !last) {
+    free(first);
+    free(last);
+    return; /* no bands; the arrows still say it */
+  }
+  for (size_t k = 0; k < nd; k++)
+    first[k] = last[k] = -1;
+  for (size_t k = 0; k < total; k++) {
+    if (v[k].data < 0 || (size_t)v[k].data >= nd)
+      continue;
+    if (first[v[k].data] < 0)
+      first[v[k].data] = (long)k;
+    last[v[k].data] = (long)k;
+  }
   size_t i;
   const json_t *d;
-  json_array_foreach(qr_doc_arr(wire, "data"), i, d)
+  json_array_foreach(data, i, d)
   {
-    long top = -1, bottom = -1;
-    for (size_t k = 0; k < total; k++) {
-      if (v[k].data != (int)i)
-        continue;
-      if (top < 0)
-        top = (long)k;
-      bottom = (long)k;
-    }
+    long top = first[i], bottom = last[i];
     if (top < 0 || (size_t)top >= shown)
       continue;
     if ((size_t)bottom >= shown)
@@ -343,11 +358,13 @@ static void bands(qc_buf *b, const json_t *wire, const rung *v, size_t shown,
                 down                          ? "&#8592; download"
                 : *dir && strcmp(dir, "none") ? "upload &#8594;"
                                               : "no payload,",
-                (long long)qr_doc_num(d, "bytes"),
+                qr_doc_int(d, "bytes", 0, LLONG_MAX),
                 json_is_true(json_object_get(json_object_get(d, "tls"), "tls"))
                     ? " (TLS)"
                     : "");
   }
+  free(first);
+  free(last);
 }
 
 void qr_svg_ladder(qc_buf *b, const json_t *wire, bool proxy, size_t max_rungs)

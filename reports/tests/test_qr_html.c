@@ -5,6 +5,7 @@
  * teardown folded, latencies, filters. */
 #include <jansson.h>
 
+#include "qr_doc.h"
 #include "qr_test_util.h"
 
 static char dir[64];
@@ -360,6 +361,32 @@ START_TEST(test_error_not_a_step)
 }
 END_TEST
 
+/* Hostile numbers: a step note numbered a million, a failed_step and byte
+ * counts past any integer; the page is rendered at once, each number
+ * clamped (no table sized by the note, no undefined conversion). */
+START_TEST(test_hostile_numbers)
+{
+  char *h = render(
+      "{'schema': 1, 'cases': [{'id': 'h', 'verdict': 'fail',"
+      " 'failed_step': 1e300, 'reason': 'x', 'transcript': ["
+      "{'t': 0, 'dir': '#', 'text': 'step 1000000: expect (a.yaml:1)'},"
+      "{'t': 1e300, 'dir': '<', 'text': 'OK'}],"
+      " 'wire': {'clock': 'case', 'data': [{'t_open': 0, 't_close': 1,"
+      " 'bytes': 1e300, 'direction': 'download', 'opened_by': 'client'}],"
+      " 'control': []},"
+      " 'latency': [{'cmd': 'AT+X', 'to': 'ok', 's': 1e300}]}]}");
+  ck_assert_ptr_nonnull(strstr(h, "</html>"));
+  ck_assert_ptr_null(strstr(h, "1000000 steps"));
+  free(h);
+  ck_assert_int_eq(qr_doc_int(NULL, "x", 1, 9), 1);
+  json_t *o = json_pack("{s:f,s:f,s:i}", "big", 1e300, "neg", -1e300, "n", 5);
+  ck_assert_int_eq(qr_doc_int(o, "big", 0, 100), 100);
+  ck_assert_int_eq(qr_doc_int(o, "neg", -3, 100), -3);
+  ck_assert_int_eq(qr_doc_int(o, "n", 0, 100), 5);
+  json_decref(o);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_html");
@@ -374,6 +401,7 @@ int main(void)
   tcase_add_test(tc, test_old_file);
   tcase_add_test(tc, test_no_failures);
   tcase_add_test(tc, test_error_not_a_step);
+  tcase_add_test(tc, test_hostile_numbers);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
