@@ -221,10 +221,12 @@ static void conclude(engine *e, qr_verdict v, const char *what)
   char world[512] = "";
   if (v != QR_PASS && e->env->explain)
     e->env->explain(e->env->ctx, world, sizeof world);
-  /* A device that went away mid-case is the environment's doing: the
-   * case is an error with the reason, never a failure of the module. */
+  /* A device that went away mid-case, or what explain reports (the
+   * module's line dead, the case's server exited), is the environment's
+   * doing: the case is an error with the reason, never a failure of the
+   * module. */
   const char *lost = qh_transport_lost(e->env->t);
-  if (lost && v == QR_FAIL)
+  if ((lost || world[0]) && v == QR_FAIL)
     v = QR_ERROR;
   if (lost && !strstr(world, lost)) {
     size_t o = strlen(world);

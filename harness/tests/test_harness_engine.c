@@ -141,6 +141,26 @@ START_TEST(test_expect_mismatch_names_step)
 }
 END_TEST
 
+/* The run says the case's server died: the step that then fails is the
+ * environment's doing, an error naming it, not the module's fail. */
+static void server_died(void *ctx, char *buf, size_t len)
+{
+  (void)ctx;
+  snprintf(buf, len, "server plain: vsftpd exited with status 1");
+}
+
+START_TEST(test_dead_server_is_error)
+{
+  fx->env.explain = server_died;
+  step(QH_STEP_SEND, "AT", 0);
+  step(QH_STEP_EXPECT, "OK", 0);
+  module_says("\r\nERROR\r\n");
+  qh_engine_run(fx->eng, &fx->c, &fx->env, fx->r);
+  ck_assert_int_eq(fx->r->verdict, QR_ERROR);
+  ck_assert_ptr_nonnull(strstr(fx->r->reason, "vsftpd exited"));
+}
+END_TEST
+
 START_TEST(test_wait_for_records_unexpected)
 {
   step(QH_STEP_WAIT_FOR, "+QFTPOPEN: 0,0", 0);
@@ -702,6 +722,7 @@ int main(void)
   tcase_add_test(tc, test_failure_record_expect_data);
   tcase_add_test(tc, test_failure_record_environment);
   tcase_add_test(tc, test_expect_mismatch_names_step);
+  tcase_add_test(tc, test_dead_server_is_error);
   tcase_add_test(tc, test_wait_for_records_unexpected);
   tcase_add_test(tc, test_timeout_and_scaling);
   tcase_add_test(tc, test_silence_broken);
