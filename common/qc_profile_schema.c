@@ -75,6 +75,12 @@ static const qc_pkey rows[] = {
      "bad value. The note writes one key as `\"SSL_ctxID\"` (2.1) and "
      "`\"sslctxid\"` (3.2) and says nothing of letter case; clients of "
      "real modules write the keys in lower case: `nocase`"},
+    {"dtr_d2_aborts", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "true", true,
+     "1.5",
+     "after `AT&D2`, dropping DTR in data mode ends the transfer (`OK`, no "
+     "URC, `ATO` answers `NO CARRIER`), as V.250 6.2.9's &D2 ends a call; "
+     "`false`: it leaves data mode as with `AT&D1`. The note names only "
+     "&D1 (1.5); no log shows a module's &D2"},
     {"at_prefix_any_case", QC_PT_BOOL, QC_PK_MODULE, 0, 0, NULL, "false",
      false, "1.2",
      "`At` and `aT` are taken as the command prefix (1.2: a line starts "

@@ -14,8 +14,8 @@ void sim_dtr_changed(sim_ctx *c, bool up)
   case SIM_DTR_COMMAND:
     sim_xfer_dtr_off(c->xfer, false);
     return;
-  case SIM_DTR_CLEAR:
-    sim_xfer_dtr_off(c->xfer, true);
+  case SIM_DTR_CLEAR: /* the profile may make &D2 act as &D1 */
+    sim_xfer_dtr_off(c->xfer, sim_ctx_prof_bool(c, "dtr_d2_aborts", true));
     return;
   default: /* AT&D0: ignored */
     return;
