@@ -250,13 +250,14 @@ void qh_rt_check_case(qr_case_result *cr, const qh_rt_limits *lim)
 {
   qh_rt_late late[LATE_MAX];
   size_t nlate = 0;
+  double worst = 0;
   long n = qh_rt_check(cr->lines, cr->nlines, lim, late, LATE_MAX, &nlate,
-                       NULL);
+                       &worst);
   if (n < 0) {
     qr_case_note(cr, 0, "response times not checked: out of memory");
     return;
   }
-  qr_case_rt_checked(cr, n);
+  qr_case_rt_checked(cr, n, worst);
   if (nlate > LATE_MAX) {
     qr_case_note(cr, 0, "%zu commands over their maximum response time; "
                         "the first %d recorded", nlate, LATE_MAX);

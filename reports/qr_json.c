@@ -147,6 +147,7 @@ static json_t *response_json(const qr_case_result *c, int *bad)
 {
   json_t *o = json_object();
   put(o, "checked", json_integer(c->rt_checked), bad);
+  put(o, "worst", jsec(c->rt_worst), bad);
   json_t *a = json_array();
   for (size_t i = 0; i < c->nrt_late; i++) {
     const qr_rt_late *l = &c->rt_late[i];

@@ -318,9 +318,10 @@ void qr_case_clear_failure(qr_case_result *c)
   c->failure = NULL;
 }
 
-void qr_case_rt_checked(qr_case_result *c, long n)
+void qr_case_rt_checked(qr_case_result *c, long n, double worst)
 {
   c->rt_checked = n;
+  c->rt_worst = worst;
 }
 
 void qr_case_add_rt_late(qr_case_result *c, const char *cmd,

@@ -136,6 +136,7 @@ typedef struct qr_case_result {
    * a bound, -1 when not checked (skipped, not run, opted out); the late
    * ones, in transcript order. */
   long rt_checked;
+  double rt_worst;    /* the largest measured / allowed of those checked */
   qr_rt_late *rt_late;
   size_t nrt_late, rt_late_cap;
   char *dir;          /* its report directory, relative to the report dir */
@@ -236,8 +237,9 @@ void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
 void qr_case_set_failure(qr_case_result *c, int step, const char *kind,
                          const char *where, const char *fragment,
                          const char *expected, const char *seen, long line);
-/* Records the count of commands whose response time was checked. */
-void qr_case_rt_checked(qr_case_result *c, long n);
+/* Records the count of commands whose response time was checked and the
+ * largest measured / allowed ratio among them (the headroom). */
+void qr_case_rt_checked(qr_case_result *c, long n, double worst);
 /* Appends a late command (strings copied). */
 void qr_case_add_rt_late(qr_case_result *c, const char *cmd,
                          const char *bound, const char *section, double s,
