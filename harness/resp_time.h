@@ -81,6 +81,7 @@ typedef struct qh_rt_late {
   double limit_s; /* allowed: tolerance and margin in */
   size_t line;    /* transcript index of the line that ended it */
   int step;       /* that line's step (the command's when that is 0) */
+  int cmd_step;   /* the command's step */
   char seen[48];  /* that line ("OK", "+QFTPPWD: 609,0"), cut */
 } qh_rt_late;
 
@@ -100,7 +101,9 @@ void qh_rt_describe(const qh_rt_late *l, const qh_rt_limits *lim, char *buf,
 /* The runner's check after a case's steps and evidence: counts and late
  * commands into the case's result; a case that otherwise passed fails
  * (failure kind "response-time", the step of the late line); one that
- * already failed keeps its verdict and gets a '#' note per late command. */
+ * already failed keeps its verdict and gets a '#' note per late command.
+ * A line's time is when the harness read it: a late answer with a `sleep`
+ * step between it and its command (nobody was reading) is only noted. */
 void qh_rt_check_case(qr_case_result *cr, const qh_rt_limits *lim);
 
 #endif

@@ -323,6 +323,21 @@ START_TEST(case_verdicts)
   ck_assert_uint_eq(d->nlines, before + 1);
   ck_assert_int_eq(d->lines[before].dir, '#');
   ck_assert(strstr(d->lines[before].text, "the note allows 300 ms"));
+
+  /* A sleep step between the command and its OK: only a note. */
+  qr_case_result *e = qr_run_add_case(r, "x.s", "t", "2.1", "f", NULL, 0);
+  qr_case_add_step(e, "send", "cases/x.yaml:6:5", NULL);
+  qr_case_add_step(e, "sleep", "cases/x.yaml:7:5", NULL);
+  qr_case_add_step(e, "expect", "cases/x.yaml:8:5", NULL);
+  for (size_t i = 0; i < N(cfg_412); i++)
+    qr_case_add_line(e, cfg_412[i].t, cfg_412[i].dir, cfg_412[i].text,
+                     (size_t)-1);
+  e->lines[0].step = 1;
+  e->lines[2].step = 3;
+  qh_rt_check_case(e, &lim);
+  ck_assert_int_eq(e->verdict, QR_PASS);
+  ck_assert_uint_eq(e->nrt_late, 0);
+  ck_assert(strstr(e->lines[e->nlines - 1].text, "a sleep step came between"));
   qr_run_result_free(r);
 }
 END_TEST
