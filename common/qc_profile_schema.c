@@ -121,6 +121,24 @@ static const qc_pkey rows[] = {
      "(`AT+QIDEACT`, or the network: `+QIURC: \"pdpdeact\"`): the URC of "
      "what was in flight, else `+QFTPCLOSE: <err>,0` (the note says nothing; "
      "4.2/4.3 point at 605 \"network error\")"},
+    {"response_ms.qftpcfg", QC_PT_INT, QC_PK_MODULE, 1, 600000, NULL, "300",
+     false, "2.1",
+     "maximum response time of `AT+QFTPCFG`, ms: command to its `OK` "
+     "(2.1: 300 ms); checked on every case "
+     "(harness/resp_time.h)"},
+    {"response_ms.qftpopen", QC_PT_INT, QC_PK_MODULE, 1, 600000, NULL,
+     "125000", false, "2.2",
+     "maximum response time of `AT+QFTPOPEN`, ms: command to its "
+     "`+QFTPOPEN:` URC (2.2: 125 s); the other FTP commands are bounded by "
+     "`AT+QFTPCFG=\"rsptimeout\"` (2.1 `<timeout>`)"},
+    {"response.tolerance_pct", QC_PT_INT, QC_PK_HARNESS, 0, 1000, NULL, "10",
+     true, "",
+     "a maximum response time is exceeded past bound x (1 + this / 100) "
+     "plus `response.margin_ms`"},
+    {"response.margin_ms", QC_PT_INT, QC_PK_HARNESS, 0, 60000, NULL, "250",
+     true, "",
+     "host time (not scaled: the harness, scheduler and sanitizer builds "
+     "jitter) added to every maximum response time before a case fails"},
     {"timeouts.expect", QC_PT_INT, QC_PK_HARNESS, 1, 600, NULL, "5", true,
      "", "default seconds for `expect` / `expect_match` steps"},
     {"timeouts.urc", QC_PT_INT, QC_PK_HARNESS, 1, 600, NULL, "10", true, "",

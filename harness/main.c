@@ -103,6 +103,12 @@ static const char usage[] =
     "  --profile NAME        module profile from fixtures/profiles (default\n"
     "                        note); the simulator plays the same profile\n"
     "  --sim-quirk NAME      handed to qftp-sim --quirk (repeatable)\n"
+    "  --sim-slow CMD=MS     handed to qftp-sim --slow (repeatable): the\n"
+    "                        simulator holds what it says after CMD (e.g.\n"
+    "                        AT+QFTPCFG) for MS ms of module time; every\n"
+    "                        case checks the note's maximum response times\n"
+    "                        (tolerance and host margin: profile keys\n"
+    "                        response.*), so a slow enough CMD fails them\n"
     "  --sim-revision REV    handed to qftp-sim --revision: the firmware\n"
     "                        revision the simulator reports (ATI, AT+GMR),\n"
     "                        to tell two simulated builds apart in diff\n"
@@ -175,6 +181,7 @@ enum {
   OPT_FILTER,
   OPT_PROFILE,
   OPT_QUIRK,
+  OPT_SLOW,
   OPT_SCALE,
   OPT_SERVER,
   OPT_HOME,
@@ -201,6 +208,7 @@ static const struct option longopts[] = {
     {"filter", required_argument, NULL, OPT_FILTER},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"sim-quirk", required_argument, NULL, OPT_QUIRK},
+    {"sim-slow", required_argument, NULL, OPT_SLOW},
     {"time-scale", required_argument, NULL, OPT_SCALE},
     {"server-addr", required_argument, NULL, OPT_SERVER},
     {"home", required_argument, NULL, OPT_HOME},
@@ -455,8 +463,8 @@ static int cases_main(int argc, char **argv)
                    .time_scale = -1,
                    .server_addr = NULL,
                    .capture_if = NULL};
-  const char *quirks[MAX_QUIRKS];
-  size_t nquirks = 0;
+  const char *quirks[MAX_QUIRKS], *slows[MAX_QUIRKS];
+  size_t nquirks = 0, nslows = 0;
   char sim_bin[PATH_MAX] = "";
   long jobs = 0; /* 0: not given */
   const char *devices[MAX_WORKERS], *servers[MAX_WORKERS],
@@ -517,6 +525,14 @@ static int cases_main(int argc, char **argv)
       if (nquirks == MAX_QUIRKS)
         return bad_usage("%s", "too many --sim-quirk options");
       quirks[nquirks++] = optarg;
+      break;
+    case OPT_SLOW:
+      /* qftp-sim checks CMD and MS and says why it refuses them. */
+      if (nslows == MAX_QUIRKS)
+        return bad_usage("%s", "too many --sim-slow options");
+      if (!strchr(optarg, '='))
+        return bad_usage("--sim-slow: '%s' is not CMD=MS", optarg);
+      slows[nslows++] = optarg;
       break;
     case OPT_SCALE: {
       char *end;
@@ -665,6 +681,8 @@ static int cases_main(int argc, char **argv)
   o.npaths = (size_t)(argc - optind);
   o.quirks = quirks;
   o.nquirks = nquirks;
+  o.slows = slows;
+  o.nslows = nslows;
   if (o.time_scale < 0)
     o.time_scale = o.device ? 1.0 : 0.05;
   /* With the simulator, the run's servers get a loopback address of their
@@ -699,6 +717,8 @@ static int cases_main(int argc, char **argv)
   }
   if (o.device && nquirks)
     return bad_usage("%s", "--sim-quirk needs the simulator, not --device");
+  if (o.device && nslows)
+    return bad_usage("%s", "--sim-slow needs the simulator, not --device");
   if (o.device && o.sim_revision)
     return bad_usage("%s", "--sim-revision needs the simulator, not --device");
   /* The capture listens where the module's packets arrive: the interface

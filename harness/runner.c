@@ -232,7 +232,9 @@ static int open_module(run *r, char *err, size_t errlen)
                     .time_scale = o->time_scale,
                     .revision = o->sim_revision,
                     .quirks = o->quirks,
-                    .nquirks = o->nquirks};
+                    .nquirks = o->nquirks,
+                    .slows = o->slows,
+                    .nslows = o->nslows};
   r->t = qh_transport_sim_new(&so, err, errlen);
   return r->t ? 0 : -1;
 }

@@ -31,6 +31,8 @@ typedef struct qh_run_opts {
   const char *profile;
   const char *const *quirks;
   size_t nquirks;
+  const char *const *slows; /* --sim-slow CMD=MS: qftp-sim --slow */
+  size_t nslows;
   double time_scale;        /* < 0: 0.05 for the simulator, 1 for a device */
   const char *server_addr;  /* vsftpd listens here; ${host} */
   const char *sim_binary;   /* qftp-sim */

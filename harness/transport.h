@@ -143,6 +143,8 @@ typedef struct qh_sim_opts {
                               NULL: the simulator's default */
   const char *const *quirks;
   size_t nquirks;
+  const char *const *slows; /* --slow CMD=MS each (sim/sim_slow.h) */
+  size_t nslows;
 } qh_sim_opts;
 
 qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,

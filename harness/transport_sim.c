@@ -27,7 +27,7 @@ enum {
   SIM_STOP_GRACE_MS = 1000,
   SIM_RESET_MS = 1000, /* a reset is done in microseconds; past this the
                           simulator is stuck and is restarted instead */
-  SIM_MAX_ARGS = 64,
+  SIM_MAX_ARGS = 160, /* 15 of its own, 2 per quirk and slow command */
 };
 
 typedef struct sim_priv {
@@ -35,6 +35,8 @@ typedef struct sim_priv {
   double time_scale;
   char **quirks;
   size_t nquirks;
+  char **slows;
+  size_t nslows;
   pid_t pid;
   int ctl; /* our end of the control channel, -1 while not running */
   int last_status; /* wait status once it died */
@@ -96,6 +98,10 @@ static int sim_spawn(qh_transport *t, char *err, size_t errlen)
   for (size_t i = 0; i < p->nquirks && n + 3 < SIM_MAX_ARGS; i++) {
     argv[n++] = "--quirk";
     argv[n++] = p->quirks[i];
+  }
+  for (size_t i = 0; i < p->nslows && n + 3 < SIM_MAX_ARGS; i++) {
+    argv[n++] = "--slow";
+    argv[n++] = p->slows[i];
   }
   argv[n] = NULL;
 
@@ -254,6 +260,9 @@ static void sim_priv_free(sim_priv *p)
   for (size_t i = 0; i < p->nquirks; i++)
     free(p->quirks[i]);
   free(p->quirks);
+  for (size_t i = 0; i < p->nslows; i++)
+    free(p->slows[i]);
+  free(p->slows);
   free(p);
 }
 
@@ -279,6 +288,23 @@ static char *dup_or_null(const char *s)
   return s ? strdup(s) : NULL;
 }
 
+/* Copies n strings into *out (*nout counts those copied, for the free on
+ * failure); -1 when memory ran out. */
+static int dup_list(const char *const *in, size_t n, char ***out,
+                    size_t *nout)
+{
+  if (!n)
+    return 0;
+  if (!(*out = calloc(n, sizeof **out)))
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (!((*out)[i] = strdup(in[i])))
+      return -1;
+    (*nout)++;
+  }
+  return 0;
+}
+
 qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
                                    size_t errlen)
 {
@@ -302,16 +328,9 @@ qh_transport *qh_transport_sim_new(const qh_sim_opts *o, char *err,
   if (!p->binary || !p->link || !p->root || !p->log_path || !p->profile ||
       (o->profile_dir && !p->profile_dir) || (o->revision && !p->revision))
     goto oom;
-  if (o->nquirks) {
-    p->quirks = calloc(o->nquirks, sizeof *p->quirks);
-    if (!p->quirks)
-      goto oom;
-    for (size_t i = 0; i < o->nquirks; i++) {
-      if (!(p->quirks[i] = strdup(o->quirks[i])))
-        goto oom;
-      p->nquirks++;
-    }
-  }
+  if (dup_list(o->quirks, o->nquirks, &p->quirks, &p->nquirks) < 0 ||
+      dup_list(o->slows, o->nslows, &p->slows, &p->nslows) < 0)
+    goto oom;
   snprintf(t->desc, sizeof t->desc, "qftp-sim on %s", o->link);
   snprintf(t->target, sizeof t->target, "qftp-sim");
   if (sim_spawn(t, err, errlen) < 0) {

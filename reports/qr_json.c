@@ -141,6 +141,29 @@ static json_t *latency_json(const qr_case_result *c, int *bad)
   return a;
 }
 
+/* The maximum response times checked (harness/resp_time.h): the count
+ * and the late ones only, to keep the file small. */
+static json_t *response_json(const qr_case_result *c, int *bad)
+{
+  json_t *o = json_object();
+  put(o, "checked", json_integer(c->rt_checked), bad);
+  put(o, "worst", jsec(c->rt_worst), bad);
+  json_t *a = json_array();
+  for (size_t i = 0; i < c->nrt_late; i++) {
+    const qr_rt_late *l = &c->rt_late[i];
+    json_t *e = json_object();
+    put(e, "cmd", jstr(l->cmd), bad);
+    put(e, "bound", jstr(l->bound), bad);
+    put(e, "s", jsec(l->s), bad);
+    put(e, "limit_s", jsec(l->limit_s), bad);
+    put(e, "section", jstr(l->section), bad);
+    put(e, "line", json_integer(l->line), bad);
+    push(a, e, bad);
+  }
+  put(o, "late", a, bad);
+  return o;
+}
+
 static json_t *case_json(const qr_case_result *c, int *bad)
 {
   json_t *o = json_object();
@@ -187,6 +210,8 @@ static json_t *case_json(const qr_case_result *c, int *bad)
     push(un, jstr(c->unexpected[i]), bad);
   put(o, "unexpected", un, bad);
   put(o, "latency", latency_json(c, bad), bad);
+  if (c->rt_checked >= 0) /* only on a case whose steps were checked */
+    put(o, "response_checks", response_json(c, bad), bad);
   /* Evidence from the server and the wire, embedded as JSON objects. */
   const char *ev[2] = {c->server_json, c->wire_json};
   const char *names[2] = {"server", "wire"};

@@ -165,6 +165,7 @@ qr_case_result *qr_run_add_case(qr_run_result *r, const char *id,
     c->ntags = ntags;
   }
   c->verdict = QR_PASS;
+  c->rt_checked = -1;
   for (size_t i = 0; i < QR_PHASES; i++)
     c->phase_s[i] = -1; /* not run until the runner says so */
   return c;
@@ -315,6 +316,26 @@ void qr_case_clear_failure(qr_case_result *c)
 {
   failure_free(c->failure);
   c->failure = NULL;
+}
+
+void qr_case_rt_checked(qr_case_result *c, long n, double worst)
+{
+  c->rt_checked = n;
+  c->rt_worst = worst;
+}
+
+void qr_case_add_rt_late(qr_case_result *c, const char *cmd,
+                         const char *bound, const char *section, double s,
+                         double limit_s, long line)
+{
+  grow((void **)&c->rt_late, &c->rt_late_cap, c->nrt_late,
+       sizeof *c->rt_late);
+  c->rt_late[c->nrt_late++] = (qr_rt_late){.cmd = xstrdup(cmd ? cmd : ""),
+                                           .bound = xstrdup(bound ? bound : ""),
+                                           .section = xstrdup(section ? section : ""),
+                                           .s = s,
+                                           .limit_s = limit_s,
+                                           .line = line};
 }
 
 size_t qr_case_add_step(qr_case_result *c, const char *kind,
@@ -525,6 +546,12 @@ static void case_free(qr_case_result *c)
   free(c->dir);
   note_free(c->waiver);
   free(c->waiver);
+  for (size_t i = 0; i < c->nrt_late; i++) {
+    free(c->rt_late[i].cmd);
+    free(c->rt_late[i].bound);
+    free(c->rt_late[i].section);
+  }
+  free(c->rt_late);
 }
 
 void qr_run_result_free(qr_run_result *r)

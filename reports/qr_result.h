@@ -75,6 +75,18 @@ typedef struct qr_failure {
   long line;      /* transcript index of the entry seen; -1 when none */
 } qr_failure;
 
+/* A command slower than the note allows (results.json "response_checks",
+ * harness/resp_time.h). Strings owned by the case. */
+typedef struct qr_rt_late {
+  char *cmd;        /* "AT+QFTPCFG" */
+  char *bound;      /* what is bounded: "ok", "urc" (from the command),
+                       "connect" */
+  char *section;    /* the note's section: "2.1" */
+  double s;         /* module seconds it took */
+  double limit_s;   /* module seconds allowed, tolerance and margin in */
+  long line;        /* transcript index of the line that ended it */
+} qr_rt_late;
+
 /* How a case step went (results.json "steps"). */
 typedef enum qr_step_status {
   QR_STEP_NOT_RUN,         /* the case ended before it */
@@ -120,6 +132,13 @@ typedef struct qr_case_result {
   size_t nsteps, steps_cap;
   char **unexpected;  /* lines skipped by wait_for, in order */
   size_t nunexpected, unexp_cap;
+  /* Maximum response times (harness/resp_time.h): how many commands had
+   * a bound, -1 when not checked (skipped, not run, opted out); the late
+   * ones, in transcript order. */
+  long rt_checked;
+  double rt_worst;    /* the largest measured / allowed of those checked */
+  qr_rt_late *rt_late;
+  size_t nrt_late, rt_late_cap;
   char *dir;          /* its report directory, relative to the report dir */
   char *server_json;  /* the server's view of the case (servers/: commands,
                          replies, stored files), JSON text; may be NULL */
@@ -218,6 +237,13 @@ void qr_case_set_verdict(qr_case_result *c, qr_verdict v, int failed_step,
 void qr_case_set_failure(qr_case_result *c, int step, const char *kind,
                          const char *where, const char *fragment,
                          const char *expected, const char *seen, long line);
+/* Records the count of commands whose response time was checked and the
+ * largest measured / allowed ratio among them (the headroom). */
+void qr_case_rt_checked(qr_case_result *c, long n, double worst);
+/* Appends a late command (strings copied). */
+void qr_case_add_rt_late(qr_case_result *c, const char *cmd,
+                         const char *bound, const char *section, double s,
+                         double limit_s, long line);
 /* Drops the failure record (a case that passes after all). */
 void qr_case_clear_failure(qr_case_result *c);
 /* Appends a step, not run yet (strings copied; where, fragment may be
