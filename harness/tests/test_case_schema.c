@@ -277,7 +277,7 @@ static const struct {
      "4:8: tags: \"profile:plus_aborts_upload:ture\": expected a boolean "
      "(true or false), got \"ture\""},
     {H "tags: [profile:x]\n" S,
-     "4:8: tags: \"profile:x\": expected profile:KEY:VALUE"},
+     "4:8: tags: \"profile:x\": expected profile:KEY:VALUE or profile-not:KEY:VALUE"},
     /* faults */
     {H S "faults: x\n", "6:9: faults: expected a sequence, got a scalar"},
     {H "server: {profile: ftps-explicit}\n" S "faults: []\n",
