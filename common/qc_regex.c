@@ -84,7 +84,7 @@ int qc_regex_check(const char *re, char *why, size_t whylen)
     const char *p = re + i;
     frame *f = &st[depth];
     long copies = 1, largest = 0;
-    size_t blen;
+    size_t blen = 0;
     if (*p == '*' || *p == '+' || *p == '?' ||
         (*p == '{' && (blen = bound_at(p, &copies, &largest)) > 0)) {
       if (after_dup) {
