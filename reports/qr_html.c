@@ -133,9 +133,10 @@ static void render(qr_doc_stream *s, const char *out_path, qc_buf *b)
   qr_html_filters(b, &tags);
   qr_lat_set lat;
   qr_lat_set_init(&lat);
-  qr_html_cases_table(b, s, &lat);
+  qr_html_rt rt = {0};
+  qr_html_cases_table(b, s, &lat, &rt);
   qr_html_waivers(b, doc);
-  qr_html_run_latency(b, &lat);
+  qr_html_run_latency(b, &lat, &rt);
   qr_lat_set_free(&lat);
   char report_dir[PATH_MAX];
   dir_of(out_path, report_dir, sizeof report_dir);

@@ -95,14 +95,24 @@ void qr_html_header(qc_buf *b, qr_doc_stream *s);
  * shows) by verdict and by the tags collected. */
 void qr_html_filters(qc_buf *b, const qr_html_tags *tags);
 /* The table of cases; adds each case's latencies to lat on the way. */
-void qr_html_cases_table(qc_buf *b, qr_doc_stream *s, qr_lat_set *lat);
+/* The run's maximum-response-time checks (a case's "response_checks"),
+ * summed while the cases table is written. */
+typedef struct qr_html_rt {
+  size_t checked, late, cases; /* commands checked, late; cases checked */
+  double worst;                /* the largest measured / allowed */
+  char worst_case[128];        /* the case it was in */
+} qr_html_rt;
+
+void qr_html_rt_add(qr_html_rt *rt, const json_t *c);
+void qr_html_cases_table(qc_buf *b, qr_doc_stream *s, qr_lat_set *lat,
+                         qr_html_rt *rt);
 void qr_html_waivers(qc_buf *b, const json_t *doc);
 /* "<br><b>waived</b>: REASON (REFERENCE)" of a case's waiver w. */
 void qr_html_waiver_note(qc_buf *b, const json_t *w);
 void qr_html_case(qc_buf *b, const json_t *c, size_t idx,
                   const char *report_dir);
 void qr_html_case_latency(qc_buf *b, const json_t *c);
-void qr_html_run_latency(qc_buf *b, qr_lat_set *lat);
+void qr_html_run_latency(qc_buf *b, qr_lat_set *lat, const qr_html_rt *rt);
 
 /* The space-separated class list a case's row and details carry for the
  * filters: "v-fail t-get t-smoke" (tags reduced to [A-Za-z0-9_-]). */

@@ -27,7 +27,8 @@ static void case_row(qc_buf *b, const json_t *c, size_t idx)
   qc_buf_adds(b, "</td></tr>\n");
 }
 
-void qr_html_cases_table(qc_buf *b, qr_doc_stream *s, qr_lat_set *lat)
+void qr_html_cases_table(qc_buf *b, qr_doc_stream *s, qr_lat_set *lat,
+                         qr_html_rt *rt)
 {
   qc_buf_adds(b, "<h2>Cases</h2>\n<table id=\"cases\"><tr><th>#</th>"
                  "<th>id</th><th>title</th><th>spec</th><th>verdict</th>"
@@ -37,6 +38,7 @@ void qr_html_cases_table(qc_buf *b, qr_doc_stream *s, qr_lat_set *lat)
   for (qr_doc_rewind(s); (c = qr_doc_next(s)); i++) {
     case_row(b, c, i);
     qr_lat_set_add_case(lat, c);
+    qr_html_rt_add(rt, c);
   }
   qc_buf_adds(b, "</table>\n");
 }

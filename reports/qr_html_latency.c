@@ -1,13 +1,63 @@
 /* qr_html_latency: how long the module took — per case a table of its
- * samples (results.json case "latency": command family, to what, ms), and
- * for the run per family and kind n / p50 / p95 / max (qr_lat_set) with a
- * bar drawing of p50 and p95. */
+ * samples (results.json case "latency": command family, to what, ms) and
+ * the commands that answered later than the note allows ("response_checks"),
+ * and for the run per family and kind n / p50 / p95 / max (qr_lat_set)
+ * with a bar drawing of p50 and p95, and the response-time checks summed. */
 #include "qr_html.h"
 
 #include <string.h>
 
+void qr_html_rt_add(qr_html_rt *rt, const json_t *c)
+{
+  const json_t *r = json_object_get(c, "response_checks");
+  if (!json_is_object(r))
+    return;
+  rt->cases++;
+  rt->checked += (size_t)qr_doc_int(r, "checked", 0, 1000000);
+  rt->late += json_array_size(qr_doc_arr(r, "late"));
+  double w = qr_doc_num(r, "worst");
+  if (w > rt->worst && w < 1e9) {
+    rt->worst = w;
+    size_t n;
+    const char *id = qr_doc_str(c, "id", &n);
+    snprintf(rt->worst_case, sizeof rt->worst_case, "%.*s",
+             (int)(n < sizeof rt->worst_case ? n : sizeof rt->worst_case - 1),
+             id);
+  }
+}
+
+/* The commands of a case that answered later than the note allows. */
+static void case_late(qc_buf *b, const json_t *c)
+{
+  const json_t *late = qr_doc_arr(json_object_get(c, "response_checks"),
+                                  "late");
+  if (!json_array_size(late))
+    return;
+  qc_buf_adds(b, "<table class=\"late\"><caption>Later than the note "
+                 "allows (module time)</caption><tr><th>command</th>"
+                 "<th>to</th><th>ms</th><th>allowed (ms)</th><th>note</th>"
+                 "<th>transcript line</th></tr>\n");
+  size_t i;
+  const json_t *e;
+  json_array_foreach(late, i, e)
+  {
+    qc_buf_adds(b, "<tr class=\"fail\"><td>");
+    qr_html_esc_key(b, e, "cmd");
+    qc_buf_adds(b, "</td><td>");
+    qr_html_esc_key(b, e, "bound");
+    qc_buf_addf(b, "</td><td class=\"num\">%.0f</td><td class=\"num\">"
+                   "%.0f</td><td>",
+                qr_doc_num(e, "s") * 1000.0, qr_doc_num(e, "limit_s") * 1000.0);
+    qr_html_esc_key(b, e, "section");
+    qc_buf_addf(b, "</td><td class=\"num\">%lld</td></tr>\n",
+                qr_doc_int(e, "line", -1, 10000000));
+  }
+  qc_buf_adds(b, "</table>\n");
+}
+
 void qr_html_case_latency(qc_buf *b, const json_t *c)
 {
+  case_late(b, c);
   const json_t *lat = qr_doc_arr(c, "latency");
   if (!json_array_size(lat))
     return;
@@ -81,10 +131,27 @@ static void bars(qc_buf *b, const qr_lat_set *lat)
   qc_buf_adds(b, "</svg>\n");
 }
 
-void qr_html_run_latency(qc_buf *b, qr_lat_set *lat)
+void qr_html_run_latency(qc_buf *b, qr_lat_set *lat, const qr_html_rt *rt)
 {
   qr_lat_set_finish(lat);
   qc_buf_adds(b, "<h2 id=\"latency\">Latency</h2>\n");
+  if (rt->cases) {
+    /* The note's maximum response times (2.1-2.18), checked per case. */
+    qc_buf_addf(b,
+                "<p class=\"rt%s\">Maximum response times (the note's "
+                "tables): %zu command%s checked in %zu case%s, %zu later "
+                "than allowed",
+                rt->late ? " fail" : "", rt->checked,
+                rt->checked == 1 ? "" : "s", rt->cases,
+                rt->cases == 1 ? "" : "s", rt->late);
+    if (rt->worst > 0) {
+      qc_buf_addf(b, "; the closest came to %.0f %% of its bound (",
+                  rt->worst * 100.0);
+      qr_html_escs(b, rt->worst_case);
+      qc_buf_adds(b, ")");
+    }
+    qc_buf_adds(b, ".</p>\n");
+  }
   if (!lat->n) {
     qc_buf_adds(b, "<p>No latency samples in this file.</p>\n");
     return;

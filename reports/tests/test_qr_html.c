@@ -387,6 +387,29 @@ START_TEST(test_hostile_numbers)
 }
 END_TEST
 
+/* The note's maximum response times: a late command in its case, and
+ * the run's count with the closest call. */
+START_TEST(test_response_times)
+{
+  char *h = render(
+      "{'schema': 1, 'cases': [{'id': 'slow', 'verdict': 'fail',"
+      " 'reason': 'AT+QFTPCFG answered OK after 1001 ms',"
+      " 'response_checks': {'checked': 3, 'worst': 1.73, 'late': [{'cmd':"
+      " 'AT+QFTPCFG', 'bound': 'ok', 's': 1.001, 'limit_s': 0.58, 'section':"
+      " '2.1', 'line': 12}]}}, {'id': 'fast', 'verdict': 'pass',"
+      " 'response_checks': {'checked': 2, 'worst': 0.1, 'late': []}}]}");
+  ck_assert_ptr_nonnull(strstr(h, "5 commands checked in 2 cases, 1 later "
+                                  "than allowed; the closest came to 173 % "
+                                  "of its bound (slow)"));
+  char *t = between(h, "<table class=\"late\">", "</table>");
+  ck_assert_ptr_nonnull(strstr(t, "<td>AT+QFTPCFG</td><td>ok</td><td "
+                                  "class=\"num\">1001</td><td class=\"num\">"
+                                  "580</td><td>2.1</td>"));
+  free(t);
+  free(h);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("qr_html");
@@ -402,6 +425,7 @@ int main(void)
   tcase_add_test(tc, test_no_failures);
   tcase_add_test(tc, test_error_not_a_step);
   tcase_add_test(tc, test_hostile_numbers);
+  tcase_add_test(tc, test_response_times);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
