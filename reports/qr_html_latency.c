@@ -145,7 +145,7 @@ void qr_html_run_latency(qc_buf *b, qr_lat_set *lat, const qr_html_rt *rt)
                 rt->checked == 1 ? "" : "s", rt->cases,
                 rt->cases == 1 ? "" : "s", rt->late);
     if (rt->worst > 0) {
-      qc_buf_addf(b, "; the closest came to %.0f %% of its bound (",
+      qc_buf_addf(b, "; the slowest answer took %.0f %% of the time allowed (",
                   rt->worst * 100.0);
       qr_html_escs(b, rt->worst_case);
       qc_buf_adds(b, ")");

@@ -399,8 +399,8 @@ START_TEST(test_response_times)
       " '2.1', 'line': 12}]}}, {'id': 'fast', 'verdict': 'pass',"
       " 'response_checks': {'checked': 2, 'worst': 0.1, 'late': []}}]}");
   ck_assert_ptr_nonnull(strstr(h, "5 commands checked in 2 cases, 1 later "
-                                  "than allowed; the closest came to 173 % "
-                                  "of its bound (slow)"));
+                                  "than allowed; the slowest answer took 173 % "
+                                  "of the time allowed (slow)"));
   char *t = between(h, "<table class=\"late\">", "</table>");
   ck_assert_ptr_nonnull(strstr(t, "<td>AT+QFTPCFG</td><td>ok</td><td "
                                   "class=\"num\">1001</td><td class=\"num\">"
