@@ -12,30 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static bool fake_alive(qh_transport *t, char *why, size_t len)
-{
-  (void)t;
-  (void)why;
-  (void)len;
-  return true;
-}
-static int fake_restart(qh_transport *t, char *err, size_t len)
-{
-  (void)t;
-  (void)err;
-  (void)len;
-  return -1;
-}
-static void fake_close(qh_transport *t)
-{
-  (void)t;
-}
-static const qh_transport_ops fake_ops = {.read = qh_fd_read,
-                                          .write = qh_fd_write,
-                                          .set_modem = qh_fd_set_modem,
-                                          .alive = fake_alive,
-                                          .restart = fake_restart,
-                                          .close = fake_close};
+#include "fake_transport.h"
 
 typedef struct fixture {
   int sv[2];
