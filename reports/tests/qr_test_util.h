@@ -7,6 +7,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,28 @@ static inline int tu_xml_ok(const char *s, char *why, size_t whylen)
   if (roots != 1)
     return snprintf(why, whylen, "no root"), 0;
   return 1;
+}
+
+/* jansson's live bytes and their peak: the trees a writer, reader or
+ * merge holds at once (json_set_alloc_funcs(tu_count_malloc,
+ * tu_count_free); counted by malloc_usable_size, so a block jansson gives
+ * back with free() stays counted, which only makes a bound stricter). */
+static size_t tu_live, tu_peak;
+
+static inline void *tu_count_malloc(size_t n)
+{
+  void *p = malloc(n);
+  tu_live += p ? malloc_usable_size(p) : 0;
+  if (tu_live > tu_peak)
+    tu_peak = tu_live;
+  return p;
+}
+
+static inline void tu_count_free(void *p)
+{
+  if (p)
+    tu_live -= malloc_usable_size(p);
+  free(p);
 }
 
 #endif

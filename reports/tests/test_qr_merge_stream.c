@@ -226,25 +226,6 @@ START_TEST(part_changed_refused)
 }
 END_TEST
 
-/* jansson's live bytes and their peak. */
-static size_t live, peak;
-
-static void *count_malloc(size_t n)
-{
-  void *p = malloc(n);
-  live += p ? malloc_usable_size(p) : 0;
-  if (live > peak)
-    peak = live;
-  return p;
-}
-
-static void count_free(void *p)
-{
-  if (p)
-    live -= malloc_usable_size(p);
-  free(p);
-}
-
 enum { BIG_CASES = 1000, BIG_LINES = 100 };
 
 /* Two parts of 1000 cases (~12 MB each) merge holding one case's tree at
@@ -269,8 +250,8 @@ START_TEST(big_merge_bounded)
     ck_assert_msg(qr_write_json(r, paths[k], err, sizeof err) == 0, "%s", err);
     qr_run_result_free(r);
   }
-  json_set_alloc_funcs(count_malloc, count_free);
-  peak = live = 0;
+  json_set_alloc_funcs(tu_count_malloc, tu_count_free);
+  tu_peak = tu_live = 0;
   const char *p[] = {paths[0], paths[1]};
   qr_merge *m = qr_merge_files(p, names, 2, NULL, err, sizeof err);
   ck_assert_msg(m != NULL, "%s", err);
@@ -278,7 +259,7 @@ START_TEST(big_merge_bounded)
   ck_assert_msg(qr_merge_write(m, out, err, sizeof err) == 0, "%s", err);
   qr_merge_free(m);
   json_set_alloc_funcs(malloc, free);
-  ck_assert_msg(peak < 1024 * 1024, "jansson held %zu bytes at once", peak);
+  ck_assert_msg(tu_peak < 1024 * 1024, "jansson held %zu bytes at once", tu_peak);
   qr_doc_stream *s = qr_doc_open(out, err, sizeof err);
   ck_assert_msg(s != NULL, "%s", err);
   ck_assert_uint_eq(qr_doc_stream_state(s).ran, 2 * BIG_CASES);

@@ -228,29 +228,6 @@ START_TEST(test_reader_errors_as_loader)
 }
 END_TEST
 
-/* jansson's live bytes and their peak: the trees a writer or reader
- * holds at once (counted by malloc_usable_size, so a block freed with
- * free() rather than through jansson cannot corrupt anything). */
-static size_t live, peak;
-
-static void *count_malloc(size_t n)
-{
-  void *p = malloc(n);
-  live += p ? malloc_usable_size(p) : 0;
-  if (live > peak)
-    peak = live;
-  return p;
-}
-
-/* Some of jansson's memory is given back with free() (json_dumps' text):
- * it stays counted, which only makes the bound stricter. */
-static void count_free(void *p)
-{
-  if (p)
-    live -= malloc_usable_size(p);
-  free(p);
-}
-
 enum { BIG_CASES = 2000, BIG_LINES = 100 };
 
 /* 2000 cases of 100 transcript lines (~25 MB of results.json): sealed as
@@ -258,7 +235,7 @@ enum { BIG_CASES = 2000, BIG_LINES = 100 };
  * the writer nor the renderers ever hold more than one case's tree. */
 START_TEST(test_long_run_bounded)
 {
-  json_set_alloc_funcs(count_malloc, count_free);
+  json_set_alloc_funcs(tu_count_malloc, tu_count_free);
   qr_run_result *r = qr_run_result_new("sim", "note", 1.0);
   char text[120];
   memset(text, 'x', sizeof text - 1);
@@ -283,9 +260,9 @@ START_TEST(test_long_run_bounded)
   /* Unsealed, the cases alone would be over 25 MB. */
   ck_assert_msg(heap_peak < 2 * 1024 * 1024, "model heap grew to %zu bytes",
                 heap_peak);
-  peak = live = 0;
+  tu_peak = tu_live = 0;
   ck_assert_msg(qr_write_all(r, dir, err, sizeof err) == 0, "%s", err);
-  ck_assert_msg(peak < 1024 * 1024, "jansson held %zu bytes at once", peak);
+  ck_assert_msg(tu_peak < 1024 * 1024, "jansson held %zu bytes at once", tu_peak);
   struct stat st;
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_int_gt(st.st_size, 25 * 1000 * 1000);
