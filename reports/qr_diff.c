@@ -75,7 +75,7 @@ static const char *str(const json_t *o, const char *key)
 }
 
 /* "step 4 (expect) at cases/get/com.yaml:12:5: expected `X`, seen `Y`",
- * from a "failure" object (SCHEMA: issue 13); NULL when there is none. */
+ * from a "failure" object (reports/README.md); NULL when there is none. */
 static char *failure_text(const json_t *c, const char *const *dirs,
                           size_t ndirs)
 {

@@ -1,5 +1,5 @@
 /* qr_html_util: escaping helpers and a case's steps and failure, read
- * from results.json with fallbacks for files older than issue 13's keys
+ * from results.json with fallbacks for files older than the failure/steps keys
  * ("steps", "failure", transcript entries' "step"). */
 #include "qr_html.h"
 #include "qr_report.h"

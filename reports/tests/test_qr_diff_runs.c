@@ -1,6 +1,6 @@
-/* Unit tests: qr_diff on hand-made results.json files with what issue 13
- * adds (SCHEMA: "latency", "failure", cases cut short, runs still
- * running) and without it: paths normalised, not run is never a
+/* Unit tests: qr_diff on hand-made results.json files with the later
+ * keys ("latency", "failure", cases cut short, runs still
+ * running) and without them: paths normalised, not run is never a
  * regression, latency drift per family, the HTML page. */
 #include "qr_diff.h"
 #include "qr_test_util.h"

@@ -1,4 +1,4 @@
-/* report.html from hand-written results.json files with issue 13's keys
+/* report.html from hand-written results.json files with the failure/steps/latency keys
  * ("failure", "steps", transcript entries' "step", "latency", wire times
  * on the case clock) and without them (older files): the failures first,
  * the failing step and the line seen marked, fragment steps and the
@@ -289,7 +289,7 @@ START_TEST(test_filters_and_ladder)
 }
 END_TEST
 
-/* A file before issue 13: no "failure", "steps", entries' "step"; the
+/* A file from before those keys: no "failure", "steps", entries' "step"; the
  * engine's notes and the reason say the rest; wire on the capture clock. */
 static const char doc_old[] =
     "{'schema': 1, 'cases': [{'id': 'old', 'verdict': 'fail',"
